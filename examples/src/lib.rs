@@ -1,0 +1,1 @@
+//! Runnable walkthroughs of the itam crates; see `src/bin/`.

@@ -1,0 +1,12 @@
+#![doc = include_str!("../README.md")]
+
+pub mod diag;
+pub mod id;
+pub mod version;
+
+/// Exact decimal numbers for quantities and money (re-exported from `rust_decimal`).
+pub use rust_decimal::Decimal;
+
+pub use diag::{Finding, Location, Report, Severity, TextPos};
+pub use id::{AssetId, EntId, RegId, TagId};
+pub use version::{Version, VersionRange, VersionScheme};
