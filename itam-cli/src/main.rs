@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod demo;
+
 /// ISO/IEC 19770 IT asset management: SWID tags, entitlements, reconciliation.
 #[derive(Debug, Parser)]
 #[command(name = "itam", version, about, long_about = None)]
@@ -22,7 +24,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Demo => {
-            println!("itam demo");
+            print!("{}", demo::run());
             ExitCode::SUCCESS
         }
     }

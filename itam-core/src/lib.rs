@@ -1,7 +1,15 @@
 #![doc = include_str!("../README.md")]
 
+pub mod asset;
+pub mod change;
+pub mod cms;
 pub mod diag;
+pub mod dml;
+pub mod estate;
 pub mod id;
+pub mod lifecycle;
+pub mod quality;
+pub mod relationship;
 pub mod version;
 
 /// Exact decimal numbers for quantities and money (re-exported from `rust_decimal`).

@@ -1,0 +1,1 @@
+//! Change records: requested, authorized, implemented, evaluated, closed, or rejected.

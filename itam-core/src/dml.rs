@@ -1,0 +1,1 @@
+//! The definitive media library and the definitive hardware spares.

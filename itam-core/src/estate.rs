@@ -1,0 +1,1 @@
+//! The reconciliation inputs: devices, users, installations, usage and entitlements.

@@ -1,0 +1,1 @@
+//! Data-quality checks over the CMS, reported as findings.

@@ -1,0 +1,1 @@
+//! Typed relationships between configuration items.
