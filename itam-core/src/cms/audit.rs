@@ -119,8 +119,37 @@ impl AuditEvent {
     }
 }
 
+impl fmt::Display for AuditEvent {
+    /// What happened, as a phrase: `requests change: …`, `authorizes the change`,
+    /// `submits: release DML-1 for HW-1 (1 licence)`, `=> executed #5`,
+    /// `=> REFUSED #5: licence shortfall for …`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ChangeRequested { summary } => write!(f, "requests change: {summary}"),
+            Self::ChangeStep { step } => match step {
+                ChangeStep::Authorize => f.write_str("authorizes the change"),
+                ChangeStep::Reject { reason } => write!(f, "rejects the change: {reason}"),
+                ChangeStep::Implement => f.write_str("marks the change implemented"),
+                ChangeStep::Evaluate { successful, note } => write!(
+                    f,
+                    "evaluates the change as {}: {note}",
+                    if *successful {
+                        "successful"
+                    } else {
+                        "unsuccessful"
+                    }
+                ),
+                ChangeStep::Close => f.write_str("closes the change"),
+            },
+            Self::Submitted { command } => write!(f, "submits: {command}"),
+            Self::Executed { of } => write!(f, "=> executed #{of}"),
+            Self::Refused { of, reason } => write!(f, "=> REFUSED #{of}: {reason}"),
+        }
+    }
+}
+
 impl fmt::Display for AuditEntry {
-    /// One line: `#3 2026-03-02 09:00 bob [CHG-1] submitted: record SW-1 (software) …`.
+    /// One line: `#3 2026-03-02 09:05 bob [CHG-1] authorizes the change`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -132,26 +161,47 @@ impl fmt::Display for AuditEntry {
         if let Some(change) = &self.change {
             write!(f, " [{change}]")?;
         }
-        match &self.event {
-            AuditEvent::ChangeRequested { summary } => write!(f, " requests change: {summary}"),
-            AuditEvent::ChangeStep { step } => match step {
-                ChangeStep::Authorize => f.write_str(" authorizes the change"),
-                ChangeStep::Reject { reason } => write!(f, " rejects the change: {reason}"),
-                ChangeStep::Implement => f.write_str(" marks the change implemented"),
-                ChangeStep::Evaluate { successful, note } => write!(
-                    f,
-                    " evaluates the change as {}: {note}",
-                    if *successful {
-                        "successful"
-                    } else {
-                        "unsuccessful"
-                    }
-                ),
-                ChangeStep::Close => f.write_str(" closes the change"),
+        write!(f, " {}", self.event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::cms::CmsError;
+
+    #[test]
+    fn entries_read_as_one_line() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 9, 5, 0).unwrap();
+        let entry = AuditEntry {
+            seq: 3,
+            at,
+            by: "bob".into(),
+            change: Some("CHG-1".into()),
+            event: AuditEvent::ChangeStep {
+                step: ChangeStep::Authorize,
             },
-            AuditEvent::Submitted { command } => write!(f, " submits: {command}"),
-            AuditEvent::Executed { of } => write!(f, " -> #{of} executed"),
-            AuditEvent::Refused { of, reason } => write!(f, " -> #{of} REFUSED: {reason}"),
-        }
+        };
+        assert_eq!(
+            entry.to_string(),
+            "#3 2026-03-02 09:05 bob [CHG-1] authorizes the change"
+        );
+        let refused = AuditEntry {
+            seq: 6,
+            change: None,
+            event: AuditEvent::Refused {
+                of: 5,
+                reason: CmsError::NoChangeRecord,
+            },
+            ..entry
+        };
+        assert_eq!(
+            refused.to_string(),
+            "#6 2026-03-02 09:05 bob => REFUSED #5: no change record authorizes this command"
+        );
+        assert!(refused.event.is_outcome());
+        assert_eq!(refused.authorization().change, None);
     }
 }
