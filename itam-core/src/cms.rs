@@ -192,16 +192,15 @@ impl fmt::Display for Command {
             Self::Unrelate { relationship } => write!(f, "unrelate {relationship}"),
             Self::CheckIn { item } => write!(
                 f,
-                "check in {} ({} {}, {} media, {} licences)",
+                "check in {} ({} {}, {} media, {})",
                 item.id,
                 item.software,
                 item.version,
                 item.media.as_str(),
-                item.licences.total
+                licences(item.licences.total)
             ),
             Self::Release { item, quantity, to } => {
-                write!(f, "release {item} for {to} ({quantity} licence")?;
-                f.write_str(if *quantity == 1 { ")" } else { "s)" })
+                write!(f, "release {item} for {to} ({})", licences(*quantity))
             }
             Self::StoreSpare {
                 spare,
@@ -213,6 +212,11 @@ impl fmt::Display for Command {
             Self::ReturnSpare { spare } => write!(f, "return spare {spare} to the store"),
         }
     }
+}
+
+/// `1 licence`, `2 licences`.
+fn licences(n: u32) -> String {
+    format!("{n} licence{}", if n == 1 { "" } else { "s" })
 }
 
 /// The configuration management system: configuration items, relationships, change records,
