@@ -592,9 +592,7 @@ impl Demo {
     fn quality(&mut self) {
         let here = self.cms.check();
         let imported = imported_export();
-        self.line(
-            "Data quality: the rules of the \"trustworthy data\" tier (19770-1:2017 clause 5)",
-        );
+        self.line("Data quality: the rules of the \"trustworthy data\" tier of ISO/IEC 19770-1");
         self.blank();
         self.line(
             "   The CMS above was only ever changed through checked commands, so it is clean.",

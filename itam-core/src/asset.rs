@@ -1,6 +1,6 @@
 //! Configuration items for every IT asset kind of ISO/IEC 19770-1, with their common attributes.
 //!
-//! ISO/IEC 19770-1:2017 (3.2 and Figure 1) counts as IT assets: hardware; software, both
+//! ISO/IEC 19770-1:2017 (Figure 1, the IT asset types) counts as IT assets: hardware; software, both
 //! executable and non-executable (fonts, configuration, dictionaries…); IT services (IaaS,
 //! PaaS, SaaS); data and information assets; digital content; contracts and agreements
 //! (purchase orders, invoices); and licences and entitlements (proof of licence, keys).
@@ -36,7 +36,7 @@ use crate::lifecycle::LifecycleStage;
 use crate::version::Version;
 
 /// A configuration item: one IT asset as the configuration management system records it
-/// (ISO/IEC 19770-1:2017 3.2 "IT asset", 3.8 "configuration item").
+/// (ISO/IEC 19770-1:2017: an IT asset, recorded as a configuration item).
 ///
 /// The JSON form is an object with the fields below; `kind` is an object whose `class` says
 /// which [`AssetKind`] it is. Optional fields that are absent are left out.
@@ -60,7 +60,7 @@ pub struct ConfigurationItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Who bears responsibility for the item: the organisation, its personnel (BYOD) or an
-    /// external provider (19770-1:2017 4.3, mixed responsibility).
+    /// external provider (the mixed responsibility of ISO/IEC 19770-1:2017).
     pub responsibility: Responsibility,
     /// The organisation unit the item belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,7 +172,7 @@ impl ConfigurationItem {
     }
 }
 
-/// Who bears responsibility for an asset (ISO/IEC 19770-1:2017 4.3: assets may be the
+/// Who bears responsibility for an asset (ISO/IEC 19770-1:2017, mixed responsibility: assets may be the
 /// organisation's, its personnel's, or an external provider's).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,

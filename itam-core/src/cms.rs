@@ -380,8 +380,9 @@ impl Cms {
     /// audits it.
     ///
     /// # Errors
-    /// [`CmsError::NoAuthorizer`], [`CmsError::UnknownChange`], or [`CmsError::ChangeStep`]
-    /// when the step does not follow from the record's state. A refusal is audited and changes
+    /// [`CmsError::NoAuthorizer`], [`CmsError::UnknownChange`],
+    /// [`CmsError::StepBeforePrevious`] when the step is dated before the record's latest
+    /// step, or [`CmsError::ChangeStep`] when the step does not follow from the record's state. A refusal is audited and changes
     /// nothing else.
     pub fn advance_change(
         &mut self,
@@ -403,9 +404,16 @@ impl Cms {
         } else {
             match self.changes.get_mut(&id) {
                 None => Err(CmsError::UnknownChange { change: id.clone() }),
-                Some(record) => record
-                    .apply(&step, by.clone(), at)
-                    .map_err(CmsError::ChangeStep),
+                Some(record) => match record.history.last() {
+                    Some(previous) if at < previous.at => Err(CmsError::StepBeforePrevious {
+                        change: id.clone(),
+                        at,
+                        previous_at: previous.at,
+                    }),
+                    _ => record
+                        .apply(&step, by.clone(), at)
+                        .map_err(CmsError::ChangeStep),
+                },
             }
         };
         self.push_outcome(seq, &by, Some(&id), at, outcome)
@@ -419,7 +427,8 @@ impl Cms {
     /// # Errors
     /// The reason for a refusal: first the authorization ([`CmsError::NoAuthorizer`],
     /// [`CmsError::NoChangeRecord`], [`CmsError::UnknownChange`],
-    /// [`CmsError::ChangeNotAuthorized`]), then what the command itself needs. A refused
+    /// [`CmsError::ChangeNotAuthorized`], [`CmsError::BeforeAuthorization`]), then what the
+    /// command itself needs. A refused
     /// command changes nothing but the audit trail.
     pub fn execute(&mut self, auth: Authorization, command: Command) -> Result<u64, CmsError> {
         let seq = self.push(
@@ -538,6 +547,15 @@ impl Cms {
                 change: change.clone(),
                 state: record.state,
             });
+        }
+        if let Some(authorized) = record.event(ChangeState::Authorized) {
+            if auth.at < authorized.at {
+                return Err(CmsError::BeforeAuthorization {
+                    change: change.clone(),
+                    at: auth.at,
+                    authorized_at: authorized.at,
+                });
+            }
         }
         Ok(change.clone())
     }

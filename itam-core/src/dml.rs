@@ -2,8 +2,8 @@
 //!
 //! ISO/IEC 19770-1:2017 asks that the authorized versions of software be kept in a secure
 //! store, released from it only under an authorized change, and that releases be recorded (the
-//! release and deployment management process, 8.4 and 8.5; the ITIL "definitive media library"
-//! and "definitive spares"). Here the library holds:
+//! release and deployment life-cycle processes; the ITIL "definitive media library" and
+//! "definitive spares"). Here the library holds:
 //!
 //! - [`DefinitiveItem`]s: the authorized media of one software CI at one version, electronic or
 //!   physical, with its checksum, where it is stored, and a [`LicencePool`] of how many
@@ -136,7 +136,7 @@ pub struct DefinitiveItem {
     pub licences: LicencePool,
 }
 
-/// One release from the library (ISO/IEC 19770-1:2017 8.4): what was released, how many
+/// One release from the library (the release process of ISO/IEC 19770-1:2017): what was released, how many
 /// licences it took, for which target, by whom under which change and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReleaseRecord {

@@ -1,10 +1,10 @@
 //! The IT asset life cycle of ISO/IEC 19770-1 and the moves allowed between its stages.
 //!
-//! ISO/IEC 19770-1:2017 organises the life-cycle processes of an asset as specification,
-//! acquisition, development, release, deployment, operation and retirement (clause 8, the
-//! "life cycle process interfaces"). Which stage may follow which is kept as data, in
-//! [`TRANSITIONS`], so a reader can see the whole life cycle in one table and an organisation
-//! that needs a different one can read the table instead of the code:
+//! ISO/IEC 19770-1 ties IT asset management to the life-cycle processes of an asset:
+//! specification, acquisition, development, release, deployment, operation and retirement.
+//! Which stage may follow which is kept as data, in [`TRANSITIONS`], so a reader can see the
+//! whole life cycle in one table and an organisation that needs a different one can read the
+//! table instead of the code:
 //!
 //! | from | may move to | why |
 //! |---|---|---|
@@ -29,7 +29,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A stage of the IT asset life cycle (ISO/IEC 19770-1:2017, clause 8).
+/// A stage of the IT asset life cycle (ISO/IEC 19770-1:2017, the ITAM life-cycle processes).
 ///
 /// Ordered as the stages follow each other, so sorting by stage gives the life-cycle order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -1,11 +1,11 @@
 //! Data-quality checks over the CMS, reported as [`Finding`]s.
 //!
-//! ISO/IEC 19770-1:2017 places "trustworthy data" as the first tier of ITAM conformance (clause
-//! 5 and Annex A): the organisation must know what it has, and its records must be accurate
-//! and complete. [`check`] runs every rule of [`CATALOGUE`] over a [`Cms`] and returns a sorted
-//! [`Report`]; each finding names its rule by a stable id and its location by a path into the
-//! CMS's JSON form (`/items/HW-1`, `/relationships/SW-1 installed_on HW-1`,
-//! `/dml/items/DML-1`).
+//! The first tier of ISO/IEC 19770-1 conformance is "trustworthy data": the organisation knows
+//! what it has, and its records are accurate and complete. [`check`] runs every rule of
+//! [`CATALOGUE`] over a [`Cms`] and returns a sorted [`Report`]; each finding names its rule by
+//! a stable id and its location by a path into the CMS's JSON form, with items, definitive
+//! items and relationships named by their ids (`/items/HW-1/owner`,
+//! `/relationships/SW-1/installed_on/HW-1`, `/dml/items/DML-1/licences`).
 //!
 //! | rule | severity | what it finds |
 //! |---|---|---|
@@ -47,7 +47,7 @@ pub struct Rule {
     pub summary: &'static str,
 }
 
-/// A configuration item has no owner (19770-1:2017 7.2: every asset has an accountable owner).
+/// A configuration item has no owner (19770-1: every asset has an accountable owner).
 pub const OWNER: Rule = Rule {
     id: "CMS-OWNER-1",
     severity: Severity::Warning,
@@ -107,7 +107,7 @@ pub fn check(cms: &Cms) -> Report {
         if item.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {
             report.push(finding(
                 OWNER,
-                format!("/items/{}", item.id),
+                format!("/items/{}/owner", item.id),
                 format!(
                     "configuration item `{}` ({}) has no owner",
                     item.id, item.name
@@ -117,7 +117,7 @@ pub fn check(cms: &Cms) -> Report {
     }
 
     for rel in cms.relationships() {
-        let path = format!("/relationships/{} {} {}", rel.source, rel.kind, rel.target);
+        let path = format!("/relationships/{}/{}/{}", rel.source, rel.kind, rel.target);
         let source = cms.item(rel.source.as_str());
         if rel.kind == RelationshipKind::InstalledOn
             && source.is_none_or(|s| s.kind.class() != AssetClass::Software)

@@ -1,7 +1,7 @@
 //! Typed relationships between configuration items.
 //!
 //! ISO/IEC 19770-1:2017 asks the organisation to record the relationships between its assets
-//! (8.2.4, configuration management: "relationships between configuration items"). A
+//! (configuration management: the relationships between configuration items). A
 //! [`Relationship`] is a directed, typed edge from a source item to a target item, read as a
 //! sentence: *source* **installed on** *target*. The CMS refuses an edge whose ends are not
 //! recorded (referential integrity) or whose ends are of the wrong kind, as

@@ -1,5 +1,6 @@
 //! Why the CMS refused a command or a change-record step.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::asset::AssetClass;
@@ -38,6 +39,29 @@ pub enum CmsError {
         change: ChangeId,
         /// Its state.
         state: ChangeState,
+    },
+    /// The command's time is earlier than the authorization of its change record: execution
+    /// cannot precede authorization.
+    #[error("change `{change}` was authorized at {authorized_at}, after this command's time {at}")]
+    BeforeAuthorization {
+        /// The change record named.
+        change: ChangeId,
+        /// The command's time.
+        at: DateTime<Utc>,
+        /// When the change was authorized.
+        authorized_at: DateTime<Utc>,
+    },
+    /// A change-record step dated before the record's previous step.
+    #[error(
+        "a step on change `{change}` at {at} cannot precede its previous step at {previous_at}"
+    )]
+    StepBeforePrevious {
+        /// The change record.
+        change: ChangeId,
+        /// The step's time.
+        at: DateTime<Utc>,
+        /// The time of the record's latest step.
+        previous_at: DateTime<Utc>,
     },
     /// A change record with this id already exists.
     #[error("change `{change}` is already recorded")]

@@ -145,6 +145,33 @@ fn commands_need_an_authorized_change_record() {
 }
 
 #[test]
+fn time_runs_forward_through_authorization_and_steps() {
+    let mut cms = seeded();
+    // CHG-1 was authorized at t(1); a command dated t(0) predates it.
+    let err = refused(&mut cms, auth(0), Command::record(laptop("HW-3", "gold-1")));
+    assert_eq!(
+        err,
+        CmsError::BeforeAuthorization {
+            change: ChangeId::new("CHG-1"),
+            at: t(0),
+            authorized_at: t(1)
+        }
+    );
+    let before = cms.change("CHG-1").unwrap().clone();
+    let err = cms
+        .advance_change("CHG-1", ChangeStep::Implement, "carol", t(0))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a step on change `CHG-1` at 2026-03-02 09:00:00 UTC cannot precede its previous step at 2026-03-02 09:01:00 UTC"
+    );
+    assert_eq!(cms.change("CHG-1"), Some(&before));
+    // The same moment as the authorization is fine.
+    cms.execute(auth(1), Command::record(laptop("HW-3", "gold-1")))
+        .unwrap();
+}
+
+#[test]
 fn change_record_steps_are_audited_and_illegal_ones_refused() {
     let mut cms = seeded();
     let before = cms.change("CHG-1").unwrap().clone();

@@ -101,7 +101,7 @@ fn owner_rule_fires_on_an_item_without_owner() {
     let report = check(&cms);
     assert_eq!(rules(&cms), ["CMS-OWNER-1"]);
     let f = &report.findings()[0];
-    assert_eq!(f.location.path, "/items/HW-1");
+    assert_eq!(f.location.path, "/items/HW-1/owner");
     assert_eq!(f.severity, Severity::Warning);
     assert_eq!(f.message, "configuration item `HW-1` (Laptop) has no owner");
 }
@@ -118,7 +118,7 @@ fn install_rule_fires_on_an_installation_of_unrecorded_software() {
     assert_eq!(rules(&cms), ["CMS-INSTALL-1"]);
     assert_eq!(
         report.findings()[0].location.path,
-        "/relationships/SW-404 installed_on HW-1"
+        "/relationships/SW-404/installed_on/HW-1"
     );
 }
 
