@@ -493,6 +493,29 @@ impl Cms {
         Err(ReplayError::Diverged { seq })
     }
 
+    /// Checks that this CMS is exactly what its own audit trail rebuilds: useful for a CMS read
+    /// from JSON, whose items, relationships, change records or library may have been edited
+    /// without a command.
+    ///
+    /// # Errors
+    /// [`ReplayError`] when the trail does not replay as recorded, or
+    /// [`ReplayError::StoreDiffers`] naming the first part of the store that differs.
+    pub fn verify_trail(&self) -> Result<(), ReplayError> {
+        let rebuilt = Self::replay(&self.trail)?;
+        let part = if rebuilt.items != self.items {
+            "items"
+        } else if rebuilt.by_source != self.by_source || rebuilt.by_target != self.by_target {
+            "relationships"
+        } else if rebuilt.changes != self.changes {
+            "changes"
+        } else if rebuilt.dml != self.dml {
+            "dml"
+        } else {
+            return Ok(());
+        };
+        Err(ReplayError::StoreDiffers { part })
+    }
+
     fn push(
         &mut self,
         by: &str,
@@ -643,7 +666,17 @@ impl Cms {
                 if self.dml.items.contains_key(&item.id) {
                     return Err(CmsError::DuplicateDefinitiveItem { item: item.id });
                 }
-                self.require_class(&item.software, AssetClass::Software)?;
+                let software = self.require_class(&item.software, AssetClass::Software)?;
+                if let Some(sw) = software.software() {
+                    if item.version.precedence(&sw.version) != Some(std::cmp::Ordering::Equal) {
+                        return Err(CmsError::VersionMismatch {
+                            item: item.id,
+                            software: item.software,
+                            media_version: item.version.value,
+                            software_version: sw.version.value.clone(),
+                        });
+                    }
+                }
                 if item.licences.free > item.licences.total {
                     return Err(CmsError::InvalidPool {
                         item: item.id,

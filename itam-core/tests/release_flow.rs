@@ -340,5 +340,7 @@ fn release_flow_end_to_end() {
     );
     assert_eq!(Cms::replay(cms.trail()).unwrap(), cms);
     let json = serde_json::to_string(&cms).unwrap();
-    assert_eq!(serde_json::from_str::<Cms>(&json).unwrap(), cms);
+    let read_back = serde_json::from_str::<Cms>(&json).unwrap();
+    assert_eq!(read_back, cms);
+    assert_eq!(read_back.verify_trail(), Ok(()));
 }

@@ -201,6 +201,20 @@ pub enum CmsError {
         /// The free count given.
         free: u32,
     },
+    /// The definitive media's version is not the version of its software CI.
+    #[error(
+        "definitive item `{item}` holds version {media_version} but `{software}` is version {software_version}"
+    )]
+    VersionMismatch {
+        /// The definitive item.
+        item: DmlId,
+        /// Its software CI.
+        software: AssetId,
+        /// The media's version.
+        media_version: String,
+        /// The software CI's version.
+        software_version: String,
+    },
     /// A release of no licences.
     #[error("a release of `{item}` must take at least one licence")]
     ZeroQuantity {
@@ -288,5 +302,12 @@ pub enum ReplayError {
     Diverged {
         /// The first entry that differs.
         seq: u64,
+    },
+    /// The trail replays cleanly but rebuilds a different store than the one it came with
+    /// (the store was edited outside the CMS's commands).
+    #[error("the trail rebuilds a different store: {part} differ")]
+    StoreDiffers {
+        /// Which part differs: `items`, `relationships`, `changes` or `dml`.
+        part: &'static str,
     },
 }

@@ -442,6 +442,26 @@ fn check_in_needs_a_software_ci_and_a_sane_pool() {
             found: AssetClass::Hardware
         }
     );
+    let mut other_version = definitive(1);
+    other_version.id = DmlId::new("DML-4");
+    other_version.version = Version::new("3.1", VersionScheme::MultipartNumeric);
+    assert_eq!(
+        refused(
+            &mut cms,
+            auth(10),
+            Command::CheckIn {
+                item: other_version
+            }
+        )
+        .to_string(),
+        "definitive item `DML-4` holds version 3.1 but `SW-1` is version 3.2"
+    );
+    // The same version written differently is the same version.
+    let mut same_version = definitive(1);
+    same_version.id = DmlId::new("DML-5");
+    same_version.version = Version::new("3.2.0", VersionScheme::MultipartNumeric);
+    cms.execute(auth(10), Command::CheckIn { item: same_version })
+        .unwrap();
     let mut broken = definitive(1);
     broken.id = DmlId::new("DML-3");
     broken.licences.free = 4;
@@ -649,6 +669,16 @@ fn replay_rebuilds_the_store_and_detects_tampering() {
         Err(ReplayError::Diverged {
             seq: forged[refusal].seq
         })
+    );
+
+    // A store edited behind the trail's back is caught by verify_trail.
+    assert_eq!(cms.verify_trail(), Ok(()));
+    let mut value = serde_json::to_value(&cms).unwrap();
+    value["dml"]["items"][0]["licences"]["free"] = json!(2);
+    let edited: Cms = serde_json::from_value(value).unwrap();
+    assert_eq!(
+        edited.verify_trail(),
+        Err(ReplayError::StoreDiffers { part: "dml" })
     );
 
     // Drop the authorization step: everything after it is refused on replay.
