@@ -740,6 +740,67 @@ mod tests {
         }
     }
 
+    fn arb_text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex("[ -~äß€\\n\"]{0,12}").unwrap()
+    }
+
+    fn arb_item() -> impl proptest::strategy::Strategy<Value = ConfigurationItem> {
+        use proptest::prelude::*;
+        let kind = prop_oneof![
+            (arb_text(), arb_text(), proptest::option::of(arb_text())).prop_map(|(m, s, b)| {
+                let h = HardwareDetails::physical(m, s);
+                AssetKind::from(match b {
+                    Some(b) => h.with_build_level(b),
+                    None => h,
+                })
+            }),
+            (arb_text(), arb_text(), arb_text()).prop_map(|(p, n, v)| {
+                SoftwareDetails::executable(p, n, Version::new(v, VersionScheme::Semver))
+                    .with_form(SoftwareForm::Dictionary)
+                    .into()
+            }),
+            arb_text().prop_map(|p| ServiceDetails::new(ServiceModel::Paas, p).into()),
+            proptest::option::of(arb_text()).prop_map(|c| DataDetails { classification: c }.into()),
+            proptest::option::of(0u32..100).prop_map(|q| LicenceDetails {
+                quantity: q,
+                ..LicenceDetails::default()
+            }
+            .into()),
+        ];
+        (
+            arb_text(),
+            arb_text(),
+            kind,
+            0usize..7,
+            proptest::option::of(arb_text()),
+            proptest::option::of(arb_text()),
+            proptest::option::of(0i64..40_000),
+        )
+            .prop_map(|(id, name, kind, stage, owner, location, day)| {
+                let mut ci = ConfigurationItem::new(id, name, kind)
+                    .in_stage(LifecycleStage::ALL[stage])
+                    .responsibility(Responsibility::Personnel);
+                ci.owner = owner;
+                ci.location = location;
+                ci.dates.expires = day.and_then(|d| {
+                    NaiveDate::from_ymd_opt(1970, 1, 1)
+                        .and_then(|e| e.checked_add_signed(chrono::Duration::days(d)))
+                });
+                ci
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn any_item_round_trips_through_json(ci in arb_item()) {
+            let text = serde_json::to_string(&ci).unwrap();
+            let back: ConfigurationItem = serde_json::from_str(&text).unwrap();
+            proptest::prop_assert_eq!(back, ci);
+        }
+    }
+
     #[test]
     fn builders_set_the_common_attributes() {
         let ci = ConfigurationItem::new("HW-2", "Phone", HardwareDetails::physical("P9", "X"))
