@@ -762,6 +762,9 @@ impl Cms {
             }
             Command::CheckOutSpare { spare, replaces } => {
                 self.check_spare_in_store(&spare)?;
+                if spare == replaces {
+                    return Err(CmsError::SpareReplacesItself { spare });
+                }
                 let spare_ci = self.require_class(&spare, AssetClass::Hardware)?;
                 let live_ci = self.require_class(&replaces, AssetClass::Hardware)?;
                 if live_ci.stage.is_retired() {

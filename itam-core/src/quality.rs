@@ -31,6 +31,8 @@
 //! assert_eq!(report.by_rule("CMS-OWNER-1").count(), 1);
 //! ```
 
+use std::collections::BTreeMap;
+
 use crate::asset::AssetClass;
 use crate::cms::Cms;
 use crate::diag::{Finding, Location, Report, Severity};
@@ -146,6 +148,10 @@ pub fn check(cms: &Cms) -> Report {
         }
     }
 
+    let mut released: BTreeMap<&str, u64> = BTreeMap::new();
+    for release in cms.dml().releases() {
+        *released.entry(release.item.as_str()).or_default() += u64::from(release.quantity);
+    }
     for item in cms.dml().items() {
         let path = format!("/dml/items/{}", item.id);
         if cms
@@ -161,7 +167,7 @@ pub fn check(cms: &Cms) -> Report {
                 ),
             ));
         }
-        let released = cms.dml().released(item.id.as_str());
+        let released = released.get(item.id.as_str()).copied().unwrap_or(0);
         if let Some(over) = item.licences.over_allocation(released) {
             report.push(finding(
                 POOL,

@@ -253,6 +253,12 @@ pub enum CmsError {
         /// The item it replaces.
         replaces: AssetId,
     },
+    /// A spare named as the item it replaces.
+    #[error("spare `{spare}` cannot replace itself")]
+    SpareReplacesItself {
+        /// The spare's CI id.
+        spare: AssetId,
+    },
     /// The spare is in the store, so it cannot be returned.
     #[error("spare `{spare}` is already in the store")]
     SpareNotCheckedOut {

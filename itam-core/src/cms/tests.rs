@@ -497,6 +497,10 @@ fn spares_replace_only_a_matching_item_and_return_to_the_store() {
         refused(&mut cms, auth(12), Command::check_out_spare("HW-1", "HW-2")),
         CmsError::UnknownSpare { .. }
     ));
+    assert!(matches!(
+        refused(&mut cms, auth(12), Command::check_out_spare("HW-S", "HW-S")),
+        CmsError::SpareReplacesItself { .. }
+    ));
 
     cms.execute(auth(13), Command::check_out_spare("HW-S", "HW-1"))
         .unwrap();
