@@ -88,7 +88,7 @@ impl Demo {
             when.format("%H:%M")
         ));
         if let Some(reason) = refusal {
-            self.line(&format!("{:26}because {reason}", ""));
+            self.line(&format!("{:28}because {reason}", ""));
         }
     }
 
