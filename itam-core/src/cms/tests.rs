@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::asset::{HardwareDetails, SoftwareDetails};
-use crate::dml::{Checksum, LicencePool, Media};
+use crate::dml::{Checksum, DefinitiveItem, DmlId, LicencePool, Media};
 use crate::version::{Version, VersionScheme};
 
 fn t(minute: u32) -> DateTime<Utc> {
