@@ -95,10 +95,10 @@ fn cms(c: &mut Criterion) {
     });
     let store = build(&commands);
     group.bench_function("replay the audit trail", |b| {
-        b.iter(|| Cms::replay(black_box(store.trail())))
+        b.iter(|| Cms::replay(black_box(store.trail())));
     });
     group.bench_function("data-quality checks", |b| {
-        b.iter(|| quality::check(black_box(&store)))
+        b.iter(|| quality::check(black_box(&store)));
     });
     group.finish();
 }
