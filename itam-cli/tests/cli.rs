@@ -1,4 +1,5 @@
 //! The `itam` binary as a user runs it: help, version, the subcommand layout and the demo.
+#![allow(clippy::expect_used)] // test support: a binary that cannot be started fails the test
 
 use std::process::{Command, Output};
 
