@@ -6,6 +6,7 @@ pub mod cms;
 pub mod diag;
 pub mod dml;
 pub mod estate;
+pub mod finance;
 pub mod id;
 pub mod lifecycle;
 pub mod quality;
