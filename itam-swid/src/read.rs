@@ -1,10 +1,41 @@
 //! Reading SWID tags from XML (roxmltree).
+//!
+//! - [`read`] / [`read_bytes`]: one tag (root `SoftwareIdentity`).
+//! - [`read_all`] / [`read_all_bytes`]: inputs holding several tags (one document per line,
+//!   documents separated by `---`, or tags wrapped in another root such as an rpm repodata
+//!   bundle).
+//!
+//! **Namespaces.** [`ParseMode::Strict`] accepts only
+//! `http://standards.iso.org/iso/19770/-2/2015/schema.xsd`. [`ParseMode::Lax`] also reads the
+//! 2014 DIS and pre-DIS 2014 draft namespaces (finding [`RULE_NS_DRAFT`]) and a document without
+//! namespace (finding [`RULE_NS_MISSING`]) into the same model; the [`Dialect`] read is in
+//! [`Parsed::dialect`]. **2009 tags** (`software_identification_tag`, 2009 or 2008
+//! namespace) are refused in both modes with [`ParseError::Iso2009`]: their element-based
+//! schema maps to the 2015 model only in part (no tagId/tagVersion semantics, three fixed
+//! entity elements, package_footprint instead of Payload), and a partial silent mapping would
+//! lose data.
+//!
+//! **Required attributes** (`SoftwareIdentity/@name`, `@tagId`, `Entity/@name`, `@role`,
+//! `Link/@href`, `@rel`, `Directory|File|Process/@name`, `Resource/@type`): missing in strict
+//! mode is [`ParseError::MissingAttribute`]; in lax mode the value is read as empty and a
+//! [`RULE_REQUIRED`] finding (Error) is reported. In lax mode a pre-DIS `uniqueId` stands in
+//! for a missing `tagId` ([`RULE_UNIQUE_ID`]).
+//!
+//! **What is kept.** Every attribute value and text exactly; unknown attributes and elements
+//! (other namespaces, SWID-namespace elements where the schema does not allow them, comments,
+//! processing instructions, non-whitespace text) in document order and in place; whitespace-only
+//! text between SWID elements is layout and is not kept (inside foreign elements it is).
+//! Comments and processing instructions outside the root element are not kept.
+//!
+//! **Safety.** Document type declarations are refused ([`ParseError::Dtd`]), so no entity is
+//! ever expanded; [`Limits`] bound input size, nesting depth, node count and attributes per
+//! element, and are checked before any model is built.
 
 /// How forgiving the reader is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum ParseMode {
-    /// Only the 2015 namespace; a missing required attribute is a [`ParseError`](crate::ParseError).
+    /// Only the 2015 namespace; a missing required attribute is a [`ParseError`].
     #[default]
     Strict,
     /// Also 2014 drafts and no namespace; missing required attributes are read as empty.
