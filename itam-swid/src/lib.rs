@@ -1,3 +1,4 @@
 #![doc = include_str!("../README.md")]
 
 pub use itam_core;
+pub mod validate;

@@ -1,0 +1,194 @@
+//! Validation of SWID tags: the rule catalogue ([`Rule`]), the profiles ([`Profile`]) and the
+//! checks, reported as an [`itam_core::diag::Report`].
+//!
+//! Three layers of rules, each switched on by the profile:
+//! - **schema** (`XSD-*`): what the 2015 XSD checks, in the published ISO form or in NIST's
+//!   corrected form ([`SchemaMode`]);
+//! - **iso** (`SWID-*`, `ISO-*`): the 2015 co-constraints the XSD cannot express (a tagCreator
+//!   Entity, at most one Payload and one Evidence, one tag type, a patch's `patches` Link);
+//! - **nistir-8060** (`GEN-*`, `COR-*`, `PRI-*`, `PAT-*`, `SUP-*`): NISTIR 8060's guidelines with
+//!   swidval's derived-requirement ids, scoped by tag type and authoritativeness.
+//!
+//! Validation never stops at the first problem and never fails; a document that is not XML
+//! at all is the only error ([`validate_xml`]).
+//!
+//! ```
+//! use itam_swid::validate::{validate_xml, Profile};
+//!
+//! let tag = r#"<SoftwareIdentity xmlns="http://standards.iso.org/iso/19770/-2/2015/schema.xsd"
+//!     name="Roadrunner" tagId="com.acme.rr-1.0" version="1.0">
+//!   <Entity name="ACME" regid="acme.com" role="tagCreator softwareCreator"/>
+//! </SoftwareIdentity>"#;
+//! let report = validate_xml(tag, &Profile::ISO_19770_2_2015).unwrap();
+//! assert!(report.is_empty());
+//!
+//! let report = validate_xml(tag, &Profile::NISTIR_8060).unwrap();
+//! assert!(report.rules().contains("GEN-2-1")); // no xml:lang
+//! assert!(report.rules().contains("PRI-3-1")); // a version without a versionScheme
+//! let finding = report.by_rule("GEN-2-1").next().unwrap();
+//! assert_eq!(finding.location.path, "/SoftwareIdentity");
+//! assert_eq!(finding.location.pos.map(|p| p.line), Some(1));
+//! ```
+
+mod iso;
+mod nistir;
+mod profile;
+mod rules;
+mod schema;
+pub mod tree;
+
+use itam_core::diag::{Finding, Location, Report};
+
+pub use nistir::{N8060_NS, SHA256_NS};
+pub use profile::{Profile, SchemaMode};
+pub use rules::{AuthScope, Layer, Level, Rule, TagType, TypeScope};
+pub use tree::{Attribute, Element, TreeError};
+
+/// The ISO/IEC 19770-2:2015 namespace.
+pub const SWID_NS: &str = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
+
+/// Validates XML text against a profile.
+///
+/// # Errors
+/// [`TreeError`] when the text is not well-formed XML or exceeds a size limit; every other
+/// problem is a finding in the report.
+pub fn validate_xml(text: &str, profile: &Profile) -> Result<Report, TreeError> {
+    Ok(validate_tree(&Element::parse(text)?, profile))
+}
+
+/// Validates a document tree (its root element) against a profile.
+#[must_use]
+pub fn validate_tree(root: &Element<'_>, profile: &Profile) -> Report {
+    let tag_type = profile.tag_type.unwrap_or_else(|| detect_tag_type(root));
+    let authoritative = profile
+        .authoritative
+        .unwrap_or_else(|| detect_authoritative(root));
+    // Rules other than the schema's look at the root's namespace, so that a draft-namespace
+    // tag still gets its guideline findings beside XSD-ROOT-1.
+    let swid_ns = if root.name == "SoftwareIdentity" {
+        root.namespace.as_deref().unwrap_or_default().to_owned()
+    } else {
+        SWID_NS.to_owned()
+    };
+    let mut ctx = Ctx {
+        profile,
+        tag_type,
+        authoritative,
+        swid_ns,
+        findings: Vec::new(),
+    };
+    let path = format!("/{}", root.name);
+    if let Some(mode) = profile.schema {
+        schema::check(&mut ctx, root, mode);
+    }
+    if root.name == "SoftwareIdentity" {
+        if profile.iso {
+            iso::check(&mut ctx, root, &path);
+        }
+        if profile.nistir {
+            nistir::check(&mut ctx, root, &path);
+        }
+    }
+    Report::from(ctx.findings)
+}
+
+/// The tag type by swidval's precedence: `patch` over `supplemental` over `corpus`, primary
+/// when none is true. Flags are read as `xs:boolean`, so `"1"` counts as true (swidval compares
+/// the literal `'true'` here; see the README).
+#[must_use]
+pub fn detect_tag_type(root: &Element<'_>) -> TagType {
+    if flag(root, "patch") {
+        TagType::Patch
+    } else if flag(root, "supplemental") {
+        TagType::Supplemental
+    } else if flag(root, "corpus") {
+        TagType::Corpus
+    } else {
+        TagType::Primary
+    }
+}
+
+/// Whether the tag is authoritative: some Entity has the role `tagCreator` and one of
+/// `aggregator`, `distributor`, `licensor`, `softwareCreator` (whole role tokens, where
+/// swidval matches substrings).
+#[must_use]
+pub fn detect_authoritative(root: &Element<'_>) -> bool {
+    let ns = root.namespace.as_deref().unwrap_or(SWID_NS);
+    root.children_named(ns, "Entity")
+        .any(nistir::is_authoritative_entity)
+}
+
+/// Validation state: the profile, the phase (type × authoritativeness) and the findings.
+struct Ctx<'p> {
+    profile: &'p Profile,
+    tag_type: TagType,
+    authoritative: bool,
+    swid_ns: String,
+    findings: Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    /// Reports `rule` if the profile runs its layer and the rule applies to the phase.
+    fn fire(&mut self, rule: Rule, location: Location, message: impl Into<String>) {
+        if !self.profile.runs(rule.layer())
+            || !rule.applies_to(self.tag_type, self.authoritative)
+            || (rule.level() == Level::Info && !self.profile.info)
+        {
+            return;
+        }
+        self.findings
+            .push(Finding::new(rule.id(), rule.severity(), location, message));
+    }
+}
+
+fn at_elem(path: &str, el: &Element<'_>) -> Location {
+    Location::path(path).with_pos(el.pos)
+}
+
+fn at_attr(path: &str, attr: &Attribute<'_>) -> Location {
+    let step = match attr.namespace.as_deref() {
+        Some(tree::XML_NS) => format!("@xml:{}", attr.name),
+        Some(N8060_NS) => format!("@n8060:{}", attr.name),
+        Some(ns) => format!("@{{{ns}}}{}", attr.name),
+        None => format!("@{}", attr.name),
+    };
+    Location::path(format!("{path}/{step}")).with_pos(attr.pos)
+}
+
+/// The path step of `parent.children[i]`: its local name and its position among the siblings
+/// of the same name (`Entity[2]`), as in XPath.
+fn child_step(parent: &Element<'_>, i: usize) -> String {
+    let Some(child) = parent.children.get(i) else {
+        return String::new();
+    };
+    let same = |c: &&Element<'_>| c.name == child.name && c.namespace == child.namespace;
+    let n = parent.children.iter().take(i + 1).filter(same).count();
+    format!("{}[{n}]", child.name)
+}
+
+/// `xs:boolean` truth: `true` or `1`, surrounding white space ignored.
+fn is_true(value: &str) -> bool {
+    matches!(value.trim(), "true" | "1")
+}
+
+fn flag(el: &Element<'_>, name: &str) -> bool {
+    el.attr(None, name).is_some_and(is_true)
+}
+
+fn roles<'e>(entity: &'e Element<'_>) -> impl Iterator<Item = &'e str> + 'e {
+    entity
+        .attr(None, "role")
+        .unwrap_or_default()
+        .split_ascii_whitespace()
+}
+
+fn has_role(entity: &Element<'_>, role: &str) -> bool {
+    roles(entity).any(|r| r == role)
+}
+
+/// The regid as the XSD reads it (the default when absent).
+fn regid<'e>(entity: &'e Element<'_>) -> &'e str {
+    entity
+        .attr(None, "regid")
+        .map_or("http://invalid.unavailable", str::trim)
+}
