@@ -298,19 +298,19 @@ catalogue! {
     Gen4_2 = "GEN-4-2", Nistir8060, Must, ALL, Authoritative, "NISTIR 8060 GEN-4",
         "every Entity has a non-blank regid";
     Gen4_3 = "GEN-4-3", Nistir8060, Must, ALL, Authoritative, "NISTIR 8060 GEN-4",
-        "no Entity's regid is the default http://invalid.unavailable";
+        "no Entity's regid is the default `http://invalid.unavailable`";
     Gen5_1 = "GEN-5-1", Nistir8060, Must, ALL, NonAuthoritative, "NISTIR 8060 GEN-5",
         "every tagCreator Entity has a regid";
     Gen5_2 = "GEN-5-2", Nistir8060, Must, ALL, NonAuthoritative, "NISTIR 8060 GEN-5",
         "every tagCreator Entity has a non-blank regid";
     Gen5_3 = "GEN-5-3", Nistir8060, Must, ALL, NonAuthoritative, "NISTIR 8060 GEN-5",
-        "no tagCreator Entity's regid is http://invalid.unavailable";
+        "no tagCreator Entity's regid is `http://invalid.unavailable`";
     Gen6_1 = "GEN-6-1", Nistir8060, Should, ALL, NonAuthoritative, "NISTIR 8060 GEN-6",
         "every Entity has a regid";
     Gen6_2 = "GEN-6-2", Nistir8060, Should, ALL, NonAuthoritative, "NISTIR 8060 GEN-6",
         "every Entity has a non-blank regid";
     Gen6_3 = "GEN-6-3", Nistir8060, Should, ALL, NonAuthoritative, "NISTIR 8060 GEN-6",
-        "no Entity's regid is http://invalid.unavailable";
+        "no Entity's regid is `http://invalid.unavailable`";
     Gen7_1 = "GEN-7-1", Nistir8060, Must, ALL, Any, "NISTIR 8060 GEN-7",
         "Entities with the same regid have the same set of roles";
     Gen8_1 = "GEN-8-1", Nistir8060, Must, ALL, Authoritative, "NISTIR 8060 GEN-8",
