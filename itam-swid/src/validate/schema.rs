@@ -394,26 +394,84 @@ fn is_date_time(v: &str) -> bool {
     date_ok && zone_ok && time_ok
 }
 
-/// A URI reference once non-ASCII characters are escaped: no space, no control character, none
-/// of `"<>\^`{|}`, and every `%` followed by two hex digits.
-fn is_any_uri(v: &str) -> bool {
-    let b = v.as_bytes();
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if c == b'%' {
+/// Characters XSD 1.0 (following XLink) escapes before reading an anyURI: they are accepted
+/// as if percent-encoded.
+fn escaped_by_xlink(c: char) -> bool {
+    !c.is_ascii() || c <= ' ' || c == '\u{7f}' || "\"<>\\^`{|}".contains(c)
+}
+
+/// Whether every character of `s` is allowed by `allowed`, a `%` starts `%HH`, or XLink
+/// escaping would make it one.
+fn uri_chars(s: &str, allowed: &str) -> bool {
+    let b = s.as_bytes();
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == '%' {
             let hex = |j: usize| b.get(j).is_some_and(u8::is_ascii_hexdigit);
             if !(hex(i + 1) && hex(i + 2)) {
                 return false;
             }
-            i += 3;
-            continue;
-        }
-        if c.is_ascii() && (c <= b' ' || c == 0x7f || b"\"<>\\^`{|}".contains(&c)) {
+            chars.next();
+            chars.next();
+        } else if !(c.is_ascii_alphanumeric()
+            || "-._~!$&'()*+,;=".contains(c)
+            || allowed.contains(c)
+            || escaped_by_xlink(c))
+        {
             return false;
         }
-        i += 1;
     }
     true
+}
+
+/// An `xs:anyURI`: an RFC 3986 URI reference once XLink escaping is applied (so spaces and
+/// non-ASCII characters pass, as in libxml2), with the authority's structure checked
+/// (`[userinfo@]host[:port]`).
+fn is_any_uri(v: &str) -> bool {
+    let (before_fragment, fragment) = v.split_once('#').unwrap_or((v, ""));
+    let (before_query, query) = before_fragment
+        .split_once('?')
+        .unwrap_or((before_fragment, ""));
+    let rest = match before_query.split_once(':') {
+        Some((scheme, rest))
+            if scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            rest
+        }
+        _ => before_query,
+    };
+    let path = match rest.strip_prefix("//") {
+        Some(hier) => {
+            let (authority, path) = match hier.find('/') {
+                Some(i) => (hier.get(..i).unwrap_or(""), hier.get(i..).unwrap_or("")),
+                None => (hier, ""),
+            };
+            let (userinfo, hostport) = authority.rsplit_once('@').unwrap_or(("", authority));
+            let (host, port) = if hostport.starts_with('[') {
+                match hostport.split_once(']') {
+                    Some((h, p)) => (h.trim_start_matches('['), p.strip_prefix(':').unwrap_or(p)),
+                    None => return false,
+                }
+            } else {
+                hostport.split_once(':').unwrap_or((hostport, ""))
+            };
+            let host_ok = if hostport.starts_with('[') {
+                host.chars()
+                    .all(|c| c.is_ascii_hexdigit() || ":.".contains(c))
+            } else {
+                uri_chars(host, "")
+            };
+            if !(uri_chars(userinfo, ":") && host_ok && port.bytes().all(|b| b.is_ascii_digit())) {
+                return false;
+            }
+            path
+        }
+        None => rest,
+    };
+    uri_chars(path, ":@/") && uri_chars(query, ":@/?") && uri_chars(fragment, ":@/?")
 }
 
 #[cfg(test)]
@@ -449,7 +507,14 @@ mod tests {
         for (ok, v) in [
             (true, "swid:com.acme-1%20x"),
             (true, "acme.com"),
-            (false, "swidpath://a[@n='x y']"),
+            (true, "Example X"),
+            (true, "http://[::1]:8080/a b?x#y"),
+            (
+                false,
+                "swidpath://swid:SoftwareIdentity[@name='Primary SWID tag']",
+            ),
+            (false, "http://host:port/"),
+            (false, "a#b#c"),
             (false, "a%2"),
         ] {
             assert_eq!(is_any_uri(v), ok, "anyURI {v}");
