@@ -30,6 +30,7 @@
 //! assert_eq!(finding.location.pos.map(|p| p.line), Some(1));
 //! ```
 
+mod from_model;
 mod iso;
 mod nistir;
 mod profile;
@@ -39,13 +40,46 @@ pub mod tree;
 
 use itam_core::diag::{Finding, Location, Report};
 
-pub use nistir::{N8060_NS, SHA256_NS};
 pub use profile::{Profile, SchemaMode};
-pub use rules::{AuthScope, Layer, Level, Rule, TagType, TypeScope};
+pub use rules::{AuthScope, Layer, Level, Rule, TypeScope};
 pub use tree::{Attribute, Element, TreeError};
 
-/// The ISO/IEC 19770-2:2015 namespace.
-pub const SWID_NS: &str = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
+use crate::model::SoftwareIdentity;
+pub use crate::model::TagType;
+use crate::ns::{N8060 as N8060_NS, SWID_2015 as SWID_NS, XML as XML_NS};
+use crate::source::{Parsed, SourceMap};
+
+/// Validates a typed tag against a profile. Findings carry paths but no line and column; use
+/// [`validate_parsed`] for a tag that was read from text.
+///
+/// The model cannot say that a required attribute was missing (the reader reports that, and
+/// refuses it in strict mode): such a value is validated as written, e.g. an empty `rel`.
+#[must_use]
+pub fn validate(tag: &SoftwareIdentity, profile: &Profile) -> Report {
+    validate_tree(&from_model::tree(tag), profile)
+}
+
+/// Validates a tag the reader produced, taking line and column for each finding from its
+/// [`SourceMap`] (the nearest recorded element or attribute on the finding's path). The
+/// reader's own findings are not repeated here.
+#[must_use]
+pub fn validate_parsed(parsed: &Parsed<SoftwareIdentity>, profile: &Profile) -> Report {
+    with_positions(validate(&parsed.tag, profile), &parsed.source_map)
+}
+
+/// Fills in the text position of every finding that has none from a source map.
+#[must_use]
+pub fn with_positions(report: Report, source_map: &SourceMap) -> Report {
+    Vec::from(report)
+        .into_iter()
+        .map(|mut f| {
+            if f.location.pos.is_none() {
+                f.location.pos = source_map.nearest(&f.location.path);
+            }
+            f
+        })
+        .collect()
+}
 
 /// Validates XML text against a profile.
 ///
@@ -145,25 +179,32 @@ fn at_elem(path: &str, el: &Element<'_>) -> Location {
     Location::path(path).with_pos(el.pos)
 }
 
+/// The location of an attribute; the step syntax is the reader's ([`crate::source::path`]):
+/// `@name`, `@xml:lang`, `@n8060:name`, `@hash[{algorithm-uri}]`, `@{uri}name`.
 fn at_attr(path: &str, attr: &Attribute<'_>) -> Location {
     let step = match attr.namespace.as_deref() {
-        Some(tree::XML_NS) => format!("@xml:{}", attr.name),
+        Some(XML_NS) => format!("@xml:{}", attr.name),
         Some(N8060_NS) => format!("@n8060:{}", attr.name),
+        Some(ns) if attr.name == "hash" => format!("@hash[{{{ns}}}]"),
         Some(ns) => format!("@{{{ns}}}{}", attr.name),
         None => format!("@{}", attr.name),
     };
     Location::path(format!("{path}/{step}")).with_pos(attr.pos)
 }
 
-/// The path step of `parent.children[i]`: its local name and its position among the siblings
-/// of the same name (`Entity[2]`), as in XPath.
-fn child_step(parent: &Element<'_>, i: usize) -> String {
+/// The path step of `parent.children[i]`, in the reader's syntax: its position among the
+/// siblings of the same name (`Entity[2]`); an element outside the tag's namespace is written
+/// in Clark notation (`{http://www.w3.org/2000/09/xmldsig#}Signature[1]`, `{}Directory[1]`).
+fn child_step(parent: &Element<'_>, swid_ns: &str, i: usize) -> String {
     let Some(child) = parent.children.get(i) else {
         return String::new();
     };
     let same = |c: &&Element<'_>| c.name == child.name && c.namespace == child.namespace;
     let n = parent.children.iter().take(i + 1).filter(same).count();
-    format!("{}[{n}]", child.name)
+    match child.namespace.as_deref() {
+        Some(ns) if ns == swid_ns => format!("{}[{n}]", child.name),
+        ns => format!("{{{}}}{}[{n}]", ns.unwrap_or_default(), child.name),
+    }
 }
 
 /// `xs:boolean` truth: `true` or `1`, surrounding white space ignored.

@@ -24,7 +24,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str) {
         let expected = regid(first);
         for &(i, entity) in creators.iter().skip(1) {
             if regid(entity) != expected {
-                let p = format!("{path}/{}", child_step(root, i));
+                let p = format!("{path}/{}", child_step(root, &ctx.swid_ns, i));
                 let loc = entity
                     .attribute(None, "regid")
                     .map_or_else(|| at_elem(&p, entity), |a| at_attr(&p, a));
@@ -56,7 +56,10 @@ pub(super) fn check(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str) {
                 .unwrap_or((0, root));
             ctx.fire(
                 rule,
-                at_elem(&format!("{path}/{}", child_step(root, i)), second),
+                at_elem(
+                    &format!("{path}/{}", child_step(root, &ctx.swid_ns, i)),
+                    second,
+                ),
                 format!("the tag has {n} {name} elements; at most one is allowed"),
             );
         }

@@ -4,13 +4,14 @@
 use std::collections::BTreeSet;
 
 use super::rules::Rule;
-use super::tree::{Element, XML_NS};
+use super::tree::Element;
 use super::{Ctx, at_attr, at_elem, child_step, flag, has_role, is_true, roles};
+use crate::ns::XML as XML_NS;
 
-/// The namespace of the NISTIR 8060 extension attributes.
-pub const N8060_NS: &str = "http://csrc.nist.gov/ns/swid/2015-extensions/1.0";
+use crate::ns::N8060 as N8060_NS;
+
 /// The namespace of a SHA-256 `hash` attribute.
-pub const SHA256_NS: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+const SHA256_NS: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
 /// Hash namespaces NISTIR 8060 GEN-18 deprecates, with their rule.
 const DEPRECATED_HASHES: [(&str, Rule, &str); 4] = [
     (
@@ -54,7 +55,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str) {
     ctx.fire(
         Rule::Info1_2,
         here.clone(),
-        format!("assessing the tag type as {}", ctx.tag_type),
+        format!("assessing the tag type as {}", ctx.tag_type.as_str()),
     );
 
     // GEN-2: xml:lang
@@ -102,7 +103,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str) {
     tag_flags(ctx, root, path, ns);
 
     for (i, child) in root.children.iter().enumerate() {
-        let p = format!("{path}/{}", child_step(root, i));
+        let p = format!("{path}/{}", child_step(root, &ctx.swid_ns, i));
         if child.is(ns, "Payload") || child.is(ns, "Evidence") {
             collection(ctx, child, &p, ns);
         } else if child.is(ns, "Meta") {
@@ -133,7 +134,7 @@ fn entities(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str, ns: &str) {
         if !entity.is(ns, "Entity") {
             continue;
         }
-        let p = format!("{path}/{}", child_step(root, i));
+        let p = format!("{path}/{}", child_step(root, &ctx.swid_ns, i));
         let name = entity.attr(None, "name").unwrap_or_default();
         let creator = has_role(entity, "tagCreator");
         let regid_attr = entity.attribute(None, "regid");
@@ -215,7 +216,7 @@ fn links(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str, ns: &str) {
         if !link.is(ns, "Link") {
             continue;
         }
-        let p = format!("{path}/{}", child_step(root, i));
+        let p = format!("{path}/{}", child_step(root, &ctx.swid_ns, i));
         let href = link.attribute(None, "href");
         let loc = href.map_or_else(|| at_elem(&p, link), |a| at_attr(&p, a));
         let href_value = href.map(|a| a.value.as_ref()).unwrap_or_default();
@@ -286,7 +287,11 @@ fn tag_flags(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str, ns: &str) {
         if failed {
             let attr = message.split(' ').next().unwrap_or_default();
             let loc = flag_loc(attr);
-            ctx.fire(rule, loc, format!("a {} tag: {message}", ctx.tag_type));
+            ctx.fire(
+                rule,
+                loc,
+                format!("a {} tag: {message}", ctx.tag_type.as_str()),
+            );
         }
     }
 
@@ -395,7 +400,7 @@ fn collect_files<'t, 'a>(
         if child.namespace.as_deref() != Some(ns) {
             continue;
         }
-        let p = format!("{path}/{}", child_step(el, i));
+        let p = format!("{path}/{}", child_step(el, ns, i));
         if child.name == "File" {
             out.push((p.clone(), child));
         }

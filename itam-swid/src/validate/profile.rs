@@ -1,6 +1,7 @@
 //! Validation profiles: which rule layers run, in which schema mode, and as which tag type.
 
-use super::rules::{Layer, TagType};
+use super::rules::Layer;
+use crate::model::TagType;
 
 /// Which copy of the 2015 XSD the schema layer follows. The two differ on two points
 /// (spec/swid.md §1): unqualified attributes the schema does not declare, and the type of

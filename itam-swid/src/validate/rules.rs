@@ -11,6 +11,8 @@ use std::fmt;
 
 use itam_core::diag::Severity;
 
+use crate::model::TagType;
+
 /// The rule layer a rule belongs to; a [`Profile`](super::Profile) switches layers on and off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
@@ -75,49 +77,12 @@ impl Level {
     }
 }
 
-/// The kind of tag, from the `corpus`, `patch` and `supplemental` flags (ISO/IEC 19770-2:2015
-/// 5.3; NISTIR 8060 §4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum TagType {
-    /// No flag set: the tag describes installed software.
-    Primary,
-    /// `corpus="true"`: the tag describes an installer or installation media.
-    Corpus,
-    /// `patch="true"`: the tag describes a patch.
-    Patch,
-    /// `supplemental="true"`: the tag adds data to another tag.
-    Supplemental,
-}
-
-impl TagType {
-    /// Every tag type.
-    pub const ALL: [Self; 4] = [Self::Primary, Self::Corpus, Self::Patch, Self::Supplemental];
-
-    /// `primary`, `corpus`, `patch` or `supplemental` (swidval's names).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Primary => "primary",
-            Self::Corpus => "corpus",
-            Self::Patch => "patch",
-            Self::Supplemental => "supplemental",
-        }
-    }
-
-    const fn bit(self) -> u8 {
-        match self {
-            Self::Primary => 1,
-            Self::Corpus => 2,
-            Self::Patch => 4,
-            Self::Supplemental => 8,
-        }
-    }
-}
-
-impl fmt::Display for TagType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+const fn type_bit(tag_type: TagType) -> u8 {
+    match tag_type {
+        TagType::Primary => 1,
+        TagType::Corpus => 2,
+        TagType::Patch => 4,
+        TagType::Supplemental => 8,
     }
 }
 
@@ -140,7 +105,7 @@ impl TypeScope {
     /// Whether the scope includes `tag_type`.
     #[must_use]
     pub const fn contains(self, tag_type: TagType) -> bool {
-        self.0 & tag_type.bit() != 0
+        self.0 & type_bit(tag_type) != 0
     }
 
     /// `all`, or the type names joined by `+`.
@@ -149,12 +114,17 @@ impl TypeScope {
         if self == Self::ALL {
             return "all".to_owned();
         }
-        TagType::ALL
-            .iter()
-            .filter(|t| self.contains(**t))
-            .map(|t| t.as_str())
-            .collect::<Vec<_>>()
-            .join("+")
+        [
+            TagType::Primary,
+            TagType::Corpus,
+            TagType::Patch,
+            TagType::Supplemental,
+        ]
+        .iter()
+        .filter(|t| self.contains(**t))
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join("+")
     }
 }
 

@@ -4,8 +4,9 @@ use itam_core::diag::Location;
 
 use super::profile::SchemaMode;
 use super::rules::Rule;
-use super::tree::{Element, XML_NS};
+use super::tree::Element;
 use super::{Ctx, SWID_NS, at_attr, at_elem, child_step};
+use crate::ns::XML as XML_NS;
 
 /// XSD datatypes of the declared attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,7 +178,7 @@ fn element(ctx: &mut Ctx<'_>, el: &Element<'_>, kind: Kind, path: &str, mode: Sc
     attributes(ctx, el, kind, path, mode);
     let swid_ns = ctx.swid_ns.clone();
     for (i, child) in el.children.iter().enumerate() {
-        let child_path = format!("{path}/{}", child_step(el, i));
+        let child_path = format!("{path}/{}", child_step(el, &ctx.swid_ns, i));
         match child.namespace.as_deref() {
             Some(ns) if ns == swid_ns => match kind.child(&child.name) {
                 Some(child_kind) => element(ctx, child, child_kind, &child_path, mode),

@@ -9,11 +9,6 @@ use std::borrow::Cow;
 
 use itam_core::diag::TextPos;
 
-/// The XML namespace (`xml:lang`).
-pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
-/// The XML Schema instance namespace (`xsi:schemaLocation`), allowed on every element.
-pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
-
 /// Largest document [`Element::parse`] accepts, in bytes (64 MiB).
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 /// Deepest element nesting [`Element::parse`] accepts.
