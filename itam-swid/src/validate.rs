@@ -201,9 +201,9 @@ fn child_step(parent: &Element<'_>, swid_ns: &str, i: usize) -> String {
     };
     let same = |c: &&Element<'_>| c.name == child.name && c.namespace == child.namespace;
     let n = parent.children.iter().take(i + 1).filter(same).count();
-    match child.namespace.as_deref() {
-        Some(ns) if ns == swid_ns => format!("{}[{n}]", child.name),
-        ns => format!("{{{}}}{}[{n}]", ns.unwrap_or_default(), child.name),
+    match child.namespace.as_deref().unwrap_or_default() {
+        ns if ns == swid_ns => format!("{}[{n}]", child.name),
+        ns => format!("{{{ns}}}{}[{n}]", child.name),
     }
 }
 

@@ -397,7 +397,7 @@ fn collect_files<'t, 'a>(
     out: &mut Vec<(String, &'t Element<'a>)>,
 ) {
     for (i, child) in el.children.iter().enumerate() {
-        if child.namespace.as_deref() != Some(ns) {
+        if child.namespace.as_deref().unwrap_or_default() != ns {
             continue;
         }
         let p = format!("{path}/{}", child_step(el, ns, i));

@@ -179,8 +179,8 @@ fn element(ctx: &mut Ctx<'_>, el: &Element<'_>, kind: Kind, path: &str, mode: Sc
     let swid_ns = ctx.swid_ns.clone();
     for (i, child) in el.children.iter().enumerate() {
         let child_path = format!("{path}/{}", child_step(el, &ctx.swid_ns, i));
-        match child.namespace.as_deref() {
-            Some(ns) if ns == swid_ns => match kind.child(&child.name) {
+        match child.namespace.as_deref().unwrap_or_default() {
+            ns if ns == swid_ns => match kind.child(&child.name) {
                 Some(child_kind) => element(ctx, child, child_kind, &child_path, mode),
                 None => ctx.fire(
                     Rule::XsdElement,
@@ -188,7 +188,15 @@ fn element(ctx: &mut Ctx<'_>, el: &Element<'_>, kind: Kind, path: &str, mode: Sc
                     format!("{} is not allowed inside {}", child.name, el.name),
                 ),
             },
-            Some(ns) => {
+            "" => ctx.fire(
+                Rule::XsdElement,
+                at_elem(&child_path, child),
+                format!(
+                    "{} is in no namespace; inside {} it must be in {swid_ns}",
+                    child.name, el.name
+                ),
+            ),
+            ns => {
                 if kind != Kind::SoftwareIdentity {
                     ctx.fire(
                         Rule::XsdElement,
@@ -200,14 +208,6 @@ fn element(ctx: &mut Ctx<'_>, el: &Element<'_>, kind: Kind, path: &str, mode: Sc
                     );
                 }
             }
-            None => ctx.fire(
-                Rule::XsdElement,
-                at_elem(&child_path, child),
-                format!(
-                    "{} is in no namespace; inside {} it must be in {swid_ns}",
-                    child.name, el.name
-                ),
-            ),
         }
     }
 }

@@ -172,10 +172,10 @@ impl<'a> Element<'a> {
         self.attributes.iter().find(|a| a.is(namespace, name))
     }
 
-    /// Whether the element is `{namespace}name`.
+    /// Whether the element is `{namespace}name`; the empty namespace is no namespace.
     #[must_use]
     pub fn is(&self, namespace: &str, name: &str) -> bool {
-        self.namespace.as_deref() == Some(namespace) && self.name == name
+        self.namespace.as_deref().unwrap_or_default() == namespace && self.name == name
     }
 
     /// Child elements named `{namespace}name`.

@@ -1,0 +1,231 @@
+//! The rule catalogue's test vectors (tests/data/rules/): each vector is a baseline tag that
+//! passes every profile plus a textual mutation, and names the EXACT set of rules it fires.
+//! Every automated rule in the catalogue must be fired by at least one vector.
+//!
+//! Manifest syntax (tests/data/rules/vectors.txt): blocks starting with `[name]`, then
+//! `key: value` lines:
+//! - `base:` a baseline file stem (`primary-auth` → `primary-auth.swidtag`);
+//! - `profile:` a profile name (default `nistir-8060`); `schema:` `iso-2015`, `nist-fixed` or
+//!   `none` to override its schema mode; `type:` and `auth:` to force the phase; `info: true`;
+//! - `replace: OLD => NEW` (repeatable; OLD must occur in the text, its first occurrence is
+//!   replaced; `\n` in NEW is a newline);
+//! - `expect:` the rule ids that must fire, space-separated, or `none`.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use itam_swid::itam_core::diag::Severity;
+use itam_swid::validate::{Profile, Rule, SchemaMode, TagType, validate_xml};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rules")
+}
+
+#[derive(Debug, Default)]
+struct Vector {
+    name: String,
+    base: String,
+    profile: String,
+    schema: Option<String>,
+    tag_type: Option<String>,
+    auth: Option<bool>,
+    info: bool,
+    replace: Vec<(String, String)>,
+    expect: BTreeSet<String>,
+}
+
+fn vectors() -> Vec<Vector> {
+    let text = std::fs::read_to_string(data_dir().join("vectors.txt")).expect("vectors.txt");
+    let mut out: Vec<Vector> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_end();
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            out.push(Vector {
+                name: name.to_owned(),
+                profile: "nistir-8060".to_owned(),
+                ..Vector::default()
+            });
+            continue;
+        }
+        let v = out
+            .last_mut()
+            .unwrap_or_else(|| panic!("line {}: no [name] yet", n + 1));
+        let (key, value) = line
+            .split_once(':')
+            .unwrap_or_else(|| panic!("line {}: expected key: value", n + 1));
+        let value = value.trim();
+        match key.trim() {
+            "base" => v.base = value.to_owned(),
+            "profile" => v.profile = value.to_owned(),
+            "schema" => v.schema = Some(value.to_owned()),
+            "type" => v.tag_type = Some(value.to_owned()),
+            "auth" => v.auth = Some(value == "true"),
+            "info" => v.info = value == "true",
+            "replace" => {
+                let (old, new) = value
+                    .split_once(" =>")
+                    .unwrap_or_else(|| panic!("line {}: replace needs OLD => NEW", n + 1));
+                let new = new.strip_prefix(' ').unwrap_or(new);
+                v.replace.push((old.to_owned(), new.replace("\\n", "\n")));
+            }
+            "expect" => {
+                v.expect = value
+                    .split_whitespace()
+                    .filter(|r| *r != "none")
+                    .map(str::to_owned)
+                    .collect();
+            }
+            other => panic!("line {}: unknown key {other}", n + 1),
+        }
+    }
+    out
+}
+
+fn baseline(stem: &str) -> String {
+    std::fs::read_to_string(data_dir().join(format!("{stem}.swidtag")))
+        .unwrap_or_else(|e| panic!("baseline {stem}: {e}"))
+}
+
+fn profile_of(v: &Vector) -> Profile {
+    let mut p = Profile::by_name(&v.profile)
+        .unwrap_or_else(|| panic!("{}: unknown profile {}", v.name, v.profile));
+    if let Some(s) = &v.schema {
+        p = p.with_schema(match s.as_str() {
+            "iso-2015" => Some(SchemaMode::Iso2015),
+            "nist-fixed" => Some(SchemaMode::NistFixed),
+            "none" => None,
+            other => panic!("{}: unknown schema {other}", v.name),
+        });
+    }
+    if let Some(t) = &v.tag_type {
+        p = p.with_tag_type(match t.as_str() {
+            "primary" => TagType::Primary,
+            "corpus" => TagType::Corpus,
+            "patch" => TagType::Patch,
+            "supplemental" => TagType::Supplemental,
+            other => panic!("{}: unknown type {other}", v.name),
+        });
+    }
+    if let Some(a) = v.auth {
+        p = p.with_authoritative(a);
+    }
+    p.with_info(v.info)
+}
+
+fn mutate(v: &Vector) -> String {
+    let mut text = baseline(&v.base);
+    for (old, new) in &v.replace {
+        assert!(
+            text.contains(old.as_str()),
+            "{}: the baseline {} has no {old:?}, so the mutation would not apply",
+            v.name,
+            v.base
+        );
+        text = text.replacen(old.as_str(), new, 1);
+    }
+    text
+}
+
+const BASELINES: [&str; 6] = [
+    "primary-auth",
+    "primary-nonauth",
+    "corpus",
+    "patch-auth",
+    "patch-nonauth",
+    "supplemental",
+];
+
+#[test]
+fn every_baseline_passes_every_profile() {
+    for stem in BASELINES {
+        let text = baseline(stem);
+        for profile in Profile::ALL {
+            let report = validate_xml(&text, &profile).unwrap();
+            assert!(
+                report.is_empty(),
+                "{stem} under {}:\n{report}",
+                profile.name
+            );
+        }
+    }
+}
+
+#[test]
+fn every_vector_fires_exactly_its_rules() {
+    let vectors = vectors();
+    assert!(vectors.len() > 80, "only {} vectors", vectors.len());
+    let mut failures = Vec::new();
+    let mut names = BTreeSet::new();
+    for v in &vectors {
+        assert!(
+            names.insert(v.name.clone()),
+            "duplicate vector name {}",
+            v.name
+        );
+        for id in &v.expect {
+            assert!(Rule::from_id(id).is_some(), "{}: unknown rule {id}", v.name);
+        }
+        let report = validate_xml(&mutate(v), &profile_of(v)).unwrap();
+        let fired: BTreeSet<String> = report.rules().into_iter().map(str::to_owned).collect();
+        if fired != v.expect {
+            failures.push(format!(
+                "[{}] expected {:?}, fired {:?}\n{report}",
+                v.name, v.expect, fired
+            ));
+        }
+        for f in &report {
+            let rule = Rule::from_id(&f.rule).unwrap();
+            assert_eq!(f.severity, rule.severity(), "{}: {f}", v.name);
+            assert!(
+                f.location.path.starts_with("/SoftwareIdentity"),
+                "{}: {f}",
+                v.name
+            );
+            assert!(f.location.pos.is_some(), "{}: no position for {f}", v.name);
+            assert!(!f.message.is_empty());
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_automated_rule_has_a_vector() {
+    let mut covered: BTreeMap<&str, usize> = BTreeMap::new();
+    let vectors = vectors();
+    for v in &vectors {
+        for id in &v.expect {
+            *covered.entry(Rule::from_id(id).unwrap().id()).or_default() += 1;
+        }
+    }
+    let missing: Vec<&str> = Rule::ALL
+        .iter()
+        .filter(|r| r.is_automated() && !covered.contains_key(r.id()))
+        .map(|r| r.id())
+        .collect();
+    assert!(missing.is_empty(), "rules without a vector: {missing:?}");
+    // Statements are listed for completeness and never fire.
+    for r in Rule::ALL.iter().filter(|r| !r.is_automated()) {
+        assert!(!covered.contains_key(r.id()), "statement {} fired", r.id());
+    }
+}
+
+#[test]
+fn catalogue_ids_are_unique_and_levels_map_to_severities() {
+    let ids: BTreeSet<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+    assert_eq!(ids.len(), Rule::ALL.len());
+    for r in Rule::ALL {
+        assert_eq!(Rule::from_id(r.id()), Some(*r));
+        assert!(!r.summary().is_empty() && !r.reference().is_empty());
+    }
+    assert_eq!(Rule::Gen4_1.severity(), Severity::Error);
+    assert_eq!(Rule::Gen6_1.severity(), Severity::Warning);
+    assert_eq!(Rule::Cor4_2.severity(), Severity::Error);
+    assert_eq!(Rule::Info1_1.severity(), Severity::Info);
+    let table = Rule::markdown_table();
+    assert_eq!(table.lines().count(), Rule::ALL.len() + 2);
+}
