@@ -56,15 +56,47 @@ use crate::source::{Parsed, SourceMap};
 /// refuses it in strict mode): such a value is validated as written, e.g. an empty `rel`.
 #[must_use]
 pub fn validate(tag: &SoftwareIdentity, profile: &Profile) -> Report {
-    validate_tree(&from_model::tree(tag), profile)
+    validate_tree(&from_model::tree(tag, Some(SWID_NS)), profile)
 }
 
 /// Validates a tag the reader produced, taking line and column for each finding from its
 /// [`SourceMap`] (the nearest recorded element or attribute on the finding's path). The
-/// reader's own findings are not repeated here.
+/// reader's own findings are not repeated here, but what they say is used: a tag read from a
+/// draft namespace or none is validated in that namespace (so `XSD-ROOT-1` fires), and a
+/// required attribute the lax reader found missing is validated as missing (`XSD-ATTR-1`),
+/// not as an empty value.
 #[must_use]
 pub fn validate_parsed(parsed: &Parsed<SoftwareIdentity>, profile: &Profile) -> Report {
-    with_positions(validate(&parsed.tag, profile), &parsed.source_map)
+    let ns = parsed.dialect.namespace();
+    let mut root = from_model::tree(&parsed.tag, ns);
+    for finding in &parsed.findings {
+        if finding.rule == crate::read::RULE_REQUIRED {
+            remove_attribute_at(&mut root, ns.unwrap_or_default(), &finding.location.path);
+        }
+    }
+    with_positions(validate_tree(&root, profile), &parsed.source_map)
+}
+
+/// Removes the unqualified attribute a path such as `/SoftwareIdentity/Link[2]/@rel` names.
+fn remove_attribute_at(root: &mut Element<'_>, swid_ns: &str, path: &str) {
+    let mut steps = path.trim_start_matches('/').split('/');
+    if steps.next() != Some(root.name.as_ref()) {
+        return;
+    }
+    let mut el = root;
+    for step in steps {
+        if let Some(attr) = step.strip_prefix('@') {
+            el.attributes.retain(|a| !a.is(None, attr));
+            return;
+        }
+        let Some(i) = (0..el.children.len()).find(|&i| child_step(el, swid_ns, i) == step) else {
+            return;
+        };
+        let Some(next) = el.children.get_mut(i) else {
+            return;
+        };
+        el = next;
+    }
 }
 
 /// Fills in the text position of every finding that has none from a source map.

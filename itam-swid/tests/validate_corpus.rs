@@ -155,6 +155,14 @@ fn nist_unit_test_specs_agree() {
             None => Profile::ISO_19770_2_2015,
         };
         let report = validate_xml(&tag, &profile).unwrap();
+        // The typed-model path (reader + validate_parsed) must say the same.
+        let parsed = itam_swid::read::read(&tag, &itam_swid::read::ReadOptions::LAX).unwrap();
+        let via_model = itam_swid::validate::validate_parsed(&parsed, &profile);
+        assert_eq!(
+            report.rules(),
+            via_model.rules(),
+            "{stem}: model path differs"
+        );
         let ours = our_verdicts(&report);
         // Every requirement the phase evaluates: GEN-1 plus the applicable catalogue rules.
         let mut ids: BTreeSet<String> = BTreeSet::from(["GEN-1".to_owned()]);

@@ -229,3 +229,41 @@ fn catalogue_ids_are_unique_and_levels_map_to_severities() {
     let table = Rule::markdown_table();
     assert_eq!(table.lines().count(), Rule::ALL.len() + 2);
 }
+
+/// Validating the typed model the reader builds gives the same rules, with positions, as
+/// validating the XML text, for every baseline and every vector the lax reader accepts.
+#[test]
+fn the_model_path_agrees_with_the_text_path() {
+    use itam_swid::read::{ReadOptions, read};
+    use itam_swid::validate::validate_parsed;
+    let mut compared = 0;
+    let mut differences = Vec::new();
+    for v in vectors() {
+        let text = mutate(&v);
+        let Ok(parsed) = read(&text, &ReadOptions::LAX) else {
+            continue;
+        };
+        let profile = profile_of(&v);
+        let from_text = validate_xml(&text, &profile).unwrap();
+        let from_model = validate_parsed(&parsed, &profile);
+        compared += 1;
+        let a: BTreeSet<(String, String)> = from_text
+            .findings()
+            .iter()
+            .map(|f| (f.rule.clone(), f.location.path.clone()))
+            .collect();
+        let b: BTreeSet<(String, String)> = from_model
+            .findings()
+            .iter()
+            .map(|f| (f.rule.clone(), f.location.path.clone()))
+            .collect();
+        if a != b {
+            differences.push(format!("[{}]\n text: {a:?}\nmodel: {b:?}", v.name));
+        }
+        for f in &from_model {
+            assert!(f.location.pos.is_some(), "[{}] no position: {f}", v.name);
+        }
+    }
+    assert!(compared > 80, "only {compared} vectors read");
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}

@@ -9,10 +9,10 @@ use crate::model::{
     ForeignElement, ForeignNode, Link, Meta, Process, Resource, ResourceChild, ResourceCollection,
     SoftwareIdentity, SoftwareMeta,
 };
-use crate::ns::{N8060, SWID_2015, XML};
+use crate::ns::{N8060, XML};
 
-fn swid<'a>(name: &'static str) -> Element<'a> {
-    Element::new(Some(SWID_2015), name)
+fn swid<'a>(ns: Option<&'static str>, name: &'static str) -> Element<'a> {
+    Element::new(ns, name)
 }
 
 /// Adds `name="value"` when the value is present.
@@ -68,10 +68,11 @@ fn foreign(e: &ForeignElement) -> Element<'_> {
     el
 }
 
-/// The tree of a typed tag.
+/// The tree of a typed tag, its SWID elements in `ns` (the 2015 namespace, or the draft
+/// namespace or none the tag was read from).
 #[must_use]
-pub fn tree(tag: &SoftwareIdentity) -> Element<'_> {
-    let mut el = swid("SoftwareIdentity");
+pub fn tree<'a>(tag: &'a SoftwareIdentity, ns: Option<&'static str>) -> Element<'a> {
+    let mut el = swid(ns, "SoftwareIdentity");
     el.attributes
         .push(Attribute::new("name", tag.name.as_str()));
     el.attributes
@@ -99,24 +100,24 @@ pub fn tree(tag: &SoftwareIdentity) -> Element<'_> {
     extra(&mut el, &tag.attributes);
     for child in &tag.children {
         match child {
-            Child::Entity(e) => el.children.push(entity(e)),
+            Child::Entity(e) => el.children.push(entity(e, ns)),
             Child::Evidence(e) => {
-                let mut c = collection("Evidence", &e.resources);
+                let mut c = collection("Evidence", &e.resources, ns);
                 opt(&mut c, "date", e.date.as_deref());
                 opt(&mut c, "deviceId", e.device_id.as_deref());
                 el.children.push(c);
             }
-            Child::Link(l) => el.children.push(link(l)),
-            Child::Meta(m) => el.children.push(software_meta(m)),
-            Child::Payload(p) => el.children.push(collection("Payload", p)),
+            Child::Link(l) => el.children.push(link(l, ns)),
+            Child::Meta(m) => el.children.push(software_meta(m, ns)),
+            Child::Payload(p) => el.children.push(collection("Payload", p, ns)),
             Child::Other(node) => foreign_node(&mut el, node),
         }
     }
     el
 }
 
-fn entity(e: &Entity) -> Element<'_> {
-    let mut el = swid("Entity");
+fn entity<'a>(e: &'a Entity, ns: Option<&'static str>) -> Element<'a> {
+    let mut el = swid(ns, "Entity");
     el.attributes.push(Attribute::new("name", e.name.as_str()));
     opt(&mut el, "regid", e.regid.as_ref().map(|r| r.as_str()));
     el.attributes.push(Attribute::new("role", e.role.as_str()));
@@ -125,23 +126,23 @@ fn entity(e: &Entity) -> Element<'_> {
     extra(&mut el, &e.attributes);
     for child in &e.children {
         match child {
-            EntityChild::Meta(m) => el.children.push(meta(m)),
+            EntityChild::Meta(m) => el.children.push(meta(m, ns)),
             EntityChild::Other(node) => foreign_node(&mut el, node),
         }
     }
     el
 }
 
-fn meta(m: &Meta) -> Element<'_> {
-    let mut el = swid("Meta");
+fn meta<'a>(m: &'a Meta, ns: Option<&'static str>) -> Element<'a> {
+    let mut el = swid(ns, "Meta");
     lang(&mut el, m.lang.as_ref());
     extra(&mut el, &m.attributes);
     content(&mut el, &m.content);
     el
 }
 
-fn software_meta(m: &SoftwareMeta) -> Element<'_> {
-    let mut el = swid("Meta");
+fn software_meta<'a>(m: &'a SoftwareMeta, ns: Option<&'static str>) -> Element<'a> {
+    let mut el = swid(ns, "Meta");
     for name in crate::model::SOFTWARE_META_ATTRIBUTES {
         opt(&mut el, name, m.get(name));
     }
@@ -151,8 +152,8 @@ fn software_meta(m: &SoftwareMeta) -> Element<'_> {
     el
 }
 
-fn link(l: &Link) -> Element<'_> {
-    let mut el = swid("Link");
+fn link<'a>(l: &'a Link, ns: Option<&'static str>) -> Element<'a> {
+    let mut el = swid(ns, "Link");
     el.attributes.push(Attribute::new("href", l.href.as_str()));
     el.attributes.push(Attribute::new("rel", l.rel.as_str()));
     opt(&mut el, "artifact", l.artifact.as_deref());
@@ -170,8 +171,12 @@ fn link(l: &Link) -> Element<'_> {
     el
 }
 
-fn collection<'a>(name: &'static str, c: &'a ResourceCollection) -> Element<'a> {
-    let mut el = swid(name);
+fn collection<'a>(
+    name: &'static str,
+    c: &'a ResourceCollection,
+    ns: Option<&'static str>,
+) -> Element<'a> {
+    let mut el = swid(ns, name);
     lang(&mut el, c.lang.as_ref());
     n8060(&mut el, "pathSeparator", c.path_separator.as_deref());
     n8060(&mut el, "envVarPrefix", c.env_var_prefix.as_deref());
@@ -179,18 +184,18 @@ fn collection<'a>(name: &'static str, c: &'a ResourceCollection) -> Element<'a> 
     extra(&mut el, &c.attributes);
     for child in &c.children {
         match child {
-            ResourceChild::Directory(d) => el.children.push(directory(d)),
-            ResourceChild::File(f) => el.children.push(file(f)),
-            ResourceChild::Process(p) => el.children.push(process(p)),
-            ResourceChild::Resource(r) => el.children.push(resource(r)),
+            ResourceChild::Directory(d) => el.children.push(directory(d, ns)),
+            ResourceChild::File(f) => el.children.push(file(f, ns)),
+            ResourceChild::Process(p) => el.children.push(process(p, ns)),
+            ResourceChild::Resource(r) => el.children.push(resource(r, ns)),
             ResourceChild::Other(node) => foreign_node(&mut el, node),
         }
     }
     el
 }
 
-fn directory(d: &Directory) -> Element<'_> {
-    let mut el = swid("Directory");
+fn directory<'a>(d: &'a Directory, ns: Option<&'static str>) -> Element<'a> {
+    let mut el = swid(ns, "Directory");
     el.attributes.push(Attribute::new("name", d.name.as_str()));
     opt(&mut el, "key", d.key.as_ref().map(|v| v.as_str()));
     opt(&mut el, "location", d.location.as_deref());
@@ -199,16 +204,16 @@ fn directory(d: &Directory) -> Element<'_> {
     extra(&mut el, &d.attributes);
     for child in &d.children {
         match child {
-            DirectoryChild::Directory(d) => el.children.push(directory(d)),
-            DirectoryChild::File(f) => el.children.push(file(f)),
+            DirectoryChild::Directory(d) => el.children.push(directory(d, ns)),
+            DirectoryChild::File(f) => el.children.push(file(f, ns)),
             DirectoryChild::Other(node) => foreign_node(&mut el, node),
         }
     }
     el
 }
 
-fn file(f: &File) -> Element<'_> {
-    let mut el = swid("File");
+fn file<'a>(f: &'a File, ns: Option<&'static str>) -> Element<'a> {
+    let mut el = swid(ns, "File");
     el.attributes.push(Attribute::new("name", f.name.as_str()));
     opt(&mut el, "key", f.key.as_ref().map(|v| v.as_str()));
     opt(&mut el, "location", f.location.as_deref());
@@ -234,8 +239,8 @@ fn file(f: &File) -> Element<'_> {
     el
 }
 
-fn process(p: &Process) -> Element<'_> {
-    let mut el = swid("Process");
+fn process<'a>(p: &'a Process, ns: Option<&'static str>) -> Element<'a> {
+    let mut el = swid(ns, "Process");
     el.attributes.push(Attribute::new("name", p.name.as_str()));
     opt(&mut el, "pid", p.pid.as_ref().map(|v| v.as_str()));
     lang(&mut el, p.lang.as_ref());
@@ -244,8 +249,8 @@ fn process(p: &Process) -> Element<'_> {
     el
 }
 
-fn resource(r: &Resource) -> Element<'_> {
-    let mut el = swid("Resource");
+fn resource<'a>(r: &'a Resource, ns: Option<&'static str>) -> Element<'a> {
+    let mut el = swid(ns, "Resource");
     el.attributes
         .push(Attribute::new("type", r.r#type.as_str()));
     lang(&mut el, r.lang.as_ref());
