@@ -10,7 +10,15 @@
 //!   swidval's derived-requirement ids, scoped by tag type and authoritativeness.
 //!
 //! Validation never stops at the first problem and never fails; a document that is not XML
-//! at all is the only error ([`validate_xml`]).
+//! at all is the only error ([`validate_xml`]). Each finding names its rule id, has the rule's
+//! severity (MUST/MUST NOT → Error, SHOULD → Warning, INFO → Info) and a location: a path in
+//! the reader's syntax ([`crate::source::path`], e.g. `/SoftwareIdentity/Entity[2]/@regid`)
+//! plus line and column when the tag came from text.
+//!
+//! Entry points: [`validate`] (a typed tag), [`validate_parsed`] (a tag from the reader, with
+//! positions from its [`SourceMap`]), [`validate_xml`] (XML text, checked as written — the only
+//! way to see what the typed model cannot hold, such as a missing required attribute in a
+//! strict document) and [`validate_tree`].
 //!
 //! ```
 //! use itam_swid::validate::{validate_xml, Profile};
@@ -29,6 +37,66 @@
 //! assert_eq!(finding.location.path, "/SoftwareIdentity");
 //! assert_eq!(finding.location.pos.map(|p| p.line), Some(1));
 //! ```
+//!
+//! ## Profiles
+//!
+//! | Profile | Schema | ISO co-constraints | NISTIR 8060 |
+//! |---|---|---|---|
+//! | [`Profile::ISO_19770_2_2015`] (`iso-19770-2-2015`, the default) | published ISO XSD | yes | no |
+//! | [`Profile::NIST_XSD`] (`nist-xsd`) | NIST's corrected XSD | yes | no |
+//! | [`Profile::NISTIR_8060`] (`nistir-8060`) | NIST's corrected XSD (swidval's GEN-1-1) | yes | the phase for the tag's type × authoritativeness |
+//!
+//! The two schema modes differ exactly where the XSDs do: the published XSD lets
+//! unqualified extra attributes through on `Meta`, `Directory`, `File`, `Process` and
+//! `Resource` (its `##any` wildcards) and types `versionScheme` as `xs:NMTOKEN` (so the
+//! standard's own `multipartnumeric+suffix` fails, `XSD-TYPE-2`); NIST's copy allows only
+//! other-namespace attributes (`XSD-ATTR-2`) and types `versionScheme` as `xs:token`.
+//!
+//! The NISTIR 8060 phase is detected as swidval does — type by `patch` > `supplemental` >
+//! `corpus` > primary, authoritative when an Entity is tagCreator and one of aggregator,
+//! distributor, licensor, softwareCreator — unless [`Profile::with_tag_type`] /
+//! [`Profile::with_authoritative`] set it (swidval's `-usecase` and `-A`/`-a`). swidval's
+//! GEN-1-1 (a validating parse against the XSD) is reported through the `XSD-*` rules.
+//!
+//! ## Where we differ from swidval
+//!
+//! spec/swid.md §6 lists where swidval's Schematron does not do what its requirement text
+//! says. This validator follows the text; each point has a test vector
+//! (tests/data/rules/vectors.txt) that shows it.
+//! - **Roles are whole tokens.** swidval matches roles with XPath `contains()`, so a role
+//!   `notatagCreator` counts as tagCreator. Here a role is one of the whitespace-separated
+//!   NMTOKENS (authoritativeness, SWID-1-1, SWID-2-1, GEN-5, GEN-8..10).
+//! - **GEN-7-1 compares sets of roles**, not the `role` strings: `"softwareCreator
+//!   tagCreator"` and `"tagCreator softwareCreator"` are the same roles.
+//! - **Flags are `xs:boolean`.** swidval's type detection compares the literal `'true'`, so
+//!   `patch="1"` is assessed as primary; here `1` is true for the tag type and for
+//!   `n8060:mutable` alike.
+//! - **Blank means empty or white space** for the "non-blank" checks (GEN-4-2, GEN-5-2,
+//!   GEN-6-2, GEN-14-2, GEN-15-2, COR-/PRI-x-2); swidval tests `string-length() != 0`, so
+//!   `regid=" "` passes there.
+//! - **GEN-15-1 is a Warning.** NISTIR 8060 asks for `File/@version` only if the file has one,
+//!   which no validator can know; swidval fails every File without one (disputed in
+//!   strongSwan PR #42). GEN-15-2 (a present version is not blank) stays an Error.
+//! - **GEN-18-4 checks RIPEMD-160**, as swidval's test does: its statement says SHA-224, which
+//!   would duplicate GEN-18-3 and leave RIPEMD-160, which GEN-18 deprecates, unchecked.
+//! - **PAT-3-1 accepts `update`** beside `add`, `modify` and `remove`: the NISTIR 8060
+//!   extension XSD declares `add`/`remove`/`update` for `n8060:patchEvent`, swidval tests
+//!   `add`/`modify`/`remove`.
+//! - **PRI-13-2..5 look at the tag's `Meta`** (children of SoftwareIdentity), not at
+//!   `Entity/Meta`, which swidval's context `swid:Meta` also matches.
+//! - **GEN-11-1 is RFC 3986** in either case (swidval's regex wants a lowercase scheme and
+//!   uppercase `%HH`); **GEN-12-1** (a `swidpath:` href is percent-encoded) is checked,
+//!   swidval has no test for it. GEN-24-2 (non-empty `envVarSuffix`) is not a rule: swidval
+//!   drops it and `""` is a legitimate suffix.
+//! - **Hashes are namespaced `hash` attributes** (GEN-16, GEN-17, GEN-19, GEN-20); XPath's
+//!   `@*:hash` would also count an unqualified `hash`.
+//! - **More ISO rules**: ISO-PAYLOAD-1, ISO-EVIDENCE-1, ISO-TAGTYPE-1 and ISO-PATCH-1 (which
+//!   swidval lists, as SWID-1/SWID-2 of its ISO requirements, without a test).
+//!
+//! INFO-1-1 and INFO-1-2 (the assessed authoritativeness and type) are reported only with
+//! [`Profile::with_info`].
+//!
+#![doc = include_str!("validate/RULES.md")]
 
 mod from_model;
 mod iso;

@@ -267,3 +267,28 @@ fn the_model_path_agrees_with_the_text_path() {
     assert!(compared > 80, "only {compared} vectors read");
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
+
+/// src/validate/RULES.md (included in the `validate` module's documentation) is the catalogue
+/// as rendered by `Rule::markdown_table`; `ITAM_BLESS=1` rewrites it.
+#[test]
+fn rules_table_in_the_docs_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/validate/RULES.md");
+    let expected = format!(
+        "## Rule catalogue\n\n\
+         Generated from [`Rule`] by `Rule::markdown_table()` (the test \
+         `rules_table_in_the_docs_is_current` keeps it in step; `ITAM_BLESS=1` rewrites it). \
+         Types: the tag types a rule applies to; Auth: `A` authoritative tags only, `N` \
+         non-authoritative only. Level `—`: a guideline statement no program can check on one \
+         tag; listed for completeness, never reported.\n\n{}",
+        Rule::markdown_table()
+    );
+    if std::env::var_os("ITAM_BLESS").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "{} is out of date; run with ITAM_BLESS=1",
+        path.display()
+    );
+}
