@@ -259,3 +259,28 @@ fn schema_layer_agrees_with_libxml2_on_the_corpus() {
     assert_eq!(got, known, "schema verdicts differ from libxml2's");
     assert!(checked >= 280, "only {checked} verdicts checked");
 }
+
+/// swidval's ExampleTest tags: SOURCES.tsv records what swidval reports for them (issue #254):
+/// authoritative.swidtag fails GEN-15 (File without version), GEN-22..24 (Payload without the
+/// n8060 attributes) and PRI-13 (no Meta); non-authoritative.swidtag is assessed as
+/// non-authoritative and carries a Payload, which PRI-7-2 forbids.
+#[test]
+fn swidval_example_tags() {
+    let Some(dir) = corpus() else { return };
+    let dir = dir.join("usnistgov__swid-tools");
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let report = validate_xml(&read("authoritative.swidtag"), &Profile::NISTIR_8060).unwrap();
+    assert_eq!(
+        report.rules().into_iter().collect::<Vec<_>>(),
+        ["GEN-15-1", "GEN-22-1", "GEN-23-1", "GEN-24-1", "PRI-13-1"],
+        "{report}"
+    );
+    let report = validate_xml(
+        &read("non-authoritative.swidtag"),
+        &Profile::NISTIR_8060.with_info(true),
+    )
+    .unwrap();
+    assert!(report.rules().contains("PRI-7-2"), "{report}");
+    let info = report.by_rule("INFO-1-1").next().unwrap();
+    assert!(info.message.contains("non-authoritative"), "{info}");
+}
