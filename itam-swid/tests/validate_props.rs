@@ -6,11 +6,12 @@ mod support;
 
 use std::collections::BTreeSet;
 
+use itam_swid::itam_core::Report;
 use itam_swid::validate::{Profile, validate, validate_xml};
 use itam_swid::write::write;
 use proptest::prelude::*;
 
-fn keys(report: &itam_swid::itam_core::Report) -> BTreeSet<(String, String)> {
+fn keys(report: &Report) -> BTreeSet<(String, String)> {
     report
         .findings()
         .iter()
