@@ -106,6 +106,8 @@ mod rules;
 mod schema;
 pub mod tree;
 
+use std::collections::BTreeMap;
+
 use itam_core::diag::{Finding, Location, Report};
 
 pub use profile::{Profile, SchemaMode};
@@ -157,7 +159,7 @@ fn remove_attribute_at(root: &mut Element<'_>, swid_ns: &str, path: &str) {
             el.attributes.retain(|a| !a.is(None, attr));
             return;
         }
-        let Some(i) = (0..el.children.len()).find(|&i| child_step(el, swid_ns, i) == step) else {
+        let Some(i) = child_steps(el, swid_ns).iter().position(|s| s == step) else {
             return;
         };
         let Some(next) = el.children.get_mut(i) else {
@@ -200,9 +202,9 @@ pub fn validate_tree(root: &Element<'_>, profile: &Profile) -> Report {
     // Rules other than the schema's look at the root's namespace, so that a draft-namespace
     // tag still gets its guideline findings beside XSD-ROOT-1.
     let swid_ns = if root.name == "SoftwareIdentity" {
-        root.namespace.as_deref().unwrap_or_default().to_owned()
+        root.namespace.as_deref().unwrap_or_default()
     } else {
-        SWID_NS.to_owned()
+        SWID_NS
     };
     let mut ctx = Ctx {
         profile,
@@ -257,17 +259,22 @@ struct Ctx<'p> {
     profile: &'p Profile,
     tag_type: TagType,
     authoritative: bool,
-    swid_ns: String,
+    /// The namespace the tag's SWID elements are in (the root's).
+    swid_ns: &'p str,
     findings: Vec<Finding>,
 }
 
 impl Ctx<'_> {
-    /// Reports `rule` if the profile runs its layer and the rule applies to the phase.
+    /// Whether the profile runs `rule`'s layer and the rule applies to the phase.
+    fn on(&self, rule: Rule) -> bool {
+        self.profile.runs(rule.layer())
+            && rule.applies_to(self.tag_type, self.authoritative)
+            && (rule.level() != Level::Info || self.profile.info)
+    }
+
+    /// Reports `rule` if it is [`on`](Self::on).
     fn fire(&mut self, rule: Rule, location: Location, message: impl Into<String>) {
-        if !self.profile.runs(rule.layer())
-            || !rule.applies_to(self.tag_type, self.authoritative)
-            || (rule.level() == Level::Info && !self.profile.info)
-        {
+        if !self.on(rule) {
             return;
         }
         self.findings
@@ -292,19 +299,31 @@ fn at_attr(path: &str, attr: &Attribute<'_>) -> Location {
     Location::path(format!("{path}/{step}")).with_pos(attr.pos)
 }
 
-/// The path step of `parent.children[i]`, in the reader's syntax: its position among the
-/// siblings of the same name (`Entity[2]`); an element outside the tag's namespace is written
-/// in Clark notation (`{http://www.w3.org/2000/09/xmldsig#}Signature[1]`, `{}Directory[1]`).
-fn child_step(parent: &Element<'_>, swid_ns: &str, i: usize) -> String {
-    let Some(child) = parent.children.get(i) else {
-        return String::new();
-    };
-    let same = |c: &&Element<'_>| c.name == child.name && c.namespace == child.namespace;
-    let n = parent.children.iter().take(i + 1).filter(same).count();
-    match child.namespace.as_deref().unwrap_or_default() {
-        ns if ns == swid_ns => format!("{}[{n}]", child.name),
-        ns => format!("{{{ns}}}{}[{n}]", child.name),
-    }
+/// The path steps of `parent`'s children, in the reader's syntax: each child's position among
+/// the siblings of the same name (`Entity[2]`); an element outside the tag's namespace is
+/// written in Clark notation (`{http://www.w3.org/2000/09/xmldsig#}Signature[1]`,
+/// `{}Directory[1]`). One pass, so wide elements stay linear.
+fn child_steps(parent: &Element<'_>, swid_ns: &str) -> Vec<String> {
+    let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    parent
+        .children
+        .iter()
+        .map(|child| {
+            let ns = child.namespace.as_deref().unwrap_or_default();
+            let n = seen.entry((ns, child.name.as_ref())).or_default();
+            *n += 1;
+            if ns == swid_ns {
+                format!("{}[{n}]", child.name)
+            } else {
+                format!("{{{ns}}}{}[{n}]", child.name)
+            }
+        })
+        .collect()
+}
+
+/// The step at `i` of [`child_steps`]' result.
+fn step(steps: &[String], i: usize) -> &str {
+    steps.get(i).map_or("", String::as_str)
 }
 
 /// `xs:boolean` truth: `true` or `1`, surrounding white space ignored.

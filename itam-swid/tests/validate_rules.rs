@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use itam_swid::itam_core::diag::Severity;
+use itam_swid::itam_core::diag::{Finding, Severity};
 use itam_swid::validate::{Profile, Rule, SchemaMode, TagType, validate_xml};
 
 fn data_dir() -> PathBuf {
@@ -247,16 +247,9 @@ fn the_model_path_agrees_with_the_text_path() {
         let from_text = validate_xml(&text, &profile).unwrap();
         let from_model = validate_parsed(&parsed, &profile);
         compared += 1;
-        let a: BTreeSet<(String, String)> = from_text
-            .findings()
-            .iter()
-            .map(|f| (f.rule.clone(), f.location.path.clone()))
-            .collect();
-        let b: BTreeSet<(String, String)> = from_model
-            .findings()
-            .iter()
-            .map(|f| (f.rule.clone(), f.location.path.clone()))
-            .collect();
+        let key = |f: &Finding| (f.rule.clone(), f.location.path.clone(), f.location.pos);
+        let a: BTreeSet<_> = from_text.findings().iter().map(key).collect();
+        let b: BTreeSet<_> = from_model.findings().iter().map(key).collect();
         if a != b {
             differences.push(format!("[{}]\n text: {a:?}\nmodel: {b:?}", v.name));
         }

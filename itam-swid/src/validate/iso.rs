@@ -2,11 +2,10 @@
 
 use super::rules::Rule;
 use super::tree::Element;
-use super::{Ctx, at_attr, at_elem, child_step, flag, has_role, regid};
+use super::{Ctx, at_attr, at_elem, child_steps, flag, has_role, regid, step};
 
 pub(super) fn check(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str) {
-    let ns = ctx.swid_ns.clone();
-    let ns = ns.as_str();
+    let ns = ctx.swid_ns;
     let creators: Vec<(usize, &Element<'_>)> = root
         .children
         .iter()
@@ -20,11 +19,12 @@ pub(super) fn check(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str) {
             "no Entity has the role tagCreator",
         );
     }
+    let steps = child_steps(root, ns);
     if let Some(&(_, first)) = creators.first() {
         let expected = regid(first);
         for &(i, entity) in creators.iter().skip(1) {
             if regid(entity) != expected {
-                let p = format!("{path}/{}", child_step(root, &ctx.swid_ns, i));
+                let p = format!("{path}/{}", step(&steps, i));
                 let loc = entity
                     .attribute(None, "regid")
                     .map_or_else(|| at_elem(&p, entity), |a| at_attr(&p, a));
@@ -56,10 +56,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str) {
                 .unwrap_or((0, root));
             ctx.fire(
                 rule,
-                at_elem(
-                    &format!("{path}/{}", child_step(root, &ctx.swid_ns, i)),
-                    second,
-                ),
+                at_elem(&format!("{path}/{}", step(&steps, i)), second),
                 format!("the tag has {n} {name} elements; at most one is allowed"),
             );
         }

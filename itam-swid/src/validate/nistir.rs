@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::rules::Rule;
 use super::tree::Element;
-use super::{Ctx, at_attr, at_elem, child_step, flag, has_role, is_true, roles};
+use super::{Ctx, at_attr, at_elem, child_steps, flag, has_role, is_true, roles, step};
 use crate::ns::XML as XML_NS;
 
 use crate::ns::N8060 as N8060_NS;
@@ -39,8 +39,7 @@ const DEPRECATED_HASHES: [(&str, Rule, &str); 4] = [
 const INVALID_REGID: &str = "http://invalid.unavailable";
 
 pub(super) fn check(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str) {
-    let ns = ctx.swid_ns.clone();
-    let ns = ns.as_str();
+    let ns = ctx.swid_ns;
     let here = at_elem(path, root);
 
     ctx.fire(
@@ -102,8 +101,9 @@ pub(super) fn check(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str) {
     links(ctx, root, path, ns);
     tag_flags(ctx, root, path, ns);
 
+    let steps = child_steps(root, ns);
     for (i, child) in root.children.iter().enumerate() {
-        let p = format!("{path}/{}", child_step(root, &ctx.swid_ns, i));
+        let p = format!("{path}/{}", step(&steps, i));
         if child.is(ns, "Payload") || child.is(ns, "Evidence") {
             collection(ctx, child, &p, ns);
         } else if child.is(ns, "Meta") {
@@ -130,11 +130,12 @@ pub(super) fn is_authoritative_entity(e: &Element<'_>) -> bool {
 
 fn entities(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str, ns: &str) {
     let mut seen: Vec<(&str, BTreeSet<&str>, String)> = Vec::new();
+    let steps = child_steps(root, ns);
     for (i, entity) in root.children.iter().enumerate() {
         if !entity.is(ns, "Entity") {
             continue;
         }
-        let p = format!("{path}/{}", child_step(root, &ctx.swid_ns, i));
+        let p = format!("{path}/{}", step(&steps, i));
         let name = entity.attr(None, "name").unwrap_or_default();
         let creator = has_role(entity, "tagCreator");
         let regid_attr = entity.attribute(None, "regid");
@@ -212,11 +213,12 @@ fn is_uri_rest(s: &str) -> bool {
 
 fn links(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str, ns: &str) {
     let mut supplemental_links = 0;
+    let steps = child_steps(root, ns);
     for (i, link) in root.children.iter().enumerate() {
         if !link.is(ns, "Link") {
             continue;
         }
-        let p = format!("{path}/{}", child_step(root, &ctx.swid_ns, i));
+        let p = format!("{path}/{}", step(&steps, i));
         let href = link.attribute(None, "href");
         let loc = href.map_or_else(|| at_elem(&p, link), |a| at_attr(&p, a));
         let href_value = href.map(|a| a.value.as_ref()).unwrap_or_default();
@@ -396,11 +398,12 @@ fn collect_files<'t, 'a>(
     ns: &str,
     out: &mut Vec<(String, &'t Element<'a>)>,
 ) {
+    let steps = child_steps(el, ns);
     for (i, child) in el.children.iter().enumerate() {
         if child.namespace.as_deref().unwrap_or_default() != ns {
             continue;
         }
-        let p = format!("{path}/{}", child_step(el, ns, i));
+        let p = format!("{path}/{}", step(&steps, i));
         if child.name == "File" {
             out.push((p.clone(), child));
         }
@@ -409,7 +412,7 @@ fn collect_files<'t, 'a>(
 }
 
 fn file_rules(ctx: &mut Ctx<'_>, file: &Element<'_>, path: &str, in_payload: bool) {
-    let here = at_elem(path, file);
+    let here = || at_elem(path, file);
     let name = file.attr(None, "name").unwrap_or_default();
     let mutable = file.attr(Some(N8060_NS), "mutable").is_some_and(is_true);
     if !mutable {
@@ -417,12 +420,12 @@ fn file_rules(ctx: &mut Ctx<'_>, file: &Element<'_>, path: &str, in_payload: boo
             None => {
                 ctx.fire(
                     Rule::Gen14_1,
-                    here.clone(),
+                    here(),
                     format!("File \"{name}\" has no size"),
                 );
                 ctx.fire(
                     Rule::Gen14_2,
-                    here.clone(),
+                    here(),
                     format!("File \"{name}\" has no size"),
                 );
             }
@@ -438,7 +441,7 @@ fn file_rules(ctx: &mut Ctx<'_>, file: &Element<'_>, path: &str, in_payload: boo
         if file.attribute(None, "version").is_none() {
             ctx.fire(
                 Rule::Gen15_1,
-                here.clone(),
+                here(),
                 format!("File \"{name}\" has no version"),
             );
         }
@@ -476,7 +479,7 @@ fn file_rules(ctx: &mut Ctx<'_>, file: &Element<'_>, path: &str, in_payload: boo
             if hashes.is_empty() {
                 ctx.fire(
                     Rule::Gen16_1,
-                    here.clone(),
+                    here(),
                     format!("File \"{name}\" has no hash"),
                 );
             }
@@ -484,12 +487,12 @@ fn file_rules(ctx: &mut Ctx<'_>, file: &Element<'_>, path: &str, in_payload: boo
                 None => {
                     ctx.fire(
                         Rule::Gen19_1,
-                        here.clone(),
+                        here(),
                         format!("File \"{name}\" has no SHA-256 hash"),
                     );
                     ctx.fire(
                         Rule::Gen19_2,
-                        here.clone(),
+                        here(),
                         format!("File \"{name}\" has no SHA-256 hash"),
                     );
                 }
@@ -506,10 +509,12 @@ fn file_rules(ctx: &mut Ctx<'_>, file: &Element<'_>, path: &str, in_payload: boo
             }
         }
         let event = file.attr(Some(N8060_NS), "patchEvent");
-        if !event.is_some_and(|e| matches!(e, "add" | "modify" | "update" | "remove")) {
+        if ctx.on(Rule::Pat3_1)
+            && !event.is_some_and(|e| matches!(e, "add" | "modify" | "update" | "remove"))
+        {
             ctx.fire(
                 Rule::Pat3_1,
-                here,
+                here(),
                 match event {
                     None => format!("File \"{name}\" has no n8060:patchEvent"),
                     Some(e) => format!("File \"{name}\" has n8060:patchEvent \"{e}\", not add, modify, update or remove"),
@@ -520,14 +525,14 @@ fn file_rules(ctx: &mut Ctx<'_>, file: &Element<'_>, path: &str, in_payload: boo
         if hashes.is_empty() {
             ctx.fire(
                 Rule::Gen17_1,
-                here.clone(),
+                here(),
                 format!("File \"{name}\" has no hash"),
             );
         }
         if sha256.is_none() {
             ctx.fire(
                 Rule::Gen20_1,
-                here,
+                here(),
                 format!("File \"{name}\" has no SHA-256 hash"),
             );
         }

@@ -1,11 +1,9 @@
 //! The schema layer: what the 2015 XSD checks, in the published (ISO) or corrected (NIST) form.
 
-use itam_core::diag::Location;
-
 use super::profile::SchemaMode;
 use super::rules::Rule;
-use super::tree::Element;
-use super::{Ctx, SWID_NS, at_attr, at_elem, child_step};
+use super::tree::{Attribute, Element};
+use super::{Ctx, SWID_NS, at_attr, at_elem, child_steps, step};
 use crate::ns::XML as XML_NS;
 
 /// XSD datatypes of the declared attributes.
@@ -176,9 +174,10 @@ fn element(ctx: &mut Ctx<'_>, el: &Element<'_>, kind: Kind, path: &str, mode: Sc
         );
     }
     attributes(ctx, el, kind, path, mode);
-    let swid_ns = ctx.swid_ns.clone();
+    let swid_ns = ctx.swid_ns;
+    let steps = child_steps(el, swid_ns);
     for (i, child) in el.children.iter().enumerate() {
-        let child_path = format!("{path}/{}", child_step(el, &ctx.swid_ns, i));
+        let child_path = format!("{path}/{}", step(&steps, i));
         match child.namespace.as_deref().unwrap_or_default() {
             ns if ns == swid_ns => match kind.child(&child.name) {
                 Some(child_kind) => element(ctx, child, child_kind, &child_path, mode),
@@ -228,14 +227,14 @@ fn attributes(ctx: &mut Ctx<'_>, el: &Element<'_>, kind: Kind, path: &str, mode:
     }
     let any_allowed = mode == SchemaMode::Iso2015 && kind.derives_from_meta();
     for attr in &el.attributes {
-        let loc = at_attr(path, attr);
+        let loc = || at_attr(path, attr);
         match attr.namespace.as_deref() {
             None => match declared.iter().find(|(n, _, _)| *n == attr.name) {
-                Some(&(_, ty, _)) => datatype(ctx, el, attr.name.as_ref(), &attr.value, ty, loc, mode),
+                Some(&(_, ty, _)) => datatype(ctx, el, attr, ty, path, mode),
                 None if any_allowed => {}
                 None => ctx.fire(
                     Rule::XsdUndeclared,
-                    loc,
+                    loc(),
                     format!(
                         "{} has the undeclared unqualified attribute {}{}",
                         el.name,
@@ -253,14 +252,14 @@ fn attributes(ctx: &mut Ctx<'_>, el: &Element<'_>, kind: Kind, path: &str, mode:
                 if !attr.value.is_empty() && !is_language(&attr.value) {
                     ctx.fire(
                         Rule::XsdDatatype,
-                        loc,
+                        loc(),
                         format!("xml:lang \"{}\" is not a language tag", attr.value),
                     );
                 }
             }
             Some(ns) if ns == ctx.swid_ns && !any_allowed => ctx.fire(
                 Rule::XsdUndeclared,
-                loc,
+                loc(),
                 format!(
                     "{} has the attribute {} qualified with the SWID namespace, which the schema does not declare",
                     el.name, attr.name
@@ -274,12 +273,13 @@ fn attributes(ctx: &mut Ctx<'_>, el: &Element<'_>, kind: Kind, path: &str, mode:
 fn datatype(
     ctx: &mut Ctx<'_>,
     el: &Element<'_>,
-    name: &str,
-    value: &str,
+    attr: &Attribute<'_>,
     ty: Ty,
-    loc: Location,
+    path: &str,
     mode: SchemaMode,
 ) {
+    let (name, value) = (attr.name.as_ref(), attr.value.as_ref());
+    let loc = || at_attr(path, attr);
     let v = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
     let (ok, what) = match ty {
         Ty::String => (true, ""),
@@ -305,7 +305,7 @@ fn datatype(
             if mode == SchemaMode::Iso2015 && !is_nmtoken(v) {
                 ctx.fire(
                     Rule::XsdVersionScheme,
-                    loc,
+                    loc(),
                     format!(
                         "versionScheme \"{value}\" is not an xs:NMTOKEN, as the published ISO XSD requires (NIST's corrected XSD accepts it)"
                     ),
@@ -317,7 +317,7 @@ fn datatype(
     if !ok {
         ctx.fire(
             Rule::XsdDatatype,
-            loc,
+            loc(),
             format!("{}/@{name} \"{value}\" is not {what}", el.name),
         );
     }

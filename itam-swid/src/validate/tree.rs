@@ -157,7 +157,8 @@ impl<'a> Element<'a> {
                 message: e.to_string(),
             }
         })?;
-        convert(&doc, doc.root_element(), 0)
+        let lines = Lines::new(text);
+        convert(&lines, doc.root_element(), 0)
     }
 
     /// The value of the attribute `{namespace}name`, if present.
@@ -188,20 +189,61 @@ impl<'a> Element<'a> {
     }
 }
 
-fn text_pos(doc: &roxmltree::Document<'_>, offset: usize) -> TextPos {
-    let p = doc.text_pos_at(offset);
-    TextPos {
-        line: p.row,
-        col: p.col,
+/// Line starts of the text, so that a byte offset becomes a line and column in
+/// O(log lines + line length) (roxmltree's own `text_pos_at` scans from the start).
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self { text, starts }
+    }
+
+    fn pos(&self, offset: usize) -> TextPos {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |t| t.chars().count());
+        TextPos {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            col: u32::try_from(col + 1).unwrap_or(u32::MAX),
+        }
     }
 }
 
+/// Namespaces common enough to share instead of copying per element and attribute.
+const KNOWN_NAMESPACES: [&str; 8] = [
+    crate::ns::SWID_2015,
+    crate::ns::N8060,
+    crate::ns::XML,
+    crate::ns::XSI,
+    crate::ns::XMLDSIG,
+    "http://www.w3.org/2001/04/xmlenc#sha256",
+    "http://www.w3.org/2001/04/xmlenc#sha512",
+    "http://www.w3.org/2001/04/xmldsig-more#sha384",
+];
+
+fn namespace<'a>(ns: Option<&str>) -> Option<Cow<'a, str>> {
+    let ns = ns?;
+    Some(match KNOWN_NAMESPACES.iter().find(|k| **k == ns) {
+        Some(known) => Cow::Borrowed(*known),
+        None => Cow::Owned(ns.to_owned()),
+    })
+}
+
 fn convert<'a>(
-    doc: &roxmltree::Document<'a>,
+    lines: &Lines<'_>,
     node: roxmltree::Node<'_, 'a>,
     depth: usize,
 ) -> Result<Element<'a>, TreeError> {
-    let pos = text_pos(doc, node.range().start);
+    let pos = lines.pos(node.range().start);
     if depth >= MAX_DEPTH {
         return Err(TreeError::TooDeep {
             pos,
@@ -212,26 +254,26 @@ fn convert<'a>(
     let attributes = node
         .attributes()
         .map(|a| Attribute {
-            namespace: a.namespace().map(|ns| Cow::Owned(ns.to_owned())),
+            namespace: namespace(a.namespace()),
             name: Cow::Borrowed(a.name()),
             value: match a.value_storage() {
                 roxmltree::StringStorage::Borrowed(s) => Cow::Borrowed(*s),
                 roxmltree::StringStorage::Owned(s) => Cow::Owned(s.to_string()),
             },
-            pos: Some(text_pos(doc, a.range().start)),
+            pos: Some(lines.pos(a.range().start)),
         })
         .collect();
     let mut children = Vec::new();
     let mut has_text = false;
     for child in node.children() {
         if child.is_element() {
-            children.push(convert(doc, child, depth + 1)?);
+            children.push(convert(lines, child, depth + 1)?);
         } else if child.is_text() && child.text().is_some_and(|t| !t.trim().is_empty()) {
             has_text = true;
         }
     }
     Ok(Element {
-        namespace: tag.namespace().map(|ns| Cow::Owned(ns.to_owned())),
+        namespace: namespace(tag.namespace()),
         name: Cow::Borrowed(tag.name()),
         attributes,
         children,
