@@ -56,7 +56,8 @@
 //! `corpus` > primary, authoritative when an Entity is tagCreator and one of aggregator,
 //! distributor, licensor, softwareCreator — unless [`Profile::with_tag_type`] /
 //! [`Profile::with_authoritative`] set it (swidval's `-usecase` and `-A`/`-a`). swidval's
-//! GEN-1-1 (a validating parse against the XSD) is reported through the `XSD-*` rules.
+//! GEN-1-1 (a validating parse against the XSD) is reported once, at the root, when the
+//! NISTIR 8060 profile's schema layer found an error; the `XSD-*` findings say what.
 //!
 //! ## Where we differ from swidval
 //!
@@ -216,6 +217,21 @@ pub fn validate_tree(root: &Element<'_>, profile: &Profile) -> Report {
     let path = format!("/{}", root.name);
     if let Some(mode) = profile.schema {
         schema::check(&mut ctx, root, mode);
+        let schema_errors = ctx
+            .findings
+            .iter()
+            .filter(|f| f.severity == itam_core::Severity::Error)
+            .count();
+        if schema_errors > 0 {
+            ctx.fire(
+                Rule::Gen1_1,
+                Location::path(path.clone()).with_pos(root.pos),
+                format!(
+                    "the tag is not valid against the {} XSD ({schema_errors} schema error(s))",
+                    mode.as_str()
+                ),
+            );
+        }
     }
     if root.name == "SoftwareIdentity" {
         if profile.iso {

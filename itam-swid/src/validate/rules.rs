@@ -257,6 +257,8 @@ catalogue! {
         "reports whether the tag is assessed as authoritative";
     Info1_2 = "INFO-1-2", Nistir8060, Info, ALL, Any, "swidval INFO-1-2",
         "reports the tag type it is assessed as";
+    Gen1_1 = "GEN-1-1", Nistir8060, Must, ALL, Any, "NISTIR 8060 GEN-1",
+        "the tag is valid against the XSD (reported once when the profile's schema layer found an error; the XSD-* findings say what)";
     Gen2_1 = "GEN-2-1", Nistir8060, Must, ALL, Any, "NISTIR 8060 GEN-2",
         "SoftwareIdentity has an xml:lang attribute";
     Gen2_2 = "GEN-2-2", Nistir8060, Must, ALL, Any, "NISTIR 8060 GEN-2",
