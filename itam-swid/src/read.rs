@@ -1106,14 +1106,19 @@ fn element_qname(node: Node<'_, '_>) -> QName {
         .unwrap_or("");
     QName {
         namespace: element_ns(node).map(str::to_owned),
-        prefix: qname.split_once(':').map(|(p, _)| p.to_owned()),
+        prefix: qname
+            .split_once(':')
+            .map(|(p, _)| p)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned),
         local: node.tag_name().name().to_owned(),
     }
 }
 
 fn attr_prefix(node: Node<'_, '_>, attr: &roxmltree::Attribute<'_, '_>) -> Option<String> {
     let qname = node.document().input_text().get(attr.range_qname())?;
-    qname.split_once(':').map(|(p, _)| p.to_owned())
+    let (prefix, _) = qname.split_once(':')?;
+    (!prefix.is_empty()).then(|| prefix.to_owned())
 }
 
 /// The namespace declarations written on an element, in document order, found by scanning
