@@ -285,3 +285,66 @@ fn rules_table_in_the_docs_is_current() {
         path.display()
     );
 }
+
+/// Locations are XPath-like paths in the reader's syntax, with the line and column of the
+/// attribute (or element) they name.
+#[test]
+fn findings_point_at_the_attribute() {
+    let text = baseline("primary-auth").replace(
+        "regid=\"dist.example.com\"",
+        "regid=\"http://invalid.unavailable\"",
+    );
+    let report = validate_xml(&text, &Profile::NISTIR_8060).unwrap();
+    let f = report.by_rule("GEN-4-3").next().expect("GEN-4-3");
+    assert_eq!(f.location.path, "/SoftwareIdentity/Entity[2]/@regid");
+    let (line, col) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find("regid=\"http").map(|c| (i + 1, c + 1)))
+        .unwrap();
+    let pos = f.location.pos.unwrap();
+    assert_eq!((pos.line as usize, pos.col as usize), (line, col));
+
+    let text = baseline("primary-auth").replace("sha256:hash=\"a314", "sha256:hash=\"zz14");
+    let report = validate_xml(&text, &Profile::NISTIR_8060).unwrap();
+    let f = report.by_rule("GEN-19-2").next().expect("GEN-19-2");
+    assert_eq!(
+        f.location.path,
+        "/SoftwareIdentity/Payload[1]/Directory[1]/File[1]/@hash[{http://www.w3.org/2001/04/xmlenc#sha256}]"
+    );
+}
+
+/// Tag type and authoritativeness are detected as the guideline text says: flags are
+/// xs:boolean ("1" is true), roles are whole tokens.
+#[test]
+fn phase_detection() {
+    use itam_swid::validate::{Element, detect_authoritative, detect_tag_type};
+    let with = |from: &str, to: &str| baseline("primary-auth").replace(from, to);
+    let detect = |text: &str| {
+        let root = Element::parse(text).unwrap();
+        (detect_tag_type(&root), detect_authoritative(&root))
+    };
+    assert_eq!(detect(&baseline("primary-auth")), (TagType::Primary, true));
+    assert_eq!(
+        detect(&baseline("primary-nonauth")),
+        (TagType::Primary, false)
+    );
+    assert_eq!(
+        detect(&with("tagVersion=\"1\"", "tagVersion=\"1\" patch=\"1\"")),
+        (TagType::Patch, true)
+    );
+    assert_eq!(
+        detect(&with(
+            "tagVersion=\"1\"",
+            "tagVersion=\"1\" corpus=\"true\" supplemental=\" true \""
+        )),
+        (TagType::Supplemental, true)
+    );
+    assert_eq!(
+        detect(&with(
+            "role=\"tagCreator softwareCreator\"",
+            "role=\"tagCreators softwareCreator\""
+        )),
+        (TagType::Primary, false)
+    );
+}
