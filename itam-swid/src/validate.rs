@@ -133,9 +133,9 @@ pub fn validate(tag: &SoftwareIdentity, profile: &Profile) -> Report {
 /// Validates a tag the reader produced, taking line and column for each finding from its
 /// [`SourceMap`] (the nearest recorded element or attribute on the finding's path). The
 /// reader's own findings are not repeated here, but what they say is used: a tag read from a
-/// draft namespace or none is validated in that namespace (so `XSD-ROOT-1` fires), and a
+/// draft namespace or none is validated in that namespace (so `XSD-ROOT-1` fires), a
 /// required attribute the lax reader found missing is validated as missing (`XSD-ATTR-1`),
-/// not as an empty value.
+/// not as an empty value, and a draft `uniqueId` read as `tagId` is validated as `uniqueId`.
 #[must_use]
 pub fn validate_parsed(parsed: &Parsed<SoftwareIdentity>, profile: &Profile) -> Report {
     let ns = parsed.dialect.namespace();
@@ -143,6 +143,13 @@ pub fn validate_parsed(parsed: &Parsed<SoftwareIdentity>, profile: &Profile) -> 
     for finding in &parsed.findings {
         if finding.rule == crate::read::RULE_REQUIRED {
             remove_attribute_at(&mut root, ns.unwrap_or_default(), &finding.location.path);
+        } else if finding.rule == crate::read::RULE_UNIQUE_ID {
+            // The draft's `uniqueId` stood in for `tagId`: validate what was written.
+            for attr in &mut root.attributes {
+                if attr.is(None, "tagId") {
+                    attr.name = "uniqueId".into();
+                }
+            }
         }
     }
     with_positions(validate_tree(&root, profile), &parsed.source_map)

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use itam_swid::itam_core::diag::{Report, Severity};
+use itam_swid::itam_core::diag::{Finding, Report, Severity};
 use itam_swid::validate::{Layer, Profile, Rule, SchemaMode, TagType, validate_xml};
 
 fn corpus() -> Option<PathBuf> {
@@ -283,4 +283,52 @@ fn swidval_example_tags() {
     assert!(report.rules().contains("PRI-7-2"), "{report}");
     let info = report.by_rule("INFO-1-1").next().unwrap();
     assert!(info.message.contains("non-authoritative"), "{info}");
+}
+
+/// Every corpus file the lax reader turns into a tag gives the same findings (rule, path,
+/// line and column) through the typed model as through the text, under every profile.
+#[test]
+fn model_path_agrees_with_text_path_on_the_corpus() {
+    use itam_swid::read::{ReadOptions, read};
+    use itam_swid::validate::validate_parsed;
+    let Some(dir) = corpus() else { return };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let sub = entry.unwrap().path();
+        if sub.is_dir() {
+            for f in std::fs::read_dir(&sub).unwrap() {
+                files.push(f.unwrap().path());
+            }
+        }
+    }
+    files.sort();
+    let mut compared = 0;
+    let mut differences = Vec::new();
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok(parsed) = read(&text, &ReadOptions::LAX) else {
+            continue;
+        };
+        for profile in Profile::ALL {
+            let from_text = validate_xml(&text, &profile).unwrap();
+            let from_model = validate_parsed(&parsed, &profile);
+            let key = |f: &Finding| (f.rule.clone(), f.location.path.clone(), f.location.pos);
+            let a: BTreeSet<_> = from_text.findings().iter().map(key).collect();
+            let b: BTreeSet<_> = from_model.findings().iter().map(key).collect();
+            compared += 1;
+            if a != b {
+                let only_text: Vec<_> = a.difference(&b).collect();
+                let only_model: Vec<_> = b.difference(&a).collect();
+                differences.push(format!(
+                    "{} [{}]\n  text only: {only_text:?}\n  model only: {only_model:?}",
+                    path.display(),
+                    profile.name
+                ));
+            }
+        }
+    }
+    assert!(compared > 300, "only {compared} comparisons");
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
