@@ -140,32 +140,38 @@ fn entities(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str, ns: &str) {
         let creator = has_role(entity, "tagCreator");
         let regid_attr = entity.attribute(None, "regid");
         let loc = regid_attr.map_or_else(|| at_elem(&p, entity), |a| at_attr(&p, a));
-        let checks: [(&[Rule], bool); 3] = [
-            (&[Rule::Gen4_1, Rule::Gen5_1, Rule::Gen6_1], true),
-            (&[Rule::Gen4_2, Rule::Gen5_2, Rule::Gen6_2], false),
-            (&[Rule::Gen4_3, Rule::Gen5_3, Rule::Gen6_3], false),
+        // GEN-4 (authoritative: every Entity), GEN-5 (non-authoritative: tagCreator
+        // Entities), GEN-6 (non-authoritative: every Entity, SHOULD): -1 the regid is present,
+        // -2 it is not blank, -3 it is not the default. As swidval derives them (and NIST's
+        // GEN-4-1 unit test expects), -2 and -3 also fail when the regid is absent.
+        let regid = regid_attr.map(|a| a.value.trim());
+        let absent = || format!("Entity \"{name}\" has no regid");
+        let checks = [
+            (
+                regid.is_none(),
+                [Rule::Gen4_1, Rule::Gen5_1, Rule::Gen6_1],
+                absent(),
+            ),
+            (
+                regid.is_none_or(str::is_empty),
+                [Rule::Gen4_2, Rule::Gen5_2, Rule::Gen6_2],
+                regid.map_or_else(absent, |_| format!("Entity \"{name}\" has a blank regid")),
+            ),
+            (
+                regid.is_none_or(|r| r == INVALID_REGID),
+                [Rule::Gen4_3, Rule::Gen5_3, Rule::Gen6_3],
+                regid.map_or_else(absent, |_| {
+                    format!("Entity \"{name}\" has the default regid {INVALID_REGID}")
+                }),
+            ),
         ];
-        for (n, (rules, _)) in checks.iter().enumerate() {
-            let failed = match (n, regid_attr) {
-                (_, None) => true,
-                (1, Some(a)) => a.value.trim().is_empty(),
-                (2, Some(a)) => a.value.trim() == INVALID_REGID,
-                _ => false,
-            };
-            if !failed {
-                continue;
-            }
-            let what = match (n, regid_attr) {
-                (_, None) => "has no regid".to_owned(),
-                (1, _) => "has a blank regid".to_owned(),
-                _ => format!("has the default regid {INVALID_REGID}"),
-            };
-            for (k, rule) in rules.iter().enumerate() {
-                // GEN-5 is about tagCreator Entities only.
-                if k == 1 && !creator {
-                    continue;
+        for (failed, [gen4, gen5, gen6], message) in checks {
+            if failed {
+                ctx.fire(gen4, loc.clone(), message.clone());
+                if creator {
+                    ctx.fire(gen5, loc.clone(), message.clone());
                 }
-                ctx.fire(*rule, loc.clone(), format!("Entity \"{name}\" {what}"));
+                ctx.fire(gen6, loc.clone(), message);
             }
         }
         // GEN-7: same regid, same roles (as sets of tokens).
@@ -271,29 +277,25 @@ fn tag_flags(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str, ns: &str) {
     let corpus = flag(root, "corpus");
     let patch = flag(root, "patch");
     let supplemental = flag(root, "supplemental");
-    let checks: [(bool, Rule, &str); 12] = [
-        (!corpus, Rule::Cor1_1, "corpus is not true"),
-        (patch, Rule::Cor1_2, "patch is true"),
-        (supplemental, Rule::Cor1_3, "supplemental is true"),
-        (corpus, Rule::Pri1_1, "corpus is true"),
-        (patch, Rule::Pri1_2, "patch is true"),
-        (supplemental, Rule::Pri1_3, "supplemental is true"),
-        (corpus, Rule::Pat1_1, "corpus is true"),
-        (!patch, Rule::Pat1_2, "patch is not true"),
-        (supplemental, Rule::Pat1_3, "supplemental is true"),
-        (corpus, Rule::Sup1_1, "corpus is true"),
-        (patch, Rule::Sup1_2, "patch is true"),
-        (!supplemental, Rule::Sup1_3, "supplemental is not true"),
+    // COR-1, PRI-1, PAT-1, SUP-1: the flag of the assessed type is the only true one.
+    let checks = [
+        (!corpus, Rule::Cor1_1, "corpus", "is not true"),
+        (patch, Rule::Cor1_2, "patch", "is true"),
+        (supplemental, Rule::Cor1_3, "supplemental", "is true"),
+        (corpus, Rule::Pri1_1, "corpus", "is true"),
+        (patch, Rule::Pri1_2, "patch", "is true"),
+        (supplemental, Rule::Pri1_3, "supplemental", "is true"),
+        (corpus, Rule::Pat1_1, "corpus", "is true"),
+        (!patch, Rule::Pat1_2, "patch", "is not true"),
+        (supplemental, Rule::Pat1_3, "supplemental", "is true"),
+        (corpus, Rule::Sup1_1, "corpus", "is true"),
+        (patch, Rule::Sup1_2, "patch", "is true"),
+        (!supplemental, Rule::Sup1_3, "supplemental", "is not true"),
     ];
-    for (failed, rule, message) in checks {
-        if failed {
-            let attr = message.split(' ').next().unwrap_or_default();
-            let loc = flag_loc(attr);
-            ctx.fire(
-                rule,
-                loc,
-                format!("a {} tag: {message}", ctx.tag_type.as_str()),
-            );
+    for (failed, rule, flag_name, what) in checks {
+        if failed && ctx.on(rule) {
+            let message = format!("a {} tag: {flag_name} {what}", ctx.tag_type.as_str());
+            ctx.fire(rule, flag_loc(flag_name), message);
         }
     }
 
