@@ -7,6 +7,7 @@ pub mod model;
 pub mod ns;
 pub mod read;
 pub mod source;
+pub mod validate;
 pub mod write;
 
 pub use error::{ParseError, WriteError};
