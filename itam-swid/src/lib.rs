@@ -1,3 +1,5 @@
 #![doc = include_str!("../README.md")]
 
 pub use itam_core;
+
+pub mod coswid;

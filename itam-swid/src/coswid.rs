@@ -1,0 +1,3 @@
+//! CoSWID (RFC 9393): Concise Software Identification tags in CBOR.
+
+pub mod cbor;
