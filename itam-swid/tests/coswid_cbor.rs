@@ -1,5 +1,7 @@
 //! Property tests of the CBOR layer (`itam_swid::coswid::cbor`).
 
+#![allow(clippy::unwrap_used, clippy::panic)] // helpers of a test file
+
 use itam_swid::coswid::cbor::{
     Chunk, Float, Len, Limits, Simple, StrEncoding, Value, Width, decode, decode_with,
 };
