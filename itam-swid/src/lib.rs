@@ -8,6 +8,7 @@ pub mod model;
 pub mod ns;
 pub mod read;
 pub mod source;
+pub mod write;
 
 pub use error::{ParseError, WriteError};
 pub use model::{

@@ -614,6 +614,16 @@ impl SoftwareMeta {
         predefined.as_deref()
     }
 
+    /// The value of a predefined attribute by its XML name (`None` for other names).
+    #[must_use]
+    pub fn get_predefined(&self, name: &str) -> Option<&str> {
+        if SOFTWARE_META_ATTRIBUTES.contains(&name) {
+            self.get(name)
+        } else {
+            None
+        }
+    }
+
     /// A mutable reference to a predefined string attribute by XML name
     /// (`entitlementDataRequired` is an [`XmlBool`] and not reachable here).
     pub fn field_mut(&mut self, name: &str) -> Option<&mut Option<String>> {
