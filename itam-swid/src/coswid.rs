@@ -348,6 +348,48 @@ pub fn to_value(tag: &SoftwareIdentity, options: &EncodeOptions) -> (Value, Vec<
     (value, encoder.dropped)
 }
 
+/// Why a SWID XML ↔ CoSWID conversion failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConvertError {
+    /// The XML could not be read.
+    #[error("reading swid xml: {0}")]
+    Read(crate::ParseError),
+    /// The CoSWID could not be decoded.
+    #[error("decoding coswid: {0}")]
+    Decode(CoswidError),
+    /// The model could not be written as XML.
+    #[error("writing swid xml: {0}")]
+    Write(crate::WriteError),
+}
+
+/// Converts one SWID XML tag to CoSWID through the model: [`crate::read::read`], then
+/// [`encode`]. What CoSWID cannot carry is listed in [`Encoded::dropped`]; the reader's
+/// findings (lax mode) are not returned: read the XML yourself to see them.
+///
+/// # Errors
+/// [`ConvertError::Read`] when the XML cannot be read.
+pub fn xml_to_coswid(
+    xml: &str,
+    read_options: &crate::read::ReadOptions,
+    options: &EncodeOptions,
+) -> Result<Encoded, ConvertError> {
+    let parsed = crate::read::read(xml, read_options).map_err(ConvertError::Read)?;
+    Ok(encode(&parsed.tag, options))
+}
+
+/// Converts one CoSWID tag to SWID XML through the model: [`decode`], then
+/// [`crate::write::write`]. CoSWID entries without an XML counterpart appear as
+/// [`EXTENSION_NS`] attributes (prefix `coswid`).
+///
+/// # Errors
+/// [`ConvertError::Decode`] when the bytes are not a CoSWID tag, [`ConvertError::Write`]
+/// when the model cannot be written (text XML cannot carry, such as control characters).
+pub fn coswid_to_xml(bytes: &[u8]) -> Result<String, ConvertError> {
+    let decoded = decode(bytes).map_err(ConvertError::Decode)?;
+    crate::write::write(&decoded.tag).map_err(ConvertError::Write)
+}
+
 /// Whether an attribute is one this module made to keep a CoSWID entry ([`EXTENSION_NS`]).
 #[must_use]
 pub fn is_extension(attribute: &Attribute) -> bool {

@@ -11,16 +11,47 @@ use crate::model::{
 };
 use crate::ns;
 
-/// Collects the map of one element, and what could not be carried.
+/// The order keys are written in, per map: the CDDL's order, then `lang`. Entries with
+/// other keys (extensions) follow, in the model's order; an extension attribute that keeps
+/// an entry with one of these keys (a value of an unexpected type, a repeated key) is
+/// written in that key's place, so that encoding a decoded tag is a fixed point.
+const IDENTITY_ORDER: &[i64] = &[0, 12, 8, 9, 11, 1, 13, 14, 10, 5, 2, 4, 6, 3, 15];
+const ENTITY_ORDER: &[i64] = &[31, 32, 33, 34, 15];
+const LINK_ORDER: &[i64] = &[37, 38, 10, 39, 40, 41, 42, 15];
+const META_ORDER: &[i64] = &[
+    43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 15,
+];
+const COLLECTION_ORDER: &[i64] = &[16, 17, 18, 19, 35, 36, 23, 15];
+const DIRECTORY_ORDER: &[i64] = &[22, 23, 24, 25, 26, 15];
+const PATH_ELEMENTS_ORDER: &[i64] = &[16, 17];
+const FILE_ORDER: &[i64] = &[22, 23, 24, 25, 20, 21, 7, 15];
+const PROCESS_ORDER: &[i64] = &[27, 28, 15];
+const RESOURCE_ORDER: &[i64] = &[29, 15];
+
+/// Collects the map of one element.
 struct MapBuilder {
     entries: Vec<(Value, Value)>,
+    order: &'static [i64],
 }
 
 impl MapBuilder {
-    fn new() -> Self {
+    fn new(order: &'static [i64]) -> Self {
         Self {
             entries: Vec::new(),
+            order,
         }
+    }
+
+    /// The entries, stably sorted by the map's key order.
+    fn into_value(mut self) -> Value {
+        let order = self.order;
+        let rank = |k: &Value| {
+            k.as_i64()
+                .and_then(|k| order.iter().position(|o| *o == k))
+                .unwrap_or(order.len())
+        };
+        self.entries.sort_by_key(|(k, _)| rank(k));
+        Value::map(self.entries)
     }
 
     fn put(&mut self, k: i64, v: Value) {
@@ -73,13 +104,13 @@ impl MapBuilder {
         }
     }
 
-    /// `lang`, then the attributes, then the map.
+    /// Adds `lang` and the attributes, and makes the map.
     fn finish(mut self, lang: Option<&str>, attributes: &[Attribute]) -> Value {
         self.text(key::LANG, lang);
         for a in attributes {
             self.entries.push(attribute_entry(a));
         }
-        Value::map(self.entries)
+        self.into_value()
     }
 }
 
@@ -97,13 +128,17 @@ fn attribute_entry(a: &Attribute) -> (Value, Value) {
 }
 
 /// A value of an open vocabulary: the code of a known name, an integer for a name made of
-/// decimal digits, else the text.
-fn vocab(table: &[(i64, &str)], name: &str) -> Value {
+/// decimal digits (in canonical form, and not a registered code), else the text.
+fn vocab(table: &[(i64, &'static str)], name: &str) -> Value {
     keys::code_of(table, name)
         .map(Value::int)
         .or_else(|| {
             let n: i128 = name.parse().ok()?;
-            (n.to_string() == name).then(|| int_value(n)).flatten()
+            // Digits that spell a registered code would read back as its name: keep text.
+            let registered = i64::try_from(n).is_ok_and(|n| keys::name_of(table, n).is_some());
+            (n.to_string() == name && !registered)
+                .then(|| int_value(n))
+                .flatten()
         })
         .unwrap_or_else(|| Value::text(name))
 }
@@ -143,7 +178,7 @@ impl Encoder {
     }
 
     pub(crate) fn identity(&mut self, tag: &SoftwareIdentity) -> Value {
-        let mut m = MapBuilder::new();
+        let mut m = MapBuilder::new(IDENTITY_ORDER);
         if !tag.tag_id.as_str().is_empty() {
             m.put(
                 key::TAG_ID,
@@ -222,7 +257,7 @@ impl Encoder {
     }
 
     fn entity(&mut self, e: &Entity, path: &str) -> Value {
-        let mut m = MapBuilder::new();
+        let mut m = MapBuilder::new(ENTITY_ORDER);
         m.required_text(key::ENTITY_NAME, &e.name);
         m.text(key::REG_ID, e.regid.as_ref().map(|r| r.as_str()));
         let roles: Vec<Value> = e
@@ -255,7 +290,7 @@ impl Encoder {
     }
 
     fn link(&mut self, l: &Link, path: &str) -> Value {
-        let mut m = MapBuilder::new();
+        let mut m = MapBuilder::new(LINK_ORDER);
         m.text(key::ARTIFACT, l.artifact.as_deref());
         m.required_text(key::HREF, &l.href);
         m.text(key::MEDIA, l.media.as_deref());
@@ -274,7 +309,7 @@ impl Encoder {
     }
 
     fn meta(&mut self, x: &SoftwareMeta, path: &str) -> Value {
-        let mut m = MapBuilder::new();
+        let mut m = MapBuilder::new(META_ORDER);
         m.text(key::ACTIVATION_STATUS, x.activation_status.as_deref());
         m.text(key::CHANNEL_TYPE, x.channel_type.as_deref());
         m.text(key::COLLOQUIAL_VERSION, x.colloquial_version.as_deref());
@@ -308,7 +343,7 @@ impl Encoder {
         evidence: Option<&Evidence>,
         path: &str,
     ) -> Value {
-        let mut m = MapBuilder::new();
+        let mut m = MapBuilder::new(COLLECTION_ORDER);
         let (mut dirs, mut files, mut procs, mut res) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut n = [0usize; 4];
@@ -361,7 +396,7 @@ impl Encoder {
     }
 
     fn directory(&mut self, d: &Directory, path: &str) -> Value {
-        let mut m = MapBuilder::new();
+        let mut m = MapBuilder::new(DIRECTORY_ORDER);
         m.bool(key::KEY, d.key.as_ref());
         m.text(key::LOCATION, d.location.as_deref());
         m.required_text(key::FS_NAME, &d.name);
@@ -382,16 +417,16 @@ impl Encoder {
             }
         }
         if !dirs.is_empty() || !files.is_empty() {
-            let mut pe = MapBuilder::new();
+            let mut pe = MapBuilder::new(PATH_ELEMENTS_ORDER);
             pe.many(key::DIRECTORY, dirs);
             pe.many(key::FILE, files);
-            m.put(key::PATH_ELEMENTS, Value::map(pe.entries));
+            m.put(key::PATH_ELEMENTS, pe.into_value());
         }
         m.finish(d.lang.as_deref(), &d.attributes)
     }
 
     fn file(&mut self, f: &File, path: &str) -> Value {
-        let mut m = MapBuilder::new();
+        let mut m = MapBuilder::new(FILE_ORDER);
         m.bool(key::KEY, f.key.as_ref());
         m.text(key::LOCATION, f.location.as_deref());
         m.required_text(key::FS_NAME, &f.name);
@@ -429,7 +464,7 @@ impl Encoder {
     }
 
     fn process(&mut self, p: &Process, path: &str) -> Value {
-        let mut m = MapBuilder::new();
+        let mut m = MapBuilder::new(PROCESS_ORDER);
         m.required_text(key::PROCESS_NAME, &p.name);
         m.int(key::PID, p.pid.as_ref());
         self.drop_content(path, &p.content);
@@ -437,7 +472,7 @@ impl Encoder {
     }
 
     fn resource(&mut self, r: &Resource, path: &str) -> Value {
-        let mut m = MapBuilder::new();
+        let mut m = MapBuilder::new(RESOURCE_ORDER);
         m.required_text(key::TYPE, &r.r#type);
         self.drop_content(path, &r.content);
         m.finish(r.lang.as_deref(), &r.attributes)
