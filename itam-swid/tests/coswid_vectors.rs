@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use itam_swid::coswid::cbor::{self, Value};
-use itam_swid::coswid::{self, CoswidErrorKind, EXTENSION_NS, EncodeOptions, Envelope};
+use itam_swid::coswid::{self, CoswidErrorKind, EncodeOptions, Envelope};
 use itam_swid::model::*;
 use itam_swid::read::{ReadOptions, read};
 
