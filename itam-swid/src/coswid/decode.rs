@@ -448,7 +448,11 @@ fn epoch_date(v: &Value) -> Option<String> {
     };
     let seconds = item.as_i64()?;
     let date = chrono::DateTime::from_timestamp(seconds, 0)?;
-    Some(date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    let text = date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    // Years past 9999 have no RFC 3339 form that reads back: keep those as extensions.
+    chrono::DateTime::parse_from_rfc3339(&text)
+        .is_ok()
+        .then_some(text)
 }
 
 fn directory(value: &Value, path: &str) -> Result<Directory, CoswidError> {
