@@ -2,6 +2,7 @@
 
 pub use itam_core;
 
+pub mod coswid;
 pub mod error;
 pub mod model;
 pub mod ns;
