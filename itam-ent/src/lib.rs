@@ -1,6 +1,13 @@
 #![doc = include_str!("../README.md")]
 
+pub mod model;
 pub mod profile;
+pub mod values;
+pub mod xml;
 
 pub use itam_core;
+pub use model::{
+    Contract, Ent, EntMeta, Entity, InvoiceData, Limit, LimitTime, Link, LinkContent, Meta, Metric,
+    OrderInfo, Quantification, Right, TestMethod, ValidVersion,
+};
 pub use profile::Profile;
