@@ -2,7 +2,9 @@
 
 pub mod model;
 pub mod profile;
+pub mod read;
 pub mod values;
+pub mod write;
 pub mod xml;
 
 pub use itam_core;
@@ -11,3 +13,5 @@ pub use model::{
     OrderInfo, Quantification, Right, TestMethod, ValidVersion,
 };
 pub use profile::Profile;
+pub use read::{Mode, ParseError, ReadOptions, SourceMap, read, read_lax, read_with};
+pub use write::{WriteOptions, write, write_with};
