@@ -3,6 +3,7 @@
 pub mod model;
 pub mod profile;
 pub mod read;
+pub mod validate;
 pub mod values;
 pub mod write;
 pub mod xml;
@@ -14,4 +15,5 @@ pub use model::{
 };
 pub use profile::Profile;
 pub use read::{Mode, ParseError, ReadOptions, SourceMap, read, read_lax, read_with};
+pub use validate::{RULES, Rule, validate, validate_with_source};
 pub use write::{WriteOptions, write, write_with};
