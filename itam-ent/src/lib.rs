@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
 pub mod model;
+pub mod ops;
 pub mod profile;
 pub mod read;
+pub mod resolve;
 pub mod validate;
 pub mod values;
 pub mod write;
@@ -15,5 +17,6 @@ pub use model::{
 };
 pub use profile::Profile;
 pub use read::{Mode, ParseError, ReadOptions, SourceMap, read, read_lax, read_with};
+pub use resolve::{Effective, Resolution, resolve};
 pub use validate::{RULES, Rule, validate, validate_with_source};
 pub use write::{WriteOptions, write, write_with};
