@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod model;
+pub mod naming;
 pub mod ops;
 pub mod profile;
 pub mod read;
