@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod cyclonedx;
 pub mod model;
 pub mod naming;
 pub mod ops;
