@@ -393,6 +393,13 @@ impl Position {
                 _ if self.mode == Mode::Priority && last_used.is_some_and(|l| i < l) => {
                     (Decision::Rejected, Reason::CapacityExhausted)
                 }
+                _ if self.mode == Mode::Optimal
+                    && !ent.unlimited
+                    && ent.true_up == 0
+                    && ent.consumed >= ent.entitled =>
+                {
+                    (Decision::Rejected, Reason::CapacityExhausted)
+                }
                 _ => (Decision::NotAssessed, Reason::DemandMet),
             };
             Some(PairDecision {
