@@ -11,7 +11,7 @@ use itam_reconcile::{Policy, reconcile_both};
 
 fn check(path: &Path, got: &str, bless: bool) -> Result<(), String> {
     if bless {
-        std::fs::write(path, got).unwrap();
+        std::fs::write(path, got).map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(());
     }
     let want = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
