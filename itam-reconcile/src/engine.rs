@@ -189,6 +189,25 @@ impl<'m, 'a> Plan<'m, 'a> {
                         .get(e as usize)
                         .is_some_and(|v| !v.is_empty())
             });
+            // Version verdicts per (variant, candidate), computed once per product.
+            let versions: Vec<Option<Reason>> = m
+                .variants
+                .get(p)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .flat_map(|&sw| {
+                    let version = estate
+                        .software
+                        .get(sw as usize)
+                        .map_or("", |s| s.version.as_str());
+                    cs.iter().map(move |&e| {
+                        estate
+                            .entitlements
+                            .get(e as usize)
+                            .and_then(|x| version_reject(x, version))
+                    })
+                })
+                .collect();
             let mut class_group: BTreeMap<Class, u32> = BTreeMap::new();
             for d in demands {
                 let pins = if any_pins {
@@ -219,7 +238,7 @@ impl<'m, 'a> Plan<'m, 'a> {
                 let g = match class_group.get(&class) {
                     Some(&g) => g,
                     None => {
-                        let group = verdicts(m, &ents, p32, &metric, cs, &class);
+                        let group = verdicts(m, &ents, p32, &metric, cs, &versions, &class);
                         let key = (group.pinned, group.verdicts.clone());
                         let g = *group_index.entry(key).or_insert_with(|| {
                             groups.push(group);
@@ -234,6 +253,21 @@ impl<'m, 'a> Plan<'m, 'a> {
                 consumer_group.push(g);
             }
             basis.push(metric);
+        }
+        // Groups numbered in the order of their keys, so no index depends on input order.
+        let mut renumber = vec![0u32; groups.len()];
+        for (rank, &g) in group_index.values().enumerate() {
+            if let Some(slot) = renumber.get_mut(g as usize) {
+                *slot = rank as u32;
+            }
+        }
+        let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+        let groups: Vec<Group> = group_index
+            .values()
+            .filter_map(|&g| slots.get_mut(g as usize).and_then(Option::take))
+            .collect();
+        for g in &mut consumer_group {
+            *g = renumber.get(*g as usize).copied().unwrap_or(0);
         }
         // Names, sorted as strings; consumers sorted by (product, name).
         let (names, consumer_name) = name_consumers(m, &tables, &consumers);
@@ -466,7 +500,9 @@ impl<'m, 'a> Plan<'m, 'a> {
                 }
                 group_arcs.push(arcs);
             }
-            for (&e, &j) in &ent_nodes {
+            let mut by_node: Vec<(usize, u32)> = ent_nodes.iter().map(|(&e, &j)| (j, e)).collect();
+            by_node.sort_unstable();
+            for &(j, e) in &by_node {
                 let Some(info) = self.ents.get(e as usize) else {
                     continue;
                 };
@@ -788,7 +824,7 @@ struct ProductAcc {
 
 /// Per product: the entitlements whose scope names it (tag id, publisher, product,
 /// edition), in priority order.
-fn candidates(m: &Model<'_>) -> Vec<Vec<u32>> {
+pub(crate) fn candidates(m: &Model<'_>) -> Vec<Vec<u32>> {
     let estate = m.estate;
     let mut by_product: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     let mut by_publisher: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
@@ -858,6 +894,7 @@ fn verdicts(
     p: u32,
     metric: &Metric,
     cands: &[u32],
+    versions: &[Option<Reason>],
     class: &Class,
 ) -> Group {
     let estate = m.estate;
@@ -868,7 +905,7 @@ fn verdicts(
         .and_then(|&s| estate.software.get(s as usize));
     let env = env_value(&m.envs, class.env);
     let mut out: Vec<(u32, Verdict)> = Vec::with_capacity(cands.len());
-    for &e in cands {
+    for (ci, &e) in cands.iter().enumerate() {
         let (Some(x), Some(info)) = (estate.entitlements.get(e as usize), ents.get(e as usize))
         else {
             continue;
@@ -890,7 +927,11 @@ fn verdicts(
             .is_some_and(|t| software.is_none_or(|s| s.tag_id != *t))
         {
             Some(Reason::OtherSoftwareIdentity)
-        } else if let Some(r) = software.and_then(|s| version_reject(x, &s.version)) {
+        } else if let Some(r) = versions
+            .get(class.variant as usize * cands.len() + ci)
+            .copied()
+            .flatten()
+        {
             Some(r)
         } else if !m.org_within(
             class.org,
@@ -962,49 +1003,90 @@ fn version_reject(e: &Entitlement, version: &str) -> Option<Reason> {
 
 /// Consumer names (`kind:name`), sorted; and each consumer's index into them.
 fn name_consumers(m: &Model<'_>, tables: &Tables, consumers: &[Demand]) -> (Vec<String>, Vec<u32>) {
-    let mut used: BTreeMap<(ConsumerKind, u32), u32> = BTreeMap::new();
+    const KINDS: [ConsumerKind; 7] = [
+        ConsumerKind::Device,
+        ConsumerKind::Host,
+        ConsumerKind::Cluster,
+        ConsumerKind::CoreFactorGroup,
+        ConsumerKind::User,
+        ConsumerKind::Org,
+        ConsumerKind::Estate,
+    ];
+    let kind_no = |k: ConsumerKind| KINDS.iter().position(|&x| x == k).unwrap_or(0);
+    let space = |k: ConsumerKind| match k {
+        ConsumerKind::Device | ConsumerKind::Host => m.estate.devices.len(),
+        ConsumerKind::Cluster => m.clusters.len(),
+        ConsumerKind::CoreFactorGroup => tables.factors.len(),
+        ConsumerKind::User => m.users.len(),
+        ConsumerKind::Org => m.orgs.len(),
+        ConsumerKind::Estate => 0,
+    } + 1;
+    // Per kind, per name (the last slot stands for NONE): the name's index, once known.
+    let mut used: Vec<Vec<u32>> = KINDS.iter().map(|&k| vec![NONE; space(k)]).collect();
+    let slot_of = |k: ConsumerKind, name: u32| -> usize {
+        let n = space(k) - 1;
+        if (name as usize) < n {
+            name as usize
+        } else {
+            n
+        }
+    };
+    let mut named: Vec<(String, ConsumerKind, u32)> = Vec::new();
     for d in consumers {
-        used.entry((d.kind, d.name)).or_insert(0);
+        let Some(slot) = used
+            .get_mut(kind_no(d.kind))
+            .and_then(|t| t.get_mut(slot_of(d.kind, d.name)))
+        else {
+            continue;
+        };
+        if *slot != NONE {
+            continue;
+        }
+        *slot = 0;
+        let n = d.name as usize;
+        let text = match d.kind {
+            ConsumerKind::Device | ConsumerKind::Host => m
+                .device(d.name)
+                .map(|x| x.id.to_string())
+                .unwrap_or_default(),
+            ConsumerKind::Cluster => m
+                .clusters
+                .get(n)
+                .map(|s| (*s).to_owned())
+                .unwrap_or_default(),
+            ConsumerKind::CoreFactorGroup => tables
+                .factors
+                .get(n)
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            ConsumerKind::User => m.users.get(n).map(|s| (*s).to_owned()).unwrap_or_default(),
+            ConsumerKind::Org => m.orgs.get(n).cloned().unwrap_or_default(),
+            ConsumerKind::Estate => String::new(),
+        };
+        let full = if d.kind == ConsumerKind::Estate {
+            "estate".to_owned()
+        } else {
+            format!("{}:{text}", d.kind.as_str())
+        };
+        named.push((full, d.kind, d.name));
     }
-    let mut named: Vec<(String, (ConsumerKind, u32))> = used
-        .keys()
-        .map(|&(kind, name)| {
-            let n = name as usize;
-            let text = match kind {
-                ConsumerKind::Device | ConsumerKind::Host => {
-                    m.device(name).map(|d| d.id.to_string()).unwrap_or_default()
-                }
-                ConsumerKind::Cluster => m
-                    .clusters
-                    .get(n)
-                    .map(|s| (*s).to_owned())
-                    .unwrap_or_default(),
-                ConsumerKind::CoreFactorGroup => tables
-                    .factors
-                    .get(n)
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-                ConsumerKind::User => m.users.get(n).map(|s| (*s).to_owned()).unwrap_or_default(),
-                ConsumerKind::Org => m.orgs.get(n).cloned().unwrap_or_default(),
-                ConsumerKind::Estate => String::new(),
-            };
-            let full = if kind == ConsumerKind::Estate {
-                "estate".to_owned()
-            } else {
-                format!("{}:{text}", kind.as_str())
-            };
-            (full, (kind, name))
-        })
-        .collect();
     named.sort();
-    for (i, (_, key)) in named.iter().enumerate() {
-        if let Some(slot) = used.get_mut(key) {
+    for (i, (_, k, name)) in named.iter().enumerate() {
+        if let Some(slot) = used
+            .get_mut(kind_no(*k))
+            .and_then(|t| t.get_mut(slot_of(*k, *name)))
+        {
             *slot = i as u32;
         }
     }
     let index = consumers
         .iter()
-        .map(|d| used.get(&(d.kind, d.name)).copied().unwrap_or(0))
+        .map(|d| {
+            used.get(kind_no(d.kind))
+                .and_then(|t| t.get(slot_of(d.kind, d.name)))
+                .copied()
+                .unwrap_or(0)
+        })
         .collect();
     (named.into_iter().map(|x| x.0).collect(), index)
 }

@@ -5,8 +5,11 @@ pub mod manual;
 mod engine;
 mod error;
 mod flow;
+#[cfg(feature = "generate")]
+pub mod generate;
 mod metrics;
 mod model;
+pub mod partition;
 mod policy;
 mod position;
 
@@ -14,6 +17,7 @@ pub use engine::{reconcile, reconcile_both};
 pub use error::ReconcileError;
 pub use itam_core;
 pub use metrics::ConsumerKind;
+pub use partition::partition;
 pub use policy::{
     Aggregation, MetricParams, Mode, Policy, ProcessorRule, Rounding, Stacking, Tier,
 };

@@ -37,7 +37,7 @@ pub(crate) struct Model<'a> {
     pub dev_env: Vec<u32>,
     /// Environments, sorted.
     pub envs: Vec<Environment>,
-    /// User ids (declared users first, then those only named by installations), sorted.
+    /// User ids: declared users first, then those only named by installations.
     pub users: Vec<&'a str>,
     /// Per user: org index.
     pub user_org: Vec<u32>,
@@ -84,24 +84,18 @@ fn idx(i: usize) -> Result<u32, ReconcileError> {
 impl<'a> Model<'a> {
     pub fn new(estate: &'a Estate) -> Result<Self, ReconcileError> {
         // Devices.
-        let mut dev_ids: Vec<(&str, u32)> = Vec::with_capacity(estate.devices.len());
-        for (i, d) in estate.devices.iter().enumerate() {
-            dev_ids.push((d.id.as_str(), idx(i)?));
+        if estate.devices.len() >= NONE as usize {
+            return Err(ReconcileError::TooLarge);
         }
-        dev_ids.sort_unstable();
-        if let Some(w) = dev_ids.windows(2).find(|w| w[0].0 == w[1].0) {
+        let (dev_index, dup) =
+            StrIndex::new(estate.devices.iter().map(|d| d.id.as_str()).collect());
+        if let Some(id) = dup {
             return Err(ReconcileError::DuplicateId {
                 kind: "device",
-                id: w[0].0.to_owned(),
+                id: id.to_owned(),
             });
         }
-        let find_dev = |id: &str| -> Option<u32> {
-            dev_ids
-                .binary_search_by(|(k, _)| (*k).cmp(id))
-                .ok()
-                .and_then(|i| dev_ids.get(i))
-                .map(|&(_, d)| d)
-        };
+        let find_dev = |id: &str| dev_index.get(id);
         let n = estate.devices.len();
         let mut phys = vec![0u32; n];
         for (i, d) in estate.devices.iter().enumerate() {
@@ -203,40 +197,34 @@ impl<'a> Model<'a> {
                     .unwrap_or(NONE)
             })
             .collect();
-        // Users.
-        let mut users: Vec<&str> = estate.users.iter().map(|u| u.id.as_str()).collect();
-        users.sort_unstable();
-        if let Some(w) = users.windows(2).find(|w| w[0] == w[1]) {
+        // Users: declared ones first, then those only named by installations.
+        let (mut user_index, dup) =
+            StrIndex::new(estate.users.iter().map(|u| u.id.as_str()).collect());
+        if let Some(id) = dup {
             return Err(ReconcileError::DuplicateId {
                 kind: "user",
-                id: w[0].to_owned(),
+                id: id.to_owned(),
             });
         }
-        users.extend(
-            estate
-                .installations
-                .iter()
-                .filter_map(|i| i.user.as_deref()),
-        );
-        users.sort_unstable();
-        users.dedup();
+        let mut install_users = Vec::with_capacity(estate.installations.len());
+        for inst in &estate.installations {
+            install_users.push(inst.user.as_deref().map_or(NONE, |u| user_index.intern(u)));
+        }
+        let users: Vec<&str> = user_index.keys().to_vec();
         let mut user_org = vec![NONE; users.len()];
-        for u in &estate.users {
-            let ui = index_of(&users, &u.id);
-            if let Some(slot) = user_org.get_mut(ui as usize) {
-                *slot = org_of(u.org.as_deref());
-            }
+        for (u, slot) in estate.users.iter().zip(user_org.iter_mut()) {
+            *slot = org_of(u.org.as_deref());
         }
         // Software and products.
-        let mut tags: Vec<(&str, u32)> = Vec::with_capacity(estate.software.len());
-        for (i, s) in estate.software.iter().enumerate() {
-            tags.push((s.tag_id.as_str(), idx(i)?));
+        if estate.software.len() >= NONE as usize {
+            return Err(ReconcileError::TooLarge);
         }
-        tags.sort_unstable();
-        if let Some(w) = tags.windows(2).find(|w| w[0].0 == w[1].0) {
+        let (tag_index, dup) =
+            StrIndex::new(estate.software.iter().map(|s| s.tag_id.as_str()).collect());
+        if let Some(id) = dup {
             return Err(ReconcileError::DuplicateId {
                 kind: "software",
-                id: w[0].0.to_owned(),
+                id: id.to_owned(),
             });
         }
         let keys: Vec<ProductKey> = estate
@@ -272,12 +260,7 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        let find_sw = |id: &str| -> Option<u32> {
-            tags.binary_search_by(|(k, _)| (*k).cmp(id))
-                .ok()
-                .and_then(|i| tags.get(i))
-                .map(|&(_, s)| s)
-        };
+        let find_sw = |id: &str| tag_index.get(id);
         // Installations. Consecutive installations usually share a device: remember the last.
         let mut installs = Vec::with_capacity(estate.installations.len());
         let mut last_dev: (&str, u32) = ("", NONE);
@@ -310,7 +293,7 @@ impl<'a> Model<'a> {
                 s
             };
             let (p, v) = software.get(s as usize).copied().unwrap_or((0, 0));
-            let u = inst.user.as_deref().map_or(NONE, |u| index_of(&users, u));
+            let u = install_users.get(i).copied().unwrap_or(NONE);
             installs.push([p, d, v, u]);
         }
         installs.sort_unstable();
@@ -353,12 +336,7 @@ impl<'a> Model<'a> {
             for p in &e.pinned {
                 match p {
                     Pin::Device(d) => ds.extend(find_dev(d.as_str())),
-                    Pin::User(u) => {
-                        let ui = index_of(&users, u);
-                        if ui != NONE {
-                            us.push(ui);
-                        }
-                    }
+                    Pin::User(u) => us.extend(user_index.get(u)),
                 }
             }
             ds.sort_unstable();
@@ -418,5 +396,110 @@ impl<'a> Model<'a> {
     /// Device `d`.
     pub fn device(&self, d: u32) -> Option<&'a itam_core::estate::Device> {
         self.estate.devices.get(d as usize)
+    }
+}
+
+/// A string → index table: open addressing with linear probing over FNV-1a hashes.
+/// (`HashMap` is banned for its unordered iteration; this table is never iterated.)
+#[derive(Debug)]
+pub(crate) struct StrIndex<'a> {
+    slots: Vec<u32>,
+    keys: Vec<&'a str>,
+    mask: usize,
+}
+
+fn fnv1a(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl<'a> StrIndex<'a> {
+    /// Indexes `keys` by position; the first of equal keys wins. Returns the table and the
+    /// first duplicate found, if any.
+    pub fn new(keys: Vec<&'a str>) -> (Self, Option<&'a str>) {
+        let cap = (keys.len() * 2).next_power_of_two().max(2);
+        let mut t = Self {
+            slots: vec![NONE; cap],
+            keys,
+            mask: cap - 1,
+        };
+        let mut dup = None;
+        for i in 0..t.keys.len() {
+            let Some(&k) = t.keys.get(i) else { break };
+            let mut s = (fnv1a(k) as usize) & t.mask;
+            loop {
+                match t.slots.get(s).copied() {
+                    Some(NONE) => {
+                        if let Some(slot) = t.slots.get_mut(s) {
+                            *slot = i as u32;
+                        }
+                        break;
+                    }
+                    Some(j) if t.keys.get(j as usize) == Some(&k) => {
+                        dup = dup.or(Some(k));
+                        break;
+                    }
+                    Some(_) => s = (s + 1) & t.mask,
+                    None => break,
+                }
+            }
+        }
+        (t, dup)
+    }
+
+    /// The index of `key`, adding it at the end when absent.
+    pub fn intern(&mut self, key: &'a str) -> u32 {
+        if let Some(i) = self.get(key) {
+            return i;
+        }
+        if (self.keys.len() + 1) * 2 > self.slots.len() {
+            let keys = std::mem::take(&mut self.keys);
+            *self = Self::new_with_capacity(keys, self.slots.len() * 2);
+        }
+        let i = self.keys.len() as u32;
+        self.keys.push(key);
+        let mut s = (fnv1a(key) as usize) & self.mask;
+        while let Some(slot) = self.slots.get_mut(s) {
+            if *slot == NONE {
+                *slot = i;
+                break;
+            }
+            s = (s + 1) & self.mask;
+        }
+        i
+    }
+
+    fn new_with_capacity(keys: Vec<&'a str>, cap: usize) -> Self {
+        let mut t = Self {
+            slots: vec![NONE; cap.next_power_of_two().max(2)],
+            keys: Vec::new(),
+            mask: 0,
+        };
+        t.mask = t.slots.len() - 1;
+        for k in keys {
+            t.intern(k);
+        }
+        t
+    }
+
+    /// The keys, by index.
+    pub fn keys(&self) -> &[&'a str] {
+        &self.keys
+    }
+
+    /// The index of `key`.
+    pub fn get(&self, key: &str) -> Option<u32> {
+        let mut s = (fnv1a(key) as usize) & self.mask;
+        loop {
+            match self.slots.get(s).copied() {
+                Some(NONE) | None => return None,
+                Some(j) if self.keys.get(j as usize) == Some(&key) => return Some(j),
+                Some(_) => s = (s + 1) & self.mask,
+            }
+        }
     }
 }

@@ -542,9 +542,10 @@ impl Position {
                 names.insert(n.clone(), 0);
             }
         }
-        products.sort_by(|a, b| {
-            (a.0.key(), a.0.metric.as_str()).cmp(&(b.0.key(), b.0.metric.as_str()))
-        });
+        let norm = |l: &ProductLine| {
+            [&l.publisher, &l.product, &l.edition].map(|s| s.trim().to_lowercase())
+        };
+        products.sort_by_key(|a| norm(&a.0));
         ents.sort_by(|a, b| a.0.id.cmp(&b.0.id));
         for (i, v) in names.values_mut().enumerate() {
             *v = i as u32;
