@@ -513,7 +513,7 @@ impl Position {
         Ok(())
     }
 
-    /// Merges the positions of independent partitions (see [`crate::partition`]) into the
+    /// Merges the positions of independent partitions (see [`crate::partition()`]) into the
     /// position of the whole estate. All parts must share mode and as-of date; none of their
     /// products, entitlements or consumers may overlap.
     #[must_use]
