@@ -209,7 +209,35 @@ impl<'m, 'a> Plan<'m, 'a> {
                 })
                 .collect();
             let mut class_group: BTreeMap<Class, u32> = BTreeMap::new();
+            // Fast path for classes without pins: a direct table over (variant, org, env,
+            // not applicable); the map above serves the rest.
+            let (no, ne) = (m.orgs.len() + 1, m.envs.len() + 1);
+            let nv = m.variants.get(p).map_or(0, Vec::len).max(1);
+            let fast_len = nv.saturating_mul(no).saturating_mul(ne).saturating_mul(2);
+            let mut fast: Vec<u32> = if fast_len <= 1 << 16 {
+                vec![NONE; fast_len]
+            } else {
+                Vec::new()
+            };
+            let small = |x: u32| if x == NONE { 0 } else { x as usize + 1 };
+            consumers.reserve(demands.len());
+            consumer_product.reserve(demands.len());
+            consumer_group.reserve(demands.len());
             for d in demands {
+                let slot = (!any_pins && !fast.is_empty()).then(|| {
+                    ((d.variant as usize * no + small(d.org)) * ne + small(d.env)) * 2
+                        + usize::from(d.not_applicable)
+                });
+                if let Some(g) = slot
+                    .and_then(|i| fast.get(i))
+                    .copied()
+                    .filter(|&g| g != NONE)
+                {
+                    consumers.push(d);
+                    consumer_product.push(p32);
+                    consumer_group.push(g);
+                    continue;
+                }
                 let pins = if any_pins {
                     cs.iter()
                         .enumerate()
@@ -248,6 +276,9 @@ impl<'m, 'a> Plan<'m, 'a> {
                         g
                     }
                 };
+                if let Some(x) = slot.and_then(|i| fast.get_mut(i)) {
+                    *x = g;
+                }
                 consumers.push(d);
                 consumer_product.push(p32);
                 consumer_group.push(g);
@@ -271,28 +302,40 @@ impl<'m, 'a> Plan<'m, 'a> {
         }
         // Names, sorted as strings; consumers sorted by (product, name).
         let (names, consumer_name) = name_consumers(m, &tables, &consumers);
-        let mut order: Vec<u32> = (0..consumers.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| {
-            (
-                consumer_product.get(i as usize).copied().unwrap_or(0),
-                consumer_name.get(i as usize).copied().unwrap_or(0),
-                i,
-            )
-        });
-        let permute = |v: &[u32]| -> Vec<u32> {
-            order
-                .iter()
-                .map(|&i| v.get(i as usize).copied().unwrap_or(0))
-                .collect()
-        };
-        let consumer_product = permute(&consumer_product);
-        let consumer_group = permute(&consumer_group);
-        let consumer_name = permute(&consumer_name);
-        let mut slots: Vec<Option<Demand>> = consumers.into_iter().map(Some).collect();
-        let consumers = order
-            .iter()
-            .filter_map(|&i| slots.get_mut(i as usize).and_then(Option::take))
-            .collect();
+        // Consumers of one product are contiguous: sort each run by name, in place.
+        let mut consumer_name = consumer_name;
+        let mut a = 0usize;
+        while a < consumers.len() {
+            let p = consumer_product.get(a).copied();
+            let b = a + consumer_product
+                .get(a..)
+                .map_or(0, |r| r.partition_point(|&x| Some(x) == p));
+            let sorted = consumer_name.get(a..b).is_some_and(|r| r.is_sorted());
+            if !sorted {
+                let mut rows: Vec<(u32, u32, Demand)> = (a..b)
+                    .filter_map(|i| {
+                        Some((
+                            *consumer_name.get(i)?,
+                            *consumer_group.get(i)?,
+                            consumers.get(i)?.clone(),
+                        ))
+                    })
+                    .collect();
+                rows.sort_unstable_by_key(|r| r.0);
+                for (k, (name, group, demand)) in rows.into_iter().enumerate() {
+                    if let Some(x) = consumer_name.get_mut(a + k) {
+                        *x = name;
+                    }
+                    if let Some(x) = consumer_group.get_mut(a + k) {
+                        *x = group;
+                    }
+                    if let Some(x) = consumers.get_mut(a + k) {
+                        *x = demand;
+                    }
+                }
+            }
+            a = b.max(a + 1);
+        }
         Self {
             m,
             policy,
@@ -412,19 +455,35 @@ impl<'m, 'a> Plan<'m, 'a> {
             x
         }
         // Per product: the (group, units) demand of non-exempt consumers; consumers per group.
+        // Consumers are sorted by product, so each product's run is bucketed on its own.
         let mut product_groups: BTreeMap<(u32, u32), (u64, Vec<u32>)> = BTreeMap::new();
-        for (c, d) in self.consumers.iter().enumerate() {
+        let mut run: Vec<(u32, u32)> = Vec::new();
+        let mut c = 0usize;
+        while c < self.consumers.len() {
             let p = self.consumer_product.get(c).copied().unwrap_or(0);
-            let g = self.consumer_group.get(c).copied().unwrap_or(0);
-            let Some(group) = self.groups.get(g as usize) else {
-                continue;
-            };
-            if group.exempt_by.is_some() || group.eligible.is_empty() || d.units == 0 {
-                continue;
+            run.clear();
+            while c < self.consumers.len() && self.consumer_product.get(c).copied() == Some(p) {
+                let g = self.consumer_group.get(c).copied().unwrap_or(0);
+                let units = self.consumers.get(c).map_or(0, |d| d.units);
+                let usable = self
+                    .groups
+                    .get(g as usize)
+                    .is_some_and(|x| x.exempt_by.is_none() && !x.eligible.is_empty());
+                if usable && units > 0 {
+                    run.push((g, c as u32));
+                }
+                c += 1;
             }
-            let e = product_groups.entry((p, g)).or_default();
-            e.0 += d.units;
-            e.1.push(c as u32);
+            run.sort_unstable();
+            for chunk in run.chunk_by(|a, b| a.0 == b.0) {
+                let g = chunk.first().map_or(0, |x| x.0);
+                let members: Vec<u32> = chunk.iter().map(|x| x.1).collect();
+                let units = members
+                    .iter()
+                    .map(|&i| self.consumers.get(i as usize).map_or(0, |d| d.units))
+                    .fold(0u64, u64::saturating_add);
+                product_groups.insert((p, g), (units, members));
+            }
         }
         let mut ent_owner: BTreeMap<u32, usize> = BTreeMap::new();
         for &(p, g) in product_groups.keys() {
@@ -551,11 +610,12 @@ impl<'m, 'a> Plan<'m, 'a> {
         }
         // Mark units beyond a true-up entitlement's quantity as overflow, in consumer order.
         out.sort_by_key(|(c, _)| *c);
-        let mut used: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut used: Vec<u64> = vec![0; self.ents.len()];
         let mut marked = Vec::with_capacity(out.len());
         for (c, a) in out {
             let cap = self.ents.get(a.ent as usize).map_or(0, |i| i.capacity);
-            let u = used.entry(a.ent).or_default();
+            let mut scratch = 0;
+            let u = used.get_mut(a.ent as usize).unwrap_or(&mut scratch);
             let within = cap.saturating_sub(*u).min(a.units);
             *u += a.units;
             if within > 0 {
@@ -603,7 +663,9 @@ impl<'m, 'a> Plan<'m, 'a> {
 
     fn build(&self, mode: Mode, mut allocs: Vec<(u32, Alloc)>) -> Position {
         let estate = self.m.estate;
-        allocs.sort_by_key(|(c, _)| *c);
+        if !allocs.is_sorted_by_key(|(c, _)| *c) {
+            allocs.sort_by_key(|(c, _)| *c);
+        }
         let mut consumed = vec![0u64; self.ents.len()];
         let mut overflow = vec![0u64; self.ents.len()];
         for (_, a) in &allocs {

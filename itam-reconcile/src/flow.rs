@@ -65,7 +65,6 @@ impl Network {
         loop {
             // Dijkstra on reduced costs.
             let mut dist: Vec<Option<i128>> = vec![None; n];
-            let mut via: Vec<Option<usize>> = vec![None; n];
             let mut heap = BinaryHeap::new();
             if let Some(d) = dist.get_mut(s) {
                 *d = Some(0);
@@ -97,9 +96,6 @@ impl Network {
                         if let Some(x) = dist.get_mut(arc.to) {
                             *x = Some(nd);
                         }
-                        if let Some(x) = via.get_mut(arc.to) {
-                            *x = Some(a);
-                        }
                         heap.push(Reverse((nd, arc.to)));
                     }
                 }
@@ -112,24 +108,92 @@ impl Network {
                     *p = p.saturating_add(*d);
                 }
             }
-            // Bottleneck along the path.
-            let mut push = u64::MAX;
-            let mut v = t;
-            while v != s {
-                let Some(a) = via.get(v).copied().flatten() else {
-                    return (flow, cost);
-                };
-                let Some(arc) = self.arcs.get(a) else {
-                    return (flow, cost);
-                };
-                push = push.min(arc.cap);
-                v = self.arcs.get(a ^ 1).map_or(s, |r| r.to);
+            // Blocking flow on the admissible arcs (reduced cost 0: the shortest paths), so
+            // one Dijkstra serves every augmenting path of the same length (primal-dual).
+            let pushed = self.blocking_flow(s, t, &potential, &mut cost);
+            if pushed == 0 {
+                return (flow, cost);
             }
-            let mut v = t;
-            while v != s {
-                let Some(a) = via.get(v).copied().flatten() else {
-                    break;
-                };
+            flow = flow.saturating_add(pushed);
+        }
+    }
+
+    fn reduced(&self, a: usize, from: usize, potential: &[i128]) -> Option<i128> {
+        let arc = self.arcs.get(a)?;
+        let pu = potential.get(from).copied().unwrap_or(0);
+        let pv = potential.get(arc.to).copied().unwrap_or(0);
+        Some(arc.cost.saturating_add(pu).saturating_sub(pv))
+    }
+
+    /// Augments along admissible paths until none is left; returns the flow pushed.
+    fn blocking_flow(&mut self, s: usize, t: usize, potential: &[i128], cost: &mut i128) -> u64 {
+        let n = self.out.len();
+        let mut next_arc = vec![0usize; n];
+        let mut on_path = vec![false; n];
+        let mut total = 0u64;
+        loop {
+            // Iterative DFS from s along admissible arcs with capacity; `path` holds arcs.
+            let mut path: Vec<usize> = Vec::new();
+            let mut u = s;
+            if let Some(x) = on_path.get_mut(s) {
+                *x = true;
+            }
+            let found = loop {
+                if u == t {
+                    break true;
+                }
+                let list_len = self.out.get(u).map_or(0, Vec::len);
+                let mut advanced = false;
+                while let Some(&i) = next_arc.get(u) {
+                    if i >= list_len {
+                        break;
+                    }
+                    let Some(a) = self.out.get(u).and_then(|l| l.get(i)).copied() else {
+                        break;
+                    };
+                    let (to, cap) = self.arcs.get(a).map_or((0, 0), |x| (x.to, x.cap));
+                    let ok = cap > 0
+                        && !on_path.get(to).copied().unwrap_or(true)
+                        && self.reduced(a, u, potential) == Some(0);
+                    if ok {
+                        path.push(a);
+                        if let Some(x) = on_path.get_mut(to) {
+                            *x = true;
+                        }
+                        u = to;
+                        advanced = true;
+                        break;
+                    }
+                    if let Some(x) = next_arc.get_mut(u) {
+                        *x += 1;
+                    }
+                }
+                if advanced {
+                    continue;
+                }
+                // Dead end: retreat and skip the arc that led here.
+                if let Some(x) = on_path.get_mut(u) {
+                    *x = false;
+                }
+                let Some(a) = path.pop() else { break false };
+                u = self.arcs.get(a ^ 1).map_or(s, |r| r.to);
+                if let Some(x) = next_arc.get_mut(u) {
+                    *x += 1;
+                }
+            };
+            on_path.fill(false);
+            if !found {
+                return total;
+            }
+            let push = path
+                .iter()
+                .filter_map(|&a| self.arcs.get(a).map(|x| x.cap))
+                .min()
+                .unwrap_or(0);
+            if push == 0 {
+                return total;
+            }
+            for &a in &path {
                 let arc_cost = self.arcs.get(a).map_or(0, |x| x.cost);
                 if let Some(x) = self.arcs.get_mut(a) {
                     x.cap -= push;
@@ -137,10 +201,9 @@ impl Network {
                 if let Some(x) = self.arcs.get_mut(a ^ 1) {
                     x.cap += push;
                 }
-                cost = cost.saturating_add(arc_cost.saturating_mul(i128::from(push)));
-                v = self.arcs.get(a ^ 1).map_or(s, |r| r.to);
+                *cost = cost.saturating_add(arc_cost.saturating_mul(i128::from(push)));
             }
-            flow += push;
+            total = total.saturating_add(push);
         }
     }
 }

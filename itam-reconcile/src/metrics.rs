@@ -381,29 +381,35 @@ impl Cx<'_, '_> {
         env.unwrap_or(NONE)
     }
 
-    /// Deepest organisation unit all contributors lie within.
+    /// Deepest organisation unit all contributors lie within (NONE when one has none).
     fn common_org(&self, orgs: impl Iterator<Item = u32>) -> u32 {
-        let mut common: Option<Vec<u32>> = None;
+        let mut cur: Option<u32> = None;
         for o in orgs {
-            let anc = self
-                .m
-                .org_ancestors
-                .get(o as usize)
-                .cloned()
-                .unwrap_or_default();
-            common = Some(match common {
-                None => anc,
-                Some(c) => c
-                    .into_iter()
-                    .filter(|x| anc.binary_search(x).is_ok())
-                    .collect(),
+            cur = Some(match cur {
+                None => o,
+                Some(c) if c == o => c,
+                Some(c) if c == NONE || o == NONE => NONE,
+                Some(c) => {
+                    // Ancestors of both, deepest first: the longest name wins.
+                    let (a, b) = (
+                        self.m
+                            .org_ancestors
+                            .get(c as usize)
+                            .map_or(&[][..], Vec::as_slice),
+                        self.m
+                            .org_ancestors
+                            .get(o as usize)
+                            .map_or(&[][..], Vec::as_slice),
+                    );
+                    a.iter()
+                        .filter(|x| b.binary_search(x).is_ok())
+                        .max_by_key(|&&x| self.m.orgs.get(x as usize).map_or(0, String::len))
+                        .copied()
+                        .unwrap_or(NONE)
+                }
             });
         }
-        common
-            .unwrap_or_default()
-            .into_iter()
-            .max_by_key(|&o| self.m.orgs.get(o as usize).map_or(0, String::len))
-            .unwrap_or(NONE)
+        cur.unwrap_or(NONE)
     }
 
     fn aggregate(&self, kind: ConsumerKind, name: u32, c: &[Use], units: u64) -> Demand {

@@ -296,16 +296,36 @@ impl<'a> Model<'a> {
             let u = install_users.get(i).copied().unwrap_or(NONE);
             installs.push([p, d, v, u]);
         }
-        installs.sort_unstable();
+        // Counting sort by product (stable), then each product's rows by device: usually
+        // already in order, which the sort detects in linear time.
         let mut install_range = vec![(0usize, 0usize); products.len()];
-        let mut start = 0;
-        while start < installs.len() {
-            let p = installs[start][0];
-            let end = start + installs[start..].partition_point(|r| r[0] == p);
-            if let Some(slot) = install_range.get_mut(p as usize) {
-                *slot = (start, end);
+        for r in &installs {
+            if let Some(slot) = install_range.get_mut(r[0] as usize) {
+                slot.1 += 1;
             }
-            start = end;
+        }
+        let mut next = 0usize;
+        for slot in &mut install_range {
+            let n = slot.1;
+            *slot = (next, next + n);
+            next += n;
+        }
+        let mut fill: Vec<usize> = install_range.iter().map(|r| r.0).collect();
+        let mut sorted = vec![[0u32; 4]; installs.len()];
+        for r in &installs {
+            if let Some(at) = fill.get_mut(r[0] as usize) {
+                if let Some(slot) = sorted.get_mut(*at) {
+                    *slot = *r;
+                }
+                *at += 1;
+            }
+        }
+        drop(installs);
+        let mut installs = sorted;
+        for &(a, b) in &install_range {
+            if let Some(rows) = installs.get_mut(a..b) {
+                rows.sort_unstable();
+            }
         }
         let mut peaks = Vec::with_capacity(estate.usage_peaks.len());
         for (i, pk) in estate.usage_peaks.iter().enumerate() {
