@@ -218,7 +218,7 @@
 //!  "entitlements": [{"id": "E-any", "metric": "device", "status": "active", "entitled": 1,
 //!                    "unlimited": false, "consumed": 1, "surplus": 0, "true_up": 0, "cost": "100",
 //!                    "expiring": false, "end": null}],
-//!  "consumers": [{"consumer": "device:d1", "kind": "device", "product": "Acme/App/",
+//!  "consumers": [{"consumer": "device:d1", "kind": "device", "product": "Acme/App",
 //!                 "metric": "device", "units": 1, "covered": 1, "exempt": false}],
 //!  "decisions": [{"consumer": "device:d1", "entitlement": "E-any", "decision": "consumed",
 //!                 "reason": "priority_order", "units": 1}]}

@@ -187,10 +187,15 @@ pub struct ProductLine {
 }
 
 impl ProductLine {
-    /// `publisher/product/edition`, the name used in text.
+    /// `publisher/product/edition` (`publisher/product` without edition), the name used in
+    /// text.
     #[must_use]
     pub fn key(&self) -> String {
-        format!("{}/{}/{}", self.publisher, self.product, self.edition)
+        if self.edition.is_empty() {
+            format!("{}/{}", self.publisher, self.product)
+        } else {
+            format!("{}/{}/{}", self.publisher, self.product, self.edition)
+        }
     }
 }
 
@@ -321,6 +326,24 @@ pub struct Position {
 }
 
 impl Position {
+    /// Active entitlements nothing consumed: candidates for harvesting.
+    pub fn unused_entitlements(&self) -> impl Iterator<Item = &EntitlementLine> + '_ {
+        self.entitlements
+            .iter()
+            .filter(|e| e.status == Status::Active && e.consumed == 0)
+    }
+
+    /// Active entitlements ending within the policy's expiry window.
+    pub fn expiring_entitlements(&self) -> impl Iterator<Item = &EntitlementLine> + '_ {
+        self.entitlements.iter().filter(|e| e.expiring)
+    }
+
+    /// Consumers not fully covered and not exempt: the unlicensed use.
+    pub fn unlicensed_consumers(&self) -> impl Iterator<Item = Consumer<'_>> + '_ {
+        self.consumers()
+            .filter(|c| !c.exempt && c.covered < c.units)
+    }
+
     /// Every consumer, in canonical order (product key, then consumer name).
     pub fn consumers(&self) -> impl Iterator<Item = Consumer<'_>> + '_ {
         self.consumers.iter().filter_map(move |c| {
@@ -411,6 +434,84 @@ impl Position {
                 units: used,
             })
         })
+    }
+
+    /// A readable effective-license-position table (products, then entitlements), for a
+    /// terminal. Not for parsing: use the JSON form or [`to_text`](Self::to_text).
+    #[must_use]
+    pub fn to_table(&self) -> String {
+        let mut rows: Vec<[String; 7]> = vec![[
+            "product".into(),
+            "metric".into(),
+            "demand".into(),
+            "entitled".into(),
+            "covered".into(),
+            "shortfall".into(),
+            "shortfall cost".into(),
+        ]];
+        for p in &self.products {
+            rows.push([
+                p.key(),
+                p.metric.to_string(),
+                p.demand.to_string(),
+                if p.unlimited {
+                    "unlimited".into()
+                } else {
+                    p.entitled.to_string()
+                },
+                (p.covered + p.exempt).to_string(),
+                p.shortfall.to_string(),
+                p.shortfall_cost
+                    .map_or_else(|| "-".into(), |c| c.normalize().to_string()),
+            ]);
+        }
+        let mut out = table(&rows);
+        let mut rows: Vec<[String; 7]> = vec![[
+            "entitlement".into(),
+            "metric".into(),
+            "status".into(),
+            "entitled".into(),
+            "consumed".into(),
+            "surplus".into(),
+            "true-up".into(),
+        ]];
+        for e in &self.entitlements {
+            let status = if e.expiring {
+                "expiring"
+            } else {
+                e.status.as_str()
+            };
+            rows.push([
+                e.id.clone(),
+                e.metric.to_string(),
+                status.into(),
+                if e.unlimited {
+                    "unlimited".into()
+                } else {
+                    e.entitled.to_string()
+                },
+                e.consumed.to_string(),
+                e.surplus.to_string(),
+                e.true_up.to_string(),
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&table(&rows));
+        let t = &self.totals;
+        let _ = writeln!(
+            out,
+            "\n{} mode, as of {}: demand {}, covered {}, exempt {}, shortfall {} ({} unlicensed consumers), cost {}, shortfall cost {}",
+            self.mode.as_str(),
+            self.as_of,
+            t.demand,
+            t.covered,
+            t.exempt,
+            t.shortfall,
+            t.unlicensed_consumers,
+            t.cost.normalize(),
+            t.shortfall_cost.normalize()
+        );
+        out
     }
 
     /// The canonical text rendering, used by golden tests: one line per fact, sorted, every
@@ -635,6 +736,37 @@ impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_text())
     }
+}
+
+/// Left-aligned first column, right-aligned numbers.
+fn table<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut width = [0usize; N];
+    for r in rows {
+        for (w, c) in width.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, (c, w)) in r.iter().zip(width).enumerate() {
+            let pad = w.saturating_sub(c.chars().count());
+            if i < 2 {
+                if i == 1 {
+                    line.push_str("  ");
+                }
+                line.push_str(c);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str("  ");
+                line.push_str(&" ".repeat(pad));
+                line.push_str(c);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 struct Seq<I>(std::cell::RefCell<Option<I>>);

@@ -50,5 +50,27 @@ fn scenarios_match_their_goldens() {
         }
     }
     assert!(dirs.len() >= 5, "scenarios missing");
+    // The helpers agree with the lines.
+    let estate: Estate =
+        serde_json::from_str(&std::fs::read_to_string(root.join("reasons/estate.json")).unwrap())
+            .unwrap();
+    let p = itam_reconcile::reconcile(
+        &estate,
+        &Policy::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+    )
+    .unwrap();
+    let unused: Vec<&str> = p.unused_entitlements().map(|e| e.id.as_str()).collect();
+    assert_eq!(unused, ["E-users"]);
+    let expiring: Vec<&str> = p.expiring_entitlements().map(|e| e.id.as_str()).collect();
+    assert_eq!(expiring, ["E-emea"]);
+    assert_eq!(p.unlicensed_consumers().count(), 0);
+    let table = p.to_table();
+    assert!(table.contains("Acme/Editor "), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("E-emea") && l.contains("expiring")),
+        "{table}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
