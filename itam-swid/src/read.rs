@@ -575,8 +575,20 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 let step = match ns_uri {
                     None => static_name(local)
                         .map_or_else(|| Cow::Owned(local.to_owned()), Cow::Borrowed),
-                    Some(ns::N8060) => Cow::Owned(format!("n8060:{local}")),
-                    Some(uri) if local == "hash" => Cow::Owned(format!("hash[{{{uri}}}]")),
+                    Some(ns::N8060) => match local {
+                        "pathSeparator" => Cow::Borrowed("n8060:pathSeparator"),
+                        "envVarPrefix" => Cow::Borrowed("n8060:envVarPrefix"),
+                        "envVarSuffix" => Cow::Borrowed("n8060:envVarSuffix"),
+                        "mutable" => Cow::Borrowed("n8060:mutable"),
+                        "patchEvent" => Cow::Borrowed("n8060:patchEvent"),
+                        _ => Cow::Owned(format!("n8060:{local}")),
+                    },
+                    Some(uri) if local == "hash" => match HashAlgorithm::from_namespace(uri) {
+                        HashAlgorithm::Sha256 => {
+                            Cow::Borrowed("hash[{http://www.w3.org/2001/04/xmlenc#sha256}]")
+                        }
+                        _ => Cow::Owned(format!("hash[{{{uri}}}]")),
+                    },
                     Some(_) => Cow::Owned(local.to_owned()),
                 };
                 self.map.attribute(at, step, pos);

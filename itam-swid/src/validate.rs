@@ -113,7 +113,7 @@ use itam_core::diag::{Finding, Location, Report};
 
 pub use profile::{Profile, SchemaMode};
 pub use rules::{AuthScope, Layer, Level, Rule, TypeScope};
-pub use tree::{Attribute, Element, TreeError};
+pub use tree::{Element, TreeError};
 
 use crate::model::SoftwareIdentity;
 pub use crate::model::TagType;
@@ -311,7 +311,7 @@ fn at_elem(path: &str, el: &Element<'_>) -> Location {
 
 /// The location of an attribute; the step syntax is the reader's ([`crate::source::path`]):
 /// `@name`, `@xml:lang`, `@n8060:name`, `@hash[{algorithm-uri}]`, `@{uri}name`.
-fn at_attr(path: &str, attr: &Attribute<'_>) -> Location {
+fn at_attr(path: &str, attr: &tree::Attribute<'_>) -> Location {
     let step = match attr.namespace.as_deref() {
         Some(XML_NS) => format!("@xml:{}", attr.name),
         Some(N8060_NS) => format!("@n8060:{}", attr.name),

@@ -390,13 +390,13 @@ catalogue! {
     Pri8_1 = "PRI-8-1", Nistir8060, Must, PRIMARY, Any, "NISTIR 8060 PRI-8",
         "every Payload and Evidence has at least one File below it";
     Pri9 = "PRI-9", Nistir8060, Statement, PRIMARY, Any, "NISTIR 8060 PRI-9",
-        "the Payload lists every file holding machine instructions (needs the installed files)";
+        "with PRI-9..12: every file holding machine instructions is listed and files that change are marked n8060:mutable (needs the installed files; not checkable)";
     Pri10 = "PRI-10", Nistir8060, Statement, PRIMARY, Any, "NISTIR 8060 PRI-10",
-        "the Evidence lists every file holding machine instructions (needs the device)";
+        "with PRI-9..12: every file holding machine instructions is listed and files that change are marked n8060:mutable (needs the installed files; not checkable)";
     Pri11 = "PRI-11", Nistir8060, Statement, PRIMARY, Any, "NISTIR 8060 PRI-11",
-        "files that change during normal operation are marked n8060:mutable (needs the installed files)";
+        "with PRI-9..12: every file holding machine instructions is listed and files that change are marked n8060:mutable (needs the installed files; not checkable)";
     Pri12 = "PRI-12", Nistir8060, Statement, PRIMARY, Any, "NISTIR 8060 PRI-12",
-        "files marked n8060:mutable are the ones that change (needs the installed files)";
+        "with PRI-9..12: every file holding machine instructions is listed and files that change are marked n8060:mutable (needs the installed files; not checkable)";
     Pri13_1 = "PRI-13-1", Nistir8060, Must, PRIMARY, Any, "NISTIR 8060 PRI-13",
         "a primary tag has a Meta";
     Pri13_2 = "PRI-13-2", Nistir8060, Must, PRIMARY, Any, "NISTIR 8060 PRI-13",
