@@ -66,19 +66,17 @@ pub(super) fn summary(file: &str, loaded: &Loaded) -> String {
 
 fn tag_summary(out: &mut String, tag: &SoftwareIdentity) {
     let fact = project(tag);
-    let mut field = |name: &str, value: &str| {
-        let _ = writeln!(out, "  {:<15}{value}", format!("{name}:"));
-    };
-    field("name", &tag.name);
-    field("tagId", tag.tag_id.as_str());
-    field(
+    let mut line = |name: &str, value: &str| field(out, name, value);
+    line("name", &tag.name);
+    line("tagId", tag.tag_id.as_str());
+    line(
         "tagVersion",
         tag.tag_version
             .as_ref()
             .map_or("0 (default)", |v| v.as_str()),
     );
     let version = tag.product_version();
-    field(
+    line(
         "version",
         &format!(
             "{} ({}{})",
@@ -91,16 +89,16 @@ fn tag_summary(out: &mut String, tag: &SoftwareIdentity) {
             }
         ),
     );
-    field("tag type", tag.tag_type().as_str());
-    field(
+    line("tag type", tag.tag_type().as_str());
+    line(
         "authoritative",
         if fact.authoritative { "yes" } else { "no" },
     );
     if let Some(lang) = &tag.lang {
-        field("xml:lang", lang);
+        line("xml:lang", lang);
     }
     if let Some(media) = &tag.media {
-        field("media", media);
+        line("media", media);
     }
     let mut publisher = fact.software.publisher.clone();
     if let Some(regid) = &fact.publisher_regid {
@@ -109,10 +107,10 @@ fn tag_summary(out: &mut String, tag: &SoftwareIdentity) {
     if let Some(role) = &fact.publisher_role {
         let _ = write!(publisher, " as {role}");
     }
-    field("publisher", &publisher);
-    field("product", &fact.software.product);
+    line("publisher", &publisher);
+    line("product", &fact.software.product);
     if let Some(edition) = &fact.software.edition {
-        field("edition", edition);
+        line("edition", edition);
     }
     for (name, value) in [
         ("colloquial", &fact.colloquial_version),
@@ -120,11 +118,11 @@ fn tag_summary(out: &mut String, tag: &SoftwareIdentity) {
         ("entitlementKey", &fact.entitlement_key),
     ] {
         if let Some(value) = value {
-            field(name, value);
+            line(name, value);
         }
     }
     let signatures = tag.signatures().count();
-    field(
+    line(
         "signed",
         &if signatures == 0 {
             "no".to_owned()
@@ -150,10 +148,10 @@ fn tag_summary(out: &mut String, tag: &SoftwareIdentity) {
         }
     }
     for meta in tag.metas() {
-        let _ = writeln!(out, "  meta:          {}", meta_line(meta));
+        field(out, "meta", &meta_line(meta));
     }
     for payload in tag.payloads() {
-        let _ = writeln!(out, "  payload:       {}", collection_line(payload));
+        field(out, "payload", &collection_line(payload));
     }
     for evidence in tag.evidences() {
         let mut line = collection_line(&evidence.resources);
@@ -163,8 +161,13 @@ fn tag_summary(out: &mut String, tag: &SoftwareIdentity) {
         if let Some(date) = &evidence.date {
             let _ = write!(line, ", {date}");
         }
-        let _ = writeln!(out, "  evidence:      {line}");
+        field(out, "evidence", &line);
     }
+}
+
+/// One `  name:  value` line, values aligned.
+fn field(out: &mut String, name: &str, value: &str) {
+    let _ = writeln!(out, "  {:<16}{value}", format!("{name}:"));
 }
 
 fn meta_line(meta: &SoftwareMeta) -> String {
