@@ -32,7 +32,7 @@ pub(crate) enum Command {
     /// A folder in gives a folder out, mirroring its layout, one file per tag named after
     /// the input with the extension .swidtag, .coswid or .json (an input holding several
     /// tags gives NAME.1.EXT, NAME.2.EXT…). One file in, with -o naming a file that is not a
-    /// folder, gives that file; `-o -` writes to standard output.
+    /// folder, gives that file; `-o -` writes its one tag to standard output.
     Convert(ConvertArgs),
     /// Prints a readable summary of each tag: name, version, type, entities, links, payload.
     Show(ShowArgs),

@@ -329,6 +329,22 @@ fn convert_one_file_writes_that_file_or_stdout() {
     let piped = itam(&["swid", "convert", "--to", "xml", &input, "-o", "-"]);
     assert_eq!(piped.status.code(), Some(0));
     assert_eq!(stdout(&piped), written);
+
+    // Standard output takes one tag: several inputs, or a file holding several, are refused.
+    let two = itam(&["swid", "convert", "--to", "xml", &input, &input, "-o", "-"]);
+    assert_eq!(two.status.code(), Some(2));
+    assert_eq!(stdout(&two), "");
+    let pair = itam(&[
+        "swid",
+        "convert",
+        "--to",
+        "json",
+        &data("multi/pair.swidtag"),
+        "-o",
+        "-",
+    ]);
+    assert_eq!(pair.status.code(), Some(2));
+    assert!(stderr(&pair).contains("holds 2 tags"), "{}", stderr(&pair));
 }
 
 #[test]

@@ -39,6 +39,10 @@ pub(super) fn run(args: &ConvertArgs) -> u8 {
         && expanded.errors.is_empty()
         && expanded.inputs.iter().all(|i| !i.from_folder);
     let sink = if args.output == Path::new("-") {
+        if !single_file {
+            warn("itam: `-o -` writes one input file's tag; give a folder for several");
+            return UNREADABLE;
+        }
         Sink::Stdout
     } else if single_file && !args.output.is_dir() {
         Sink::File(args.output.clone())
@@ -72,6 +76,12 @@ fn convert(
     let several = loaded.tags.len() > 1;
     // One tag to a named file, or several to a folder named after that file.
     let sink = match sink {
+        Sink::Stdout if several => {
+            return Err(format!(
+                "holds {} tags; `-o -` writes one, give a folder",
+                loaded.tags.len()
+            ));
+        }
         Sink::File(path) if several => Sink::Folder(path.clone()),
         other => clone_sink(other),
     };
