@@ -160,6 +160,15 @@ fn named_corpus_files_give_the_facts_they_state() {
     assert_eq!(f.software.version, "0.0"); // the XSD default
     assert_eq!(f.software.version_scheme.as_str(), "scheme-from-s2");
 
+    // HIRS (TCG reference integrity manifest): product, edition and colloquialVersion
+    // written in the n8060 namespace on Meta.
+    let f = one(&dir, "nsacyber__HIRS/generated_user_cert.swidtag");
+    assert_eq!(f.software.product, "ProductA");
+    assert_eq!(f.software.edition.as_deref(), Some("12"));
+    assert_eq!(f.colloquial_version.as_deref(), Some("Firmware_2019"));
+    assert_eq!(f.revision.as_deref(), Some("r2"));
+    assert_eq!(f.software.version, "01");
+
     // CoSWID (coswid-rs): the same projection from CBOR.
     let f = one(&dir, "puiterwijk__coswid-rs/firmware-coswid.cbor");
     assert_eq!(f.software.product, "acme firmware");

@@ -43,10 +43,13 @@
 //!   inner white space collapsed to one space (the engine compares names
 //!   case-insensitively); the regid is [`SoftwareFact::publisher_regid`]. No Entity at all
 //!   gives an empty publisher and no role.
-//! - **Product**: the first non-blank `Meta/@product`; else `SoftwareIdentity/@name`.
-//!   **Edition**: the first non-blank `Meta/@edition`. `colloquialVersion`, `persistentId`,
-//!   `entitlementKey`, `productFamily` and `revision`: the first non-blank value among the
-//!   tag's `Meta` elements in document order (trimmed). `Entity/Meta` is not looked at.
+//! - **Meta values**: `product`, `edition`, `colloquialVersion`, `persistentId`,
+//!   `entitlementKey`, `productFamily` and `revision` are each the first non-blank value
+//!   (trimmed) among the tag's `Meta` elements in document order; when no Meta has the
+//!   attribute, the same name in the NISTIR 8060 namespace (`n8060:product`…) is taken, as
+//!   TCG reference integrity manifests (HIRS) write them. `Entity/Meta` is not looked at.
+//! - **Product**: the Meta `product`, else `SoftwareIdentity/@name`; **edition**: the Meta
+//!   `edition`. Both have inner white space collapsed, as the publisher has.
 //! - **Version**: `SoftwareIdentity/@version` and `@versionScheme` with the XSD defaults
 //!   (`0.0`, `multipartnumeric`) for whichever is absent, as
 //!   [`SoftwareIdentity::product_version`] gives them. `colloquialVersion` (`2016`) is kept
@@ -66,10 +69,9 @@
 //!     it patches (`Link rel="patches" href="swid:…"`) are [`SoftwareFact::patches`];
 //!   - *supplemental*: adds to other tags (`Link rel="supplemental" href="swid:…"`,
 //!     [`SoftwareFact::supplements`]); it never creates an installation on its own.
-//!     [`SoftwareFact::supplement_with`] fills a primary fact's missing edition,
-//!     persistentId, entitlementKey, colloquialVersion and publisher regid from it.
-#![allow(clippy::module_name_repetitions)]
-
+//!     [`SoftwareFact::supplement_with`] fills a fact's missing edition, persistentId,
+//!     entitlementKey, colloquialVersion, productFamily, revision and (when it only had a
+//!     tagCreator) publisher from it; [`apply_supplements`] does so across a set of facts.
 use std::collections::BTreeMap;
 
 use itam_core::estate::{Installation, Software};
@@ -80,6 +82,7 @@ use crate::model::{
     Directory, DirectoryChild, Entity, File, HashAlgorithm, LinkTarget, Rel, ResourceChild,
     ResourceCollection, Role, SoftwareIdentity, SoftwareMeta, TagType,
 };
+use crate::ns::N8060;
 
 /// A SWID tag as a software identity fact: the engine's [`Software`] plus what the tag says
 /// beyond it.
@@ -161,23 +164,31 @@ pub fn project(tag: &SoftwareIdentity) -> SoftwareFact {
         None => (None, None),
     };
     let metas: Vec<&SoftwareMeta> = tag.metas().collect();
-    let meta = |name: &str| {
-        metas
-            .iter()
-            .filter_map(|m| m.get_predefined(name))
+    let first = |values: &mut dyn Iterator<Item = &str>| {
+        values
             .map(str::trim)
             .find(|v| !v.is_empty())
             .map(str::to_owned)
     };
+    let meta = |name: &str| {
+        first(&mut metas.iter().filter_map(|m| m.get_predefined(name))).or_else(|| {
+            first(&mut metas.iter().flat_map(|m| {
+                m.attributes
+                    .iter()
+                    .filter(|a| a.name.is(Some(N8060), name))
+                    .map(|a| a.value.as_str())
+            }))
+        })
+    };
     let version = tag.product_version();
-    let product = meta("product").unwrap_or_else(|| normalise(&tag.name));
+    let product = normalise(&meta("product").unwrap_or_else(|| tag.name.clone()));
     let software = Software {
         tag_id: tag.tag_id.clone(),
         publisher: publisher_entity
             .map(|e| normalise(&e.name))
             .unwrap_or_default(),
         product,
-        edition: meta("edition"),
+        edition: meta("edition").map(|e| normalise(&e)),
         version: version.value,
         version_scheme: version.scheme,
     };
@@ -288,6 +299,29 @@ impl SoftwareFact {
         }
         true
     }
+}
+
+/// Applies every supplemental fact in `facts` to each non-supplemental fact it names (see
+/// [`SoftwareFact::supplement_with`]), supplemental facts in slice order, so the first to
+/// supply a value wins. Returns how many (supplemental, target) pairs applied.
+pub fn apply_supplements(facts: &mut [SoftwareFact]) -> usize {
+    let supplements: Vec<SoftwareFact> = facts
+        .iter()
+        .filter(|f| f.tag_type == TagType::Supplemental && !f.supplements.is_empty())
+        .cloned()
+        .collect();
+    let mut applied = 0;
+    for fact in facts.iter_mut() {
+        if fact.tag_type == TagType::Supplemental {
+            continue;
+        }
+        for supplement in &supplements {
+            if fact.supplement_with(supplement) {
+                applied += 1;
+            }
+        }
+    }
+    applied
 }
 
 fn fill(target: &mut Option<String>, source: &Option<String>) {
@@ -468,6 +502,19 @@ mod tests {
     }
 
     #[test]
+    fn n8060_qualified_meta_values_are_a_fallback() {
+        let f = fact(
+            r#"<Meta n8060:product="Board  BIOS" n8060:edition="12" n8060:revision="r2"
+                     n8060:colloquialVersion="Firmware_2019" revision="r1"/>"#,
+            "",
+        );
+        assert_eq!(f.software.product, "Board BIOS");
+        assert_eq!(f.software.edition.as_deref(), Some("12"));
+        assert_eq!(f.colloquial_version.as_deref(), Some("Firmware_2019"));
+        assert_eq!(f.revision.as_deref(), Some("r1")); // the unqualified one wins
+    }
+
+    #[test]
     fn files_are_joined_with_roots_locations_and_the_payload_separator() {
         let f = fact(
             r#"<Payload n8060:pathSeparator="\" n8060:envVarPrefix="%" n8060:envVarSuffix="%">
@@ -563,6 +610,26 @@ mod tests {
         assert_eq!(primary.software.publisher, "Maker"); // tagCreator-only publisher replaced
         assert_eq!(primary.publisher_regid, Some(RegId::new("maker.com")));
         assert_eq!(primary.software.tag_id, TagId::new("t-1"));
+    }
+
+    #[test]
+    fn apply_supplements_folds_every_supplemental_into_its_targets() {
+        let primary = fact("", "");
+        let first = fact(
+            r#"<Link rel="supplemental" href="swid:t-1"/><Meta entitlementKey="K-1"/>"#,
+            r#"supplemental="true""#,
+        );
+        let second = fact(
+            r#"<Link rel="supplemental" href="swid:t-1"/><Meta entitlementKey="K-2" revision="7"/>"#,
+            r#"supplemental="true""#,
+        );
+        let mut facts = vec![first, primary, second];
+        assert_eq!(apply_supplements(&mut facts), 2);
+        let target = &facts[1];
+        assert_eq!(target.entitlement_key.as_deref(), Some("K-1")); // first wins
+        assert_eq!(target.revision.as_deref(), Some("7"));
+        // Supplemental facts are not supplemented themselves.
+        assert_eq!(facts[0].revision, None);
     }
 
     #[test]
