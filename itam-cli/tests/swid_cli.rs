@@ -456,3 +456,24 @@ fn help_lists_the_swid_verbs() {
         assert!(text.contains(verb), "{text}");
     }
 }
+
+#[test]
+fn validate_reports_progress_on_stderr_for_large_folders() {
+    let tmp = TempDir::new("progress");
+    let tag = std::fs::read(data("tags/roadrunner.swidtag")).expect("fixture");
+    for i in 0..200 {
+        std::fs::write(tmp.join(&format!("t{i:03}.swidtag")), &tag).expect("write");
+    }
+    let out = itam(&["swid", "validate", &tmp.arg("")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "validated 200/200 files\n");
+    assert!(
+        stdout(&out).starts_with("200 files: 200 conformant"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Small inputs stay quiet.
+    let out = itam(&["swid", "validate", &data("tags")]);
+    assert_eq!(stderr(&out), "");
+}
