@@ -13,7 +13,7 @@ use itam_swid::coswid;
 use itam_swid::itam_core::{RegId, TagId, VersionScheme};
 use itam_swid::project::{SoftwareFact, project};
 use itam_swid::read::{ReadOptions, read_all_bytes};
-use itam_swid::{Role, TagType};
+use itam_swid::{Role, SoftwareIdentity, TagType};
 
 fn corpus_dir() -> Option<PathBuf> {
     [
@@ -50,19 +50,24 @@ fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The facts of every tag a file holds, reading it as XML, CoSWID or uSWID (whichever
-/// works); `None` when it is none of them.
-fn facts(path: &Path) -> Option<Vec<SoftwareFact>> {
+/// Every tag a file holds, reading it as XML, CoSWID or uSWID (whichever works); `None` when
+/// it is none of them.
+fn tags(path: &Path) -> Option<Vec<SoftwareIdentity>> {
     let bytes = std::fs::read(path).expect("read");
     if let Ok(parsed) = read_all_bytes(&bytes, &ReadOptions::LAX) {
-        return Some(parsed.iter().map(|p| project(&p.tag)).collect());
+        return Some(parsed.into_iter().map(|p| p.tag).collect());
     }
     if let Ok(decoded) = coswid::decode(&bytes) {
-        return Some(vec![project(&decoded.tag)]);
+        return Some(vec![decoded.tag]);
     }
     coswid::decode_uswid(&bytes)
         .ok()
-        .map(|all| all.iter().map(|d| project(&d.tag)).collect())
+        .map(|all| all.into_iter().map(|d| d.tag).collect())
+}
+
+/// The facts of every tag a file holds.
+fn facts(path: &Path) -> Option<Vec<SoftwareFact>> {
+    tags(path).map(|all| all.iter().map(project).collect())
 }
 
 fn one(dir: &Path, rel: &str) -> SoftwareFact {
@@ -186,6 +191,24 @@ fn named_corpus_files_give_the_facts_they_state() {
     assert_eq!(f.software.product, "ACHI Recovery DXE");
     assert_eq!(f.software.edition.as_deref(), Some("stable202308"));
     assert_eq!(f.evidence_device.as_deref(), Some("hughsie-work"));
+}
+
+#[test]
+fn the_json_form_is_lossless_on_every_corpus_tag() {
+    let Some(dir) = corpus_dir() else {
+        return skipped("the_json_form_is_lossless_on_every_corpus_tag");
+    };
+    let mut count = 0;
+    for path in corpus_files(&dir) {
+        for tag in tags(&path).unwrap_or_default() {
+            let json = serde_json::to_string(&tag).expect("serialises");
+            let back: SoftwareIdentity =
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(back, tag, "{}", path.display());
+            count += 1;
+        }
+    }
+    assert!(count > 150, "{count}");
 }
 
 fn itam(args: &[&str]) -> Output {
