@@ -18,30 +18,28 @@ pub(crate) struct Input {
     pub from_folder: bool,
 }
 
-/// What [`expand`] found: the files, and the paths that could not be listed.
-#[derive(Debug, Default)]
-pub(crate) struct Expanded {
-    /// The files, in command-line order, each folder's files sorted.
-    pub inputs: Vec<Input>,
-    /// Paths that do not exist or could not be listed, with the reason.
-    pub errors: Vec<(PathBuf, io::Error)>,
-}
+/// A path that does not exist or could not be listed, with the reason.
+pub(crate) type Unlisted = (PathBuf, io::Error);
+
+/// What [`expand`] found, in command-line order (each folder's files sorted): files, and
+/// paths that could not be listed, where they were met.
+pub(crate) type Expanded = Vec<Result<Input, Unlisted>>;
 
 /// Expands paths: a file is taken as it is (whatever its name); a folder is walked
 /// recursively and the files `wanted` accepts are taken, sorted by path. Hidden entries
 /// (names starting with `.`) inside folders are skipped. Symbolic links are followed for
 /// files, not for folders (no cycles).
 pub(crate) fn expand(paths: &[PathBuf], wanted: impl Fn(&Path) -> bool) -> Expanded {
-    let mut out = Expanded::default();
+    let mut out = Expanded::new();
     for path in paths {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => walk(path, Path::new(""), &wanted, &mut out),
-            Ok(_) => out.inputs.push(Input {
+            Ok(_) => out.push(Ok(Input {
                 path: path.clone(),
                 relative: path.file_name().map(PathBuf::from).unwrap_or_default(),
                 from_folder: false,
-            }),
-            Err(e) => out.errors.push((path.clone(), e)),
+            })),
+            Err(e) => out.push(Err((path.clone(), e))),
         }
     }
     out
@@ -52,7 +50,7 @@ fn walk(root: &Path, relative: &Path, wanted: &impl Fn(&Path) -> bool, out: &mut
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
         Err(e) => {
-            out.errors.push((dir, e));
+            out.push(Err((dir, e)));
             return;
         }
     };
@@ -60,7 +58,7 @@ fn walk(root: &Path, relative: &Path, wanted: &impl Fn(&Path) -> bool, out: &mut
     for entry in entries {
         match entry {
             Ok(entry) => names.push(entry),
-            Err(e) => out.errors.push((dir.clone(), e)),
+            Err(e) => out.push(Err((dir.clone(), e))),
         }
     }
     names.sort_by_key(std::fs::DirEntry::file_name);
@@ -74,11 +72,11 @@ fn walk(root: &Path, relative: &Path, wanted: &impl Fn(&Path) -> bool, out: &mut
         if is_dir {
             walk(root, &rel, wanted, out);
         } else if wanted(&rel) {
-            out.inputs.push(Input {
+            out.push(Ok(Input {
                 path: root.join(&rel),
                 relative: rel,
                 from_folder: true,
-            });
+            }));
         }
     }
 }

@@ -137,8 +137,31 @@ fn validate_exits_2_when_an_input_cannot_be_parsed_and_still_checks_the_rest() {
     );
     assert!(text.contains("1 unreadable"), "{text}");
 
-    let missing = itam(&["swid", "validate", &data("no-such-file.swidtag")]);
-    assert_eq!(missing.status.code(), Some(2));
+    // A missing path keeps its place among the inputs.
+    let missing = data("no-such-file.swidtag");
+    let out = itam(&[
+        "swid",
+        "validate",
+        "--json",
+        &data("bad"),
+        &missing,
+        &broken,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let value = json(&out);
+    let files: Vec<&str> = value
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["file"].as_str().expect("file"))
+        .collect();
+    assert_eq!(files, [data("bad/no-tag-creator.swidtag"), missing, broken]);
+    assert!(
+        value[1]["error"]
+            .as_str()
+            .expect("error")
+            .starts_with("cannot read: ")
+    );
 }
 
 #[test]
@@ -444,7 +467,11 @@ fn show_tells_patch_tags_and_coswid_inputs_apart() {
 
     let broken = itam(&["swid", "show", &data("broken/unclosed.swidtag")]);
     assert_eq!(broken.status.code(), Some(2));
-    assert!(stderr(&broken).contains("not well-formed xml"));
+    assert!(
+        stderr(&broken).contains("unclosed.swidtag:5:1: error: not well-formed xml"),
+        "{}",
+        stderr(&broken)
+    );
 }
 
 #[test]

@@ -28,16 +28,7 @@ pub(super) fn run(args: &ConvertArgs) -> u8 {
         files::has_extension(p, &FOLDER_EXTENSIONS) || files::has_extension(p, &["json"])
     });
     let mut status = OK;
-    for (path, e) in &expanded.errors {
-        warn(&format!(
-            "{}: error: cannot read: {e}",
-            files::display(path)
-        ));
-        status = UNREADABLE;
-    }
-    let single_file = expanded.inputs.len() == 1
-        && expanded.errors.is_empty()
-        && expanded.inputs.iter().all(|i| !i.from_folder);
+    let single_file = matches!(expanded.as_slice(), [Ok(input)] if !input.from_folder);
     let sink = if args.output == Path::new("-") {
         if !single_file {
             warn("itam: `-o -` writes one input file's tag; give a folder for several");
@@ -50,12 +41,14 @@ pub(super) fn run(args: &ConvertArgs) -> u8 {
         Sink::Folder(args.output.clone())
     };
     let mut written = BTreeSet::new();
-    for input in &expanded.inputs {
-        if let Err(message) = convert(input, args.to, &sink, &mut written) {
-            warn(&format!(
-                "{}: error: {message}",
-                files::display(&input.path)
-            ));
+    for entry in &expanded {
+        let result = match entry {
+            Ok(input) => convert(input, args.to, &sink, &mut written)
+                .map_err(|message| (files::display(&input.path), message)),
+            Err((path, e)) => Err((files::display(path), format!("cannot read: {e}"))),
+        };
+        if let Err((file, message)) = result {
+            warn(&format!("{file}: error: {message}"));
             status = UNREADABLE;
         }
     }

@@ -13,15 +13,19 @@ use crate::files;
 pub(super) fn run(args: &ShowArgs) -> u8 {
     let expanded = files::expand(&args.paths, |p| files::has_extension(p, &FOLDER_EXTENSIONS));
     let mut status = OK;
-    for (path, e) in &expanded.errors {
-        warn(&format!(
-            "{}: error: cannot read: {e}",
-            files::display(path)
-        ));
-        status = UNREADABLE;
-    }
     let mut first = true;
-    for input in &expanded.inputs {
+    for entry in &expanded {
+        let input = match entry {
+            Ok(input) => input,
+            Err((path, e)) => {
+                warn(&format!(
+                    "{}: error: cannot read: {e}",
+                    files::display(path)
+                ));
+                status = UNREADABLE;
+                continue;
+            }
+        };
         let file = files::display(&input.path);
         match load_file(&input.path) {
             Ok(loaded) => {
@@ -32,8 +36,8 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
                 print(&summary(&file, &loaded));
             }
             Err(e) => {
-                let at = e.pos.map(|(l, c)| format!("{l}:{c}: ")).unwrap_or_default();
-                warn(&format!("{file}:{at} error: {}", e.message));
+                let at = e.pos.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
+                warn(&format!("{file}{at}: error: {}", e.message));
                 status = UNREADABLE;
             }
         }

@@ -35,20 +35,19 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
         return UNREADABLE;
     };
     let expanded = files::expand(&args.paths, |p| files::has_extension(p, &FOLDER_EXTENSIONS));
-    let mut reports: Vec<FileReport> = expanded
-        .errors
-        .iter()
-        .map(|(path, e)| FileReport {
-            file: files::display(path),
-            error: Some(format!("cannot read: {e}")),
-            findings: Vec::new(),
-            error_pos: None,
-        })
-        .collect();
-    let total = expanded.inputs.len();
+    let total = expanded.len();
     let progress = Progress::new(total);
-    for (done, input) in expanded.inputs.iter().enumerate() {
-        reports.push(check(input, &profile));
+    let mut reports = Vec::with_capacity(total);
+    for (done, entry) in expanded.iter().enumerate() {
+        reports.push(match entry {
+            Ok(input) => check(input, &profile),
+            Err((path, e)) => FileReport {
+                file: files::display(path),
+                error: Some(format!("cannot read: {e}")),
+                findings: Vec::new(),
+                error_pos: None,
+            },
+        });
         progress.tick(done + 1);
     }
     progress.finish();
