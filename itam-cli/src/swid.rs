@@ -35,6 +35,9 @@ pub(crate) enum Command {
     /// folder, gives that file; `-o -` writes its one tag to standard output.
     Convert(ConvertArgs),
     /// Prints a readable summary of each tag: name, version, type, entities, links, payload.
+    ///
+    /// With --json, prints each tag's projection into the reconciliation engine's software
+    /// fact (publisher, product, edition, version, persistentId, entitlementKey, files…).
     Show(ShowArgs),
 }
 
@@ -93,6 +96,10 @@ pub(crate) struct ConvertArgs {
 /// `itam swid show`.
 #[derive(Debug, Args)]
 pub(crate) struct ShowArgs {
+    /// Prints a JSON array instead, one object per input file:
+    /// {"file", "error" (when unreadable), "facts": [the projection of each tag]}.
+    #[arg(long)]
+    json: bool,
     /// Tag files or folders.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,

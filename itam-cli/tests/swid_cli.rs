@@ -504,3 +504,38 @@ fn validate_reports_progress_on_stderr_for_large_folders() {
     let out = itam(&["swid", "validate", &data("tags")]);
     assert_eq!(stderr(&out), "");
 }
+
+#[test]
+fn show_json_prints_the_projection_of_each_tag() {
+    let out = itam(&["swid", "show", "--json", &data("tags"), &data("broken")]);
+    assert_eq!(out.status.code(), Some(2), "the broken file");
+    let value = json(&out);
+    let files = value.as_array().expect("array");
+    assert_eq!(files.len(), 3);
+    let fact = &files[0]["facts"][0];
+    assert_eq!(files[0]["file"], data("tags/roadrunner.swidtag"));
+    assert_eq!(
+        fact["software"],
+        serde_json::json!({
+            "tag_id": "acme.example-roadrunner-16.2.1",
+            "publisher": "ACME Corp",
+            "product": "Roadrunner",
+            "edition": "Pro",
+            "version": "16.2.1",
+            "version_scheme": "multipartnumeric"
+        })
+    );
+    assert_eq!(fact["publisher_regid"], "acme.example");
+    assert_eq!(fact["entitlement_key"], "RR-PRO-2016");
+    assert_eq!(fact["persistent_id"], "acme.example-roadrunner");
+    assert_eq!(fact["files"][0]["path"], "/opt/roadrunner/rr");
+    assert_eq!(fact["files"][0]["key"], true);
+    let patch = &files[1]["facts"][0];
+    assert_eq!(patch["tag_type"], "patch");
+    assert_eq!(
+        patch["patches"],
+        serde_json::json!(["acme.example-roadrunner-16.2.1"])
+    );
+    assert!(files[2]["error"].is_string());
+    assert_eq!(files[2]["facts"], serde_json::json!([]));
+}

@@ -2,32 +2,46 @@
 
 use std::fmt::Write as _;
 
-use itam_swid::project::project;
+use itam_swid::project::{SoftwareFact, project};
 use itam_swid::{ResourceChild, ResourceCollection, SoftwareIdentity, SoftwareMeta};
+use serde::Serialize;
 
-use super::load::{Loaded, load_file};
+use super::load::{LoadError, Loaded, load_file};
 use super::validate::FOLDER_EXTENSIONS;
 use super::{OK, ShowArgs, UNREADABLE, print, warn};
 use crate::files;
+
+/// One input file in the `--json` shape.
+#[derive(Debug, Serialize)]
+struct FileFacts {
+    file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    facts: Vec<SoftwareFact>,
+}
 
 pub(super) fn run(args: &ShowArgs) -> u8 {
     let expanded = files::expand(&args.paths, |p| files::has_extension(p, &FOLDER_EXTENSIONS));
     let mut status = OK;
     let mut first = true;
+    let mut json = Vec::new();
     for entry in &expanded {
-        let input = match entry {
-            Ok(input) => input,
-            Err((path, e)) => {
-                warn(&format!(
-                    "{}: error: cannot read: {e}",
-                    files::display(path)
-                ));
-                status = UNREADABLE;
-                continue;
-            }
+        let (file, loaded) = match entry {
+            Ok(input) => (files::display(&input.path), load_file(&input.path)),
+            Err((path, e)) => (
+                files::display(path),
+                Err(LoadError {
+                    message: format!("cannot read: {e}"),
+                    pos: None,
+                }),
+            ),
         };
-        let file = files::display(&input.path);
-        match load_file(&input.path) {
+        match loaded {
+            Ok(loaded) if args.json => json.push(FileFacts {
+                file,
+                error: None,
+                facts: loaded.tags.iter().map(|t| project(&t.parsed.tag)).collect(),
+            }),
             Ok(loaded) => {
                 if !first {
                     print("\n");
@@ -36,9 +50,26 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
                 print(&summary(&file, &loaded));
             }
             Err(e) => {
-                let at = e.pos.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
-                warn(&format!("{file}{at}: error: {}", e.message));
                 status = UNREADABLE;
+                let at = e.pos.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
+                if args.json {
+                    json.push(FileFacts {
+                        file,
+                        error: Some(e.message),
+                        facts: Vec::new(),
+                    });
+                } else {
+                    warn(&format!("{file}{at}: error: {}", e.message));
+                }
+            }
+        }
+    }
+    if args.json {
+        match serde_json::to_string_pretty(&json) {
+            Ok(text) => print(&format!("{text}\n")),
+            Err(e) => {
+                warn(&format!("itam: cannot write json: {e}"));
+                return UNREADABLE;
             }
         }
     }
