@@ -58,7 +58,7 @@
 //!   joins the nearest `root` (a File's or Directory's own root restarts the path), each
 //!   enclosing Directory's `location` and `name`, the File's `location` and `name`, with the
 //!   Payload's `n8060:pathSeparator` (default `/`); empty parts are skipped and separators
-//!   are not doubled. `size` is the integer when it is one. Evidence files are not payload
+//!   are not doubled. `size` is kept when it is a non-negative integer. Evidence files are not payload
 //!   and are not listed; `Evidence/@deviceId` is kept as [`SoftwareFact::evidence_device`].
 //! - **Tag type** ([`SoftwareIdentity::tag_type`]):
 //!   - *primary*: describes installed software; it is the one type that creates an
@@ -72,6 +72,10 @@
 //!     [`SoftwareFact::supplement_with`] fills a fact's missing edition, persistentId,
 //!     entitlementKey, colloquialVersion, productFamily, revision and (when it only had a
 //!     tagCreator) publisher from it; [`apply_supplements`] does so across a set of facts.
+//!
+//!   Only `swid:` hrefs name a target: a `swidpath:` href selects tags by an XPath over a tag
+//!   collection, and a relative URI names a file, neither of which a single tag can resolve.
+
 use std::collections::BTreeMap;
 
 use itam_core::estate::{Installation, Software};
