@@ -704,7 +704,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                                 resources,
                             })
                         }
-                        _ => Child::Other(self.foreign_swid(child, cp)),
+                        _ => Child::Other(self.foreign_swid(child)),
                     }
                 }
             };
@@ -761,9 +761,9 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     }
 
     /// A SWID-namespace element where the schema does not allow it (a nested
-    /// `SoftwareIdentity`, a `Process` inside a `Directory`…): kept as foreign content. Its
-    /// path is the plain SWID step (`…/Directory[1]/Process[1]`).
-    fn foreign_swid(&mut self, node: Node<'_, 'i>, _at: u32) -> ForeignNode {
+    /// `SoftwareIdentity`, a `Process` inside a `Directory`…): kept as foreign content. The
+    /// caller records its path, the plain SWID step (`…/Directory[1]/Process[1]`).
+    fn foreign_swid(&mut self, node: Node<'_, 'i>) -> ForeignNode {
         ForeignNode::Element(self.foreign_root(node))
     }
 
@@ -814,8 +814,8 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 Content::Swid(local) => {
                     let idx = counter.next(local);
                     {
-                        let id = self.child_element(at, local, idx, child);
-                        EntityChild::Other(self.foreign_swid(child, id))
+                        self.child_element(at, local, idx, child);
+                        EntityChild::Other(self.foreign_swid(child))
                     }
                 }
             };
@@ -863,8 +863,8 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 Content::Other(other) => out.push(other),
                 Content::Swid(local) => {
                     let idx = counter.next(local);
-                    let id = self.child_element(at, local, idx, child);
-                    out.push(self.foreign_swid(child, id));
+                    self.child_element(at, local, idx, child);
+                    out.push(self.foreign_swid(child));
                 }
             }
         }
@@ -946,7 +946,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                         "File" => ResourceChild::File(self.file(child, cp)?),
                         "Process" => ResourceChild::Process(self.process(child, cp)?),
                         "Resource" => ResourceChild::Resource(self.resource(child, cp)?),
-                        _ => ResourceChild::Other(self.foreign_swid(child, cp)),
+                        _ => ResourceChild::Other(self.foreign_swid(child)),
                     }
                 }
             };
@@ -987,7 +987,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                     match local {
                         "Directory" => DirectoryChild::Directory(self.directory(child, cp)?),
                         "File" => DirectoryChild::File(self.file(child, cp)?),
-                        _ => DirectoryChild::Other(self.foreign_swid(child, cp)),
+                        _ => DirectoryChild::Other(self.foreign_swid(child)),
                     }
                 }
             };
