@@ -236,9 +236,15 @@ fn split_documents(input: &str) -> Vec<(usize, &str)> {
     let mut search = 0;
     while let Some(found) = input.get(search..).and_then(|s| s.find("\n<?xml")) {
         let at = search + found + 1;
-        if input
-            .get(..at)
-            .is_some_and(|before| !before.trim().is_empty())
+        // `<?xml-stylesheet …?>` and other PIs starting with `xml` are not declarations.
+        let is_declaration = input
+            .as_bytes()
+            .get(at + 5)
+            .is_some_and(|b| b.is_ascii_whitespace());
+        if is_declaration
+            && input
+                .get(..at)
+                .is_some_and(|before| !before.trim().is_empty())
         {
             starts.push(at);
         }
