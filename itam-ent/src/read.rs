@@ -355,12 +355,14 @@ pub fn read_with(text: &str, options: &ReadOptions) -> Result<(Ent, SourceMap), 
     })?;
     let root = doc.root_element();
     let mut r = Reader {
-        doc: &doc,
         text,
         options,
         profile: Profile::reconstructed(),
         map: SourceMap::default(),
         ent_ns: root.tag_name().namespace().map(str::to_owned),
+        line_starts: std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
     };
     let pos = r.pos(root.range().start);
     if root.tag_name().name() != n::ENT {
@@ -382,12 +384,12 @@ pub fn read_with(text: &str, options: &ReadOptions) -> Result<(Ent, SourceMap), 
 }
 
 struct Reader<'d, 'i> {
-    doc: &'d Document<'i>,
     text: &'i str,
     options: &'d ReadOptions,
     profile: &'static Profile,
     map: SourceMap,
     ent_ns: Option<String>,
+    line_starts: Vec<usize>,
 }
 
 /// The attributes of one known element, split into declared ones (by local name) and the rest.
@@ -400,11 +402,23 @@ struct Attrs<'i> {
 }
 
 impl<'i> Reader<'_, 'i> {
+    /// Line and column (from 1, columns in characters) of a byte offset, by binary search in
+    /// the line starts (roxmltree's own `text_pos_at` rescans the text each time).
     fn pos(&self, offset: usize) -> TextPos {
-        let p = self.doc.text_pos_at(offset);
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = line
+            .checked_sub(1)
+            .and_then(|i| self.line_starts.get(i))
+            .copied()
+            .unwrap_or(0);
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |t| t.chars().count());
         TextPos {
-            line: p.row,
-            col: p.col,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            col: u32::try_from(col + 1).unwrap_or(u32::MAX),
         }
     }
 

@@ -775,33 +775,33 @@ impl<'a> Resolver<'a> {
                 ok = false;
             }
         }
-        // From allocations.
-        let snapshot = eff.allocations.clone();
-        for (i, parent) in snapshot.iter().enumerate() {
-            let total: Decimal = snapshot
-                .iter()
-                .zip(&flags)
-                .filter(|(a, on)| {
-                    **on && a.parent == parent.ent_id
-                        && a.right == parent.right
-                        && a.metric == parent.metric
-                })
-                .map(|(a, _)| a.quantity)
-                .sum();
-            if let Some(slot) = eff.allocations.get_mut(i) {
-                slot.sub_allocated = total;
+        // From allocations: one pass to sum what was allocated from each allocation.
+        let mut from: BTreeMap<(EntId, RightName, MetricType), Decimal> = BTreeMap::new();
+        for (a, on) in eff.allocations.iter().zip(&flags) {
+            if *on {
+                *from
+                    .entry((a.parent.clone(), a.right.clone(), a.metric.clone()))
+                    .or_insert(Decimal::ZERO) += a.quantity;
             }
-            if flags.get(i).copied().unwrap_or(false) && total > parent.quantity {
-                self.push(
-                    "ENT-RES-3",
-                    &parent.ent_id,
-                    format!(
-                        "allocations from {} total {total} of `{}`, more than its {}",
-                        parent.ent_id, parent.right, parent.quantity
-                    ),
-                );
-                ok = false;
+        }
+        let mut over = Vec::new();
+        for (a, on) in eff.allocations.iter_mut().zip(&flags) {
+            let key = (a.ent_id.clone(), a.right.clone(), a.metric.clone());
+            let total = from.get(&key).copied().unwrap_or(Decimal::ZERO);
+            a.sub_allocated = total;
+            if *on && total > a.quantity {
+                over.push((a.ent_id.clone(), a.right.clone(), a.quantity, total));
             }
+        }
+        for (id, right, quantity, total) in over {
+            self.push(
+                "ENT-RES-3",
+                &id,
+                format!(
+                    "allocations from {id} total {total} of `{right}`, more than its {quantity}"
+                ),
+            );
+            ok = false;
         }
         ok
     }
