@@ -53,3 +53,15 @@ fn json_form_of_every_sample_round_trips() {
         assert_eq!(back, ent, "{}", path.display());
     }
 }
+
+#[test]
+fn every_sample_is_described_in_the_readme() {
+    let readme = include_str!("../README.md");
+    for path in samples() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "README does not describe {name}"
+        );
+    }
+}
