@@ -5,6 +5,7 @@ pub mod model;
 pub mod naming;
 pub mod ops;
 pub mod profile;
+pub mod project;
 pub mod read;
 pub mod resolve;
 pub mod validate;
