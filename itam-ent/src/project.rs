@@ -1,5 +1,5 @@
 //! Projection of an effective entitlement into the reconciliation engine's
-//! [`Entitlement`](itam_core::estate::Entitlement) facts.
+//! `Entitlement` facts ([`itam_core::estate::Entitlement`]).
 //!
 //! One fact per counted right (a right with a metric), and one more per active allocation,
 //! so that what the chain allocated is reconciled where it was allocated:
