@@ -1,6 +1,7 @@
 //! The Ent use cases end to end: issue a primary Ent, add an invoice, allocate part of it twice
 //! (an allocation chain), transfer it, then resolve the chain from documents arriving in any
-//! order, print the effective entitlement as JSON, and show a refused chain.
+//! order, print the effective entitlement and the engine facts it projects to as JSON, and show
+//! a refused chain.
 //!
 //! `cargo run -p itam-examples --bin ent_chain`
 
@@ -74,6 +75,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "--- effective entitlement ---\n{}",
         serde_json::to_string_pretty(&resolution.effective)?
     );
+
+    // The engine's facts: one per holder of units, adding up to the 25 bought.
+    if let Some(effective) = &resolution.effective {
+        let projection = itam_ent::project::project(effective);
+        println!(
+            "--- engine facts ---\n{}",
+            serde_json::to_string_pretty(&projection.entitlements)?
+        );
+    }
 
     // Over-allocating is refused with a finding.
     let greedy = ops::allocate(
