@@ -89,7 +89,7 @@ pub static RULES: &[Rule] = &[
 
 /// Where the entitlement stands after its supplementals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "status")]
+#[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]
 pub enum Status {
     /// In force.
