@@ -19,6 +19,34 @@
 //! they allocate from, when a revoked or archived Ent is transferred, allocated or consolidated,
 //! when a consolidation counts something twice, when links form a cycle, when a base is missing,
 //! or when two different documents claim the same id and revision.
+//!
+//! Allocations made before a transfer stay with the entitlement (the new licensee receives
+//! them); a revoked or archived entitlement keeps its allocations on record but counts for
+//! nothing ([`Status::is_active`]).
+//!
+//! ```
+//! use itam_ent::ops::{self, Issue, Supplement};
+//! use itam_ent::resolve::{Status, resolve};
+//! use itam_ent::values::{MetricType, RightName};
+//! use itam_ent::{Entity, Right};
+//! use itam_ent::itam_core::{Decimal, EntId};
+//!
+//! let buyer = Entity::new("Buyer", "buyer.example", vec![]);
+//! let base = ops::issue(Issue::new("b-1", "Product", buyer.clone(), buyer.clone())
+//!     .right(Right::new(RightName::Use).with_quantity(MetricType::Core, Decimal::from(16))));
+//! let unit = Entity::new("Data centre", "buyer.example", vec![]);
+//! let alloc = ops::allocate(&base, Supplement::new("a-1", buyer.clone()), unit,
+//!     &RightName::Use, &MetricType::Core, Decimal::from(6)).unwrap();
+//! let revoke = ops::revoke(&base, Supplement::new("r-1", buyer));
+//!
+//! // Any arrival order gives the same answer.
+//! let res = resolve(&EntId::new("b-1"), &[alloc.clone(), base.clone()]);
+//! let eff = res.effective.unwrap();
+//! assert_eq!(eff.rights[0].available(), Some(Decimal::from(10)));
+//!
+//! let res = resolve(&EntId::new("b-1"), &[revoke, alloc, base]);
+//! assert_eq!(res.effective.unwrap().status, Status::Revoked { by: EntId::new("r-1") });
+//! ```
 
 use std::collections::{BTreeMap, BTreeSet};
 
