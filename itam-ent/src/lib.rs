@@ -4,6 +4,7 @@ pub mod cyclonedx;
 pub mod model;
 pub mod naming;
 pub mod ops;
+pub mod optisam;
 pub mod profile;
 pub mod project;
 pub mod read;
