@@ -275,6 +275,31 @@ pub fn resolve(target: &EntId, ents: &[Ent]) -> Resolution {
     }
 }
 
+/// Resolves every base among the Ents given (each primary or consolidation Ent, and the
+/// target of any supplemental whose base is missing), keyed by base id.
+#[must_use]
+pub fn resolve_all(ents: &[Ent]) -> BTreeMap<EntId, Resolution> {
+    let mut targets: BTreeSet<EntId> = BTreeSet::new();
+    for e in ents {
+        if is_root(e) {
+            targets.insert(e.ent_id.clone());
+        }
+    }
+    let known: BTreeSet<&EntId> = ents.iter().map(|e| &e.ent_id).collect();
+    for e in ents {
+        if !is_root(e) && parent_of(e).is_none_or(|p| !known.contains(&p)) {
+            targets.insert(e.ent_id.clone());
+        }
+    }
+    targets
+        .into_iter()
+        .map(|t| {
+            let r = resolve(&t, ents);
+            (t, r)
+        })
+        .collect()
+}
+
 type Order = (Option<Timestamp>, u64, EntId);
 
 fn order_of(e: &Ent) -> Order {
