@@ -539,3 +539,34 @@ fn show_json_prints_the_projection_of_each_tag() {
     assert!(files[2]["error"].is_string());
     assert_eq!(files[2]["facts"], serde_json::json!([]));
 }
+
+#[test]
+fn validate_reads_utf16_xml_with_a_byte_order_mark() {
+    let tmp = TempDir::new("utf16");
+    let text = std::fs::read_to_string(data("bad/no-tag-creator.swidtag")).expect("fixture");
+    for (name, bom, encode) in [
+        (
+            "le.swidtag",
+            [0xff, 0xfe],
+            u16::to_le_bytes as fn(u16) -> [u8; 2],
+        ),
+        ("be.swidtag", [0xfe, 0xff], u16::to_be_bytes),
+    ] {
+        let mut bytes = bom.to_vec();
+        bytes.extend(text.encode_utf16().flat_map(encode));
+        std::fs::write(tmp.join(name), bytes).expect("write");
+    }
+    std::fs::write(tmp.join("odd.swidtag"), [0xff, 0xfe, b'<']).expect("write");
+    let out = itam(&["swid", "validate", "--json", &tmp.arg("")]);
+    assert_eq!(out.status.code(), Some(2), "the odd one");
+    let value = json(&out);
+    assert_eq!(value[0]["findings"][0]["rule"], "SWID-1-1"); // be.swidtag
+    assert_eq!(value[0]["findings"][0]["location"]["pos"]["line"], 3);
+    assert_eq!(value[1]["findings"][0]["rule"], "SWID-1-1"); // le.swidtag
+    assert!(
+        value[2]["error"]
+            .as_str()
+            .expect("odd.swidtag")
+            .contains("utf-16")
+    );
+}
