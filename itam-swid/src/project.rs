@@ -668,6 +668,126 @@ mod tests {
         assert_eq!(back, f);
     }
 
+    mod props {
+        use super::*;
+        use crate::model::{Directory, Entity, Link, Payload, SoftwareMeta, XmlBool};
+        use proptest::option::of;
+        use proptest::prelude::*;
+
+        fn word() -> impl Strategy<Value = String> {
+            "[ a-zA-Z0-9/\\.-]{0,6}"
+        }
+
+        fn role() -> impl Strategy<Value = Role> {
+            proptest::sample::select(vec![
+                Role::TagCreator,
+                Role::SoftwareCreator,
+                Role::Licensor,
+                Role::Distributor,
+                Role::Aggregator,
+                Role::Maintainer,
+                Role::Other("x".into()),
+            ])
+        }
+
+        prop_compose! {
+            fn meta()(product in of(word()), edition in of(word()), key in of(word()),
+                      persistent in of(word()), revision in of(word())) -> SoftwareMeta {
+                SoftwareMeta {
+                    product,
+                    edition,
+                    entitlement_key: key,
+                    persistent_id: persistent,
+                    revision,
+                    ..SoftwareMeta::default()
+                }
+            }
+        }
+
+        prop_compose! {
+            fn tag()(name in word(),
+                     flags in (any::<bool>(), any::<bool>(), any::<bool>()),
+                     entities in proptest::collection::vec((word(), proptest::collection::vec(role(), 0..3)), 0..4),
+                     metas in proptest::collection::vec(meta(), 0..3),
+                     targets in proptest::collection::vec("[a-z]{1,4}", 0..3),
+                     files in proptest::collection::vec((word(), of(word()), any::<bool>()), 0..5),
+            ) -> SoftwareIdentity {
+                let mut tag = SoftwareIdentity::new(name, "t-1");
+                let flag = |b: bool| b.then(|| XmlBool::new("true"));
+                tag.corpus = flag(flags.0);
+                tag.patch = flag(flags.1);
+                tag.supplemental = flag(flags.2);
+                for (name, roles) in entities {
+                    tag.push(Entity::new(name, "e.example", &roles));
+                }
+                for m in metas {
+                    tag.push(m);
+                }
+                for t in targets {
+                    tag.push(Link::new(format!("swid:{t}"), Rel::Supplemental));
+                }
+                let mut dir = Directory { name: "d".into(), ..Directory::default() };
+                let mut payload = Payload::default();
+                for (name, location, nested) in files {
+                    let file = File { name, location, ..File::default() };
+                    if nested {
+                        dir.children.push(file.into());
+                    } else {
+                        payload.children.push(file.into());
+                    }
+                }
+                payload.children.push(dir.into());
+                tag.push(payload);
+                tag
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            #[test]
+            fn projection_invariants(tag in tag()) {
+                let fact = project(&tag);
+                prop_assert_eq!(fact.creates_installation(), tag.tag_type() == TagType::Primary);
+                prop_assert_eq!(fact.files.len(), tag.payload().map_or(0, |p| p.files().len()));
+                prop_assert_eq!(&fact.software.tag_id, &tag.tag_id);
+                // Names are normalised: no outer or doubled white space.
+                for name in [&fact.software.publisher, &fact.software.product] {
+                    prop_assert_eq!(name.split_whitespace().collect::<Vec<_>>().join(" "), name.clone());
+                }
+                // The publisher has a role exactly when some Entity has one of the roles.
+                let any = tag.entities().any(|e| PUBLISHER_ROLES.iter().any(|r| e.has_role(r)));
+                prop_assert_eq!(fact.publisher_role.is_some(), any);
+            }
+
+            #[test]
+            fn supplementing_never_overwrites_and_is_idempotent(a in tag(), b in tag()) {
+                let mut target = project(&a);
+                let mut supplement = project(&b);
+                supplement.tag_type = TagType::Supplemental;
+                supplement.supplements.push(target.software.tag_id.clone());
+                let before = target.clone();
+                prop_assert!(target.supplement_with(&supplement));
+                let once = target.clone();
+                prop_assert!(target.supplement_with(&supplement));
+                prop_assert_eq!(&target, &once);
+                for (old, new) in [
+                    (&before.software.edition, &once.software.edition),
+                    (&before.entitlement_key, &once.entitlement_key),
+                    (&before.persistent_id, &once.persistent_id),
+                    (&before.revision, &once.revision),
+                ] {
+                    if old.is_some() {
+                        prop_assert_eq!(old, new);
+                    }
+                }
+                prop_assert_eq!(&once.software.product, &before.software.product);
+                prop_assert_eq!(&once.software.version, &before.software.version);
+                prop_assert_eq!(&once.files, &before.files);
+            }
+        }
+    }
+
     #[test]
     fn path_join_does_not_double_separators() {
         let join = PathJoin { separator: "/" };
