@@ -181,14 +181,17 @@ impl<'m, 'a> Plan<'m, 'a> {
                 .and_then(|&e| estate.entitlements.get(e as usize))
                 .map_or_else(|| policy.default_metric.clone(), |e| e.metric.clone());
             let demands = consume(m, &policy.params, &mut tables, p32, &metric);
-            let any_pins = cs.iter().any(|&e| {
-                m.pinned_devices
-                    .get(e as usize)
-                    .is_some_and(|v| !v.is_empty())
-                    || m.pinned_users
-                        .get(e as usize)
-                        .is_some_and(|v| !v.is_empty())
-            });
+            // Devices and users pinned by any candidate: only their consumers carry pins.
+            let mut pinned_devs: Vec<u32> = Vec::new();
+            let mut pinned_users: Vec<u32> = Vec::new();
+            for &e in cs {
+                pinned_devs.extend(m.pinned_devices.get(e as usize).into_iter().flatten());
+                pinned_users.extend(m.pinned_users.get(e as usize).into_iter().flatten());
+            }
+            pinned_devs.sort_unstable();
+            pinned_devs.dedup();
+            pinned_users.sort_unstable();
+            pinned_users.dedup();
             // Version verdicts per (variant, candidate), computed once per product.
             let versions: Vec<Option<Reason>> = m
                 .variants
@@ -224,6 +227,9 @@ impl<'m, 'a> Plan<'m, 'a> {
             consumer_product.reserve(demands.len());
             consumer_group.reserve(demands.len());
             for d in demands {
+                let any_pins = (d.pin_device != NONE
+                    && pinned_devs.binary_search(&d.pin_device).is_ok())
+                    || (d.pin_user != NONE && pinned_users.binary_search(&d.pin_user).is_ok());
                 let slot = (!any_pins && !fast.is_empty()).then(|| {
                     ((d.variant as usize * no + small(d.org)) * ne + small(d.env)) * 2
                         + usize::from(d.not_applicable)
