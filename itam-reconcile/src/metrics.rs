@@ -472,8 +472,9 @@ impl Cx<'_, '_> {
     }
 
     fn named_users(&self, us: &[Use]) -> Vec<Demand> {
-        // (user, variant, device) for rows with a user; devices without users stand alone.
-        let mut by_user: BTreeMap<u32, (u32, Vec<u32>)> = BTreeMap::new();
+        // (user, variant, device) for rows with a user, sorted by user; devices whose rows
+        // have no user stand alone as device consumers.
+        let mut rows: Vec<(u32, u32, u32)> = Vec::new();
         let mut out = Vec::new();
         for u in us {
             let mut anonymous = false;
@@ -481,27 +482,30 @@ impl Cx<'_, '_> {
                 if r[3] == NONE {
                     anonymous = true;
                 } else {
-                    let e = by_user.entry(r[3]).or_insert((0, Vec::new()));
-                    e.0 = e.0.max(r[2]);
-                    e.1.push(u.device);
+                    rows.push((r[3], r[2], u.device));
                 }
             }
             if anonymous {
                 out.push(self.device(u, 1));
             }
         }
-        for (user, (variant, devices)) in by_user {
+        rows.sort_unstable();
+        for run in rows.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(user, _, _)) = run.first() else {
+                continue;
+            };
+            let variant = run.iter().map(|r| r.1).max().unwrap_or(0);
             let user_org = self.m.user_org.get(user as usize).copied().unwrap_or(NONE);
             out.push(Demand {
                 kind: ConsumerKind::User,
                 name: user,
                 variant,
                 org: if user_org == NONE {
-                    self.common_org(devices.iter().map(|&d| self.org_of(d)))
+                    self.common_org(run.iter().map(|r| self.org_of(r.2)))
                 } else {
                     user_org
                 },
-                env: self.common_env(devices.iter().copied()),
+                env: self.common_env(run.iter().map(|r| r.2)),
                 units: 1,
                 pin_device: NONE,
                 pin_user: user,

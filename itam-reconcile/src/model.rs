@@ -47,7 +47,7 @@ pub(crate) struct Model<'a> {
     pub variants: Vec<Vec<u32>>,
     /// Per software: (product, variant rank).
     pub software: Vec<(u32, u32)>,
-    /// Installations as (product, device, variant, user), sorted.
+    /// Installations as (product, device, variant, user), grouped by product, then device.
     pub installs: Vec<[u32; 4]>,
     /// Per product: the range of `installs` holding it.
     pub install_range: Vec<(usize, usize)>,
@@ -296,8 +296,8 @@ impl<'a> Model<'a> {
             let u = install_users.get(i).copied().unwrap_or(NONE);
             installs.push([p, d, v, u]);
         }
-        // Counting sort by product (stable), then each product's rows by device: usually
-        // already in order, which the sort detects in linear time.
+        // Counting sort by product (stable), then each product's rows by device when they
+        // are not already (consumption only needs a device's rows to be adjacent).
         let mut install_range = vec![(0usize, 0usize); products.len()];
         for r in &installs {
             if let Some(slot) = install_range.get_mut(r[0] as usize) {
@@ -324,7 +324,9 @@ impl<'a> Model<'a> {
         let mut installs = sorted;
         for &(a, b) in &install_range {
             if let Some(rows) = installs.get_mut(a..b) {
-                rows.sort_unstable();
+                if !rows.is_sorted_by_key(|r| r[1]) {
+                    rows.sort_unstable_by_key(|r| r[1]);
+                }
             }
         }
         let mut peaks = Vec::with_capacity(estate.usage_peaks.len());
