@@ -40,7 +40,11 @@ pub fn reconcile_both(estate: &Estate, policy: &Policy) -> Result<Comparison, Re
     let optimal = plan.position(Mode::Optimal)?;
     let gap = Gap {
         covered: i128::from(optimal.totals.covered) - i128::from(priority.totals.covered),
-        cost: optimal.totals.cost - priority.totals.cost,
+        cost: optimal
+            .totals
+            .cost
+            .checked_sub(priority.totals.cost)
+            .unwrap_or(Decimal::MIN),
         shortfall: i128::from(optimal.totals.shortfall) - i128::from(priority.totals.shortfall),
     };
     Ok(Comparison {
@@ -623,7 +627,7 @@ impl<'m, 'a> Plan<'m, 'a> {
             let mut scratch = 0;
             let u = used.get_mut(a.ent as usize).unwrap_or(&mut scratch);
             let within = cap.saturating_sub(*u).min(a.units);
-            *u += a.units;
+            *u = u.saturating_add(a.units);
             if within > 0 {
                 marked.push((c, Alloc { units: within, ..a }));
             }
@@ -676,11 +680,11 @@ impl<'m, 'a> Plan<'m, 'a> {
         let mut overflow = vec![0u64; self.ents.len()];
         for (_, a) in &allocs {
             if let Some(x) = consumed.get_mut(a.ent as usize) {
-                *x += a.units;
+                *x = x.saturating_add(a.units);
             }
             if a.overflow {
                 if let Some(x) = overflow.get_mut(a.ent as usize) {
-                    *x += a.units;
+                    *x = x.saturating_add(a.units);
                 }
             }
         }
@@ -710,9 +714,9 @@ impl<'m, 'a> Plan<'m, 'a> {
                 );
                 let used = consumed.get(e as usize).copied().unwrap_or(0);
                 let over = overflow.get(e as usize).copied().unwrap_or(0);
-                let cost = Decimal::from(used) * info.cost;
-                totals.cost += cost;
-                totals.true_up += over;
+                let cost = dec_mul(Decimal::from(used), info.cost);
+                totals.cost = dec_add(totals.cost, cost);
+                totals.true_up = totals.true_up.saturating_add(over);
                 Some(EntitlementLine {
                     id: x.id.to_string(),
                     metric: x.metric.clone(),
@@ -746,7 +750,7 @@ impl<'m, 'a> Plan<'m, 'a> {
                 if *cc as usize != c {
                     break;
                 }
-                covered += a.units;
+                covered = covered.saturating_add(a.units);
                 allocations.push(Alloc {
                     ent: ent_pos.get(a.ent as usize).copied().unwrap_or(0),
                     ..*a
@@ -759,13 +763,13 @@ impl<'m, 'a> Plan<'m, 'a> {
             let p = self.consumer_product.get(c).copied().unwrap_or(0);
             if let Some(acc) = lines.get_mut(p as usize) {
                 acc.consumers += 1;
-                acc.demand += d.units;
+                acc.demand = acc.demand.saturating_add(d.units);
                 if exempt {
-                    acc.exempt += d.units;
+                    acc.exempt = acc.exempt.saturating_add(d.units);
                 } else {
-                    acc.covered += covered.min(d.units);
+                    acc.covered = acc.covered.saturating_add(covered.min(d.units));
                     if covered < d.units {
-                        acc.shortfall += d.units - covered;
+                        acc.shortfall = acc.shortfall.saturating_add(d.units - covered);
                         acc.unlicensed += 1;
                     }
                 }
@@ -808,7 +812,7 @@ impl<'m, 'a> Plan<'m, 'a> {
                     min_cost = Some(min_cost.map_or(c, |m: Decimal| m.min(c)));
                 }
             }
-            let shortfall_cost = min_cost.map(|c| c * Decimal::from(acc.shortfall));
+            let shortfall_cost = min_cost.map(|c| dec_mul(c, Decimal::from(acc.shortfall)));
             let first = self
                 .m
                 .variants
@@ -819,12 +823,15 @@ impl<'m, 'a> Plan<'m, 'a> {
                 *slot = products.len() as u32;
             }
             totals.consumers += acc.consumers;
-            totals.demand += acc.demand;
-            totals.exempt += acc.exempt;
-            totals.covered += acc.covered;
-            totals.shortfall += acc.shortfall;
+            totals.demand = totals.demand.saturating_add(acc.demand);
+            totals.exempt = totals.exempt.saturating_add(acc.exempt);
+            totals.covered = totals.covered.saturating_add(acc.covered);
+            totals.shortfall = totals.shortfall.saturating_add(acc.shortfall);
             totals.unlicensed_consumers += acc.unlicensed;
-            totals.shortfall_cost += shortfall_cost.unwrap_or(Decimal::ZERO);
+            totals.shortfall_cost = dec_add(
+                totals.shortfall_cost,
+                shortfall_cost.unwrap_or(Decimal::ZERO),
+            );
             products.push(ProductLine {
                 publisher: first
                     .map(|s| s.publisher.trim().to_owned())
@@ -1157,4 +1164,14 @@ fn name_consumers(m: &Model<'_>, tables: &Tables, consumers: &[Demand]) -> (Vec<
         })
         .collect();
     (named.into_iter().map(|x| x.0).collect(), index)
+}
+
+/// Decimal product, saturating at the largest decimal (costs of absurd inputs must not panic).
+pub(crate) fn dec_mul(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_mul(b).unwrap_or(Decimal::MAX)
+}
+
+/// Decimal sum, saturating at the largest decimal.
+pub(crate) fn dec_add(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_add(b).unwrap_or(Decimal::MAX)
 }

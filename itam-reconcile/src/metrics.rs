@@ -12,6 +12,7 @@ use itam_core::Decimal;
 use itam_core::estate::{Environment, Metric};
 use serde::Serialize;
 
+use crate::engine::{dec_add, dec_mul};
 use crate::model::{Model, NONE};
 use crate::policy::{Aggregation, MetricParams, Rounding, Stacking, lookup};
 
@@ -121,7 +122,11 @@ fn uses(rows: &[[u32; 4]]) -> Vec<Use> {
     out
 }
 
+/// Rounds up to a whole unit: negative values count 0, values beyond `u64` saturate.
 fn ceil(d: Decimal) -> u64 {
+    if d.is_sign_negative() {
+        return 0;
+    }
     u64::try_from(d.ceil()).unwrap_or(u64::MAX)
 }
 
@@ -311,7 +316,7 @@ impl Cx<'_, '_> {
             }
             let top = t.up_to.unwrap_or(u64::MAX).min(cores);
             if top > below {
-                total += Decimal::from(top - below) * t.factor;
+                total = dec_add(total, dec_mul(Decimal::from(top - below), t.factor));
                 below = top;
             }
         }
@@ -539,7 +544,7 @@ impl Cx<'_, '_> {
                 variant,
                 org,
                 env: NONE,
-                units: peaks.values().sum(),
+                units: peaks.values().fold(0u64, |a, &b| a.saturating_add(b)),
                 pin_device: NONE,
                 pin_user: NONE,
                 not_applicable: false,
@@ -572,10 +577,10 @@ impl Cx<'_, '_> {
             .map(|((kind, name), hs)| {
                 let fractions = hs
                     .iter()
-                    .map(|&h| Decimal::from(self.dev(h).0) * self.factor(h));
+                    .map(|&h| dec_mul(Decimal::from(self.dev(h).0), self.factor(h)));
                 let processors = match params.oracle_rounding {
-                    Rounding::Aggregate => ceil(fractions.sum()),
-                    Rounding::EachServer => fractions.map(ceil).sum(),
+                    Rounding::Aggregate => ceil(fractions.fold(Decimal::ZERO, dec_add)),
+                    Rounding::EachServer => fractions.map(ceil).fold(0u64, u64::saturating_add),
                 };
                 let contributors: Vec<Use> = hs
                     .iter()

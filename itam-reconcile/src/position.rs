@@ -670,15 +670,17 @@ impl Position {
                 return None;
             }
             let t = &p.totals;
-            totals.consumers += t.consumers;
-            totals.demand += t.demand;
-            totals.exempt += t.exempt;
-            totals.covered += t.covered;
-            totals.shortfall += t.shortfall;
-            totals.unlicensed_consumers += t.unlicensed_consumers;
-            totals.true_up += t.true_up;
-            totals.cost += t.cost;
-            totals.shortfall_cost += t.shortfall_cost;
+            totals.consumers = totals.consumers.saturating_add(t.consumers);
+            totals.demand = totals.demand.saturating_add(t.demand);
+            totals.exempt = totals.exempt.saturating_add(t.exempt);
+            totals.covered = totals.covered.saturating_add(t.covered);
+            totals.shortfall = totals.shortfall.saturating_add(t.shortfall);
+            totals.unlicensed_consumers = totals
+                .unlicensed_consumers
+                .saturating_add(t.unlicensed_consumers);
+            totals.true_up = totals.true_up.saturating_add(t.true_up);
+            totals.cost = crate::engine::dec_add(totals.cost, t.cost);
+            totals.shortfall_cost = crate::engine::dec_add(totals.shortfall_cost, t.shortfall_cost);
             let group_base = groups.len() as u32;
             for g in &p.groups {
                 groups.push(GroupLine {

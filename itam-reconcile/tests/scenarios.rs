@@ -74,3 +74,39 @@ fn scenarios_match_their_goldens() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn absurd_numbers_saturate_instead_of_panicking() {
+    let estate: Estate = serde_json::from_value(serde_json::json!({
+        "devices": [
+            {"id": "h", "sockets": 4294967295u32, "cores": 4294967295u32, "core_factor": "79228162514264337593543950335"},
+            {"id": "n", "cores": 8, "core_factor": "-3"}
+        ],
+        "software": [{"tag_id": "s", "publisher": "P", "product": "X", "version": "1"}],
+        "installations": [{"software": "s", "device": "h"}, {"software": "s", "device": "n"}],
+        "usage_peaks": [{"software": "s", "peak": 18446744073709551615u64}, {"software": "s", "peak": 18446744073709551615u64, "org": "o"}],
+        "entitlements": [
+            {"id": "E", "scope": {"product": "X"}, "metric": "oracle_processor", "quantity": 18446744073709551615u64,
+             "unit_cost": "79228162514264337593543950335", "true_up": true}
+        ]
+    }))
+    .unwrap();
+    let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    // The optimiser's exact integer costs cannot hold such a price: a typed error, no panic.
+    assert!(matches!(
+        reconcile_both(&estate, &policy),
+        Err(itam_reconcile::ReconcileError::CostOutOfRange { .. })
+    ));
+    let priority = itam_reconcile::reconcile(&estate, &policy).unwrap();
+    let units: Vec<u64> = priority.consumers().map(|c| c.units).collect();
+    assert_eq!(units, [u64::MAX, 0]);
+    assert!(
+        priority
+            .to_text()
+            .contains("cost=79228162514264337593543950335")
+    );
+    let mut concurrent = estate;
+    concurrent.entitlements[0].metric = "concurrent_user".parse().unwrap();
+    let p = itam_reconcile::reconcile(&concurrent, &policy).unwrap();
+    assert_eq!(p.totals.demand, u64::MAX);
+}
