@@ -220,7 +220,7 @@
 //!                    "expiring": false, "end": null}],
 //!  "consumers": [{"consumer": "device:d1", "kind": "device", "product": "Acme/App",
 //!                 "metric": "device", "units": 1, "covered": 1, "exempt": false}],
-//!  "decisions": [{"consumer": "device:d1", "entitlement": "E-any", "decision": "consumed",
+//!  "decisions": [{"consumer": "device:d1", "product": "Acme/App", "entitlement": "E-any", "decision": "consumed",
 //!                 "reason": "priority_order", "units": 1}]}
 //! ```
 //!

@@ -272,8 +272,9 @@ pub(crate) struct GroupLine {
 pub struct PairDecision<'p> {
     /// The consumer, `kind:name` (`device:srv-1`, `cluster:prod-a`, `user:alice`, `estate`).
     pub consumer: &'p str,
-    /// The product, `publisher/product/edition`.
-    #[serde(skip)]
+    /// The product line the consumer belongs to (serialised as its key,
+    /// `publisher/product[/edition]`, and its metric).
+    #[serde(rename = "product", serialize_with = "product_key")]
     pub product: &'p ProductLine,
     /// The entitlement id.
     pub entitlement: &'p str,
@@ -738,6 +739,10 @@ impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_text())
     }
+}
+
+fn product_key<S: Serializer>(p: &&ProductLine, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&p.key())
 }
 
 /// Left-aligned first column, right-aligned numbers.
