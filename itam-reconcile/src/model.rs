@@ -206,15 +206,6 @@ impl<'a> Model<'a> {
                 id: id.to_owned(),
             });
         }
-        let mut install_users = Vec::with_capacity(estate.installations.len());
-        for inst in &estate.installations {
-            install_users.push(inst.user.as_deref().map_or(NONE, |u| user_index.intern(u)));
-        }
-        let users: Vec<&str> = user_index.keys().to_vec();
-        let mut user_org = vec![NONE; users.len()];
-        for (u, slot) in estate.users.iter().zip(user_org.iter_mut()) {
-            *slot = org_of(u.org.as_deref());
-        }
         // Software and products.
         if estate.software.len() >= NONE as usize {
             return Err(ReconcileError::TooLarge);
@@ -293,8 +284,13 @@ impl<'a> Model<'a> {
                 s
             };
             let (p, v) = software.get(s as usize).copied().unwrap_or((0, 0));
-            let u = install_users.get(i).copied().unwrap_or(NONE);
+            let u = inst.user.as_deref().map_or(NONE, |u| user_index.intern(u));
             installs.push([p, d, v, u]);
+        }
+        let users: Vec<&str> = user_index.keys().to_vec();
+        let mut user_org = vec![NONE; users.len()];
+        for (u, slot) in estate.users.iter().zip(user_org.iter_mut()) {
+            *slot = org_of(u.org.as_deref());
         }
         // Counting sort by product (stable), then each product's rows by device when they
         // are not already (consumption only needs a device's rows to be adjacent).
