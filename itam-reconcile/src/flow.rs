@@ -1,12 +1,16 @@
 //! Min-cost maximum flow by successive shortest paths (Dijkstra with Johnson potentials).
 //!
 //! Written here rather than taken from a crate: the graphs are small (consumer groups ×
-//! entitlements of one component), the algorithm is about a hundred lines, and owning it
+//! entitlements of one component), the algorithm is short, and owning it
 //! keeps the engine free of dependencies, of floating point (costs are exact integers) and
 //! of shared mutable state (the OpTISAM optimiser's defect). Successive shortest paths
 //! starting from the zero flow with non-negative arc costs keeps the flow of minimum cost
 //! for its value after every augmentation, so stopping when no augmenting path is left
 //! gives a maximum flow of minimum cost (Ahuja, Magnanti & Orlin, *Network Flows*, §9.7).
+//! Each round runs Dijkstra on reduced costs (stopped once the sink is settled; every node's
+//! potential then moves by its distance, or the sink's if unsettled, which keeps reduced
+//! costs non-negative) and then pushes a blocking flow along all arcs of reduced cost 0,
+//! so one Dijkstra serves every shortest augmenting path of the same length.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

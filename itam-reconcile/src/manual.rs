@@ -134,10 +134,11 @@
 //!
 //! Costs are exact integers (unit cost × 10⁹); `S` = component demand + 1, so the overflow
 //! tie-break (prefer bought units to true-up at equal cost) can never outweigh one cost unit.
-//! Pinned groups only have arcs to their pinned entitlements. Successive shortest paths with
-//! Dijkstra on reduced costs from the zero flow yields a maximum flow of minimum cost
-//! (the private `flow` module, about a hundred lines). Each group's flow is handed to its
-//! consumers in canonical order.
+//! Pinned groups only have arcs to their pinned entitlements. Successive shortest paths from
+//! the zero flow — Dijkstra on reduced costs (Johnson potentials), then a blocking flow along
+//! every shortest path found (primal-dual) — yields a maximum flow of minimum cost (the
+//! private `flow` module, about two hundred lines with its tests). Each group's flow is
+//! handed to its consumers in canonical order.
 //!
 //! *Why our own solver:* the graphs are small (groups × entitlements of one component), the
 //! algorithm is short and textbook, exact integer costs are needed, and the workspace takes
@@ -233,6 +234,18 @@
 //! the whole device and user inventory), and [`Position::merge`](crate::Position::merge)
 //! reassembles the positions; `tests/generate_partition.rs` shows the merged text equals the
 //! single run in both modes.
+//!
+//! # Synthetic estates
+//!
+//! With the cargo feature `generate`, `itam_reconcile::generate` builds estates from a seed
+//! and parameters (devices, share of servers, VMs per host, hosts per cluster, products,
+//! versions, installations per device, users, organisation units, entitlements, share of
+//! publisher-wide scopes, spread of end dates) with its own SplitMix64 generator: the same
+//! parameters give the same estate and the same `estate.json` bytes. Named sizes: S (10³
+//! devices, 5·10⁴ installations, 500 entitlements), M (10⁴, 5·10⁵, 5·10³), L (10⁵, 5·10⁶,
+//! 5·10⁴) and XL (10⁶ devices, 10⁷ installations, 10⁵ entitlements). Products are counted
+//! mostly per device, installation or named user, with every processor metric represented
+//! on servers.
 //!
 //! # Limits
 //!
