@@ -166,6 +166,19 @@ impl<'m, 'a> Plan<'m, 'a> {
             })
             .collect();
         let cands = candidates(m);
+        let mut by_id: Vec<(&str, u32)> = estate
+            .entitlements
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i as u32))
+            .collect();
+        by_id.sort_unstable();
+        let mut ent_rank = vec![0u32; by_id.len()];
+        for (rank, &(_, e)) in by_id.iter().enumerate() {
+            if let Some(slot) = ent_rank.get_mut(e as usize) {
+                *slot = rank as u32;
+            }
+        }
         let mut tables = Tables::default();
         let mut basis = Vec::with_capacity(m.products.len());
         let mut consumers: Vec<Demand> = Vec::new();
@@ -277,7 +290,16 @@ impl<'m, 'a> Plan<'m, 'a> {
                     Some(&g) => g,
                     None => {
                         let group = verdicts(m, &ents, p32, &metric, cs, &versions, &class);
-                        let key = (group.pinned, group.verdicts.clone());
+                        // Keyed by entitlement rank (by id), not input position, so
+                        // group numbers do not depend on the input order.
+                        let key = (
+                            group.pinned,
+                            group
+                                .verdicts
+                                .iter()
+                                .map(|&(e, v)| (ent_rank.get(e as usize).copied().unwrap_or(e), v))
+                                .collect(),
+                        );
                         let g = *group_index.entry(key).or_insert_with(|| {
                             groups.push(group);
                             (groups.len() - 1) as u32
