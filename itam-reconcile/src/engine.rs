@@ -22,11 +22,10 @@ use crate::position::{
 /// Reconciles `estate` under `policy`.
 ///
 /// # Errors
-/// When the estate's references do not resolve (see [`ReconcileError`]).
+/// When the estate's references do not resolve, or (Optimal mode) when a unit cost is beyond
+/// the optimiser's exact range (see [`ReconcileError`]).
 pub fn reconcile(estate: &Estate, policy: &Policy) -> Result<Position, ReconcileError> {
-    let m = Model::new(estate)?;
-    let plan = Plan::new(&m, policy);
-    plan.position(policy.mode)
+    prepare(estate, policy)?.allocate(policy.mode)
 }
 
 /// Reconciles `estate` in both modes (the policy's mode is ignored) and reports the gap.
@@ -34,24 +33,68 @@ pub fn reconcile(estate: &Estate, policy: &Policy) -> Result<Position, Reconcile
 /// # Errors
 /// As [`reconcile`].
 pub fn reconcile_both(estate: &Estate, policy: &Policy) -> Result<Comparison, ReconcileError> {
+    prepare(estate, policy)?.both()
+}
+
+/// Runs the consumption layer: interns the estate, finds each product's candidate
+/// entitlements, computes every consumer's units and groups consumers by eligibility. The
+/// result can then be allocated in either mode, or both, without recomputing — and the two
+/// phases can be timed apart (`itam bench reconcile`).
+///
+/// # Errors
+/// When the estate's references do not resolve.
+pub fn prepare<'a>(estate: &'a Estate, policy: &'a Policy) -> Result<Prepared<'a>, ReconcileError> {
     let m = Model::new(estate)?;
-    let plan = Plan::new(&m, policy);
-    let priority = plan.position(Mode::Priority)?;
-    let optimal = plan.position(Mode::Optimal)?;
-    let gap = Gap {
-        covered: i128::from(optimal.totals.covered) - i128::from(priority.totals.covered),
-        cost: optimal
-            .totals
-            .cost
-            .checked_sub(priority.totals.cost)
-            .unwrap_or(Decimal::MIN),
-        shortfall: i128::from(optimal.totals.shortfall) - i128::from(priority.totals.shortfall),
-    };
-    Ok(Comparison {
-        priority,
-        optimal,
-        gap,
-    })
+    Ok(Prepared(Plan::new(m, policy)))
+}
+
+/// An estate after the consumption layer, ready for allocation (see [`prepare`]).
+#[derive(Debug)]
+pub struct Prepared<'a>(Plan<'a>);
+
+impl Prepared<'_> {
+    /// Consumers found (every product, every metric).
+    #[must_use]
+    pub fn consumers(&self) -> usize {
+        self.0.consumers.len()
+    }
+
+    /// Consumer groups (consumers sharing every eligibility verdict).
+    #[must_use]
+    pub fn groups(&self) -> usize {
+        self.0.groups.len()
+    }
+
+    /// Allocates in `mode` and builds the position.
+    ///
+    /// # Errors
+    /// In Optimal mode, when a unit cost is beyond the optimiser's exact range.
+    pub fn allocate(&self, mode: Mode) -> Result<Position, ReconcileError> {
+        self.0.position(mode)
+    }
+
+    /// Allocates in both modes and reports the gap.
+    ///
+    /// # Errors
+    /// As [`allocate`](Self::allocate).
+    pub fn both(&self) -> Result<Comparison, ReconcileError> {
+        let priority = self.0.position(Mode::Priority)?;
+        let optimal = self.0.position(Mode::Optimal)?;
+        let gap = Gap {
+            covered: i128::from(optimal.totals.covered) - i128::from(priority.totals.covered),
+            cost: optimal
+                .totals
+                .cost
+                .checked_sub(priority.totals.cost)
+                .unwrap_or(Decimal::MIN),
+            shortfall: i128::from(optimal.totals.shortfall) - i128::from(priority.totals.shortfall),
+        };
+        Ok(Comparison {
+            priority,
+            optimal,
+            gap,
+        })
+    }
 }
 
 /// Static facts about one entitlement.
@@ -66,9 +109,9 @@ struct EntInfo {
 
 /// Everything computed before allocation; shared by both modes.
 #[derive(Debug)]
-struct Plan<'m, 'a> {
-    m: &'m Model<'a>,
-    policy: &'m Policy,
+struct Plan<'a> {
+    m: Model<'a>,
+    policy: &'a Policy,
     ents: Vec<EntInfo>,
     /// Per product: candidate entitlements in priority order.
     cands: Vec<Vec<u32>>,
@@ -145,8 +188,9 @@ struct Class {
     pins: Vec<u32>,
 }
 
-impl<'m, 'a> Plan<'m, 'a> {
-    fn new(m: &'m Model<'a>, policy: &'m Policy) -> Self {
+impl<'a> Plan<'a> {
+    fn new(model: Model<'a>, policy: &'a Policy) -> Self {
+        let m = &model;
         let estate = m.estate;
         let as_of = policy.as_of;
         let ents: Vec<EntInfo> = estate
@@ -369,7 +413,7 @@ impl<'m, 'a> Plan<'m, 'a> {
             a = b.max(a + 1);
         }
         Self {
-            m,
+            m: model,
             policy,
             ents,
             cands,

@@ -110,3 +110,22 @@ fn absurd_numbers_saturate_instead_of_panicking() {
     let p = itam_reconcile::reconcile(&concurrent, &policy).unwrap();
     assert_eq!(p.totals.demand, u64::MAX);
 }
+
+#[test]
+fn prepared_estates_allocate_like_a_full_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/scenarios");
+    let estate: Estate = serde_json::from_str(
+        &std::fs::read_to_string(root.join("true_up_and_pins/estate.json")).unwrap(),
+    )
+    .unwrap();
+    let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    let prepared = itam_reconcile::prepare(&estate, &policy).unwrap();
+    assert_eq!(prepared.consumers(), 4);
+    assert!(prepared.groups() >= 2, "dan is pinned, the others are not");
+    let both = prepared.both().unwrap();
+    assert_eq!(both, reconcile_both(&estate, &policy).unwrap());
+    assert_eq!(
+        prepared.allocate(itam_reconcile::Mode::Optimal).unwrap(),
+        both.optimal
+    );
+}
