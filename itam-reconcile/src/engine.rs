@@ -209,7 +209,17 @@ impl<'a> Plan<'a> {
                 cost: e.unit_cost.unwrap_or(Decimal::ZERO),
             })
             .collect();
-        let cands = candidates(m);
+        let mut cands = candidates(m);
+        if policy.unlimited_first {
+            for c in &mut cands {
+                c.sort_by_key(|&e| {
+                    !estate
+                        .entitlements
+                        .get(e as usize)
+                        .is_some_and(|x| x.unlimited)
+                });
+            }
+        }
         let mut by_id: Vec<(&str, u32)> = estate
             .entitlements
             .iter()

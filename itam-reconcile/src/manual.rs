@@ -114,6 +114,8 @@
 //!    one), then **narrowest scope** (tag id 32, each bounded version end 8, edition 4,
 //!    organisation 2, product 1 — the higher the narrower), then **earliest expiry** (open
 //!    end last), then **lowest unit cost** (none last), then **id**.
+//!    With [`Policy::unlimited_first`](crate::Policy::unlimited_first), unlimited
+//!    entitlements go before all others (Flexera's automatic priorities).
 //! 2. Pinned consumers are served first, then the others; consumers in canonical order
 //!    (product, then consumer name). Each takes units from its eligible entitlements in
 //!    candidate order while units are left.
@@ -194,7 +196,7 @@
 //!
 //! ```json
 //! {"mode": "optimal", "as_of": "2026-01-01", "expiry_window_days": 90,
-//!  "default_metric": "device", "explain": true,
+//!  "default_metric": "device", "explain": true, "unlimited_first": false,
 //!  "params": {"installs_per_licence": 1, "core_min_per_processor": 0, "core_min_per_server": 0,
 //!             "core_min_per_vm": 0, "core_pack": 1, "oracle_soft_partitioning": true,
 //!             "oracle_aggregation": "host", "oracle_rounding": "aggregate",

@@ -200,6 +200,11 @@ pub struct Policy {
     /// Record per-consumer × entitlement decisions (turn off for the largest benchmarks).
     #[serde(default = "yes")]
     pub explain: bool,
+    /// Priority mode: unlimited entitlements go before all others (Flexera's automatic
+    /// priorities), so limited ones below them are only used where the unlimited do not
+    /// apply.
+    #[serde(default)]
+    pub unlimited_first: bool,
 }
 
 impl Policy {
@@ -213,6 +218,7 @@ impl Policy {
             default_metric: Metric::Device,
             params: MetricParams::default(),
             explain: true,
+            unlimited_first: false,
         }
     }
 

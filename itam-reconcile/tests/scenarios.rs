@@ -129,3 +129,32 @@ fn prepared_estates_allocate_like_a_full_run() {
         both.optimal
     );
 }
+
+#[test]
+fn unlimited_first_puts_site_agreements_on_top() {
+    let estate: Estate = serde_json::from_value(serde_json::json!({
+        "devices": [{"id": "a"}, {"id": "b"}],
+        "software": [{"tag_id": "s", "publisher": "P", "product": "X", "version": "1"}],
+        "installations": [{"software": "s", "device": "a"}, {"software": "s", "device": "b"}],
+        "entitlements": [
+            {"id": "NARROW", "scope": {"product": "X", "versions": "[1,2)"}, "metric": "device", "quantity": 5},
+            {"id": "SITE", "scope": {"publisher": "P"}, "metric": "device", "unlimited": true}
+        ]
+    }))
+    .unwrap();
+    let mut policy = Policy::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    let by_scope = itam_reconcile::reconcile(&estate, &policy).unwrap();
+    assert_eq!(by_scope.entitlements[0].id, "NARROW");
+    assert_eq!(by_scope.entitlements[0].consumed, 2);
+    policy.unlimited_first = true;
+    let flexera = itam_reconcile::reconcile(&estate, &policy).unwrap();
+    assert_eq!(flexera.entitlements[0].consumed, 0);
+    assert_eq!(flexera.entitlements[1].consumed, 2);
+    assert_eq!(
+        flexera
+            .unused_entitlements()
+            .map(|e| e.id.as_str())
+            .collect::<Vec<_>>(),
+        ["NARROW"]
+    );
+}
