@@ -12,6 +12,7 @@ use itam_core::Decimal;
 use itam_core::estate::{Environment, Metric};
 use serde::Serialize;
 
+use crate::engine::{dec_add, dec_mul};
 use crate::model::{Model, NONE};
 use crate::policy::{Aggregation, MetricParams, Rounding, Stacking, lookup};
 
@@ -121,7 +122,11 @@ fn uses(rows: &[[u32; 4]]) -> Vec<Use> {
     out
 }
 
+/// Rounds up to a whole unit: negative values count 0, values beyond `u64` saturate.
 fn ceil(d: Decimal) -> u64 {
+    if d.is_sign_negative() {
+        return 0;
+    }
     u64::try_from(d.ceil()).unwrap_or(u64::MAX)
 }
 
@@ -311,7 +316,7 @@ impl Cx<'_, '_> {
             }
             let top = t.up_to.unwrap_or(u64::MAX).min(cores);
             if top > below {
-                total += Decimal::from(top - below) * t.factor;
+                total = dec_add(total, dec_mul(Decimal::from(top - below), t.factor));
                 below = top;
             }
         }
@@ -472,8 +477,9 @@ impl Cx<'_, '_> {
     }
 
     fn named_users(&self, us: &[Use]) -> Vec<Demand> {
-        // (user, variant, device) for rows with a user; devices without users stand alone.
-        let mut by_user: BTreeMap<u32, (u32, Vec<u32>)> = BTreeMap::new();
+        // (user, variant, device) for rows with a user, sorted by user; devices whose rows
+        // have no user stand alone as device consumers.
+        let mut rows: Vec<(u32, u32, u32)> = Vec::new();
         let mut out = Vec::new();
         for u in us {
             let mut anonymous = false;
@@ -481,27 +487,30 @@ impl Cx<'_, '_> {
                 if r[3] == NONE {
                     anonymous = true;
                 } else {
-                    let e = by_user.entry(r[3]).or_insert((0, Vec::new()));
-                    e.0 = e.0.max(r[2]);
-                    e.1.push(u.device);
+                    rows.push((r[3], r[2], u.device));
                 }
             }
             if anonymous {
                 out.push(self.device(u, 1));
             }
         }
-        for (user, (variant, devices)) in by_user {
+        rows.sort_unstable();
+        for run in rows.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(user, _, _)) = run.first() else {
+                continue;
+            };
+            let variant = run.iter().map(|r| r.1).max().unwrap_or(0);
             let user_org = self.m.user_org.get(user as usize).copied().unwrap_or(NONE);
             out.push(Demand {
                 kind: ConsumerKind::User,
                 name: user,
                 variant,
                 org: if user_org == NONE {
-                    self.common_org(devices.iter().map(|&d| self.org_of(d)))
+                    self.common_org(run.iter().map(|r| self.org_of(r.2)))
                 } else {
                     user_org
                 },
-                env: self.common_env(devices.iter().copied()),
+                env: self.common_env(run.iter().map(|r| r.2)),
                 units: 1,
                 pin_device: NONE,
                 pin_user: user,
@@ -535,7 +544,7 @@ impl Cx<'_, '_> {
                 variant,
                 org,
                 env: NONE,
-                units: peaks.values().sum(),
+                units: peaks.values().fold(0u64, |a, &b| a.saturating_add(b)),
                 pin_device: NONE,
                 pin_user: NONE,
                 not_applicable: false,
@@ -568,10 +577,10 @@ impl Cx<'_, '_> {
             .map(|((kind, name), hs)| {
                 let fractions = hs
                     .iter()
-                    .map(|&h| Decimal::from(self.dev(h).0) * self.factor(h));
+                    .map(|&h| dec_mul(Decimal::from(self.dev(h).0), self.factor(h)));
                 let processors = match params.oracle_rounding {
-                    Rounding::Aggregate => ceil(fractions.sum()),
-                    Rounding::EachServer => fractions.map(ceil).sum(),
+                    Rounding::Aggregate => ceil(fractions.fold(Decimal::ZERO, dec_add)),
+                    Rounding::EachServer => fractions.map(ceil).fold(0u64, u64::saturating_add),
                 };
                 let contributors: Vec<Use> = hs
                     .iter()

@@ -47,7 +47,7 @@ pub(crate) struct Model<'a> {
     pub variants: Vec<Vec<u32>>,
     /// Per software: (product, variant rank).
     pub software: Vec<(u32, u32)>,
-    /// Installations as (product, device, variant, user), sorted.
+    /// Installations as (product, device, variant, user), grouped by product, then device.
     pub installs: Vec<[u32; 4]>,
     /// Per product: the range of `installs` holding it.
     pub install_range: Vec<(usize, usize)>,
@@ -206,15 +206,6 @@ impl<'a> Model<'a> {
                 id: id.to_owned(),
             });
         }
-        let mut install_users = Vec::with_capacity(estate.installations.len());
-        for inst in &estate.installations {
-            install_users.push(inst.user.as_deref().map_or(NONE, |u| user_index.intern(u)));
-        }
-        let users: Vec<&str> = user_index.keys().to_vec();
-        let mut user_org = vec![NONE; users.len()];
-        for (u, slot) in estate.users.iter().zip(user_org.iter_mut()) {
-            *slot = org_of(u.org.as_deref());
-        }
         // Software and products.
         if estate.software.len() >= NONE as usize {
             return Err(ReconcileError::TooLarge);
@@ -293,11 +284,16 @@ impl<'a> Model<'a> {
                 s
             };
             let (p, v) = software.get(s as usize).copied().unwrap_or((0, 0));
-            let u = install_users.get(i).copied().unwrap_or(NONE);
+            let u = inst.user.as_deref().map_or(NONE, |u| user_index.intern(u));
             installs.push([p, d, v, u]);
         }
-        // Counting sort by product (stable), then each product's rows by device: usually
-        // already in order, which the sort detects in linear time.
+        let users: Vec<&str> = user_index.keys().to_vec();
+        let mut user_org = vec![NONE; users.len()];
+        for (u, slot) in estate.users.iter().zip(user_org.iter_mut()) {
+            *slot = org_of(u.org.as_deref());
+        }
+        // Counting sort by product (stable), then each product's rows by device when they
+        // are not already (consumption only needs a device's rows to be adjacent).
         let mut install_range = vec![(0usize, 0usize); products.len()];
         for r in &installs {
             if let Some(slot) = install_range.get_mut(r[0] as usize) {
@@ -324,7 +320,9 @@ impl<'a> Model<'a> {
         let mut installs = sorted;
         for &(a, b) in &install_range {
             if let Some(rows) = installs.get_mut(a..b) {
-                rows.sort_unstable();
+                if !rows.is_sorted_by_key(|r| r[1]) {
+                    rows.sort_unstable_by_key(|r| r[1]);
+                }
             }
         }
         let mut peaks = Vec::with_capacity(estate.usage_peaks.len());

@@ -272,8 +272,9 @@ pub(crate) struct GroupLine {
 pub struct PairDecision<'p> {
     /// The consumer, `kind:name` (`device:srv-1`, `cluster:prod-a`, `user:alice`, `estate`).
     pub consumer: &'p str,
-    /// The product, `publisher/product/edition`.
-    #[serde(skip)]
+    /// The product line the consumer belongs to (serialised as its key,
+    /// `publisher/product[/edition]`, and its metric).
+    #[serde(rename = "product", serialize_with = "product_key")]
     pub product: &'p ProductLine,
     /// The entitlement id.
     pub entitlement: &'p str,
@@ -670,15 +671,17 @@ impl Position {
                 return None;
             }
             let t = &p.totals;
-            totals.consumers += t.consumers;
-            totals.demand += t.demand;
-            totals.exempt += t.exempt;
-            totals.covered += t.covered;
-            totals.shortfall += t.shortfall;
-            totals.unlicensed_consumers += t.unlicensed_consumers;
-            totals.true_up += t.true_up;
-            totals.cost += t.cost;
-            totals.shortfall_cost += t.shortfall_cost;
+            totals.consumers = totals.consumers.saturating_add(t.consumers);
+            totals.demand = totals.demand.saturating_add(t.demand);
+            totals.exempt = totals.exempt.saturating_add(t.exempt);
+            totals.covered = totals.covered.saturating_add(t.covered);
+            totals.shortfall = totals.shortfall.saturating_add(t.shortfall);
+            totals.unlicensed_consumers = totals
+                .unlicensed_consumers
+                .saturating_add(t.unlicensed_consumers);
+            totals.true_up = totals.true_up.saturating_add(t.true_up);
+            totals.cost = crate::engine::dec_add(totals.cost, t.cost);
+            totals.shortfall_cost = crate::engine::dec_add(totals.shortfall_cost, t.shortfall_cost);
             let group_base = groups.len() as u32;
             for g in &p.groups {
                 groups.push(GroupLine {
@@ -736,6 +739,10 @@ impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_text())
     }
+}
+
+fn product_key<S: Serializer>(p: &&ProductLine, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&p.key())
 }
 
 /// Left-aligned first column, right-aligned numbers.
