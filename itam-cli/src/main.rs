@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod demo;
 mod files;
+mod report;
 mod swid;
 
 /// ISO/IEC 19770 IT asset management: SWID tags, entitlements, reconciliation.
