@@ -283,6 +283,26 @@ fn validate_rejects_an_unknown_profile() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
+#[test]
+fn validate_reports_progress_on_stderr_for_large_folders() {
+    let dir = TempDir::new("progress");
+    let ent = std::fs::read(data("chain/base.ent.xml")).unwrap();
+    for i in 0..200 {
+        std::fs::write(dir.join(&format!("e{i:03}.ent")), &ent).unwrap();
+    }
+    let out = itam(&["ent", "validate", &dir.arg("")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "validated 200/200 files\n");
+    assert!(
+        stdout(&out).starts_with("200 files: 200 conformant"),
+        "{}",
+        stdout(&out)
+    );
+    // Small inputs stay quiet.
+    let out = itam(&["ent", "validate", &data("chain")]);
+    assert_eq!(stderr(&out), "");
+}
+
 // ---- show --------------------------------------------------------------------------------
 
 #[test]
