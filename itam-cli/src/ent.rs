@@ -47,7 +47,8 @@ pub(crate) enum Command {
     ///
     /// Reads the JSON from FILE, or standard input when FILE is absent or `-`. The Ent is
     /// validated: findings go to standard error, and the exit status is 1 when one is an
-    /// error (the file is written all the same).
+    /// error or when a JSON member is not part of the Ent form and was ignored (the file is
+    /// written all the same).
     New(NewArgs),
     /// Imports the `licensing` objects of a CycloneDX BOM (JSON or XML) as Ent XML files.
     ///

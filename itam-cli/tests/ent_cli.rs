@@ -457,6 +457,7 @@ fn convert_a_folder_to_json_and_back_gives_the_canonical_xml() {
         &dir.arg("json"),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "nothing ignored, nothing lost");
     let out = itam(&[
         "ent",
         "convert",
@@ -467,6 +468,7 @@ fn convert_a_folder_to_json_and_back_gives_the_canonical_xml() {
         &dir.arg("xml"),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "nothing ignored, nothing lost");
 
     let inputs: Vec<(String, Vec<u8>)> = tree(&src)
         .into_iter()
@@ -619,6 +621,20 @@ fn new_reports_findings_and_refuses_what_is_not_one_json_ent() {
         stderr(&out)
     );
     assert!(dir.join("orphan.ent").is_file());
+
+    // A misspelt member would be lost: named, and exit 1.
+    let mut typo = serde_json::from_str::<serde_json::Value>(&text).unwrap();
+    typo["entitlement_typ"] = "subscription".into();
+    let out = itam_stdin(&["ent", "new"], &serde_json::to_vec(&typo).unwrap());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "<stdin>: warning: /entitlement_typ: not a member of the ent json form; ignored"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).starts_with("<?xml"));
 
     // XML is not the JSON form.
     let out = itam(&["ent", "new", &data("chain/base.ent.xml")]);

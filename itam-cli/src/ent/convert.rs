@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use itam_ent::{Ent, write};
 
-use super::load::{load_file, wanted};
+use super::load::{load_file, wanted, warn_ignored};
 use super::{ConvertArgs, Target};
 use crate::files::{self, Input};
 use crate::report::{OK, Sink, UNREADABLE, Written, warn, write_stdout};
@@ -33,6 +33,7 @@ pub(super) fn run(args: &ConvertArgs) -> u8 {
 
 fn convert(input: &Input, to: Target, sink: &Sink, written: &mut Written) -> Result<(), String> {
     let loaded = load_file(&input.path).map_err(|e| e.located())?;
+    warn_ignored(&files::display(&input.path), &loaded);
     let count = loaded.docs.len();
     let several = count > 1;
     // One Ent to a named file, or several to a folder named after that file.

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use itam_ent::read::{ReadOptions, read_bytes};
 use itam_ent::{Ent, ParseError, SourceMap};
+use serde_json::Value;
 
 /// The format a file was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +33,9 @@ pub(crate) struct Loaded {
     pub format: Format,
     /// Its Ents, in order (at least one).
     pub docs: Vec<Doc>,
+    /// JSON members the model has no field for, which reading ignored (`/rights/0/metirc`):
+    /// a hand-written JSON form with a misspelt name would otherwise lose it silently.
+    pub ignored: Vec<String>,
 }
 
 /// Why a file could not be read: the message, and a line and column when there is one.
@@ -58,6 +62,16 @@ impl LoadError {
             None => self.message.clone(),
         }
     }
+}
+
+/// Names on standard error each JSON member of `file` the model ignored; true when there was one.
+pub(crate) fn warn_ignored(file: &str, loaded: &Loaded) -> bool {
+    for path in &loaded.ignored {
+        crate::report::warn(&format!(
+            "{file}: warning: {path}: not a member of the ent json form; ignored"
+        ));
+    }
+    !loaded.ignored.is_empty()
 }
 
 /// Whether a file found in a folder is read: `*.ent`, `*.xml` and `*.ent.json`, or also any
@@ -92,6 +106,7 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
                     ent,
                     source: Some(source),
                 }],
+                ignored: Vec::new(),
             })
         }
         Some(b'{' | b'[') => load_json(text),
@@ -116,21 +131,71 @@ fn load_json(text: &[u8]) -> Result<Loaded, LoadError> {
             .ok()
             .zip(u32::try_from(e.column()).ok()),
     };
+    // Typed first, for errors with line and column; then as a plain value, to name what the
+    // model ignored.
     let ents: Vec<Ent> = if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         serde_json::from_slice(text).map_err(json_error)?
     } else {
         vec![serde_json::from_slice(text).map_err(json_error)?]
     };
+    let value: Value = serde_json::from_slice(text).map_err(json_error)?;
+    let read_back = if value.is_array() {
+        serde_json::to_value(&ents)
+    } else {
+        serde_json::to_value(ents.first())
+    }
+    .map_err(json_error)?;
     if ents.is_empty() {
         return Err(LoadError::new("the json array holds no ent"));
     }
+    let mut ignored = Vec::new();
+    unread(&value, &read_back, &mut String::new(), &mut ignored);
     Ok(Loaded {
         format: Format::Json,
         docs: ents
             .into_iter()
             .map(|ent| Doc { ent, source: None })
             .collect(),
+        ignored,
     })
+}
+
+/// The members of `input` that are not in `read_back` (the model written back), as JSON
+/// pointers. Empty values (`null`, `[]`, `{}`) are not reported: the model leaves them out
+/// when it writes.
+fn unread(input: &Value, read_back: &Value, path: &mut String, out: &mut Vec<String>) {
+    let len = path.len();
+    match (input, read_back) {
+        (Value::Object(given), Value::Object(kept)) => {
+            for (key, value) in given {
+                path.push('/');
+                path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                match kept.get(key) {
+                    Some(back) => unread(value, back, path, out),
+                    None if is_empty(value) => {}
+                    None => out.push(path.clone()),
+                }
+                path.truncate(len);
+            }
+        }
+        (Value::Array(given), Value::Array(kept)) => {
+            for (i, (value, back)) in given.iter().zip(kept).enumerate() {
+                path.push_str(&format!("/{i}"));
+                unread(value, back, path, out);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(a) => a.iter().all(is_empty),
+        Value::Object(o) => o.values().all(is_empty),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -160,5 +225,22 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn json_members_the_model_ignores_are_named() {
+        let text = br#"{"name": "x", "ent_id": "e", "colour": "red", "links": [],
+            "rights": [{"name": "use", "metirc": [], "limits": [{"limit_type": "time", "vaule": 3}]}],
+            "base": {}}"#;
+        let loaded = load(text).unwrap();
+        assert_eq!(loaded.ignored, ["/colour", "/rights/0/limits/0/vaule"]);
+        let arr =
+            load(br#"[{"name": "x", "ent_id": "e"}, {"name": "y", "ent_id": "f", "a/b": 1}]"#);
+        assert_eq!(arr.unwrap().ignored, ["/1/a~1b"]);
+        let clean = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/ent/new/server.ent.json"
+        ));
+        assert_eq!(load(&clean.unwrap()).unwrap().ignored, Vec::<String>::new());
     }
 }

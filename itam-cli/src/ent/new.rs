@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use itam_ent::{Profile, naming, validate, write};
 
 use super::NewArgs;
-use super::load::{Format, load};
+use super::load::{Format, load, warn_ignored};
 use crate::files;
 use crate::report::{FINDINGS, OK, UNREADABLE, Written, finding_line, warn, write_stdout};
 
@@ -66,9 +66,14 @@ pub(super) fn run(args: &NewArgs) -> u8 {
         warn(&format!("itam: error: {e}"));
         return UNREADABLE;
     }
+    let lost = warn_ignored(&name, &loaded);
     let report = validate(&doc.ent, Profile::reconstructed());
     for finding in &report {
         warn(&format!("{name}: {}", finding_line(finding)));
     }
-    if report.is_conformant() { OK } else { FINDINGS }
+    if report.is_conformant() && !lost {
+        OK
+    } else {
+        FINDINGS
+    }
 }

@@ -10,7 +10,7 @@ use itam_ent::{Ent, Entity};
 use serde::Serialize;
 
 use super::ShowArgs;
-use super::load::{load_file, wanted};
+use super::load::{load_file, wanted, warn_ignored};
 use crate::files;
 use crate::report::{FINDINGS, OK, UNREADABLE, finding_line, print, print_json, warn};
 
@@ -44,6 +44,7 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
         };
         match loaded {
             Ok(loaded) => {
+                warn_ignored(&file, &loaded);
                 for doc in loaded.docs {
                     sources
                         .entry(doc.ent.ent_id.clone())

@@ -4,7 +4,7 @@ use itam_core::diag::Finding;
 use itam_ent::{Profile, validate, validate_with_source};
 
 use super::ValidateArgs;
-use super::load::{LoadError, Loaded, load_file, wanted};
+use super::load::{LoadError, Loaded, load_file, wanted, warn_ignored};
 use crate::files::{self, Input};
 use crate::report::{self, FileReport, UNREADABLE, warn};
 
@@ -22,7 +22,10 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
 fn check(input: &Input, profile: &Profile) -> FileReport {
     let file = files::display(&input.path);
     match load_file(&input.path) {
-        Ok(loaded) => FileReport::checked(file, findings(&loaded, profile)),
+        Ok(loaded) => {
+            warn_ignored(&file, &loaded);
+            FileReport::checked(file, findings(&loaded, profile))
+        }
         Err(LoadError { message, pos }) => FileReport::unreadable(file, message, pos),
     }
 }
