@@ -399,6 +399,13 @@ fn show_reports_a_refused_chain_as_findings_and_exits_1() {
         text.contains("    error [ENT-RES-3] ent:cli-small-1: allocations of `use` total 12, more than the 10 granted"),
         "{text}"
     );
+    // The files named are the base's and the offending allocation's.
+    assert!(
+        text.contains("  files (2):\n")
+            && text.contains("overallocated/alloc-too-many.ent.xml\n")
+            && text.contains("overallocated/base-small.ent.xml\n"),
+        "{text}"
+    );
     // The consistent chain beside it is still shown.
     assert!(
         text.contains("Example Server Standard (ent:cli-base-1)"),

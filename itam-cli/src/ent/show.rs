@@ -33,7 +33,7 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
     let mut status = OK;
     let mut ents: Vec<Ent> = Vec::new();
     // Which files each Ent id came from (an Ent may be given twice).
-    let mut sources: BTreeMap<EntId, BTreeSet<String>> = BTreeMap::new();
+    let mut sources: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for entry in &expanded {
         let (file, loaded) = match entry {
             Ok(input) => (
@@ -47,7 +47,7 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
                 warn_ignored(&file, &loaded);
                 for doc in loaded.docs {
                     sources
-                        .entry(doc.ent.ent_id.clone())
+                        .entry(doc.ent.ent_id.as_str().to_owned())
                         .or_default()
                         .insert(file.clone());
                     ents.push(doc.ent);
@@ -61,14 +61,31 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
     }
 
     let resolved = resolve_all(&ents);
+    let by_id: BTreeMap<&EntId, &Ent> = ents.iter().map(|e| (&e.ent_id, e)).collect();
     let chains: Vec<Chain<'_>> = resolved
         .iter()
         .map(|(base, resolution)| {
             let effective = resolution.effective.as_ref();
-            let mut ids = vec![base];
+            // The base, what was applied to it, and the Ents the findings are about.
+            let mut ids: BTreeSet<&str> = BTreeSet::from([base.as_str()]);
             if let Some(eff) = effective {
-                ids.extend(&eff.applied);
-                ids.extend(&eff.consolidated_from);
+                ids.extend(eff.applied.iter().map(EntId::as_str));
+                ids.extend(eff.consolidated_from.iter().map(EntId::as_str));
+            }
+            ids.extend(
+                resolution
+                    .report
+                    .findings()
+                    .iter()
+                    .filter_map(|f| f.location.path.strip_prefix("ent:")),
+            );
+            // And, for a refused chain, every supplemental whose links lead to the base.
+            if effective.is_none() {
+                ids.extend(
+                    ents.iter()
+                        .filter(|e| leads_to(e, base, &by_id))
+                        .map(|e| e.ent_id.as_str()),
+                );
             }
             let files: BTreeSet<&str> = ids
                 .into_iter()
@@ -96,6 +113,25 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
         print(&text.join("\n"));
     }
     status
+}
+
+/// Whether the `rel="supplemental"` links of `ent` lead to `base` (at most 64 steps, so a
+/// cycle ends).
+fn leads_to(ent: &Ent, base: &EntId, by_id: &BTreeMap<&EntId, &Ent>) -> bool {
+    let mut at = ent;
+    for _ in 0..64 {
+        let Some(parent) = at.base_ent() else {
+            return false;
+        };
+        if &parent == base {
+            return true;
+        }
+        match by_id.get(&parent) {
+            Some(next) => at = next,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// The readable form of one chain.
