@@ -206,7 +206,8 @@ pub struct Dropped {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind} at {path}")]
 pub struct CoswidError {
-    /// Where: a path of CDDL names (`/entity[2]`), `/` for the top level.
+    /// Where: `/` for the tag (nested maps never fail: what does not fit is kept as an
+    /// extension), prefixed by the tag's position in a uSWID container (`/[2]`).
     pub path: String,
     /// What went wrong.
     pub kind: CoswidErrorKind,
@@ -340,10 +341,7 @@ pub fn encode(tag: &SoftwareIdentity, options: &EncodeOptions) -> Encoded {
 /// could not be carried.
 #[must_use]
 pub fn to_value(tag: &SoftwareIdentity, options: &EncodeOptions) -> (Value, Vec<Dropped>) {
-    let mut encoder = encode::Encoder {
-        dropped: Vec::new(),
-        options: *options,
-    };
+    let mut encoder = encode::Encoder::new(*options);
     let value = encoder.identity(tag);
     (value, encoder.dropped)
 }

@@ -1,9 +1,11 @@
 //! CoSWID (a CBOR value tree) → SWID model.
 
+use std::collections::BTreeMap;
+
 use itam_core::{RegId, TagId, VersionScheme};
 
 use super::cbor::Value;
-use super::ext::{self, hex, int_value, is_ncname, split_clark};
+use super::ext::{self, hex, is_ncname, split_clark};
 use super::keys::{self, key};
 use super::{CoswidError, CoswidErrorKind};
 use crate::model::{
@@ -45,7 +47,13 @@ pub(crate) const RESOURCE_ATTRS: &[&str] = &["type"];
 
 /// Builds the model of one concise-swid-tag map.
 pub(crate) fn identity(value: &Value) -> Result<SoftwareIdentity, CoswidError> {
-    let (entries, dups) = map_of(value, "")?;
+    if value.as_map().is_none() {
+        return Err(CoswidError {
+            path: "/".to_owned(),
+            kind: CoswidErrorKind::NotAMap(value.type_name()),
+        });
+    }
+    let (entries, dups) = split(value);
     let mut tag = SoftwareIdentity::new("", "");
     let mut rest = Vec::new();
     // A map's order carries no meaning: children are grouped in the CDDL's order.
@@ -66,29 +74,22 @@ pub(crate) fn identity(value: &Value) -> Result<SoftwareIdentity, CoswidError> {
                 .is_some(),
             Some(key::MEDIA) => set_opt_text(&mut tag.media, v),
             Some(key::LANG) => set_opt_text(&mut tag.lang, v),
-            Some(key::SOFTWARE_META) => push_all(&mut metas, v, "/software-meta", |m, p| {
-                meta(m, p).map(Child::Meta)
-            })?,
-            Some(key::ENTITY) => push_all(&mut entities, v, "/entity", |m, p| {
-                entity(m, p).map(Child::Entity)
-            })?,
-            Some(key::LINK) => {
-                push_all(&mut links, v, "/link", |m, p| link(m, p).map(Child::Link))?
-            }
+            Some(key::SOFTWARE_META) => push_all(&mut metas, v, |m| Child::Meta(meta(m))),
+            Some(key::ENTITY) => push_all(&mut entities, v, |m| Child::Entity(entity(m))),
+            Some(key::LINK) => push_all(&mut links, v, |m| Child::Link(link(m))),
             Some(key::PAYLOAD) if v.as_map().is_some() => {
-                collections.insert(0, Child::Payload(collection(v, "/payload", None)?));
+                collections.insert(0, Child::Payload(collection(v, None)));
                 true
             }
             Some(key::EVIDENCE) if v.as_map().is_some() => {
                 let mut evidence = Evidence::default();
                 evidence.resources = collection(
                     v,
-                    "/evidence",
                     Some(&mut evidence_fields(
                         &mut evidence.date,
                         &mut evidence.device_id,
                     )),
-                )?;
+                );
                 collections.push(Child::Evidence(evidence));
                 true
             }
@@ -127,49 +128,43 @@ pub(crate) fn byte_forms(map: &Value) -> (bool, bool) {
     (tag_id, generator)
 }
 
-/// A map's entries, first occurrences of each key apart from repeated keys (RFC 8949
-/// §5.6 makes a map with a repeated key invalid, yet nsacyber/HIRS writes `patch` twice).
-/// A repeat is kept whole as an [`EXTENSION_NS`](super::EXTENSION_NS) attribute named
-/// `_k<hex of key>.<n>` for its *n*-th occurrence.
+/// A map's entries: the first occurrence of each key, and every repeat kept whole as an
+/// [`EXTENSION_NS`](super::EXTENSION_NS) attribute `_k<hex of key>.<n>` (its *n*-th
+/// occurrence). RFC 8949 §5.6 makes a map with a repeated key invalid, yet nsacyber/HIRS
+/// writes `patch` twice. A value that is not a map has no entries.
 #[allow(clippy::type_complexity)]
-fn map_of<'v>(
-    value: &'v Value,
-    path: &str,
-) -> Result<(Vec<(&'v Value, &'v Value)>, Vec<Attribute>), CoswidError> {
-    let entries = value.as_map().ok_or_else(|| CoswidError {
-        path: display_path(path),
-        kind: CoswidErrorKind::NotAMap(value.type_name()),
-    })?;
-    let mut seen: Vec<Value> = Vec::with_capacity(entries.len());
+fn split(value: &Value) -> (Vec<(&Value, &Value)>, Vec<Attribute>) {
+    let entries = value.as_map().unwrap_or_default();
+    let mut seen: BTreeMap<KeyId<'_>, usize> = BTreeMap::new();
     let mut firsts = Vec::with_capacity(entries.len());
     let mut dups = Vec::new();
     for (k, v) in entries {
-        let normal = normal_key(k);
-        let n = seen.iter().filter(|s| **s == normal).count();
-        if n == 0 {
+        let n = seen.entry(KeyId::of(k)).or_insert(0);
+        *n += 1;
+        if *n == 1 {
             firsts.push((k, v));
         } else {
-            dups.push(ext::repeated_attribute(k, v, n + 1));
+            dups.push(ext::repeated_attribute(k, v, *n));
         }
-        seen.push(normal);
     }
-    Ok((firsts, dups))
+    (firsts, dups)
 }
 
-/// A key with its encoding details normalised, so `1` and `0x1801` compare equal.
-fn normal_key(k: &Value) -> Value {
-    match (k.as_int(), k.as_text()) {
-        (Some(n), _) => int_value(n).unwrap_or_else(|| k.clone()),
-        (_, Some(t)) => Value::text(t),
-        _ => k.clone(),
-    }
+/// A key's identity in the CBOR data model: `1` and `0x1801` are the same key.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum KeyId<'v> {
+    Int(i128),
+    Text(&'v str),
+    Other(Vec<u8>),
 }
 
-fn display_path(path: &str) -> String {
-    if path.is_empty() {
-        "/".to_owned()
-    } else {
-        path.to_owned()
+impl<'v> KeyId<'v> {
+    fn of(k: &'v Value) -> Self {
+        match (k.as_int(), k.as_text()) {
+            (Some(n), _) => Self::Int(n),
+            (_, Some(t)) => Self::Text(t),
+            _ => Self::Other(k.encode()),
+        }
     }
 }
 
@@ -242,29 +237,14 @@ fn maps(v: &Value) -> Option<Vec<&Value>> {
 }
 
 /// Decodes every map of a one-or-more value into `out`; false when the value is not one.
-fn push_all<T>(
-    out: &mut Vec<T>,
-    v: &Value,
-    path: &str,
-    f: impl Fn(&Value, &str) -> Result<T, CoswidError>,
-) -> Result<bool, CoswidError> {
-    let Some(items) = maps(v) else {
-        return Ok(false);
-    };
-    let many = items.len() > 1 || v.as_array().is_some();
-    for (i, item) in items.into_iter().enumerate() {
-        let p = if many {
-            format!("{path}[{}]", i + 1)
-        } else {
-            path.to_owned()
-        };
-        out.push(f(item, &p)?);
-    }
-    Ok(true)
+fn push_all<T>(out: &mut Vec<T>, v: &Value, f: impl Fn(&Value) -> T) -> bool {
+    let Some(items) = maps(v) else { return false };
+    out.extend(items.into_iter().map(f));
+    true
 }
 
-fn entity(value: &Value, path: &str) -> Result<Entity, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn entity(value: &Value) -> Entity {
+    let (entries, dups) = split(value);
     let mut e = Entity::default();
     let mut rest = Vec::new();
     for (k, v) in entries {
@@ -287,7 +267,7 @@ fn entity(value: &Value, path: &str) -> Result<Entity, CoswidError> {
         }
     }
     e.attributes = attributes(rest, dups, ENTITY_ATTRS, |_, _, _| false);
-    Ok(e)
+    e
 }
 
 fn roles(v: &Value) -> Option<Roles> {
@@ -309,8 +289,8 @@ fn hash_entry(v: &Value) -> Option<(i64, &[u8])> {
     }
 }
 
-fn link(value: &Value, path: &str) -> Result<Link, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn link(value: &Value) -> Link {
+    let (entries, dups) = split(value);
     let mut l = Link::default();
     let mut rest = Vec::new();
     for (k, v) in entries {
@@ -336,11 +316,11 @@ fn link(value: &Value, path: &str) -> Result<Link, CoswidError> {
         }
     }
     l.attributes = attributes(rest, dups, LINK_ATTRS, |_, _, _| false);
-    Ok(l)
+    l
 }
 
-fn meta(value: &Value, path: &str) -> Result<SoftwareMeta, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn meta(value: &Value) -> SoftwareMeta {
+    let (entries, dups) = split(value);
     let mut m = SoftwareMeta::default();
     let mut rest = Vec::new();
     for (k, v) in entries {
@@ -361,7 +341,7 @@ fn meta(value: &Value, path: &str) -> Result<SoftwareMeta, CoswidError> {
         }
     }
     m.attributes = attributes(rest, dups, META_ATTRS, |_, _, _| false);
-    Ok(m)
+    m
 }
 
 /// Setters for the Evidence-only items, handed to [`collection`].
@@ -374,31 +354,19 @@ fn evidence_fields<'a>(
     (date, device_id)
 }
 
-fn collection(
-    value: &Value,
-    path: &str,
-    mut evidence: Option<&mut EvidenceFields<'_>>,
-) -> Result<ResourceCollection, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn collection(value: &Value, mut evidence: Option<&mut EvidenceFields<'_>>) -> ResourceCollection {
+    let (entries, dups) = split(value);
     let mut c = ResourceCollection::default();
     let mut rest = Vec::new();
     let (mut dirs, mut files, mut procs, mut res) = (vec![], vec![], vec![], vec![]);
     for (k, v) in entries {
         let done = match int_key(k) {
             Some(key::DIRECTORY) => {
-                push_all(&mut dirs, v, &format!("{path}/directory"), |m, p| {
-                    directory(m, p).map(ResourceChild::Directory)
-                })?
+                push_all(&mut dirs, v, |m| ResourceChild::Directory(directory(m)))
             }
-            Some(key::FILE) => push_all(&mut files, v, &format!("{path}/file"), |m, p| {
-                file(m, p).map(ResourceChild::File)
-            })?,
-            Some(key::PROCESS) => push_all(&mut procs, v, &format!("{path}/process"), |m, p| {
-                process(m, p).map(ResourceChild::Process)
-            })?,
-            Some(key::RESOURCE) => push_all(&mut res, v, &format!("{path}/resource"), |m, p| {
-                resource(m, p).map(ResourceChild::Resource)
-            })?,
+            Some(key::FILE) => push_all(&mut files, v, |m| ResourceChild::File(file(m))),
+            Some(key::PROCESS) => push_all(&mut procs, v, |m| ResourceChild::Process(process(m))),
+            Some(key::RESOURCE) => push_all(&mut res, v, |m| ResourceChild::Resource(resource(m))),
             Some(key::LANG) => set_opt_text(&mut c.lang, v),
             Some(key::DATE) => match evidence.as_deref_mut() {
                 Some((date, _)) => match epoch_date(v) {
@@ -438,7 +406,7 @@ fn collection(
         true
     });
     (c.path_separator, c.env_var_prefix, c.env_var_suffix) = (sep, prefix, suffix);
-    Ok(c)
+    c
 }
 
 /// `date`: `#6.1(int)` (epoch seconds) as an RFC 3339 UTC date-time.
@@ -455,8 +423,8 @@ fn epoch_date(v: &Value) -> Option<String> {
         .then_some(text)
 }
 
-fn directory(value: &Value, path: &str) -> Result<Directory, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn directory(value: &Value) -> Directory {
+    let (entries, dups) = split(value);
     let mut d = Directory::default();
     let mut rest = Vec::new();
     for (k, v) in entries {
@@ -466,7 +434,7 @@ fn directory(value: &Value, path: &str) -> Result<Directory, CoswidError> {
             Some(key::FS_NAME) => set_text(&mut d.name, v),
             Some(key::ROOT) => set_opt_text(&mut d.root, v),
             Some(key::LANG) => set_opt_text(&mut d.lang, v),
-            Some(key::PATH_ELEMENTS) => path_elements(&mut d.children, v, path)?,
+            Some(key::PATH_ELEMENTS) => path_elements(&mut d.children, v),
             _ => false,
         };
         if !done {
@@ -474,42 +442,36 @@ fn directory(value: &Value, path: &str) -> Result<Directory, CoswidError> {
         }
     }
     d.attributes = attributes(rest, dups, DIRECTORY_ATTRS, |_, _, _| false);
-    Ok(d)
+    d
 }
 
 /// `path-elements`: a map holding only `directory` and/or `file`.
-fn path_elements(
-    out: &mut Vec<DirectoryChild>,
-    v: &Value,
-    path: &str,
-) -> Result<bool, CoswidError> {
-    let path = format!("{path}/path-elements");
-    let (entries, dups) = map_of(v, &path)?;
+fn path_elements(out: &mut Vec<DirectoryChild>, v: &Value) -> bool {
+    if v.as_map().is_none() {
+        return false;
+    }
+    let (entries, dups) = split(v);
     let fits = dups.is_empty()
         && entries.iter().all(|(k, v)| {
             matches!(int_key(k), Some(key::DIRECTORY | key::FILE)) && maps(v).is_some()
         });
     if !fits {
-        return Ok(false);
+        return false;
     }
     let (mut dirs, mut files) = (Vec::new(), Vec::new());
     for (k, v) in entries {
         if int_key(k) == Some(key::DIRECTORY) {
-            push_all(&mut dirs, v, &format!("{path}/directory"), |m, p| {
-                directory(m, p).map(DirectoryChild::Directory)
-            })?;
+            push_all(&mut dirs, v, |m| DirectoryChild::Directory(directory(m)));
         } else {
-            push_all(&mut files, v, &format!("{path}/file"), |m, p| {
-                file(m, p).map(DirectoryChild::File)
-            })?;
+            push_all(&mut files, v, |m| DirectoryChild::File(file(m)));
         }
     }
     out.extend(dirs.into_iter().chain(files));
-    Ok(true)
+    true
 }
 
-fn file(value: &Value, path: &str) -> Result<File, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn file(value: &Value) -> File {
+    let (entries, dups) = split(value);
     let mut f = File::default();
     let mut rest = Vec::new();
     for (k, v) in entries {
@@ -559,11 +521,11 @@ fn file(value: &Value, path: &str) -> Result<File, CoswidError> {
     });
     f.hashes.extend(hashes);
     (f.mutable, f.patch_event) = (mutable, patch_event);
-    Ok(f)
+    f
 }
 
-fn process(value: &Value, path: &str) -> Result<Process, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn process(value: &Value) -> Process {
+    let (entries, dups) = split(value);
     let mut p = Process::default();
     let mut rest = Vec::new();
     for (k, v) in entries {
@@ -578,11 +540,11 @@ fn process(value: &Value, path: &str) -> Result<Process, CoswidError> {
         }
     }
     p.attributes = attributes(rest, dups, PROCESS_ATTRS, |_, _, _| false);
-    Ok(p)
+    p
 }
 
-fn resource(value: &Value, path: &str) -> Result<Resource, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn resource(value: &Value) -> Resource {
+    let (entries, dups) = split(value);
     let mut r = Resource::default();
     let mut rest = Vec::new();
     for (k, v) in entries {
@@ -596,7 +558,7 @@ fn resource(value: &Value, path: &str) -> Result<Resource, CoswidError> {
         }
     }
     r.attributes = attributes(rest, dups, RESOURCE_ATTRS, |_, _, _| false);
-    Ok(r)
+    r
 }
 
 /// Turns the entries no typed field took into attributes:

@@ -155,10 +155,50 @@ fn uuid_or_text(id: &str, bytes: bool) -> Value {
 pub(crate) struct Encoder {
     pub(crate) dropped: Vec<Dropped>,
     pub(crate) options: super::EncodeOptions,
+    /// Where the encoder is, as element names with their 1-based index among siblings of
+    /// that name; rendered only when something is dropped.
+    path: Vec<(&'static str, usize)>,
 }
 
 impl Encoder {
-    fn drop_node(&mut self, path: String, node: &ForeignNode) {
+    pub(crate) fn new(options: super::EncodeOptions) -> Self {
+        Self {
+            dropped: Vec::new(),
+            options,
+            path: vec![("SoftwareIdentity", 0)],
+        }
+    }
+
+    /// Runs `f` one level down, at the `n`-th `name` child.
+    fn at<T>(&mut self, name: &'static str, n: usize, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.path.push((name, n));
+        let out = f(self);
+        self.path.pop();
+        out
+    }
+
+    /// The current path (`/SoftwareIdentity/Payload[1]/File[2]`).
+    fn here(&self) -> String {
+        let mut out = String::new();
+        for (name, n) in &self.path {
+            out.push('/');
+            out.push_str(name);
+            if *n > 0 {
+                out.push_str(&format!("[{n}]"));
+            }
+        }
+        out
+    }
+
+    fn drop(&mut self, what: impl Into<String>) {
+        let path = self.here();
+        self.dropped.push(Dropped {
+            path,
+            what: what.into(),
+        });
+    }
+
+    fn drop_node(&mut self, node: &ForeignNode) {
         let what = match node {
             ForeignNode::Element(e) => format!("element {}", e.name.clark()),
             ForeignNode::Text(t) if t.trim().is_empty() => return,
@@ -168,12 +208,12 @@ impl Encoder {
                 format!("processing instruction {target}")
             }
         };
-        self.dropped.push(Dropped { path, what });
+        self.drop(what);
     }
 
-    fn drop_content(&mut self, path: &str, content: &[ForeignNode]) {
+    fn drop_content(&mut self, content: &[ForeignNode]) {
         for node in content {
-            self.drop_node(path.to_owned(), node);
+            self.drop_node(node);
         }
     }
 
@@ -206,42 +246,35 @@ impl Encoder {
             match child {
                 Child::Meta(x) => {
                     counts[0] += 1;
-                    metas.push(self.meta(x, &format!("/SoftwareIdentity/Meta[{}]", counts[0])));
+                    metas.push(self.at("Meta", counts[0], |s| s.meta(x)));
                 }
                 Child::Entity(x) => {
                     counts[1] += 1;
-                    entities
-                        .push(self.entity(x, &format!("/SoftwareIdentity/Entity[{}]", counts[1])));
+                    entities.push(self.at("Entity", counts[1], |s| s.entity(x)));
                 }
                 Child::Link(x) => {
                     counts[2] += 1;
-                    links.push(self.link(x, &format!("/SoftwareIdentity/Link[{}]", counts[2])));
+                    links.push(self.at("Link", counts[2], |s| s.link(x)));
                 }
                 Child::Payload(x) => {
                     counts[3] += 1;
-                    let path = format!("/SoftwareIdentity/Payload[{}]", counts[3]);
                     if payload.is_none() {
-                        payload = Some(self.collection(x, None, &path));
+                        payload = Some(self.at("Payload", counts[3], |s| s.collection(x, None)));
                     } else {
-                        self.dropped.push(Dropped {
-                            path,
-                            what: "a second Payload".into(),
-                        });
+                        self.at("Payload", counts[3], |s| s.drop("a second Payload"));
                     }
                 }
                 Child::Evidence(x) => {
                     counts[4] += 1;
-                    let path = format!("/SoftwareIdentity/Evidence[{}]", counts[4]);
                     if evidence.is_none() {
-                        evidence = Some(self.collection(&x.resources, Some(x), &path));
+                        evidence = Some(self.at("Evidence", counts[4], |s| {
+                            s.collection(&x.resources, Some(x))
+                        }));
                     } else {
-                        self.dropped.push(Dropped {
-                            path,
-                            what: "a second Evidence".into(),
-                        });
+                        self.at("Evidence", counts[4], |s| s.drop("a second Evidence"));
                     }
                 }
-                Child::Other(node) => self.drop_node("/SoftwareIdentity".into(), node),
+                Child::Other(node) => self.drop_node(node),
             }
         }
         m.many(key::SOFTWARE_META, metas);
@@ -256,7 +289,7 @@ impl Encoder {
         m.finish(tag.lang.as_deref(), &tag.attributes)
     }
 
-    fn entity(&mut self, e: &Entity, path: &str) -> Value {
+    fn entity(&mut self, e: &Entity) -> Value {
         let mut m = MapBuilder::new(ENTITY_ORDER);
         m.required_text(key::ENTITY_NAME, &e.name);
         m.text(key::REG_ID, e.regid.as_ref().map(|r| r.as_str()));
@@ -278,18 +311,17 @@ impl Encoder {
             match child {
                 EntityChild::Meta(_) => {
                     metas += 1;
-                    self.dropped.push(Dropped {
-                        path: format!("{path}/Meta[{metas}]"),
-                        what: "Entity Meta (CoSWID entities have no meta)".into(),
+                    self.at("Meta", metas, |s| {
+                        s.drop("Entity Meta (CoSWID entities have no meta)");
                     });
                 }
-                EntityChild::Other(node) => self.drop_node(path.to_owned(), node),
+                EntityChild::Other(node) => self.drop_node(node),
             }
         }
         m.finish(e.lang.as_deref(), &e.attributes)
     }
 
-    fn link(&mut self, l: &Link, path: &str) -> Value {
+    fn link(&mut self, l: &Link) -> Value {
         let mut m = MapBuilder::new(LINK_ORDER);
         m.text(key::ARTIFACT, l.artifact.as_deref());
         m.required_text(key::HREF, &l.href);
@@ -304,11 +336,11 @@ impl Encoder {
         if let Some(u) = &l.r#use {
             m.put(key::USE, vocab(keys::USES, u.as_str()));
         }
-        self.drop_content(path, &l.content);
+        self.drop_content(&l.content);
         m.finish(l.lang.as_deref(), &l.attributes)
     }
 
-    fn meta(&mut self, x: &SoftwareMeta, path: &str) -> Value {
+    fn meta(&mut self, x: &SoftwareMeta) -> Value {
         let mut m = MapBuilder::new(META_ORDER);
         m.text(key::ACTIVATION_STATUS, x.activation_status.as_deref());
         m.text(key::CHANNEL_TYPE, x.channel_type.as_deref());
@@ -333,16 +365,11 @@ impl Encoder {
         m.text(key::SUMMARY, x.summary.as_deref());
         m.text(key::UNSPSC_CODE, x.unspsc_code.as_deref());
         m.text(key::UNSPSC_VERSION, x.unspsc_version.as_deref());
-        self.drop_content(path, &x.content);
+        self.drop_content(&x.content);
         m.finish(x.lang.as_deref(), &x.attributes)
     }
 
-    fn collection(
-        &mut self,
-        c: &ResourceCollection,
-        evidence: Option<&Evidence>,
-        path: &str,
-    ) -> Value {
+    fn collection(&mut self, c: &ResourceCollection, evidence: Option<&Evidence>) -> Value {
         let mut m = MapBuilder::new(COLLECTION_ORDER);
         let (mut dirs, mut files, mut procs, mut res) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -351,21 +378,21 @@ impl Encoder {
             match child {
                 ResourceChild::Directory(d) => {
                     n[0] += 1;
-                    dirs.push(self.directory(d, &format!("{path}/Directory[{}]", n[0])));
+                    dirs.push(self.at("Directory", n[0], |s| s.directory(d)));
                 }
                 ResourceChild::File(f) => {
                     n[1] += 1;
-                    files.push(self.file(f, &format!("{path}/File[{}]", n[1])));
+                    files.push(self.at("File", n[1], |s| s.file(f)));
                 }
                 ResourceChild::Process(p) => {
                     n[2] += 1;
-                    procs.push(self.process(p, &format!("{path}/Process[{}]", n[2])));
+                    procs.push(self.at("Process", n[2], |s| s.process(p)));
                 }
                 ResourceChild::Resource(r) => {
                     n[3] += 1;
-                    res.push(self.resource(r, &format!("{path}/Resource[{}]", n[3])));
+                    res.push(self.at("Resource", n[3], |s| s.resource(r)));
                 }
-                ResourceChild::Other(node) => self.drop_node(path.to_owned(), node),
+                ResourceChild::Other(node) => self.drop_node(node),
             }
         }
         m.many(key::DIRECTORY, dirs);
@@ -395,7 +422,7 @@ impl Encoder {
         m.finish(c.lang.as_deref(), &attrs)
     }
 
-    fn directory(&mut self, d: &Directory, path: &str) -> Value {
+    fn directory(&mut self, d: &Directory) -> Value {
         let mut m = MapBuilder::new(DIRECTORY_ORDER);
         m.bool(key::KEY, d.key.as_ref());
         m.text(key::LOCATION, d.location.as_deref());
@@ -407,13 +434,13 @@ impl Encoder {
             match child {
                 DirectoryChild::Directory(x) => {
                     n[0] += 1;
-                    dirs.push(self.directory(x, &format!("{path}/Directory[{}]", n[0])));
+                    dirs.push(self.at("Directory", n[0], |s| s.directory(x)));
                 }
                 DirectoryChild::File(x) => {
                     n[1] += 1;
-                    files.push(self.file(x, &format!("{path}/File[{}]", n[1])));
+                    files.push(self.at("File", n[1], |s| s.file(x)));
                 }
-                DirectoryChild::Other(node) => self.drop_node(path.to_owned(), node),
+                DirectoryChild::Other(node) => self.drop_node(node),
             }
         }
         if !dirs.is_empty() || !files.is_empty() {
@@ -425,7 +452,7 @@ impl Encoder {
         m.finish(d.lang.as_deref(), &d.attributes)
     }
 
-    fn file(&mut self, f: &File, path: &str) -> Value {
+    fn file(&mut self, f: &File) -> Value {
         let mut m = MapBuilder::new(FILE_ORDER);
         m.bool(key::KEY, f.key.as_ref());
         m.text(key::LOCATION, f.location.as_deref());
@@ -459,22 +486,22 @@ impl Encoder {
         if let Some(v) = &f.patch_event {
             attrs.push(n8060("patchEvent", v.as_str()));
         }
-        self.drop_content(path, &f.content);
+        self.drop_content(&f.content);
         m.finish(f.lang.as_deref(), &attrs)
     }
 
-    fn process(&mut self, p: &Process, path: &str) -> Value {
+    fn process(&mut self, p: &Process) -> Value {
         let mut m = MapBuilder::new(PROCESS_ORDER);
         m.required_text(key::PROCESS_NAME, &p.name);
         m.int(key::PID, p.pid.as_ref());
-        self.drop_content(path, &p.content);
+        self.drop_content(&p.content);
         m.finish(p.lang.as_deref(), &p.attributes)
     }
 
-    fn resource(&mut self, r: &Resource, path: &str) -> Value {
+    fn resource(&mut self, r: &Resource) -> Value {
         let mut m = MapBuilder::new(RESOURCE_ORDER);
         m.required_text(key::TYPE, &r.r#type);
-        self.drop_content(path, &r.content);
+        self.drop_content(&r.content);
         m.finish(r.lang.as_deref(), &r.attributes)
     }
 }
