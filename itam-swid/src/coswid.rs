@@ -49,8 +49,9 @@
 //! (`one-or-more`), and the key order of the RFC's CDDL (`tag-id`, `tag-version`,
 //! `corpus`, `patch`, `supplemental`, `software-name`, `software-version`,
 //! `version-scheme`, `media`, `software-meta`, `entity`, `link`, `payload`, `evidence`, then
-//! `lang`, then extensions). This is also veraison/swid's order, so its test vectors
-//! re-encode byte for byte.
+//! `lang`, then extensions; an extension that keeps an entry of a known key is written in
+//! that key's place). This is also veraison/swid's order, so its test vectors re-encode
+//! byte for byte, and encoding a decoded tag is a fixed point.
 //!
 //! ## Extensions: nothing is lost on decode
 //!
@@ -93,9 +94,13 @@
 //!   Directory's children as Directory, File (CoSWID groups items by key);
 //! - lexical forms: booleans become `true`/`false`, integers lose leading zeros and `+`,
 //!   a hash or thumbprint in hex comes back lowercase, `Evidence/@date` comes back as a UTC
-//!   date-time without fractional seconds (a date with fractions, or one that is not RFC
-//!   3339, is written as text and comes back in [`EXTENSION_NS`]), a vocabulary value
-//!   made only of digits (`rel="7"`) travels as an integer;
+//!   date-time without fractional seconds, and a vocabulary value made only of digits
+//!   travels as an integer (`rel="42"`) unless the integer is a registered code
+//!   (`role="1"` stays the text `"1"`, or it would come back as `tagCreator`);
+//! - values CoSWID cannot type (a boolean that is not `xs:boolean`, an integer that is not
+//!   `xs:integer`, a thumbprint that is not hex, a date with fractional seconds or not in
+//!   RFC 3339) are written as text under their key and come back as [`EXTENSION_NS`]
+//!   attributes, not in their field;
 //! - namespace prefixes of extra attributes (CoSWID keeps the namespace only; known
 //!   namespaces get their usual prefix back);
 //! - a required attribute that is empty (`name=""`) is left out, and comes back empty;
