@@ -106,6 +106,7 @@ use crate::model::{
 };
 use crate::ns;
 use crate::source::{Dialect, Parsed, SourceMap, path};
+use std::borrow::Cow;
 
 /// Finding rule: the document uses a 2014 draft namespace (lax mode).
 pub const RULE_NS_DRAFT: &str = "READ-NS-DRAFT";
@@ -337,46 +338,68 @@ fn check_structure(
     Ok(())
 }
 
-/// Byte offset → line and column (columns in characters), without rescanning the input.
+/// Byte offset → line and column (columns in characters), without rescanning the input:
+/// line starts are found by binary search, and the column continues from the previous
+/// query when it is further on the same line (queries come in document order).
 struct LineIndex<'i> {
     text: &'i str,
     starts: Vec<usize>,
     line_offset: u32,
+    /// The last query: byte offset, line index, column (from 1).
+    cursor: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'i> LineIndex<'i> {
     fn new(text: &'i str, line_offset: u32) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(memchr_newlines(text));
         Self {
             text,
             starts,
             line_offset,
+            cursor: std::cell::Cell::new((0, 0, 1)),
         }
     }
 
     fn pos(&self, offset: usize) -> TextPos {
-        let line = match self.starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        let offset = offset.min(self.text.len());
+        let (last, last_line, last_col) = self.cursor.get();
+        let next_line_start = self
+            .starts
+            .get(last_line + 1)
+            .copied()
+            .unwrap_or(usize::MAX);
+        let (line, col) = if offset >= last && offset < next_line_start {
+            let more = self.text.get(last..offset).map_or(0, |s| s.chars().count());
+            (last_line, last_col + more)
+        } else {
+            let line = match self.starts.binary_search(&offset) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            };
+            let start = self.starts.get(line).copied().unwrap_or(0);
+            let col = self
+                .text
+                .get(start..offset)
+                .map_or(0, |s| s.chars().count())
+                + 1;
+            (line, col)
         };
-        let start = self.starts.get(line).copied().unwrap_or(0);
-        let col = self
-            .text
-            .get(start..offset.min(self.text.len()))
-            .map_or(0, |s| s.chars().count());
+        self.cursor.set((offset, line, col));
         TextPos {
             line: u32::try_from(line + 1)
                 .unwrap_or(u32::MAX)
                 .saturating_add(self.line_offset),
-            col: u32::try_from(col + 1).unwrap_or(u32::MAX),
+            col: u32::try_from(col).unwrap_or(u32::MAX),
         }
     }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 fn is_swid_namespace(ns: Option<&str>) -> bool {
@@ -533,10 +556,9 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     fn attributes(
         &mut self,
         node: Node<'_, 'i>,
-        at: &str,
+        at: u32,
         mut known: impl FnMut(&mut Self, Option<&str>, &str, &str) -> bool,
     ) -> (Option<String>, Vec<Attribute>) {
-        self.map.insert(at, self.pos(node.range().start));
         let mut lang = None;
         let mut extra = Vec::new();
         for attr in node.attributes() {
@@ -545,20 +567,19 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             let value = attr.value();
             let pos = self.pos(attr.range().start);
             if ns_uri == Some(ns::XML) && local == "lang" {
-                self.map.insert(path::lang(at), pos);
+                self.map.attribute(at, Cow::Borrowed("xml:lang"), pos);
                 lang = Some(value.to_owned());
                 continue;
             }
             if known(self, ns_uri, local, value) {
-                let p = match ns_uri {
-                    None => path::attr(at, local),
-                    Some(ns::N8060) => path::n8060(at, local),
-                    Some(uri) if local == "hash" => {
-                        path::hash(at, &HashAlgorithm::from_namespace(uri))
-                    }
-                    Some(_) => path::attr(at, local),
+                let step = match ns_uri {
+                    None => static_name(local)
+                        .map_or_else(|| Cow::Owned(local.to_owned()), Cow::Borrowed),
+                    Some(ns::N8060) => Cow::Owned(format!("n8060:{local}")),
+                    Some(uri) if local == "hash" => Cow::Owned(format!("hash[{{{uri}}}]")),
+                    Some(_) => Cow::Owned(local.to_owned()),
                 };
-                self.map.insert(p, pos);
+                self.map.attribute(at, step, pos);
                 continue;
             }
             let name = QName {
@@ -566,17 +587,21 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 prefix: attr_prefix(node, &attr),
                 local: local.to_owned(),
             };
-            self.map.insert(path::foreign_attr(at, &name), pos);
+            let step = match &name.namespace {
+                Some(uri) => format!("{{{uri}}}{}", name.local),
+                None => name.local.clone(),
+            };
+            self.map.attribute(at, Cow::Owned(step), pos);
             extra.push(Attribute::new(name, value));
         }
         (lang, extra)
     }
 
-    fn required(&mut self, node: Node<'_, '_>, at: &str, attr: &str) -> Result<String, ParseError> {
+    fn required(&mut self, node: Node<'_, '_>, at: u32, attr: &str) -> Result<String, ParseError> {
         match node.attribute(attr) {
             Some(v) => Ok(v.to_owned()),
             None => {
-                let p = path::attr(at, attr);
+                let p = path::attr(&self.map.path_of(at), attr);
                 let pos = self.pos(node.range().start);
                 if self.options.mode == ParseMode::Strict {
                     return Err(ParseError::MissingAttribute { path: p, pos });
@@ -594,7 +619,12 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     }
 
     fn software_identity(&mut self, node: Node<'_, 'i>) -> Result<SoftwareIdentity, ParseError> {
-        let at = path::ROOT;
+        let at = self.map.element(
+            None,
+            Cow::Borrowed("SoftwareIdentity"),
+            None,
+            self.pos(node.range().start),
+        );
         let name = self.required(node, at, "name")?;
         let tag_id = if node.has_attribute("tagId")
             || self.options.mode == ParseMode::Strict
@@ -607,7 +637,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             self.finding(
                 RULE_UNIQUE_ID,
                 Severity::Warning,
-                &path::attr(at, "uniqueId"),
+                &path::attr(path::ROOT, "uniqueId"),
                 pos,
                 "draft attribute `uniqueId` read as `tagId`".to_owned(),
             );
@@ -645,24 +675,24 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 Content::Other(other) => Child::Other(other),
                 Content::Swid(local) => {
                     let idx = counter.next(local);
-                    let cp = path::child(at, local, idx);
+                    let cp = self.child_element(at, local, idx, child);
                     match local {
-                        "Entity" => Child::Entity(self.entity(child, &cp)?),
-                        "Link" => Child::Link(self.link(child, &cp)?),
-                        "Meta" => Child::Meta(self.software_meta(child, &cp)),
-                        "Payload" => Child::Payload(self.collection(child, &cp, None)?),
+                        "Entity" => Child::Entity(self.entity(child, cp)?),
+                        "Link" => Child::Link(self.link(child, cp)?),
+                        "Meta" => Child::Meta(self.software_meta(child, cp)),
+                        "Payload" => Child::Payload(self.collection(child, cp, None)?),
                         "Evidence" => {
                             let mut date = None;
                             let mut device_id = None;
                             let resources =
-                                self.collection(child, &cp, Some((&mut date, &mut device_id)))?;
+                                self.collection(child, cp, Some((&mut date, &mut device_id)))?;
                             Child::Evidence(Evidence {
                                 date,
                                 device_id,
                                 resources,
                             })
                         }
-                        _ => Child::Other(self.foreign_swid(child, &cp)),
+                        _ => Child::Other(self.foreign_swid(child, cp)),
                     }
                 }
             };
@@ -676,7 +706,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     fn content_node(
         &mut self,
         node: Node<'_, 'i>,
-        parent: &str,
+        parent: u32,
         counter: &mut Counter,
     ) -> Content<'i> {
         match node.node_type() {
@@ -688,8 +718,15 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                     name.namespace.as_deref().unwrap_or(""),
                     name.local
                 ));
-                let at = path::foreign_child(parent, &name, idx);
-                Content::Other(ForeignNode::Element(self.foreign_root(node, &at)))
+                let step = format!(
+                    "{{{}}}{}",
+                    name.namespace.as_deref().unwrap_or(""),
+                    name.local
+                );
+                let pos = self.pos(node.range().start);
+                self.map
+                    .element(Some(parent), Cow::Owned(step), u32::try_from(idx).ok(), pos);
+                Content::Other(ForeignNode::Element(self.foreign_root(node)))
             }
             NodeType::Text => match node.text() {
                 Some(text) if !text.chars().all(crate::model::is_xml_space) => {
@@ -714,11 +751,23 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     /// A SWID-namespace element where the schema does not allow it (a nested
     /// `SoftwareIdentity`, a `Process` inside a `Directory`…): kept as foreign content. Its
     /// path is the plain SWID step (`…/Directory[1]/Process[1]`).
-    fn foreign_swid(&mut self, node: Node<'_, 'i>, at: &str) -> ForeignNode {
-        ForeignNode::Element(self.foreign_root(node, at))
+    fn foreign_swid(&mut self, node: Node<'_, 'i>, _at: u32) -> ForeignNode {
+        ForeignNode::Element(self.foreign_root(node))
     }
 
-    fn entity(&mut self, node: Node<'_, 'i>, at: &str) -> Result<Entity, ParseError> {
+    /// Records a SWID child element and returns its source-map id.
+    fn child_element(&mut self, parent: u32, local: &str, index: usize, node: Node<'_, '_>) -> u32 {
+        let name = static_name(local).map_or_else(|| Cow::Owned(local.to_owned()), Cow::Borrowed);
+        let pos = self.pos(node.range().start);
+        self.map.element(
+            Some(parent),
+            name,
+            Some(u32::try_from(index).unwrap_or(u32::MAX)),
+            pos,
+        )
+    }
+
+    fn entity(&mut self, node: Node<'_, 'i>, at: u32) -> Result<Entity, ParseError> {
         let mut entity = Entity {
             name: self.required(node, at, "name")?,
             role: Roles::new(self.required(node, at, "role")?),
@@ -745,11 +794,17 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 Content::Other(other) => EntityChild::Other(other),
                 Content::Swid("Meta") => {
                     let idx = counter.next("Meta");
-                    EntityChild::Meta(self.meta(child, &path::child(at, "Meta", idx)))
+                    {
+                        let id = self.child_element(at, "Meta", idx, child);
+                        EntityChild::Meta(self.meta(child, id))
+                    }
                 }
                 Content::Swid(local) => {
                     let idx = counter.next(local);
-                    EntityChild::Other(self.foreign_swid(child, &path::child(at, local, idx)))
+                    {
+                        let id = self.child_element(at, local, idx, child);
+                        EntityChild::Other(self.foreign_swid(child, id))
+                    }
                 }
             };
             entity.children.push(item);
@@ -757,7 +812,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         Ok(entity)
     }
 
-    fn link(&mut self, node: Node<'_, 'i>, at: &str) -> Result<Link, ParseError> {
+    fn link(&mut self, node: Node<'_, 'i>, at: u32) -> Result<Link, ParseError> {
         let mut link = Link {
             href: self.required(node, at, "href")?,
             rel: Rel::from(self.required(node, at, "rel")?.as_str()),
@@ -787,7 +842,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
 
     /// Children of an element the schema declares empty: everything is kept as foreign
     /// content (SWID-named elements too).
-    fn leaf_content(&mut self, node: Node<'_, 'i>, at: &str) -> Vec<ForeignNode> {
+    fn leaf_content(&mut self, node: Node<'_, 'i>, at: u32) -> Vec<ForeignNode> {
         let mut counter = Counter::default();
         let mut out = Vec::new();
         for child in node.children() {
@@ -796,14 +851,15 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 Content::Other(other) => out.push(other),
                 Content::Swid(local) => {
                     let idx = counter.next(local);
-                    out.push(self.foreign_swid(child, &path::child(at, local, idx)));
+                    let id = self.child_element(at, local, idx, child);
+                    out.push(self.foreign_swid(child, id));
                 }
             }
         }
         out
     }
 
-    fn software_meta(&mut self, node: Node<'_, 'i>, at: &str) -> SoftwareMeta {
+    fn software_meta(&mut self, node: Node<'_, 'i>, at: u32) -> SoftwareMeta {
         let mut meta = SoftwareMeta::default();
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             if ns_uri.is_some() {
@@ -827,7 +883,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         meta
     }
 
-    fn meta(&mut self, node: Node<'_, 'i>, at: &str) -> Meta {
+    fn meta(&mut self, node: Node<'_, 'i>, at: u32) -> Meta {
         let (lang, attributes) = self.attributes(node, at, |_, _, _, _| false);
         Meta {
             lang,
@@ -839,7 +895,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     fn collection(
         &mut self,
         node: Node<'_, 'i>,
-        at: &str,
+        at: u32,
         mut evidence: Option<(&mut Option<String>, &mut Option<String>)>,
     ) -> Result<ResourceCollection, ParseError> {
         let mut coll = ResourceCollection::default();
@@ -872,13 +928,13 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 Content::Other(other) => ResourceChild::Other(other),
                 Content::Swid(local) => {
                     let idx = counter.next(local);
-                    let cp = path::child(at, local, idx);
+                    let cp = self.child_element(at, local, idx, child);
                     match local {
-                        "Directory" => ResourceChild::Directory(self.directory(child, &cp)?),
-                        "File" => ResourceChild::File(self.file(child, &cp)?),
-                        "Process" => ResourceChild::Process(self.process(child, &cp)?),
-                        "Resource" => ResourceChild::Resource(self.resource(child, &cp)?),
-                        _ => ResourceChild::Other(self.foreign_swid(child, &cp)),
+                        "Directory" => ResourceChild::Directory(self.directory(child, cp)?),
+                        "File" => ResourceChild::File(self.file(child, cp)?),
+                        "Process" => ResourceChild::Process(self.process(child, cp)?),
+                        "Resource" => ResourceChild::Resource(self.resource(child, cp)?),
+                        _ => ResourceChild::Other(self.foreign_swid(child, cp)),
                     }
                 }
             };
@@ -887,7 +943,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         Ok(coll)
     }
 
-    fn directory(&mut self, node: Node<'_, 'i>, at: &str) -> Result<Directory, ParseError> {
+    fn directory(&mut self, node: Node<'_, 'i>, at: u32) -> Result<Directory, ParseError> {
         let mut dir = Directory {
             name: self.required(node, at, "name")?,
             ..Directory::default()
@@ -915,11 +971,11 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 Content::Other(other) => DirectoryChild::Other(other),
                 Content::Swid(local) => {
                     let idx = counter.next(local);
-                    let cp = path::child(at, local, idx);
+                    let cp = self.child_element(at, local, idx, child);
                     match local {
-                        "Directory" => DirectoryChild::Directory(self.directory(child, &cp)?),
-                        "File" => DirectoryChild::File(self.file(child, &cp)?),
-                        _ => DirectoryChild::Other(self.foreign_swid(child, &cp)),
+                        "Directory" => DirectoryChild::Directory(self.directory(child, cp)?),
+                        "File" => DirectoryChild::File(self.file(child, cp)?),
+                        _ => DirectoryChild::Other(self.foreign_swid(child, cp)),
                     }
                 }
             };
@@ -928,7 +984,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         Ok(dir)
     }
 
-    fn file(&mut self, node: Node<'_, 'i>, at: &str) -> Result<File, ParseError> {
+    fn file(&mut self, node: Node<'_, 'i>, at: u32) -> Result<File, ParseError> {
         let mut file = File {
             name: self.required(node, at, "name")?,
             ..File::default()
@@ -958,7 +1014,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         Ok(file)
     }
 
-    fn process(&mut self, node: Node<'_, 'i>, at: &str) -> Result<Process, ParseError> {
+    fn process(&mut self, node: Node<'_, 'i>, at: u32) -> Result<Process, ParseError> {
         let mut process = Process {
             name: self.required(node, at, "name")?,
             ..Process::default()
@@ -977,7 +1033,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         Ok(process)
     }
 
-    fn resource(&mut self, node: Node<'_, 'i>, at: &str) -> Result<Resource, ParseError> {
+    fn resource(&mut self, node: Node<'_, 'i>, at: u32) -> Result<Resource, ParseError> {
         let r#type = self.required(node, at, "type")?;
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, _| {
             ns_uri.is_none() && local == "type"
@@ -992,8 +1048,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
 
     /// Reads a foreign subtree and makes it self-contained: bindings it uses that were
     /// declared on an ancestor outside it are added to its root's declarations.
-    fn foreign_root(&mut self, node: Node<'_, 'i>, at: &str) -> ForeignElement {
-        self.map.insert(at, self.pos(node.range().start));
+    fn foreign_root(&mut self, node: Node<'_, 'i>) -> ForeignElement {
         let mut scope: Vec<Option<String>> = Vec::new();
         let mut needed: Vec<NamespaceDecl> = Vec::new();
         let mut element = foreign_element(node, &mut scope, &mut needed);
@@ -1106,14 +1161,19 @@ fn element_qname(node: Node<'_, '_>) -> QName {
         .unwrap_or("");
     QName {
         namespace: element_ns(node).map(str::to_owned),
-        prefix: qname.split_once(':').map(|(p, _)| p.to_owned()),
+        prefix: qname
+            .split_once(':')
+            .map(|(p, _)| p)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned),
         local: node.tag_name().name().to_owned(),
     }
 }
 
 fn attr_prefix(node: Node<'_, '_>, attr: &roxmltree::Attribute<'_, '_>) -> Option<String> {
     let qname = node.document().input_text().get(attr.range_qname())?;
-    qname.split_once(':').map(|(p, _)| p.to_owned())
+    let (prefix, _) = qname.split_once(':')?;
+    (!prefix.is_empty()).then(|| prefix.to_owned())
 }
 
 /// The namespace declarations written on an element, in document order, found by scanning
@@ -1172,4 +1232,62 @@ fn declared_namespaces(node: Node<'_, '_>) -> Vec<NamespaceDecl> {
         });
     }
     out
+}
+
+/// The `'static` form of a SWID element or attribute name, so the source map does not
+/// allocate for them.
+fn static_name(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "SoftwareIdentity" => "SoftwareIdentity",
+        "Entity" => "Entity",
+        "Link" => "Link",
+        "Meta" => "Meta",
+        "Payload" => "Payload",
+        "Evidence" => "Evidence",
+        "Directory" => "Directory",
+        "File" => "File",
+        "Process" => "Process",
+        "Resource" => "Resource",
+        "name" => "name",
+        "tagId" => "tagId",
+        "tagVersion" => "tagVersion",
+        "version" => "version",
+        "versionScheme" => "versionScheme",
+        "corpus" => "corpus",
+        "patch" => "patch",
+        "supplemental" => "supplemental",
+        "media" => "media",
+        "regid" => "regid",
+        "role" => "role",
+        "thumbprint" => "thumbprint",
+        "href" => "href",
+        "rel" => "rel",
+        "artifact" => "artifact",
+        "ownership" => "ownership",
+        "type" => "type",
+        "use" => "use",
+        "activationStatus" => "activationStatus",
+        "channelType" => "channelType",
+        "colloquialVersion" => "colloquialVersion",
+        "description" => "description",
+        "edition" => "edition",
+        "entitlementDataRequired" => "entitlementDataRequired",
+        "entitlementKey" => "entitlementKey",
+        "generator" => "generator",
+        "persistentId" => "persistentId",
+        "product" => "product",
+        "productFamily" => "productFamily",
+        "revision" => "revision",
+        "summary" => "summary",
+        "unspscCode" => "unspscCode",
+        "unspscVersion" => "unspscVersion",
+        "date" => "date",
+        "deviceId" => "deviceId",
+        "key" => "key",
+        "location" => "location",
+        "root" => "root",
+        "size" => "size",
+        "pid" => "pid",
+        _ => return None,
+    })
 }

@@ -15,16 +15,49 @@
 //!
 //! The [`path`] helpers build these strings, so validators and the reader agree.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use itam_core::{Finding, Location, TextPos};
 
 /// The positions of elements and attributes in the source text, by path (see the module
 /// docs). Kept beside the model, so the model's `PartialEq` ignores positions.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// The reader records one compact entry per element and attribute (a parent link and the
+/// last path step); the path-to-position index is built on the first lookup, so reading
+/// stays fast when nobody asks.
+#[derive(Debug, Clone, Default)]
 pub struct SourceMap {
-    positions: BTreeMap<String, TextPos>,
+    entries: Vec<Entry>,
+    index: OnceLock<BTreeMap<String, TextPos>>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    parent: Option<u32>,
+    step: Step,
+    pos: TextPos,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    /// A whole path, as given to [`SourceMap::insert`].
+    Raw(String),
+    /// An element step `name[index]` (no index: the root `/name`).
+    Element(Cow<'static, str>, Option<u32>),
+    /// An attribute step `@text`.
+    Attribute(Cow<'static, str>),
+}
+
+impl PartialEq for SourceMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Eq for SourceMap {}
 
 impl SourceMap {
     /// An empty map (for a model that was built, not read).
@@ -33,24 +66,82 @@ impl SourceMap {
         Self::default()
     }
 
-    /// Records a position.
+    /// Records a position for a whole path.
     pub fn insert(&mut self, path: impl Into<String>, pos: TextPos) {
-        self.positions.insert(path.into(), pos);
+        self.push(None, Step::Raw(path.into()), pos);
+    }
+
+    fn push(&mut self, parent: Option<u32>, step: Step, pos: TextPos) -> u32 {
+        self.index = OnceLock::new();
+        self.entries.push(Entry { parent, step, pos });
+        u32::try_from(self.entries.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// Records an element under `parent` (`None`: the root, written `/name`); returns its id.
+    pub(crate) fn element(
+        &mut self,
+        parent: Option<u32>,
+        name: Cow<'static, str>,
+        index: Option<u32>,
+        pos: TextPos,
+    ) -> u32 {
+        self.push(parent, Step::Element(name, index), pos)
+    }
+
+    /// Records an attribute step (the text after `@`) of element `parent`.
+    pub(crate) fn attribute(&mut self, parent: u32, step: Cow<'static, str>, pos: TextPos) {
+        self.push(Some(parent), Step::Attribute(step), pos);
+    }
+
+    /// The path of a recorded entry.
+    pub(crate) fn path_of(&self, id: u32) -> String {
+        let mut steps = Vec::new();
+        let mut current = Some(id);
+        while let Some(i) = current {
+            let Some(entry) = self.entries.get(i as usize) else {
+                break;
+            };
+            steps.push(&entry.step);
+            current = entry.parent;
+        }
+        let mut out = String::new();
+        for step in steps.iter().rev() {
+            render_step(&mut out, step);
+        }
+        out
+    }
+
+    fn index(&self) -> &BTreeMap<String, TextPos> {
+        self.index.get_or_init(|| {
+            let mut element_paths: Vec<Option<String>> = Vec::with_capacity(self.entries.len());
+            let mut out = BTreeMap::new();
+            for entry in &self.entries {
+                let mut path = entry
+                    .parent
+                    .and_then(|p| element_paths.get(p as usize).cloned().flatten())
+                    .unwrap_or_default();
+                render_step(&mut path, &entry.step);
+                element_paths.push(matches!(entry.step, Step::Element(..)).then(|| path.clone()));
+                out.insert(path, entry.pos);
+            }
+            out
+        })
     }
 
     /// The position of a path. For an attribute that was not written, ask for its element.
     #[must_use]
     pub fn get(&self, path: &str) -> Option<TextPos> {
-        self.positions.get(path).copied()
+        self.index().get(path).copied()
     }
 
     /// The position of `path`, or of its nearest ancestor that has one (so a finding about
     /// a missing attribute points at its element).
     #[must_use]
     pub fn nearest(&self, path: &str) -> Option<TextPos> {
+        let index = self.index();
         let mut current = path;
         loop {
-            if let Some(pos) = self.positions.get(current) {
+            if let Some(pos) = index.get(current) {
                 return Some(*pos);
             }
             match current.rfind('/') {
@@ -68,19 +159,36 @@ impl SourceMap {
 
     /// Every recorded path and position, in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, TextPos)> {
-        self.positions.iter().map(|(k, v)| (k.as_str(), *v))
+        self.index().iter().map(|(k, v)| (k.as_str(), *v))
     }
 
     /// How many positions are recorded.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.positions.len()
+        self.entries.len()
     }
 
     /// Whether no position is recorded.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.positions.is_empty()
+        self.entries.is_empty()
+    }
+}
+
+fn render_step(out: &mut String, step: &Step) {
+    match step {
+        Step::Raw(path) => out.push_str(path),
+        Step::Element(name, None) => {
+            out.push('/');
+            out.push_str(name);
+        }
+        Step::Element(name, Some(index)) => {
+            let _ = write!(out, "/{name}[{index}]");
+        }
+        Step::Attribute(text) => {
+            out.push_str("/@");
+            out.push_str(text);
+        }
     }
 }
 

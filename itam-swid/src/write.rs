@@ -245,7 +245,8 @@ impl TagWriter {
         )?;
         start.opt("media", tag.media.as_deref(), at)?;
         start.opt("xml:lang", tag.lang.as_deref(), at)?;
-        self.extra_attributes(&mut start, &tag.attributes, at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut start, &tag.attributes, at, mark)?;
         let mixed = tag
             .children
             .iter()
@@ -256,11 +257,11 @@ impl TagWriter {
                 self.newline(1)?;
             }
             match child {
-                Child::Entity(e) => self.entity(e, 1)?,
-                Child::Evidence(e) => self.evidence(e, 1)?,
-                Child::Link(l) => self.link(l)?,
-                Child::Meta(m) => self.software_meta(m)?,
-                Child::Payload(p) => self.collection("Payload", p, None, 1)?,
+                Child::Entity(e) => self.scoped(|w| w.entity(e, 1))?,
+                Child::Evidence(e) => self.scoped(|w| w.evidence(e, 1))?,
+                Child::Link(l) => self.scoped(|w| w.link(l))?,
+                Child::Meta(m) => self.scoped(|w| w.software_meta(m))?,
+                Child::Payload(p) => self.scoped(|w| w.collection("Payload", p, None, 1))?,
                 Child::Other(node) => self.foreign_node(node, at)?,
             }
         }
@@ -347,11 +348,89 @@ impl TagWriter {
         out
     }
 
+    /// Runs `f` for one SWID element; namespace declarations it makes go out of scope after.
+    fn scoped(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<(), WriteError>,
+    ) -> Result<(), WriteError> {
+        let mark = self.scope.len();
+        let result = f(self);
+        self.scope.truncate(mark);
+        result
+    }
+
+    /// Makes `prefix` mean `uri` on the element being started: nothing to do when it already
+    /// does; otherwise declares it here, unless this element already declared `prefix` for
+    /// something else (declarations since `mark`), in which case another prefix bound to
+    /// `uri` in scope, or a fresh `nsN`, is used. Returns the prefix to write.
+    fn ensure(
+        &mut self,
+        start: &mut Start,
+        prefix: &str,
+        uri: &str,
+        mark: usize,
+        at: &str,
+    ) -> Result<String, WriteError> {
+        if self.lookup(Some(prefix)) == Some(uri) {
+            return Ok(prefix.to_owned());
+        }
+        let declared_here = |w: &Self, p: &str| {
+            w.scope
+                .get(mark..)
+                .is_some_and(|s| s.iter().any(|(q, _)| q.as_deref() == Some(p)))
+        };
+        let chosen = if !declared_here(self, prefix) {
+            prefix.to_owned()
+        } else if let Some(p) = self
+            .scope
+            .iter()
+            .rev()
+            .filter(|(_, u)| u == uri)
+            .filter_map(|(p, _)| p.clone())
+            .find(|p| self.lookup(Some(p)) == Some(uri))
+        {
+            return Ok(p);
+        } else {
+            let mut n = 0;
+            loop {
+                n += 1;
+                let candidate = format!("ns{n}");
+                if self.lookup(Some(&candidate)).is_none() && !declared_here(self, &candidate) {
+                    break candidate;
+                }
+            }
+        };
+        start.attr(&format!("xmlns:{chosen}"), uri, at)?;
+        self.scope.push((Some(chosen.clone()), uri.to_owned()));
+        Ok(chosen)
+    }
+
+    /// Writes a NISTIR 8060 attribute, binding `n8060` here if an ancestor rebound it.
+    fn n8060(
+        &mut self,
+        start: &mut Start,
+        local: &str,
+        value: Option<&str>,
+        at: &str,
+        mark: usize,
+    ) -> Result<(), WriteError> {
+        let Some(value) = value else {
+            return Ok(());
+        };
+        let prefix = self.ensure(start, "n8060", ns::N8060, mark, at)?;
+        start.attr(&format!("{prefix}:{local}"), value, at)
+    }
+
+    /// Writes unknown attributes. A qualified one keeps the document's prefix when it is in
+    /// scope for the same namespace, or when it can be declared again on this element (a tag
+    /// that binds `n8060` to a wrong URI on one element, say); otherwise another prefix bound to
+    /// the namespace is used. `mark` is where this element's declarations start in the scope.
     fn extra_attributes(
         &mut self,
         start: &mut Start,
         attrs: &[Attribute],
         at: &str,
+        mark: usize,
     ) -> Result<(), WriteError> {
         for attr in attrs {
             check_name(&attr.name.local, at)?;
@@ -361,9 +440,19 @@ impl TagWriter {
                     start.attr(&format!("xml:{}", attr.name.local), &attr.value, at)?;
                 }
                 Some(uri) => {
-                    let prefix = self.prefixes.get(uri).map_or("ns0", String::as_str);
-                    let key = format!("{prefix}:{}", attr.name.local);
-                    start.attr(&key, &attr.value, at)?;
+                    let root_prefix = self
+                        .prefixes
+                        .get(uri)
+                        .cloned()
+                        .unwrap_or_else(|| "ns1".to_owned());
+                    let hint = attr
+                        .name
+                        .prefix
+                        .as_deref()
+                        .filter(|h| is_ncname(h) && !h.to_ascii_lowercase().starts_with("xml"))
+                        .map_or(root_prefix, str::to_owned);
+                    let prefix = self.ensure(start, &hint, uri, mark, at)?;
+                    start.attr(&format!("{prefix}:{}", attr.name.local), &attr.value, at)?;
                 }
             }
         }
@@ -403,7 +492,8 @@ impl TagWriter {
         s.attr("role", e.role.as_str(), at)?;
         s.opt("thumbprint", e.thumbprint.as_deref(), at)?;
         s.opt("xml:lang", e.lang.as_deref(), at)?;
-        self.extra_attributes(&mut s, &e.attributes, at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &e.attributes, at, mark)?;
         self.open(s, e.children.is_empty())?;
         if e.children.is_empty() {
             return Ok(());
@@ -417,7 +507,7 @@ impl TagWriter {
                 self.newline(depth + 1)?;
             }
             match child {
-                EntityChild::Meta(m) => self.meta(m, depth + 1)?,
+                EntityChild::Meta(m) => self.scoped(|w| w.meta(m, depth + 1))?,
                 EntityChild::Other(node) => self.foreign_node(node, at)?,
             }
         }
@@ -431,7 +521,8 @@ impl TagWriter {
         let at = "Meta";
         let mut s = Start::new(at);
         s.opt("xml:lang", m.lang.as_deref(), at)?;
-        self.extra_attributes(&mut s, &m.attributes, at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &m.attributes, at, mark)?;
         self.leaf(at, s, &m.content, depth)
     }
 
@@ -446,7 +537,8 @@ impl TagWriter {
         s.opt("type", l.r#type.as_deref(), at)?;
         s.opt("use", l.r#use.as_ref().map(|u| u.as_str()), at)?;
         s.opt("xml:lang", l.lang.as_deref(), at)?;
-        self.extra_attributes(&mut s, &l.attributes, at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &l.attributes, at, mark)?;
         self.leaf(at, s, &l.content, 1)
     }
 
@@ -457,7 +549,8 @@ impl TagWriter {
             s.opt(name, m.get_predefined(name), at)?;
         }
         s.opt("xml:lang", m.lang.as_deref(), at)?;
-        self.extra_attributes(&mut s, &m.attributes, at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &m.attributes, at, mark)?;
         self.leaf(at, s, &m.content, 1)
     }
 
@@ -483,10 +576,29 @@ impl TagWriter {
             s.opt("deviceId", device, at)?;
         }
         s.opt("xml:lang", c.lang.as_deref(), at)?;
-        s.opt("n8060:pathSeparator", c.path_separator.as_deref(), at)?;
-        s.opt("n8060:envVarPrefix", c.env_var_prefix.as_deref(), at)?;
-        s.opt("n8060:envVarSuffix", c.env_var_suffix.as_deref(), at)?;
-        self.extra_attributes(&mut s, &c.attributes, at)?;
+        let mark = self.scope.len();
+        self.n8060(
+            &mut s,
+            "pathSeparator",
+            c.path_separator.as_deref(),
+            at,
+            mark,
+        )?;
+        self.n8060(
+            &mut s,
+            "envVarPrefix",
+            c.env_var_prefix.as_deref(),
+            at,
+            mark,
+        )?;
+        self.n8060(
+            &mut s,
+            "envVarSuffix",
+            c.env_var_suffix.as_deref(),
+            at,
+            mark,
+        )?;
+        self.extra_attributes(&mut s, &c.attributes, at, mark)?;
         self.open(s, c.children.is_empty())?;
         if c.children.is_empty() {
             return Ok(());
@@ -500,10 +612,10 @@ impl TagWriter {
                 self.newline(depth + 1)?;
             }
             match child {
-                ResourceChild::Directory(d) => self.directory(d, depth + 1)?,
-                ResourceChild::File(f) => self.file(f, depth + 1)?,
-                ResourceChild::Process(p) => self.process(p, depth + 1)?,
-                ResourceChild::Resource(r) => self.resource(r, depth + 1)?,
+                ResourceChild::Directory(d) => self.scoped(|w| w.directory(d, depth + 1))?,
+                ResourceChild::File(f) => self.scoped(|w| w.file(f, depth + 1))?,
+                ResourceChild::Process(p) => self.scoped(|w| w.process(p, depth + 1))?,
+                ResourceChild::Resource(r) => self.scoped(|w| w.resource(r, depth + 1))?,
                 ResourceChild::Other(node) => self.foreign_node(node, at)?,
             }
         }
@@ -521,7 +633,8 @@ impl TagWriter {
         s.opt("location", d.location.as_deref(), at)?;
         s.opt("root", d.root.as_deref(), at)?;
         s.opt("xml:lang", d.lang.as_deref(), at)?;
-        self.extra_attributes(&mut s, &d.attributes, at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &d.attributes, at, mark)?;
         self.open(s, d.children.is_empty())?;
         if d.children.is_empty() {
             return Ok(());
@@ -535,8 +648,8 @@ impl TagWriter {
                 self.newline(depth + 1)?;
             }
             match child {
-                DirectoryChild::Directory(sub) => self.directory(sub, depth + 1)?,
-                DirectoryChild::File(f) => self.file(f, depth + 1)?,
+                DirectoryChild::Directory(sub) => self.scoped(|w| w.directory(sub, depth + 1))?,
+                DirectoryChild::File(f) => self.scoped(|w| w.file(f, depth + 1))?,
                 DirectoryChild::Other(node) => self.foreign_node(node, at)?,
             }
         }
@@ -556,22 +669,33 @@ impl TagWriter {
         s.opt("size", f.size.as_ref().map(|v| v.as_str()), at)?;
         s.opt("version", f.version.as_deref(), at)?;
         s.opt("xml:lang", f.lang.as_deref(), at)?;
+        let mark = self.scope.len();
         for (alg, value) in &f.hashes {
-            let prefix = self
+            let preferred = self
                 .prefixes
                 .get(alg.namespace())
-                .map_or("hash", String::as_str);
+                .cloned()
+                .unwrap_or_else(|| "hash".to_owned());
+            let prefix = self.ensure(&mut s, &preferred, alg.namespace(), mark, at)?;
             let mut key = String::with_capacity(prefix.len() + 5);
             let _ = write!(key, "{prefix}:hash");
             s.attr(&key, value, at)?;
         }
-        s.opt("n8060:mutable", f.mutable.as_ref().map(|v| v.as_str()), at)?;
-        s.opt(
-            "n8060:patchEvent",
+        self.n8060(
+            &mut s,
+            "mutable",
+            f.mutable.as_ref().map(|v| v.as_str()),
+            at,
+            mark,
+        )?;
+        self.n8060(
+            &mut s,
+            "patchEvent",
             f.patch_event.as_ref().map(|v| v.as_str()),
             at,
+            mark,
         )?;
-        self.extra_attributes(&mut s, &f.attributes, at)?;
+        self.extra_attributes(&mut s, &f.attributes, at, mark)?;
         self.leaf(at, s, &f.content, depth)
     }
 
@@ -581,7 +705,8 @@ impl TagWriter {
         s.attr("name", &p.name, at)?;
         s.opt("pid", p.pid.as_ref().map(|v| v.as_str()), at)?;
         s.opt("xml:lang", p.lang.as_deref(), at)?;
-        self.extra_attributes(&mut s, &p.attributes, at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &p.attributes, at, mark)?;
         self.leaf(at, s, &p.content, depth)
     }
 
@@ -590,7 +715,8 @@ impl TagWriter {
         let mut s = Start::new(at);
         s.attr("type", &r.r#type, at)?;
         s.opt("xml:lang", r.lang.as_deref(), at)?;
-        self.extra_attributes(&mut s, &r.attributes, at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &r.attributes, at, mark)?;
         self.leaf(at, s, &r.content, depth)
     }
 

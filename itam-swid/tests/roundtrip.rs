@@ -6,8 +6,17 @@ use itam_swid::read::{ReadOptions, read, read_all};
 use itam_swid::write::{WriteOptions, write, write_all, write_with};
 use proptest::prelude::*;
 
+/// 96 cases by default, so the suite stays fast; `PROPTEST_CASES` overrides it.
+fn config() -> ProptestConfig {
+    if std::env::var_os("PROPTEST_CASES").is_some() {
+        ProptestConfig::default()
+    } else {
+        ProptestConfig::with_cases(96)
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     /// `read(write(m)) == m` in strict mode (the writer always produces a 2015 tag).
     #[test]

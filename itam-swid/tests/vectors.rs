@@ -545,3 +545,36 @@ fn hand_built_foreign_subtrees_get_the_bindings_they_lack() {
     // Writing again is stable.
     assert_eq!(write(&back.tag).unwrap(), xml);
 }
+
+#[test]
+fn prefix_conflicts_are_resolved_without_changing_the_model() {
+    // `n8060` bound to a wrong URI on one element and to the real namespace on another, and
+    // `sha256` used for something that is not a hash algorithm.
+    let xml = r#"<SoftwareIdentity xmlns="http://standards.iso.org/iso/19770/-2/2015/schema.xsd" name="a" tagId="b">
+  <Payload xmlns:n8060="http://csrc.nist.gov/schema/swid/2015-extensions/swid-2015-extensions-1.0.xsd" n8060:pathSeparator="/"/>
+  <Evidence xmlns:n8060="http://csrc.nist.gov/ns/swid/2015-extensions/1.0" n8060:pathSeparator="\"/>
+  <Meta xmlns:sha256="urn:not-a-hash" sha256:x="1"/>
+  <Payload><File name="f" xmlns:h="http://www.w3.org/2001/04/xmlenc#sha256" h:hash="00"/></Payload>
+</SoftwareIdentity>"#;
+    let parsed = read(xml, &ReadOptions::STRICT).unwrap();
+    let payload = parsed.tag.payload().unwrap();
+    assert_eq!(
+        payload.path_separator, None,
+        "a wrong n8060 URI is not NISTIR 8060"
+    );
+    assert_eq!(payload.attributes[0].name.local, "pathSeparator");
+    assert_eq!(
+        parsed
+            .tag
+            .evidence()
+            .unwrap()
+            .resources
+            .path_separator
+            .as_deref(),
+        Some("\\")
+    );
+    let written = write(&parsed.tag).unwrap();
+    let back = read(&written, &ReadOptions::STRICT).unwrap();
+    assert_eq!(back.tag, parsed.tag, "{written}");
+    assert_eq!(write(&back.tag).unwrap(), written);
+}

@@ -20,12 +20,22 @@ use itam_swid::model::*;
 use proptest::option::of;
 use proptest::prelude::*;
 
-/// Foreign namespaces used by the generators, each with its fixed prefix.
-pub const POOL: [(&str, &str); 3] = [
+/// Foreign namespaces used by the generators, each with the prefix the "document" used. Two
+/// namespaces share the prefix `pa`, as happens across elements of real tags; the generators
+/// never put both on one element (XML cannot), so the writer has to resolve it.
+pub const POOL: [(&str, &str); 4] = [
     ("urn:example:a", "pa"),
     ("http://example.com/ns/b", "pb"),
     ("urn:example:c#x", "pc"),
+    ("urn:example:a2", "pa"),
 ];
+
+/// Whether `name` can sit on an element beside `others` (no prefix bound to two namespaces).
+fn prefix_consistent(name: &QName, others: &[&QName]) -> bool {
+    others
+        .iter()
+        .all(|o| o.prefix.is_none() || o.prefix != name.prefix || o.namespace == name.namespace)
+}
 
 /// Any text XML can carry (markup characters, quotes, tabs, newlines, CR, non-ASCII).
 pub fn text() -> impl Strategy<Value = String> {
@@ -82,6 +92,10 @@ pub fn extra_attributes() -> impl Strategy<Value = Vec<Attribute>> {
                 Some((uri, prefix)) => QName::qualified(*uri, Some(prefix), format!("a{local}")),
                 None => QName::local(format!("ext{local}")),
             };
+            let others: Vec<&QName> = seen.values().map(|a: &Attribute| &a.name).collect();
+            if !prefix_consistent(&name, &others) {
+                continue;
+            }
             seen.entry((name.namespace.clone(), name.local.clone()))
                 .or_insert(Attribute::new(name, value));
         }
@@ -93,7 +107,7 @@ pub fn extra_attributes() -> impl Strategy<Value = Vec<Attribute>> {
 fn foreign_name() -> impl Strategy<Value = QName> {
     prop_oneof![
         (0..POOL.len(), "[a-zA-Z][a-zA-Z0-9]{0,5}").prop_map(|(i, local)| {
-            let (uri, prefix) = POOL[i];
+            let (uri, prefix) = POOL.get(i).copied().unwrap_or(POOL[0]);
             QName::qualified(uri, Some(prefix), local)
         }),
         "[a-zA-Z][a-zA-Z0-9]{0,5}".prop_map(QName::local),
@@ -118,15 +132,25 @@ fn foreign_attributes() -> impl Strategy<Value = Vec<Attribute>> {
                 Some((uri, prefix)) => QName::qualified(*uri, Some(prefix), local),
                 None => QName::local(local),
             };
+            let others: Vec<&QName> = out.iter().map(|a| &a.name).collect();
             if !out
                 .iter()
                 .any(|a| a.name.namespace == name.namespace && a.name.local == name.local)
+                && prefix_consistent(&name, &others)
             {
                 out.push(Attribute::new(name, value));
             }
         }
         out
     })
+}
+
+/// Drops attributes whose prefix the element's own name binds to another namespace.
+fn consistent_with_name(name: &QName, attributes: Vec<Attribute>) -> Vec<Attribute> {
+    attributes
+        .into_iter()
+        .filter(|a| prefix_consistent(&a.name, &[name]))
+        .collect()
 }
 
 fn leaf_node(solid: bool) -> BoxedStrategy<ForeignNode> {
@@ -148,9 +172,9 @@ fn leaf_node(solid: bool) -> BoxedStrategy<ForeignNode> {
 pub fn foreign_element() -> BoxedStrategy<ForeignElement> {
     let leaf =
         (foreign_name(), foreign_attributes()).prop_map(|(name, attributes)| ForeignElement {
+            attributes: consistent_with_name(&name, attributes),
             name,
             namespaces: Vec::new(),
-            attributes,
             children: Vec::new(),
         });
     leaf.prop_recursive(3, 12, 4, |inner| {
@@ -163,9 +187,9 @@ pub fn foreign_element() -> BoxedStrategy<ForeignElement> {
             ),
         )
             .prop_map(|(name, attributes, children)| ForeignElement {
+                attributes: consistent_with_name(&name, attributes),
                 name,
                 namespaces: Vec::new(),
-                attributes,
                 children: merge_texts(children),
             })
     })
