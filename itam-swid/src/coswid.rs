@@ -71,8 +71,10 @@
 //!   encoding of the entry's value.
 //!
 //! Decoding is lenient beyond that: a missing required item (HIRS writes an entity without
-//! `entity-name`) leaves the model's field empty, and an empty required field is left out
-//! on writing; a repeated map key (HIRS writes `patch` twice; RFC 8949 §5.6 makes such a
+//! `entity-name`) leaves the model's field empty and adds an *absence marker*, an empty
+//! [`EXTENSION_NS`] attribute `_<key>` (`coswid:_31=""`), so that writing leaves the item
+//! out again (without a marker, required items are always written, empty if need be); a
+//! repeated map key (HIRS writes `patch` twice; RFC 8949 §5.6 makes such a
 //! map invalid) keeps its first occurrence in the typed field and every repeat as an
 //! [`EXTENSION_NS`] attribute `_k<hex of key>.<n>`. Decoding fails only when the input is
 //! not CBOR or not a map (inside the optional CoSWID tag, itself optionally around a byte
@@ -103,7 +105,6 @@
 //!   attributes, not in their field;
 //! - namespace prefixes of extra attributes (CoSWID keeps the namespace only; known
 //!   namespaces get their usual prefix back);
-//! - a required attribute that is empty (`name=""`) is left out, and comes back empty;
 //! - of several file hashes, the first (by algorithm) with a CoSWID algorithm id travels as
 //!   the `hash` entry, the others as text-labelled `{namespace}hash` entries.
 //!

@@ -58,7 +58,7 @@ pub(crate) fn identity(value: &Value) -> Result<SoftwareIdentity, CoswidError> {
     let mut rest = Vec::new();
     // A map's order carries no meaning: children are grouped in the CDDL's order.
     let (mut metas, mut entities, mut links, mut collections) = (vec![], vec![], vec![], vec![]);
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::TAG_ID) => uuid_or_text(v)
                 .map(|id| tag.tag_id = TagId::new(id))
@@ -105,7 +105,14 @@ pub(crate) fn identity(value: &Value) -> Result<SoftwareIdentity, CoswidError> {
         .chain(links)
         .chain(collections)
         .collect();
-    tag.attributes = attributes(rest, dups, IDENTITY_ATTRS, |_, _, _| false);
+    tag.attributes = attributes(
+        &entries,
+        &[key::TAG_ID, key::SOFTWARE_NAME],
+        rest,
+        dups,
+        IDENTITY_ATTRS,
+        |_, _, _| false,
+    );
     Ok(tag)
 }
 
@@ -247,7 +254,7 @@ fn entity(value: &Value) -> Entity {
     let (entries, dups) = split(value);
     let mut e = Entity::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::ENTITY_NAME) => set_text(&mut e.name, v),
             Some(key::REG_ID) => v.as_text().map(|t| e.regid = Some(RegId::new(t))).is_some(),
@@ -266,16 +273,20 @@ fn entity(value: &Value) -> Entity {
             rest.push((k, v));
         }
     }
-    e.attributes = attributes(rest, dups, ENTITY_ATTRS, |_, _, _| false);
+    e.attributes = attributes(
+        &entries,
+        &[key::ENTITY_NAME, key::ROLE],
+        rest,
+        dups,
+        ENTITY_ATTRS,
+        |_, _, _| false,
+    );
     e
 }
 
 fn roles(v: &Value) -> Option<Roles> {
     let tokens: Option<Vec<String>> = match v {
-        Value::Array { items, .. } if !items.is_empty() => {
-            items.iter().map(|i| vocab(keys::ROLES, i)).collect()
-        }
-        Value::Array { .. } => None,
+        Value::Array { items, .. } => items.iter().map(|i| vocab(keys::ROLES, i)).collect(),
         single => vocab(keys::ROLES, single).map(|t| vec![t]),
     };
     tokens.map(|t| Roles::new(t.join(" ")))
@@ -293,7 +304,7 @@ fn link(value: &Value) -> Link {
     let (entries, dups) = split(value);
     let mut l = Link::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::ARTIFACT) => set_opt_text(&mut l.artifact, v),
             Some(key::HREF) => set_text(&mut l.href, v),
@@ -315,7 +326,14 @@ fn link(value: &Value) -> Link {
             rest.push((k, v));
         }
     }
-    l.attributes = attributes(rest, dups, LINK_ATTRS, |_, _, _| false);
+    l.attributes = attributes(
+        &entries,
+        &[key::HREF, key::REL],
+        rest,
+        dups,
+        LINK_ATTRS,
+        |_, _, _| false,
+    );
     l
 }
 
@@ -323,7 +341,7 @@ fn meta(value: &Value) -> SoftwareMeta {
     let (entries, dups) = split(value);
     let mut m = SoftwareMeta::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::ENTITLEMENT_DATA_REQUIRED) => set_bool(&mut m.entitlement_data_required, v),
             Some(key::GENERATOR) => uuid_or_text(v).map(|g| m.generator = Some(g)).is_some(),
@@ -340,7 +358,7 @@ fn meta(value: &Value) -> SoftwareMeta {
             rest.push((k, v));
         }
     }
-    m.attributes = attributes(rest, dups, META_ATTRS, |_, _, _| false);
+    m.attributes = attributes(&entries, &[], rest, dups, META_ATTRS, |_, _, _| false);
     m
 }
 
@@ -359,7 +377,7 @@ fn collection(value: &Value, mut evidence: Option<&mut EvidenceFields<'_>>) -> R
     let mut c = ResourceCollection::default();
     let mut rest = Vec::new();
     let (mut dirs, mut files, mut procs, mut res) = (vec![], vec![], vec![], vec![]);
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::DIRECTORY) => {
                 push_all(&mut dirs, v, |m| ResourceChild::Directory(directory(m)))
@@ -395,16 +413,23 @@ fn collection(value: &Value, mut evidence: Option<&mut EvidenceFields<'_>>) -> R
         .chain(res)
         .collect();
     let (mut sep, mut prefix, mut suffix) = (None, None, None);
-    c.attributes = attributes(rest, dups, COLLECTION_ATTRS, |namespace, local, value| {
-        let field = match (namespace, local) {
-            (ns::N8060, "pathSeparator") => &mut sep,
-            (ns::N8060, "envVarPrefix") => &mut prefix,
-            (ns::N8060, "envVarSuffix") => &mut suffix,
-            _ => return false,
-        };
-        *field = Some(value.to_owned());
-        true
-    });
+    c.attributes = attributes(
+        &entries,
+        &[],
+        rest,
+        dups,
+        COLLECTION_ATTRS,
+        |namespace, local, value| {
+            let field = match (namespace, local) {
+                (ns::N8060, "pathSeparator") => &mut sep,
+                (ns::N8060, "envVarPrefix") => &mut prefix,
+                (ns::N8060, "envVarSuffix") => &mut suffix,
+                _ => return false,
+            };
+            *field = Some(value.to_owned());
+            true
+        },
+    );
     (c.path_separator, c.env_var_prefix, c.env_var_suffix) = (sep, prefix, suffix);
     c
 }
@@ -427,7 +452,7 @@ fn directory(value: &Value) -> Directory {
     let (entries, dups) = split(value);
     let mut d = Directory::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::KEY) => set_bool(&mut d.key, v),
             Some(key::LOCATION) => set_opt_text(&mut d.location, v),
@@ -441,7 +466,14 @@ fn directory(value: &Value) -> Directory {
             rest.push((k, v));
         }
     }
-    d.attributes = attributes(rest, dups, DIRECTORY_ATTRS, |_, _, _| false);
+    d.attributes = attributes(
+        &entries,
+        &[key::FS_NAME],
+        rest,
+        dups,
+        DIRECTORY_ATTRS,
+        |_, _, _| false,
+    );
     d
 }
 
@@ -459,7 +491,7 @@ fn path_elements(out: &mut Vec<DirectoryChild>, v: &Value) -> bool {
         return false;
     }
     let (mut dirs, mut files) = (Vec::new(), Vec::new());
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         if int_key(k) == Some(key::DIRECTORY) {
             push_all(&mut dirs, v, |m| DirectoryChild::Directory(directory(m)));
         } else {
@@ -474,7 +506,7 @@ fn file(value: &Value) -> File {
     let (entries, dups) = split(value);
     let mut f = File::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::KEY) => set_bool(&mut f.key, v),
             Some(key::LOCATION) => set_opt_text(&mut f.location, v),
@@ -502,8 +534,13 @@ fn file(value: &Value) -> File {
         }
     }
     let (mut hashes, mut mutable, mut patch_event) = (Vec::new(), None, None);
-    f.attributes = attributes(rest, dups, FILE_ATTRS, |namespace, local, value| {
-        match (namespace, local) {
+    f.attributes = attributes(
+        &entries,
+        &[key::FS_NAME],
+        rest,
+        dups,
+        FILE_ATTRS,
+        |namespace, local, value| match (namespace, local) {
             (ns::N8060, "mutable") => {
                 mutable = Some(XmlBool::new(value));
                 true
@@ -517,8 +554,8 @@ fn file(value: &Value) -> File {
                 true
             }
             _ => false,
-        }
-    });
+        },
+    );
     f.hashes.extend(hashes);
     (f.mutable, f.patch_event) = (mutable, patch_event);
     f
@@ -528,7 +565,7 @@ fn process(value: &Value) -> Process {
     let (entries, dups) = split(value);
     let mut p = Process::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::PROCESS_NAME) => set_text(&mut p.name, v),
             Some(key::PID) => set_int(&mut p.pid, v),
@@ -539,7 +576,14 @@ fn process(value: &Value) -> Process {
             rest.push((k, v));
         }
     }
-    p.attributes = attributes(rest, dups, PROCESS_ATTRS, |_, _, _| false);
+    p.attributes = attributes(
+        &entries,
+        &[key::PROCESS_NAME],
+        rest,
+        dups,
+        PROCESS_ATTRS,
+        |_, _, _| false,
+    );
     p
 }
 
@@ -547,7 +591,7 @@ fn resource(value: &Value) -> Resource {
     let (entries, dups) = split(value);
     let mut r = Resource::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::TYPE) => set_text(&mut r.r#type, v),
             Some(key::LANG) => set_opt_text(&mut r.lang, v),
@@ -557,17 +601,28 @@ fn resource(value: &Value) -> Resource {
             rest.push((k, v));
         }
     }
-    r.attributes = attributes(rest, dups, RESOURCE_ATTRS, |_, _, _| false);
+    r.attributes = attributes(
+        &entries,
+        &[key::TYPE],
+        rest,
+        dups,
+        RESOURCE_ATTRS,
+        |_, _, _| false,
+    );
     r
 }
 
-/// Turns the entries no typed field took into attributes:
+/// Turns the entries no typed field took into attributes, and adds an absence marker
+/// (an empty [`EXTENSION_NS`](super::EXTENSION_NS) attribute `_<n>`) for each `required`
+/// key the map does not have:
 /// - a text label that is an NCName (not one of `reserved`, not starting with `_` or
 ///   `xml`) with a text value becomes an unqualified attribute;
 /// - a text label `{namespace}local` with a text value becomes a namespaced attribute,
 ///   unless `special` takes it (hashes, NISTIR 8060 fields);
 /// - anything else is kept whole in [`EXTENSION_NS`](super::EXTENSION_NS).
 fn attributes(
+    entries: &[(&Value, &Value)],
+    required: &[i64],
     rest: Vec<(&Value, &Value)>,
     dups: Vec<Attribute>,
     reserved: &[&str],
@@ -593,6 +648,11 @@ fn attributes(
         out.push(ext::raw_attribute(k, v));
     }
     out.extend(dups);
+    for k in required {
+        if !entries.iter().any(|(key, _)| int_key(key) == Some(*k)) {
+            out.push(ext::absent_attribute(*k));
+        }
+    }
     out
 }
 

@@ -64,11 +64,10 @@ impl MapBuilder {
         }
     }
 
-    /// A required text item: left out when empty (see the module docs).
+    /// A required text item: always written (empty if need be), unless an absence marker
+    /// says the decoded tag had none (see [`MapBuilder::finish`]).
     fn required_text(&mut self, k: i64, v: &str) {
-        if !v.is_empty() {
-            self.put(k, Value::text(v));
-        }
+        self.put(k, Value::text(v));
     }
 
     fn bool(&mut self, k: i64, v: Option<&XmlBool>) {
@@ -104,10 +103,15 @@ impl MapBuilder {
         }
     }
 
-    /// Adds `lang` and the attributes, and makes the map.
+    /// Adds `lang` and the attributes, and makes the map. An absence marker (an empty
+    /// [`EXTENSION_NS`](super::EXTENSION_NS) attribute `_<n>`) removes the item with key
+    /// *n*: the decoded tag did not have that required item.
     fn finish(mut self, lang: Option<&str>, attributes: &[Attribute]) -> Value {
         self.text(key::LANG, lang);
-        for a in attributes {
+        for absent in attributes.iter().filter_map(ext::absent_key) {
+            self.entries.retain(|(k, _)| k.as_int() != Some(absent));
+        }
+        for a in attributes.iter().filter(|a| ext::absent_key(a).is_none()) {
             self.entries.push(attribute_entry(a));
         }
         self.into_value()
@@ -219,12 +223,10 @@ impl Encoder {
 
     pub(crate) fn identity(&mut self, tag: &SoftwareIdentity) -> Value {
         let mut m = MapBuilder::new(IDENTITY_ORDER);
-        if !tag.tag_id.as_str().is_empty() {
-            m.put(
-                key::TAG_ID,
-                uuid_or_text(tag.tag_id.as_str(), self.options.tag_id_as_bytes),
-            );
-        }
+        m.put(
+            key::TAG_ID,
+            uuid_or_text(tag.tag_id.as_str(), self.options.tag_id_as_bytes),
+        );
         m.int(key::TAG_VERSION, tag.tag_version.as_ref());
         m.bool(key::CORPUS, tag.corpus.as_ref());
         m.bool(key::PATCH, tag.patch.as_ref());
@@ -298,7 +300,11 @@ impl Encoder {
             .iter()
             .map(|r| vocab(keys::ROLES, r.as_str()))
             .collect();
-        m.many(key::ROLE, roles);
+        if roles.is_empty() {
+            m.put(key::ROLE, Value::array(roles));
+        } else {
+            m.many(key::ROLE, roles);
+        }
         if let Some(t) = &e.thumbprint {
             let value = match unhex(t) {
                 Some(bytes) => Value::array(vec![Value::uint(0), Value::bytes(bytes)]),
@@ -329,9 +335,7 @@ impl Encoder {
         if let Some(o) = &l.ownership {
             m.put(key::OWNERSHIP, vocab(keys::OWNERSHIPS, o.as_str()));
         }
-        if !l.rel.as_str().is_empty() {
-            m.put(key::REL, vocab(keys::RELS, l.rel.as_str()));
-        }
+        m.put(key::REL, vocab(keys::RELS, l.rel.as_str()));
         m.text(key::MEDIA_TYPE, l.r#type.as_deref());
         if let Some(u) = &l.r#use {
             m.put(key::USE, vocab(keys::USES, u.as_str()));

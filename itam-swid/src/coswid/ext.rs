@@ -94,6 +94,22 @@ pub(crate) fn repeated_attribute(key: &Value, value: &Value, n: usize) -> Attrib
     )
 }
 
+/// The absence marker for required item `key`: an empty `{EXTENSION_NS}_<key>`.
+pub(crate) fn absent_attribute(key: i64) -> Attribute {
+    Attribute::new(
+        QName::qualified(EXTENSION_NS, Some(EXTENSION_PREFIX), format!("_{key}")),
+        "",
+    )
+}
+
+/// The key an absence marker stands for.
+pub(crate) fn absent_key(a: &Attribute) -> Option<i128> {
+    if a.name.namespace.as_deref() != Some(EXTENSION_NS) || !a.value.is_empty() {
+        return None;
+    }
+    local_to_key(&a.name.local)?.as_int()
+}
+
 /// The entry an [`EXTENSION_NS`] attribute keeps, when its name and value are well formed.
 pub(crate) fn raw_entry(local: &str, value: &str) -> Option<(Value, Value)> {
     let key = local_to_key(local)?;
