@@ -394,6 +394,14 @@ pub fn coswid_to_xml(bytes: &[u8]) -> Result<String, ConvertError> {
     crate::write::write(&decoded.tag).map_err(ConvertError::Write)
 }
 
+/// The prefix a decoded attribute in `namespace` gets (CoSWID keeps namespaces, not
+/// prefixes): the usual one for the namespaces this crate knows (`n8060`, `xsi`, `ds`,
+/// `xml`, `coswid`, the hash algorithms' `sha256`…), else `None` (the XML writer binds one).
+#[must_use]
+pub fn attribute_prefix(namespace: &str) -> Option<&'static str> {
+    ext::known_prefix(namespace)
+}
+
 /// Whether an attribute is one this module made to keep a CoSWID entry ([`EXTENSION_NS`]).
 #[must_use]
 pub fn is_extension(attribute: &Attribute) -> bool {
