@@ -17,7 +17,7 @@ use crate::ns;
 
 /// The XML attribute names each element has fields for: an unqualified CoSWID text label
 /// with one of these names cannot become an unqualified XML attribute (it would clash).
-pub(crate) const IDENTITY_ATTRS: &[&str] = &[
+const IDENTITY_ATTRS: &[&str] = &[
     "name",
     "tagId",
     "tagVersion",
@@ -28,8 +28,8 @@ pub(crate) const IDENTITY_ATTRS: &[&str] = &[
     "supplemental",
     "media",
 ];
-pub(crate) const ENTITY_ATTRS: &[&str] = &["name", "regid", "role", "thumbprint"];
-pub(crate) const LINK_ATTRS: &[&str] = &[
+const ENTITY_ATTRS: &[&str] = &["name", "regid", "role", "thumbprint"];
+const LINK_ATTRS: &[&str] = &[
     "href",
     "rel",
     "artifact",
@@ -38,12 +38,12 @@ pub(crate) const LINK_ATTRS: &[&str] = &[
     "type",
     "use",
 ];
-pub(crate) const META_ATTRS: &[&str] = &crate::model::SOFTWARE_META_ATTRIBUTES;
-pub(crate) const COLLECTION_ATTRS: &[&str] = &["date", "deviceId"];
-pub(crate) const DIRECTORY_ATTRS: &[&str] = &["name", "key", "location", "root"];
-pub(crate) const FILE_ATTRS: &[&str] = &["name", "key", "location", "root", "size", "version"];
-pub(crate) const PROCESS_ATTRS: &[&str] = &["name", "pid"];
-pub(crate) const RESOURCE_ATTRS: &[&str] = &["type"];
+const META_ATTRS: &[&str] = &crate::model::SOFTWARE_META_ATTRIBUTES;
+const COLLECTION_ATTRS: &[&str] = &["date", "deviceId"];
+const DIRECTORY_ATTRS: &[&str] = &["name", "key", "location", "root"];
+const FILE_ATTRS: &[&str] = &["name", "key", "location", "root", "size", "version"];
+const PROCESS_ATTRS: &[&str] = &["name", "pid"];
+const RESOURCE_ATTRS: &[&str] = &["type"];
 
 /// Builds the model of one concise-swid-tag map.
 pub(crate) fn identity(value: &Value) -> Result<SoftwareIdentity, CoswidError> {
