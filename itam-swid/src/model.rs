@@ -867,7 +867,82 @@ pub struct Resource {
     pub content: Vec<ForeignNode>,
 }
 
+/// Counts element names among siblings, for `[n]` path steps.
+#[derive(Default)]
+struct StepCounter(Vec<(&'static str, usize)>);
+
+impl StepCounter {
+    fn next(&mut self, name: &'static str) -> usize {
+        if let Some(entry) = self.0.iter_mut().find(|(n, _)| *n == name) {
+            entry.1 += 1;
+            entry.1
+        } else {
+            self.0.push((name, 1));
+            1
+        }
+    }
+}
+
+impl SoftwareIdentity {
+    /// The SWID children with their [`SourceMap`](crate::SourceMap) paths
+    /// (`/SoftwareIdentity/Entity[2]`), counted as the reader counts them. Foreign content
+    /// is skipped.
+    #[must_use]
+    pub fn children_with_paths(&self) -> Vec<(String, &Child)> {
+        let mut counter = StepCounter::default();
+        let mut out = Vec::new();
+        for child in &self.children {
+            let name = match child {
+                Child::Entity(_) => "Entity",
+                Child::Evidence(_) => "Evidence",
+                Child::Link(_) => "Link",
+                Child::Meta(_) => "Meta",
+                Child::Payload(_) => "Payload",
+                Child::Other(_) => continue,
+            };
+            let index = counter.next(name);
+            out.push((
+                crate::source::path::child(crate::source::path::ROOT, name, index),
+                child,
+            ));
+        }
+        out
+    }
+}
+
 impl ResourceCollection {
+    /// Every `File` at any depth with its path, given the collection's own path
+    /// (`/SoftwareIdentity/Payload[1]`), in document order.
+    #[must_use]
+    pub fn files_with_paths(&self, collection_path: &str) -> Vec<(String, &File)> {
+        let mut out = Vec::new();
+        let mut counter = StepCounter::default();
+        for child in &self.children {
+            match child {
+                ResourceChild::File(f) => {
+                    let index = counter.next("File");
+                    out.push((
+                        crate::source::path::child(collection_path, "File", index),
+                        f,
+                    ));
+                }
+                ResourceChild::Directory(d) => {
+                    let index = counter.next("Directory");
+                    let at = crate::source::path::child(collection_path, "Directory", index);
+                    d.collect_files_with_paths(&at, &mut out);
+                }
+                ResourceChild::Process(_) => {
+                    counter.next("Process");
+                }
+                ResourceChild::Resource(_) => {
+                    counter.next("Resource");
+                }
+                ResourceChild::Other(_) => {}
+            }
+        }
+        out
+    }
+
     /// Every `File` at any depth (under Directories too), in document order.
     #[must_use]
     pub fn files(&self) -> Vec<&File> {
@@ -892,6 +967,26 @@ impl ResourceCollection {
 }
 
 impl Directory {
+    fn collect_files_with_paths<'a>(&'a self, at: &str, out: &mut Vec<(String, &'a File)>) {
+        let mut counter = StepCounter::default();
+        for child in &self.children {
+            match child {
+                DirectoryChild::File(f) => {
+                    let index = counter.next("File");
+                    out.push((crate::source::path::child(at, "File", index), f));
+                }
+                DirectoryChild::Directory(d) => {
+                    let index = counter.next("Directory");
+                    d.collect_files_with_paths(
+                        &crate::source::path::child(at, "Directory", index),
+                        out,
+                    );
+                }
+                DirectoryChild::Other(_) => {}
+            }
+        }
+    }
+
     fn collect_files<'a>(&'a self, out: &mut Vec<&'a File>) {
         for child in &self.children {
             match child {

@@ -135,12 +135,34 @@ impl Start {
     }
 }
 
+/// Bytes that make a value leave the escaping fast path.
+const NEEDS_CARE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[0xEF] = true;
+    table
+};
+
 /// Whether a character may appear in an XML 1.0 document.
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
 fn escape_into(out: &mut String, value: &str, attribute: bool, at: &str) -> Result<(), WriteError> {
+    // Fast path: nothing to escape or check (no markup character, no control character, and
+    // no 0xEF lead byte, which starts U+FFFE/U+FFFF).
+    if !value.bytes().any(|b| NEEDS_CARE[usize::from(b)]) {
+        out.push_str(value);
+        return Ok(());
+    }
     for c in value.chars() {
         match c {
             '&' => out.push_str("&amp;"),

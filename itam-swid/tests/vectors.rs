@@ -578,3 +578,46 @@ fn prefix_conflicts_are_resolved_without_changing_the_model() {
     assert_eq!(back.tag, parsed.tag, "{written}");
     assert_eq!(write(&back.tag).unwrap(), written);
 }
+
+#[test]
+fn model_paths_agree_with_the_source_map() {
+    let parsed = read(&data("full-2015.swidtag"), &ReadOptions::STRICT).unwrap();
+    let children = parsed.tag.children_with_paths();
+    assert_eq!(children.len(), 7);
+    for (path, _) in &children {
+        assert!(parsed.source_map.get(path).is_some(), "{path}");
+    }
+    assert_eq!(children[1].0, "/SoftwareIdentity/Entity[2]");
+    let files = parsed
+        .tag
+        .payload()
+        .unwrap()
+        .files_with_paths("/SoftwareIdentity/Payload[1]");
+    let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/SoftwareIdentity/Payload[1]/Directory[1]/File[1]",
+            "/SoftwareIdentity/Payload[1]/Directory[1]/Directory[1]/File[1]"
+        ]
+    );
+    for (path, file) in files {
+        assert!(parsed.source_map.get(&path).is_some(), "{path}");
+        assert!(
+            parsed.source_map.get(&format!("{path}/@name")).is_some(),
+            "{}",
+            file.name
+        );
+    }
+}
+
+#[test]
+fn an_xml_stylesheet_pi_is_not_a_document_boundary() {
+    let text = "<?xml version=\"1.0\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"s.xsl\"?>\n<SoftwareIdentity xmlns=\"http://standards.iso.org/iso/19770/-2/2015/schema.xsd\" name=\"a\" tagId=\"b\"/>\n";
+    let all = read_all(text, &ReadOptions::STRICT).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        all[0].source_map.get("/SoftwareIdentity").map(|p| p.line),
+        Some(3)
+    );
+}
