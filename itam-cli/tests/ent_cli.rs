@@ -390,6 +390,27 @@ fn show_json_is_the_library_effective_entitlement() {
 }
 
 #[test]
+fn show_reads_the_json_form_to_the_same_effective_entitlement() {
+    let dir = TempDir::new("show-json");
+    let out = itam(&[
+        "ent",
+        "convert",
+        "--to",
+        "json",
+        &data("chain"),
+        "-o",
+        &dir.arg("j"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let from_xml = json(&itam(&["ent", "show", "--json", &data("chain")]));
+    let out = itam(&["ent", "show", "--json", &dir.arg("j")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let from_json = json(&out);
+    assert_eq!(from_json[0]["effective"], from_xml[0]["effective"]);
+    assert_eq!(from_json[0]["files"].as_array().unwrap().len(), 4);
+}
+
+#[test]
 fn show_reports_a_refused_chain_as_findings_and_exits_1() {
     let out = itam(&["ent", "show", &data("overallocated"), &data("chain")]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -782,6 +803,57 @@ fn import_cyclonedx_without_a_creator_regid_warns_and_ent_min_3_fires() {
     let out = itam(&["ent", "validate", &dir.arg("one.ent")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("[ENT-MIN-3]"), "{}", stdout(&out));
+}
+
+#[test]
+fn import_cyclonedx_writes_one_file_per_licensing_object_into_a_folder() {
+    let bom = data("cyclonedx/two-licences.cdx.json");
+    let dir = TempDir::new("cdx-two");
+    let out = itam(&[
+        "ent",
+        "import-cyclonedx",
+        &bom,
+        "-o",
+        &dir.arg("out"),
+        "--creator",
+        "Buyer Ltd",
+        "--creator-regid",
+        "buyer.example",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // What CycloneDX cannot say is named, per Ent.
+    assert!(
+        stderr(&out)
+            .contains(": note: urn:cdx:7d5a6c2e-1b3f-4e8a-9c0d-2f4e6a8b0c1d/1#viewer-licence: "),
+        "{}",
+        stderr(&out)
+    );
+    let written = tree(&dir.join("out"));
+    let names: Vec<&str> = written.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "buyer.example__urn_3Acdx_3A7d5a6c2e-1b3f-4e8a-9c0d-2f4e6a8b0c1d_2F1_23analyser-sub.ent",
+            "buyer.example__urn_3Acdx_3A7d5a6c2e-1b3f-4e8a-9c0d-2f4e6a8b0c1d_2F1_23viewer-licence.ent",
+        ]
+    );
+    for (name, bytes) in &written {
+        let ent = read(std::str::from_utf8(bytes).unwrap()).unwrap();
+        let (regid, id) = naming::parse_file_name(name).unwrap();
+        assert_eq!((regid.as_str(), &id), ("buyer.example", &ent.ent_id));
+    }
+    let out = itam(&["ent", "validate", &dir.arg("out")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    // Two Ents do not go to standard output.
+    let out = itam(&["ent", "import-cyclonedx", &bom, "-o", "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("2 licensing objects"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
