@@ -7,8 +7,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod demo;
+mod estate;
 mod files;
+mod reconcile;
 mod swid;
 
 /// ISO/IEC 19770 IT asset management: SWID tags, entitlements, reconciliation.
@@ -26,6 +29,18 @@ enum Command {
     /// SWID and CoSWID tags (ISO/IEC 19770-2, RFC 9393): validate, convert, show.
     #[command(subcommand)]
     Swid(swid::Command),
+    /// The effective license position of an estate.json: a readable table, or position.json.
+    ///
+    /// Exit status: 0 when no position printed has a shortfall, 1 when one has (scripts can
+    /// gate on compliance), 2 when an input could not be read or parsed or the engine
+    /// refused the estate.
+    Reconcile(reconcile::ReconcileArgs),
+    /// Synthetic estates for benchmarks and research.
+    #[command(subcommand)]
+    Estate(estate::Command),
+    /// Timings of the reconciliation engine on generated estates.
+    #[command(subcommand)]
+    Bench(bench::Command),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +51,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Swid(command) => swid::run(command),
+        Command::Reconcile(args) => reconcile::run(&args),
+        Command::Estate(command) => estate::run(command),
+        Command::Bench(command) => bench::run(command),
     }
 }
