@@ -22,12 +22,14 @@ pub(crate) enum Command {
     /// phase (generate, consumption, allocation) and the peak memory.
     ///
     /// The line is `key=value` pairs, for example
-    /// `itam bench reconcile size=S seed=42 mode=priority explain=yes devices=1000
+    /// `itam bench reconcile size=S seed=42 mode=priority build=release explain=yes devices=1000
     /// installations=50000 entitlements=500 consumers=40231 groups=3112 generate=0.120s
     /// consumption=0.061s allocation=0.034s peak_memory=96.2MiB`; with `--mode both`,
     /// `allocation_priority=… allocation_optimal=…`. Peak memory is the process's
-    /// resident high-water mark (VmHWM, Linux), `unknown` elsewhere. Pair explanations are
-    /// kept for S and M and turned off for L and XL, as in the criterion benches.
+    /// resident high-water mark (VmHWM, Linux), `unknown` elsewhere. `build` says whether
+    /// the binary was optimised (`cargo build --release`): debug timings are not worth
+    /// quoting. Pair explanations are kept for S and M and turned off for L and XL, as in
+    /// the criterion benches.
     Reconcile(BenchArgs),
 }
 
@@ -85,10 +87,15 @@ fn bench(args: &BenchArgs) -> Result<String, ReconcileError> {
     }
 
     let mut line = format!(
-        "itam bench reconcile size={} seed={} mode={} explain={} devices={} installations={} entitlements={} consumers={} groups={} generate={} consumption={}",
+        "itam bench reconcile size={} seed={} mode={} build={} explain={} devices={} installations={} entitlements={} consumers={} groups={} generate={} consumption={}",
         args.size.as_str(),
         args.seed,
         args.mode.as_str(),
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
         if policy.explain { "yes" } else { "no" },
         estate.devices.len(),
         estate.installations.len(),

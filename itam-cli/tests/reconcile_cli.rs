@@ -437,6 +437,7 @@ fn bench_prints_one_line_of_phases_and_memory() {
             "size",
             "seed",
             "mode",
+            "build",
             "explain",
             "devices",
             "installations",
@@ -453,6 +454,7 @@ fn bench_prints_one_line_of_phases_and_memory() {
         assert_eq!(get("size"), "S");
         assert_eq!(get("seed"), "42");
         assert_eq!(get("mode"), mode);
+        assert!(["debug", "release"].contains(&get("build")), "{line}");
         assert_eq!(get("devices"), "1000");
         assert_eq!(get("entitlements"), "500");
         assert!(get("consumers").parse::<u64>().unwrap() > 0);
