@@ -21,10 +21,10 @@ pub(crate) enum Command {
     /// Generates an estate in memory, reconciles it and prints one line: the time of each
     /// phase (generate, consumption, allocation) and the peak memory.
     ///
-    /// The line is `key=value` pairs, for example
-    /// `itam bench reconcile size=S seed=42 mode=priority build=release explain=yes devices=1000
-    /// installations=50000 entitlements=500 consumers=40231 groups=3112 generate=0.120s
-    /// consumption=0.061s allocation=0.034s peak_memory=96.2MiB`; with `--mode both`,
+    /// The line is `key=value` pairs, for example `itam bench reconcile size=S seed=42
+    /// mode=priority build=release explain=yes devices=1000 installations=50000
+    /// entitlements=500 consumers=30358 groups=471 generate=0.033s consumption=0.027s
+    /// allocation=0.003s peak_memory=16.5MiB`; with `--mode both`,
     /// `allocation_priority=… allocation_optimal=…`. Peak memory is the process's
     /// resident high-water mark (VmHWM, Linux), `unknown` elsewhere. `build` says whether
     /// the binary was optimised (`cargo build --release`): debug timings are not worth

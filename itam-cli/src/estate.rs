@@ -160,3 +160,32 @@ impl serde_json::ser::Formatter for LineFormatter {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(value: &serde_json::Value) -> String {
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, LineFormatter::default());
+        serde::Serialize::serialize(value, &mut ser).unwrap_or_default();
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn one_top_level_item_per_line_and_the_same_json() {
+        let value = serde_json::json!({
+            "devices": [{"id": "a", "tags": [1, 2]}, {"id": "b"}],
+            "empty": [],
+            "policy": {"x": [1]},
+            "n": 3
+        });
+        let text = lines(&value);
+        assert_eq!(
+            text,
+            "{\n\"devices\":[\n{\"id\":\"a\",\"tags\":[1,2]},\n{\"id\":\"b\"}\n],\n\"empty\":[\n],\n\"n\":3,\n\"policy\":{\"x\":[1]}\n}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(back, value);
+    }
+}
