@@ -123,8 +123,12 @@ fn reconcile(args: &ReconcileArgs) -> Result<u8, String> {
         _ => ModeArg::Priority,
     });
     let name = display(estate_path);
+    let policy_note = args
+        .policy
+        .as_deref()
+        .map_or_else(String::new, |p| format!(", policy {}", display(p)));
     let header = format!(
-        "effective license position of {name} as of {} ({}), mode {}\n\n",
+        "effective license position of {name} as of {} ({}), mode {}{policy_note}\n\n",
         policy.as_of,
         source.describe(),
         mode.as_str()

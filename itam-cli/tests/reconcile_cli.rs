@@ -170,7 +170,10 @@ fn policy_file_is_applied_and_flags_override_it() {
     ]);
     let text = stdout(&out);
     assert!(
-        text.lines().next().unwrap().ends_with("mode optimal"),
+        text.lines().next().unwrap().ends_with(&format!(
+            "mode optimal, policy {}",
+            data("optimal-policy.json")
+        )),
         "{text}"
     );
     assert!(text.contains("E-editor     device  active"), "{text}");
