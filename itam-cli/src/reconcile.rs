@@ -119,8 +119,8 @@ fn reconcile(args: &ReconcileArgs) -> Result<u8, String> {
     let estate: Estate = parse_json(&read_input(estate_path)?, estate_path)?;
     let (mut policy, source) = policy(args)?;
     let mode = args.mode.unwrap_or(match policy.mode {
+        Mode::Priority => ModeArg::Priority,
         Mode::Optimal => ModeArg::Optimal,
-        _ => ModeArg::Priority,
     });
     let name = display(estate_path);
     let policy_note = args
