@@ -1,3 +1,27 @@
 #![doc = include_str!("../README.md")]
 
+pub mod manual;
+
+mod engine;
+mod error;
+mod flow;
+#[cfg(feature = "generate")]
+pub mod generate;
+mod metrics;
+mod model;
+pub mod partition;
+mod policy;
+mod position;
+
+pub use engine::{reconcile, reconcile_both};
+pub use error::ReconcileError;
 pub use itam_core;
+pub use metrics::ConsumerKind;
+pub use partition::partition;
+pub use policy::{
+    Aggregation, MetricParams, Mode, Policy, ProcessorRule, Rounding, Stacking, Tier,
+};
+pub use position::{
+    Comparison, Consumer, Decision, EntitlementLine, Gap, PairDecision, Position, ProductLine,
+    Reason, Status, Totals,
+};

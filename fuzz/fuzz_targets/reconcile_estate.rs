@@ -1,0 +1,21 @@
+//! Fuzz target: any bytes that parse as an `estate.json` must reconcile (or be refused with
+//! a typed error) in both modes without panicking, and the position must render.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(estate) = serde_json::from_slice::<itam_core::estate::Estate>(data) else {
+        return;
+    };
+    let Some(as_of) = chrono::NaiveDate::from_ymd_opt(2026, 1, 1) else {
+        return;
+    };
+    let policy = itam_reconcile::Policy::new(as_of);
+    if let Ok(both) = itam_reconcile::reconcile_both(&estate, &policy) {
+        let _ = both.to_text();
+        let _ = serde_json::to_string(&both.optimal);
+        assert!(both.gap.covered >= 0);
+    }
+    let _ = itam_reconcile::partition(&estate, 3);
+});

@@ -1,0 +1,1092 @@
+//! The pipeline: interning, candidate entitlements, consumption, eligibility, allocation and
+//! the position.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use chrono::Days;
+use itam_core::Decimal;
+use itam_core::estate::{Entitlement, Estate, Metric};
+use itam_core::version::Bound;
+
+use crate::error::ReconcileError;
+use crate::flow::Network;
+use crate::metrics::{ConsumerKind, Demand, Tables, consume, env_value};
+use crate::model::{Model, NONE, norm};
+use crate::policy::{Mode, Policy};
+use crate::position::{
+    Alloc, Comparison, ConsumerLine, EntitlementLine, Gap, GroupLine, Position, ProductLine,
+    Reason, Status, Totals, Verdict,
+};
+
+/// Reconciles `estate` under `policy`.
+///
+/// # Errors
+/// When the estate's references do not resolve (see [`ReconcileError`]).
+pub fn reconcile(estate: &Estate, policy: &Policy) -> Result<Position, ReconcileError> {
+    let m = Model::new(estate)?;
+    let plan = Plan::new(&m, policy);
+    plan.position(policy.mode)
+}
+
+/// Reconciles `estate` in both modes (the policy's mode is ignored) and reports the gap.
+///
+/// # Errors
+/// As [`reconcile`].
+pub fn reconcile_both(estate: &Estate, policy: &Policy) -> Result<Comparison, ReconcileError> {
+    let m = Model::new(estate)?;
+    let plan = Plan::new(&m, policy);
+    let priority = plan.position(Mode::Priority)?;
+    let optimal = plan.position(Mode::Optimal)?;
+    let gap = Gap {
+        covered: i128::from(optimal.totals.covered) - i128::from(priority.totals.covered),
+        cost: optimal.totals.cost - priority.totals.cost,
+        shortfall: i128::from(optimal.totals.shortfall) - i128::from(priority.totals.shortfall),
+    };
+    Ok(Comparison {
+        priority,
+        optimal,
+        gap,
+    })
+}
+
+/// Static facts about one entitlement.
+#[derive(Debug)]
+struct EntInfo {
+    status: Status,
+    /// Units available; `u64::MAX` when unlimited.
+    capacity: u64,
+    true_up: bool,
+    cost: Decimal,
+}
+
+/// Everything computed before allocation; shared by both modes.
+#[derive(Debug)]
+struct Plan<'m, 'a> {
+    m: &'m Model<'a>,
+    policy: &'m Policy,
+    ents: Vec<EntInfo>,
+    /// Per product: candidate entitlements in priority order.
+    cands: Vec<Vec<u32>>,
+    /// Per product: the metric it is counted in.
+    basis: Vec<Metric>,
+    /// Consumers, sorted by (product, name).
+    consumers: Vec<Demand>,
+    /// Per consumer: product.
+    consumer_product: Vec<u32>,
+    /// Per consumer: group.
+    consumer_group: Vec<u32>,
+    /// Per consumer: index into `names`.
+    consumer_name: Vec<u32>,
+    names: Vec<String>,
+    groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Group {
+    pinned: bool,
+    verdicts: Vec<(u32, Verdict)>,
+    /// Eligible entitlements in priority order.
+    eligible: Vec<u32>,
+    /// The first exempting entitlement, if any.
+    exempt_by: Option<u32>,
+}
+
+fn narrowness(e: &Entitlement) -> u32 {
+    let s = &e.scope;
+    let mut n = 0;
+    if s.tag_id.is_some() {
+        n += 32;
+    }
+    if s.versions.lower != Bound::Unbounded {
+        n += 8;
+    }
+    if s.versions.upper != Bound::Unbounded {
+        n += 8;
+    }
+    if s.edition.is_some() {
+        n += 4;
+    }
+    if e.org.is_some() {
+        n += 2;
+    }
+    if s.product.is_some() {
+        n += 1;
+    }
+    n
+}
+
+/// The documented commercial order: manual priority, narrowest scope, earliest expiry,
+/// lowest cost, id. (Pinned consumers are served first; true-up overflow comes last.)
+fn priority_order(a: &Entitlement, b: &Entitlement) -> Ordering {
+    let key = |e: &Entitlement| (e.priority.is_none(), e.priority);
+    key(a)
+        .cmp(&key(b))
+        .then_with(|| narrowness(b).cmp(&narrowness(a)))
+        .then_with(|| (a.end.is_none(), a.end).cmp(&(b.end.is_none(), b.end)))
+        .then_with(|| {
+            (a.unit_cost.is_none(), a.unit_cost).cmp(&(b.unit_cost.is_none(), b.unit_cost))
+        })
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// An attribute class of consumers: everything eligibility depends on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Class {
+    variant: u32,
+    org: u32,
+    env: u32,
+    not_applicable: bool,
+    /// Candidate positions pinning the consumer.
+    pins: Vec<u32>,
+}
+
+impl<'m, 'a> Plan<'m, 'a> {
+    fn new(m: &'m Model<'a>, policy: &'m Policy) -> Self {
+        let estate = m.estate;
+        let as_of = policy.as_of;
+        let ents: Vec<EntInfo> = estate
+            .entitlements
+            .iter()
+            .map(|e| EntInfo {
+                status: if e.end.is_some_and(|end| end < as_of) {
+                    Status::Expired
+                } else if e.start.is_some_and(|s| s > as_of) {
+                    Status::NotYetValid
+                } else {
+                    Status::Active
+                },
+                capacity: if e.unlimited { u64::MAX } else { e.quantity },
+                true_up: e.true_up,
+                cost: e.unit_cost.unwrap_or(Decimal::ZERO),
+            })
+            .collect();
+        let cands = candidates(m);
+        let mut tables = Tables::default();
+        let mut basis = Vec::with_capacity(m.products.len());
+        let mut consumers: Vec<Demand> = Vec::new();
+        let mut consumer_product = Vec::new();
+        let mut consumer_group = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut group_index: BTreeMap<(bool, Vec<(u32, Verdict)>), u32> = BTreeMap::new();
+        for (p, cs) in cands.iter().enumerate() {
+            let p32 = p as u32;
+            let metric = cs
+                .iter()
+                .find(|&&e| {
+                    ents.get(e as usize)
+                        .is_some_and(|i| i.status == Status::Active)
+                })
+                .or_else(|| cs.first())
+                .and_then(|&e| estate.entitlements.get(e as usize))
+                .map_or_else(|| policy.default_metric.clone(), |e| e.metric.clone());
+            let demands = consume(m, &policy.params, &mut tables, p32, &metric);
+            let any_pins = cs.iter().any(|&e| {
+                m.pinned_devices
+                    .get(e as usize)
+                    .is_some_and(|v| !v.is_empty())
+                    || m.pinned_users
+                        .get(e as usize)
+                        .is_some_and(|v| !v.is_empty())
+            });
+            // Version verdicts per (variant, candidate), computed once per product.
+            let versions: Vec<Option<Reason>> = m
+                .variants
+                .get(p)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .flat_map(|&sw| {
+                    let version = estate
+                        .software
+                        .get(sw as usize)
+                        .map_or("", |s| s.version.as_str());
+                    cs.iter().map(move |&e| {
+                        estate
+                            .entitlements
+                            .get(e as usize)
+                            .and_then(|x| version_reject(x, version))
+                    })
+                })
+                .collect();
+            let mut class_group: BTreeMap<Class, u32> = BTreeMap::new();
+            for d in demands {
+                let pins = if any_pins {
+                    cs.iter()
+                        .enumerate()
+                        .filter(|&(_, &e)| {
+                            (d.pin_device != NONE
+                                && m.pinned_devices
+                                    .get(e as usize)
+                                    .is_some_and(|v| v.binary_search(&d.pin_device).is_ok()))
+                                || (d.pin_user != NONE
+                                    && m.pinned_users
+                                        .get(e as usize)
+                                        .is_some_and(|v| v.binary_search(&d.pin_user).is_ok()))
+                        })
+                        .map(|(i, _)| i as u32)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let class = Class {
+                    variant: d.variant,
+                    org: d.org,
+                    env: d.env,
+                    not_applicable: d.not_applicable,
+                    pins,
+                };
+                let g = match class_group.get(&class) {
+                    Some(&g) => g,
+                    None => {
+                        let group = verdicts(m, &ents, p32, &metric, cs, &versions, &class);
+                        let key = (group.pinned, group.verdicts.clone());
+                        let g = *group_index.entry(key).or_insert_with(|| {
+                            groups.push(group);
+                            (groups.len() - 1) as u32
+                        });
+                        class_group.insert(class, g);
+                        g
+                    }
+                };
+                consumers.push(d);
+                consumer_product.push(p32);
+                consumer_group.push(g);
+            }
+            basis.push(metric);
+        }
+        // Groups numbered in the order of their keys, so no index depends on input order.
+        let mut renumber = vec![0u32; groups.len()];
+        for (rank, &g) in group_index.values().enumerate() {
+            if let Some(slot) = renumber.get_mut(g as usize) {
+                *slot = rank as u32;
+            }
+        }
+        let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+        let groups: Vec<Group> = group_index
+            .values()
+            .filter_map(|&g| slots.get_mut(g as usize).and_then(Option::take))
+            .collect();
+        for g in &mut consumer_group {
+            *g = renumber.get(*g as usize).copied().unwrap_or(0);
+        }
+        // Names, sorted as strings; consumers sorted by (product, name).
+        let (names, consumer_name) = name_consumers(m, &tables, &consumers);
+        let mut order: Vec<u32> = (0..consumers.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| {
+            (
+                consumer_product.get(i as usize).copied().unwrap_or(0),
+                consumer_name.get(i as usize).copied().unwrap_or(0),
+                i,
+            )
+        });
+        let permute = |v: &[u32]| -> Vec<u32> {
+            order
+                .iter()
+                .map(|&i| v.get(i as usize).copied().unwrap_or(0))
+                .collect()
+        };
+        let consumer_product = permute(&consumer_product);
+        let consumer_group = permute(&consumer_group);
+        let consumer_name = permute(&consumer_name);
+        let mut slots: Vec<Option<Demand>> = consumers.into_iter().map(Some).collect();
+        let consumers = order
+            .iter()
+            .filter_map(|&i| slots.get_mut(i as usize).and_then(Option::take))
+            .collect();
+        Self {
+            m,
+            policy,
+            ents,
+            cands,
+            basis,
+            consumers,
+            consumer_product,
+            consumer_group,
+            consumer_name,
+            names,
+            groups,
+        }
+    }
+
+    fn position(&self, mode: Mode) -> Result<Position, ReconcileError> {
+        let allocs = match mode {
+            Mode::Priority => self.priority(),
+            Mode::Optimal => self.optimal()?,
+        };
+        Ok(self.build(mode, allocs))
+    }
+
+    /// Greedy allocation in the documented commercial order.
+    fn priority(&self) -> Vec<(u32, Alloc)> {
+        let mut left: Vec<u64> = self.ents.iter().map(|e| e.capacity).collect();
+        let mut need: Vec<u64> = self
+            .consumers
+            .iter()
+            .zip(&self.consumer_group)
+            .map(|(d, &g)| {
+                let exempt = self
+                    .groups
+                    .get(g as usize)
+                    .is_some_and(|g| g.exempt_by.is_some());
+                if exempt { 0 } else { d.units }
+            })
+            .collect();
+        let mut out = Vec::with_capacity(self.consumers.len());
+        for pinned_pass in [true, false] {
+            for (c, &g) in self.consumer_group.iter().enumerate() {
+                let Some(group) = self.groups.get(g as usize) else {
+                    continue;
+                };
+                if group.pinned != pinned_pass {
+                    continue;
+                }
+                let Some(n) = need.get_mut(c) else { continue };
+                for &e in &group.eligible {
+                    if *n == 0 {
+                        break;
+                    }
+                    let Some(l) = left.get_mut(e as usize) else {
+                        continue;
+                    };
+                    let take = (*l).min(*n);
+                    if take > 0 {
+                        *l -= take;
+                        *n -= take;
+                        out.push((
+                            c as u32,
+                            Alloc {
+                                ent: e,
+                                units: take,
+                                overflow: false,
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        // True-up entitlements take the overflow.
+        for (c, &g) in self.consumer_group.iter().enumerate() {
+            let Some(n) = need.get_mut(c) else { continue };
+            if *n == 0 {
+                continue;
+            }
+            let Some(group) = self.groups.get(g as usize) else {
+                continue;
+            };
+            let true_up = group
+                .eligible
+                .iter()
+                .find(|&&e| self.ents.get(e as usize).is_some_and(|i| i.true_up));
+            if let Some(&e) = true_up {
+                out.push((
+                    c as u32,
+                    Alloc {
+                        ent: e,
+                        units: *n,
+                        overflow: true,
+                    },
+                ));
+                *n = 0;
+            }
+        }
+        out
+    }
+
+    /// Maximum coverage, then minimum cost: min-cost max-flow per connected component of
+    /// products and entitlements, over consumer groups.
+    fn optimal(&self) -> Result<Vec<(u32, Alloc)>, ReconcileError> {
+        // Components: union products linked by an entitlement eligible for both.
+        let np = self.cands.len();
+        let mut parent: Vec<usize> = (0..np).collect();
+        fn find(parent: &mut [usize], mut x: usize) -> usize {
+            while let Some(&p) = parent.get(x) {
+                if p == x {
+                    break;
+                }
+                let gp = parent.get(p).copied().unwrap_or(p);
+                if let Some(slot) = parent.get_mut(x) {
+                    *slot = gp;
+                }
+                x = gp;
+            }
+            x
+        }
+        // Per product: the (group, units) demand of non-exempt consumers; consumers per group.
+        let mut product_groups: BTreeMap<(u32, u32), (u64, Vec<u32>)> = BTreeMap::new();
+        for (c, d) in self.consumers.iter().enumerate() {
+            let p = self.consumer_product.get(c).copied().unwrap_or(0);
+            let g = self.consumer_group.get(c).copied().unwrap_or(0);
+            let Some(group) = self.groups.get(g as usize) else {
+                continue;
+            };
+            if group.exempt_by.is_some() || group.eligible.is_empty() || d.units == 0 {
+                continue;
+            }
+            let e = product_groups.entry((p, g)).or_default();
+            e.0 += d.units;
+            e.1.push(c as u32);
+        }
+        let mut ent_owner: BTreeMap<u32, usize> = BTreeMap::new();
+        for &(p, g) in product_groups.keys() {
+            for &e in self
+                .groups
+                .get(g as usize)
+                .map_or(&[][..], |g| g.eligible.as_slice())
+            {
+                match ent_owner.get(&e) {
+                    Some(&q) => {
+                        let (a, b) = (find(&mut parent, p as usize), find(&mut parent, q));
+                        if let Some(slot) = parent.get_mut(a) {
+                            *slot = b;
+                        }
+                    }
+                    None => {
+                        ent_owner.insert(e, p as usize);
+                    }
+                }
+            }
+        }
+        let mut components: BTreeMap<usize, Vec<(u32, u32)>> = BTreeMap::new();
+        for &(p, g) in product_groups.keys() {
+            components
+                .entry(find(&mut parent, p as usize))
+                .or_default()
+                .push((p, g));
+        }
+        let mut fixed: BTreeMap<u32, i128> = BTreeMap::new();
+        let mut out = Vec::new();
+        for members in components.values() {
+            let total: u64 = members
+                .iter()
+                .filter_map(|k| product_groups.get(k))
+                .map(|x| x.0)
+                .fold(0u64, u64::saturating_add);
+            let mut ent_nodes: BTreeMap<u32, usize> = BTreeMap::new();
+            for (_, g) in members {
+                for &e in self
+                    .groups
+                    .get(*g as usize)
+                    .map_or(&[][..], |g| g.eligible.as_slice())
+                {
+                    let next = ent_nodes.len();
+                    ent_nodes.entry(e).or_insert(next);
+                }
+            }
+            let (s, t) = (0usize, 1usize);
+            let gbase = 2;
+            let ebase = gbase + members.len();
+            let mut net = Network::new(ebase + ent_nodes.len());
+            let scale = i128::from(total) + 1;
+            let mut group_arcs: Vec<Vec<(u32, usize)>> = Vec::with_capacity(members.len());
+            for (i, key) in members.iter().enumerate() {
+                let units = product_groups.get(key).map_or(0, |x| x.0);
+                net.add(s, gbase + i, units, 0);
+                let mut arcs = Vec::new();
+                for &e in self
+                    .groups
+                    .get(key.1 as usize)
+                    .map_or(&[][..], |g| g.eligible.as_slice())
+                {
+                    let c = match fixed.get(&e) {
+                        Some(&c) => c,
+                        None => {
+                            let c = self.fixed_cost(e)?;
+                            fixed.insert(e, c);
+                            c
+                        }
+                    };
+                    let node = ebase + ent_nodes.get(&e).copied().unwrap_or(0);
+                    arcs.push((e, net.add(gbase + i, node, units, c.saturating_mul(scale))));
+                }
+                group_arcs.push(arcs);
+            }
+            let mut by_node: Vec<(usize, u32)> = ent_nodes.iter().map(|(&e, &j)| (j, e)).collect();
+            by_node.sort_unstable();
+            for &(j, e) in &by_node {
+                let Some(info) = self.ents.get(e as usize) else {
+                    continue;
+                };
+                net.add(ebase + j, t, info.capacity.min(total), 0);
+                if info.true_up && info.capacity < total {
+                    // Overflow: allowed, and dearer than any use within the quantity by less
+                    // than one unit of the scaled cost, so cost stays the first criterion.
+                    net.add(ebase + j, t, total - info.capacity, 1);
+                }
+            }
+            net.solve(s, t);
+            // Hand each group's flow to its consumers in canonical order.
+            for (i, key) in members.iter().enumerate() {
+                let Some((_, cons)) = product_groups.get(key) else {
+                    continue;
+                };
+                let mut flows: Vec<(u32, u64)> = group_arcs
+                    .get(i)
+                    .map(|a| a.iter().map(|&(e, arc)| (e, net.flow(arc))).collect())
+                    .unwrap_or_default();
+                let mut fi = 0;
+                for &c in cons {
+                    let mut n = self.consumers.get(c as usize).map_or(0, |d| d.units);
+                    while n > 0 {
+                        let Some((e, f)) = flows.get_mut(fi) else {
+                            break;
+                        };
+                        if *f == 0 {
+                            fi += 1;
+                            continue;
+                        }
+                        let take = (*f).min(n);
+                        *f -= take;
+                        n -= take;
+                        out.push((
+                            c,
+                            Alloc {
+                                ent: *e,
+                                units: take,
+                                overflow: false,
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        // Mark units beyond a true-up entitlement's quantity as overflow, in consumer order.
+        out.sort_by_key(|(c, _)| *c);
+        let mut used: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut marked = Vec::with_capacity(out.len());
+        for (c, a) in out {
+            let cap = self.ents.get(a.ent as usize).map_or(0, |i| i.capacity);
+            let u = used.entry(a.ent).or_default();
+            let within = cap.saturating_sub(*u).min(a.units);
+            *u += a.units;
+            if within > 0 {
+                marked.push((c, Alloc { units: within, ..a }));
+            }
+            if a.units > within {
+                marked.push((
+                    c,
+                    Alloc {
+                        units: a.units - within,
+                        overflow: true,
+                        ..a
+                    },
+                ));
+            }
+        }
+        Ok(marked)
+    }
+
+    fn fixed_cost(&self, e: u32) -> Result<i128, ReconcileError> {
+        let cost = self.ents.get(e as usize).map_or(Decimal::ZERO, |i| i.cost);
+        let err = || ReconcileError::CostOutOfRange {
+            id: self
+                .m
+                .estate
+                .entitlements
+                .get(e as usize)
+                .map(|x| x.id.to_string())
+                .unwrap_or_default(),
+        };
+        if cost.is_sign_negative() && !cost.is_zero() {
+            return Err(err());
+        }
+        let mut scaled = cost;
+        scaled.rescale(9);
+        if scaled.scale() != 9 || scaled != cost.round_dp(9) || cost.round_dp(9) != cost {
+            return Err(err());
+        }
+        let v = scaled.mantissa();
+        if v > 1_000_000_000_000_000_000_000_000_000 {
+            return Err(err());
+        }
+        Ok(v)
+    }
+
+    fn build(&self, mode: Mode, mut allocs: Vec<(u32, Alloc)>) -> Position {
+        let estate = self.m.estate;
+        allocs.sort_by_key(|(c, _)| *c);
+        let mut consumed = vec![0u64; self.ents.len()];
+        let mut overflow = vec![0u64; self.ents.len()];
+        for (_, a) in &allocs {
+            if let Some(x) = consumed.get_mut(a.ent as usize) {
+                *x += a.units;
+            }
+            if a.overflow {
+                if let Some(x) = overflow.get_mut(a.ent as usize) {
+                    *x += a.units;
+                }
+            }
+        }
+        // Entitlement lines, sorted by id.
+        let mut ent_order: Vec<u32> = (0..self.ents.len() as u32).collect();
+        ent_order.sort_by(|&a, &b| {
+            let id = |i: u32| estate.entitlements.get(i as usize).map(|e| e.id.as_str());
+            id(a).cmp(&id(b))
+        });
+        let mut ent_pos = vec![0u32; self.ents.len()];
+        for (pos, &e) in ent_order.iter().enumerate() {
+            if let Some(slot) = ent_pos.get_mut(e as usize) {
+                *slot = pos as u32;
+            }
+        }
+        let window_end = self
+            .policy
+            .as_of
+            .checked_add_days(Days::new(u64::from(self.policy.expiry_window_days)));
+        let mut totals = Totals::default();
+        let entitlements: Vec<EntitlementLine> = ent_order
+            .iter()
+            .filter_map(|&e| {
+                let (x, info) = (
+                    estate.entitlements.get(e as usize)?,
+                    self.ents.get(e as usize)?,
+                );
+                let used = consumed.get(e as usize).copied().unwrap_or(0);
+                let over = overflow.get(e as usize).copied().unwrap_or(0);
+                let cost = Decimal::from(used) * info.cost;
+                totals.cost += cost;
+                totals.true_up += over;
+                Some(EntitlementLine {
+                    id: x.id.to_string(),
+                    metric: x.metric.clone(),
+                    status: info.status,
+                    entitled: x.quantity,
+                    unlimited: x.unlimited,
+                    consumed: used,
+                    surplus: if x.unlimited || info.status != Status::Active {
+                        0
+                    } else {
+                        x.quantity.saturating_sub(used)
+                    },
+                    true_up: over,
+                    cost,
+                    expiring: info.status == Status::Active
+                        && x.end
+                            .is_some_and(|end| window_end.is_some_and(|w| end <= w)),
+                    end: x.end,
+                })
+            })
+            .collect();
+        // Consumers.
+        let mut consumers = Vec::with_capacity(self.consumers.len());
+        let mut allocations = Vec::with_capacity(allocs.len());
+        let mut ai = 0usize;
+        let mut lines: Vec<ProductAcc> = vec![ProductAcc::default(); self.cands.len()];
+        for (c, d) in self.consumers.iter().enumerate() {
+            let start = allocations.len() as u32;
+            let mut covered = 0u64;
+            while let Some((cc, a)) = allocs.get(ai) {
+                if *cc as usize != c {
+                    break;
+                }
+                covered += a.units;
+                allocations.push(Alloc {
+                    ent: ent_pos.get(a.ent as usize).copied().unwrap_or(0),
+                    ..*a
+                });
+                ai += 1;
+            }
+            let g = self.consumer_group.get(c).copied().unwrap_or(0);
+            let group = self.groups.get(g as usize);
+            let exempt = group.is_some_and(|g| g.exempt_by.is_some());
+            let p = self.consumer_product.get(c).copied().unwrap_or(0);
+            if let Some(acc) = lines.get_mut(p as usize) {
+                acc.consumers += 1;
+                acc.demand += d.units;
+                if exempt {
+                    acc.exempt += d.units;
+                } else {
+                    acc.covered += covered.min(d.units);
+                    if covered < d.units {
+                        acc.shortfall += d.units - covered;
+                        acc.unlicensed += 1;
+                    }
+                }
+            }
+            consumers.push(ConsumerLine {
+                kind: d.kind,
+                name: self.consumer_name.get(c).copied().unwrap_or(0),
+                product: p,
+                units: d.units,
+                covered,
+                exempt,
+                allocs: (start, allocations.len() as u32 - start),
+                group: g,
+                pinned: group.is_some_and(|g| g.pinned),
+            });
+        }
+        // Product lines (products with neither consumers nor candidates are left out).
+        let mut product_pos = vec![NONE; self.cands.len()];
+        let mut products = Vec::new();
+        for (p, acc) in lines.iter().enumerate() {
+            let cs = self.cands.get(p).map_or(&[][..], Vec::as_slice);
+            if acc.consumers == 0 && cs.is_empty() {
+                continue;
+            }
+            let metric = self.basis.get(p).cloned().unwrap_or(Metric::Device);
+            let (mut entitled, mut unlimited, mut min_cost) = (0u64, false, None::<Decimal>);
+            for &e in cs {
+                let (Some(x), Some(info)) = (
+                    estate.entitlements.get(e as usize),
+                    self.ents.get(e as usize),
+                ) else {
+                    continue;
+                };
+                if x.metric != metric || info.status != Status::Active {
+                    continue;
+                }
+                entitled = entitled.saturating_add(x.quantity);
+                unlimited |= x.unlimited;
+                if let Some(c) = x.unit_cost {
+                    min_cost = Some(min_cost.map_or(c, |m: Decimal| m.min(c)));
+                }
+            }
+            let shortfall_cost = min_cost.map(|c| c * Decimal::from(acc.shortfall));
+            let first = self
+                .m
+                .variants
+                .get(p)
+                .and_then(|v| v.first())
+                .and_then(|&s| estate.software.get(s as usize));
+            if let Some(slot) = product_pos.get_mut(p) {
+                *slot = products.len() as u32;
+            }
+            totals.consumers += acc.consumers;
+            totals.demand += acc.demand;
+            totals.exempt += acc.exempt;
+            totals.covered += acc.covered;
+            totals.shortfall += acc.shortfall;
+            totals.unlicensed_consumers += acc.unlicensed;
+            totals.shortfall_cost += shortfall_cost.unwrap_or(Decimal::ZERO);
+            products.push(ProductLine {
+                publisher: first
+                    .map(|s| s.publisher.trim().to_owned())
+                    .unwrap_or_default(),
+                product: first
+                    .map(|s| s.product.trim().to_owned())
+                    .unwrap_or_default(),
+                edition: first
+                    .and_then(|s| s.edition.as_deref())
+                    .map(|e| e.trim().to_owned())
+                    .unwrap_or_default(),
+                metric,
+                consumers: acc.consumers,
+                demand: acc.demand,
+                exempt: acc.exempt,
+                covered: acc.covered,
+                shortfall: acc.shortfall,
+                unlicensed_consumers: acc.unlicensed,
+                entitled,
+                unlimited,
+                shortfall_cost,
+            });
+        }
+        for c in &mut consumers {
+            c.product = product_pos.get(c.product as usize).copied().unwrap_or(0);
+        }
+        let groups = if self.policy.explain {
+            self.groups
+                .iter()
+                .map(|g| GroupLine {
+                    verdicts: g
+                        .verdicts
+                        .iter()
+                        .map(|&(e, v)| (ent_pos.get(e as usize).copied().unwrap_or(0), v))
+                        .collect(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Position {
+            mode,
+            as_of: self.policy.as_of,
+            totals,
+            products,
+            entitlements,
+            names: self.names.clone(),
+            consumers,
+            allocations,
+            groups,
+            explained: self.policy.explain,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct ProductAcc {
+    consumers: u64,
+    demand: u64,
+    exempt: u64,
+    covered: u64,
+    shortfall: u64,
+    unlicensed: u64,
+}
+
+/// Per product: the entitlements whose scope names it (tag id, publisher, product,
+/// edition), in priority order.
+pub(crate) fn candidates(m: &Model<'_>) -> Vec<Vec<u32>> {
+    let estate = m.estate;
+    let mut by_product: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    let mut by_publisher: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (p, k) in m.products.iter().enumerate() {
+        by_product.entry(&k.product).or_default().push(p as u32);
+        by_publisher.entry(&k.publisher).or_default().push(p as u32);
+    }
+    let all: Vec<u32> = (0..m.products.len() as u32).collect();
+    let mut cands: Vec<Vec<u32>> = vec![Vec::new(); m.products.len()];
+    for (i, e) in estate.entitlements.iter().enumerate() {
+        let s = &e.scope;
+        let (publisher, product, edition) = (
+            s.publisher.as_deref().map(norm),
+            s.product.as_deref().map(norm),
+            s.edition.as_deref().map(norm),
+        );
+        let tag_products: Vec<u32>;
+        let pool: &[u32] = if let Some(tag) = &s.tag_id {
+            tag_products = estate
+                .software
+                .iter()
+                .enumerate()
+                .filter(|(_, sw)| sw.tag_id == *tag)
+                .filter_map(|(j, _)| m.software.get(j).map(|x| x.0))
+                .collect();
+            &tag_products
+        } else if let Some(name) = &product {
+            by_product.get(name.as_str()).map_or(&[], Vec::as_slice)
+        } else if let Some(name) = &publisher {
+            by_publisher.get(name.as_str()).map_or(&[], Vec::as_slice)
+        } else {
+            &all
+        };
+        for &p in pool {
+            let Some(k) = m.products.get(p as usize) else {
+                continue;
+            };
+            let ok = publisher.as_ref().is_none_or(|x| *x == k.publisher)
+                && product.as_ref().is_none_or(|x| *x == k.product)
+                && edition.as_ref().is_none_or(|x| *x == k.edition);
+            if ok {
+                if let Some(c) = cands.get_mut(p as usize) {
+                    c.push(i as u32);
+                }
+            }
+        }
+    }
+    for c in &mut cands {
+        c.sort_by(|&a, &b| {
+            match (
+                estate.entitlements.get(a as usize),
+                estate.entitlements.get(b as usize),
+            ) {
+                (Some(x), Some(y)) => priority_order(x, y),
+                _ => a.cmp(&b),
+            }
+        });
+        c.dedup();
+    }
+    cands
+}
+
+/// The verdict of every candidate entitlement for one class of consumers.
+fn verdicts(
+    m: &Model<'_>,
+    ents: &[EntInfo],
+    p: u32,
+    metric: &Metric,
+    cands: &[u32],
+    versions: &[Option<Reason>],
+    class: &Class,
+) -> Group {
+    let estate = m.estate;
+    let software = m
+        .variants
+        .get(p as usize)
+        .and_then(|v| v.get(class.variant as usize))
+        .and_then(|&s| estate.software.get(s as usize));
+    let env = env_value(&m.envs, class.env);
+    let mut out: Vec<(u32, Verdict)> = Vec::with_capacity(cands.len());
+    for (ci, &e) in cands.iter().enumerate() {
+        let (Some(x), Some(info)) = (estate.entitlements.get(e as usize), ents.get(e as usize))
+        else {
+            continue;
+        };
+        let reject = if let Metric::Other(_) = x.metric {
+            Some(Reason::UnknownMetric)
+        } else if x.metric != *metric {
+            Some(Reason::MetricDiffers)
+        } else if info.status == Status::Expired {
+            Some(Reason::Expired)
+        } else if info.status == Status::NotYetValid {
+            Some(Reason::NotYetValid)
+        } else if class.not_applicable {
+            Some(Reason::MetricNotApplicable)
+        } else if x
+            .scope
+            .tag_id
+            .as_ref()
+            .is_some_and(|t| software.is_none_or(|s| s.tag_id != *t))
+        {
+            Some(Reason::OtherSoftwareIdentity)
+        } else if let Some(r) = versions
+            .get(class.variant as usize * cands.len() + ci)
+            .copied()
+            .flatten()
+        {
+            Some(r)
+        } else if !m.org_within(
+            class.org,
+            m.ent_org.get(e as usize).copied().unwrap_or(NONE),
+        ) || (x.org.is_some() && class.org == NONE)
+        {
+            Some(Reason::WrongOrganisation)
+        } else {
+            None
+        };
+        out.push((
+            e,
+            match reject {
+                Some(r) => Verdict::Rejected(r),
+                None if x.rights.exempts(env) => Verdict::Exempt,
+                None => Verdict::Eligible,
+            },
+        ));
+    }
+    // Pins bind only to entitlements that could serve the class.
+    let pinned: Vec<u32> = class
+        .pins
+        .iter()
+        .filter_map(|&i| out.get(i as usize))
+        .filter(|(_, v)| {
+            *v != Verdict::Rejected(Reason::Expired) && !matches!(v, Verdict::Rejected(_))
+        })
+        .map(|(e, _)| *e)
+        .collect();
+    if !pinned.is_empty() {
+        for (e, v) in &mut out {
+            if !matches!(v, Verdict::Rejected(_)) && !pinned.contains(e) {
+                *v = Verdict::Rejected(Reason::PinnedElsewhere);
+            }
+        }
+    }
+    Group {
+        pinned: !pinned.is_empty(),
+        eligible: out
+            .iter()
+            .filter(|(_, v)| *v == Verdict::Eligible)
+            .map(|(e, _)| *e)
+            .collect(),
+        exempt_by: out
+            .iter()
+            .find(|(_, v)| *v == Verdict::Exempt)
+            .map(|(e, _)| *e),
+        verdicts: out,
+    }
+}
+
+fn version_reject(e: &Entitlement, version: &str) -> Option<Reason> {
+    let r = &e.scope.versions;
+    if r.contains(version) {
+        return None;
+    }
+    let s = &r.scheme;
+    let below = match &r.lower {
+        Bound::Unbounded => false,
+        Bound::Inclusive(lo) => s.compare(version, lo) == Ordering::Less,
+        Bound::Exclusive(lo) => s.compare(version, lo) != Ordering::Greater,
+    };
+    if below {
+        (!e.rights.downgrade).then_some(Reason::VersionBelowRange)
+    } else {
+        (!e.rights.upgrade).then_some(Reason::VersionAboveRange)
+    }
+}
+
+/// Consumer names (`kind:name`), sorted; and each consumer's index into them.
+fn name_consumers(m: &Model<'_>, tables: &Tables, consumers: &[Demand]) -> (Vec<String>, Vec<u32>) {
+    const KINDS: [ConsumerKind; 7] = [
+        ConsumerKind::Device,
+        ConsumerKind::Host,
+        ConsumerKind::Cluster,
+        ConsumerKind::CoreFactorGroup,
+        ConsumerKind::User,
+        ConsumerKind::Org,
+        ConsumerKind::Estate,
+    ];
+    let kind_no = |k: ConsumerKind| KINDS.iter().position(|&x| x == k).unwrap_or(0);
+    let space = |k: ConsumerKind| match k {
+        ConsumerKind::Device | ConsumerKind::Host => m.estate.devices.len(),
+        ConsumerKind::Cluster => m.clusters.len(),
+        ConsumerKind::CoreFactorGroup => tables.factors.len(),
+        ConsumerKind::User => m.users.len(),
+        ConsumerKind::Org => m.orgs.len(),
+        ConsumerKind::Estate => 0,
+    } + 1;
+    // Per kind, per name (the last slot stands for NONE): the name's index, once known.
+    let mut used: Vec<Vec<u32>> = KINDS.iter().map(|&k| vec![NONE; space(k)]).collect();
+    let slot_of = |k: ConsumerKind, name: u32| -> usize {
+        let n = space(k) - 1;
+        if (name as usize) < n {
+            name as usize
+        } else {
+            n
+        }
+    };
+    let mut named: Vec<(String, ConsumerKind, u32)> = Vec::new();
+    for d in consumers {
+        let Some(slot) = used
+            .get_mut(kind_no(d.kind))
+            .and_then(|t| t.get_mut(slot_of(d.kind, d.name)))
+        else {
+            continue;
+        };
+        if *slot != NONE {
+            continue;
+        }
+        *slot = 0;
+        let n = d.name as usize;
+        let text = match d.kind {
+            ConsumerKind::Device | ConsumerKind::Host => m
+                .device(d.name)
+                .map(|x| x.id.to_string())
+                .unwrap_or_default(),
+            ConsumerKind::Cluster => m
+                .clusters
+                .get(n)
+                .map(|s| (*s).to_owned())
+                .unwrap_or_default(),
+            ConsumerKind::CoreFactorGroup => tables
+                .factors
+                .get(n)
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            ConsumerKind::User => m.users.get(n).map(|s| (*s).to_owned()).unwrap_or_default(),
+            ConsumerKind::Org => m.orgs.get(n).cloned().unwrap_or_default(),
+            ConsumerKind::Estate => String::new(),
+        };
+        let full = if d.kind == ConsumerKind::Estate {
+            "estate".to_owned()
+        } else {
+            format!("{}:{text}", d.kind.as_str())
+        };
+        named.push((full, d.kind, d.name));
+    }
+    named.sort();
+    for (i, (_, k, name)) in named.iter().enumerate() {
+        if let Some(slot) = used
+            .get_mut(kind_no(*k))
+            .and_then(|t| t.get_mut(slot_of(*k, *name)))
+        {
+            *slot = i as u32;
+        }
+    }
+    let index = consumers
+        .iter()
+        .map(|d| {
+            used.get(kind_no(d.kind))
+                .and_then(|t| t.get(slot_of(d.kind, d.name)))
+                .copied()
+                .unwrap_or(0)
+        })
+        .collect();
+    (named.into_iter().map(|x| x.0).collect(), index)
+}

@@ -1,0 +1,50 @@
+//! Why an estate could not be reconciled.
+
+/// Why an estate could not be reconciled. Each variant says what and where (a JSON path
+/// into `estate.json` where there is one).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReconcileError {
+    /// Two items of one kind share an id.
+    #[error("duplicate {kind} id {id:?}")]
+    DuplicateId {
+        /// `device`, `user`, `software` or `entitlement`.
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// A reference names nothing in the estate.
+    #[error("{at}: unknown {what} {id:?}")]
+    UnknownReference {
+        /// What kind of item was named.
+        what: &'static str,
+        /// JSON path of the reference.
+        at: String,
+        /// The id named.
+        id: String,
+    },
+    /// A virtual device names no host.
+    #[error("virtual device {device:?} has no host")]
+    VmWithoutHost {
+        /// The device id.
+        device: String,
+    },
+    /// A VM's host is itself virtual.
+    #[error("host {host:?} of virtual device {device:?} is not physical")]
+    HostNotPhysical {
+        /// The VM.
+        device: String,
+        /// Its host.
+        host: String,
+    },
+    /// A unit cost is too large or too precise for the optimiser's fixed-point arithmetic
+    /// (more than 10^18 with nine decimals).
+    #[error("unit cost of entitlement {id:?} is out of range")]
+    CostOutOfRange {
+        /// The entitlement.
+        id: String,
+    },
+    /// More than 2^32 − 2 items of one kind.
+    #[error("estate too large: more than 2^32 - 2 items of one kind")]
+    TooLarge,
+}

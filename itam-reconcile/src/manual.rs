@@ -1,0 +1,244 @@
+//! The manual: the model, each metric, both allocation modes, the reasons vocabulary and the
+//! JSON forms.
+//!
+//! # The model
+//!
+//! Reconciliation answers: *for each product, is what we use covered by what we own, and
+//! which right covers which use?* It runs in two layers over an
+//! [`Estate`](itam_core::estate::Estate) under a [`Policy`](crate::Policy):
+//!
+//! 1. **Consumption.** Each product is counted in one metric. The metric turns the product's
+//!    installations (or usage peaks) into *consumers* — a device, a physical host, a cluster,
+//!    a core-factor group, a user, an organisation unit or the whole estate — each needing a
+//!    whole number of *units*. Where fractions occur (core factors, tiers) the rounding point
+//!    is explicit.
+//! 2. **Allocation.** Consumers are matched to the entitlements that may cover them, in
+//!    Priority or Optimal mode. A consumer can be covered by several entitlements of its
+//!    metric (units are fungible: 10 cores from one licence and 6 from another).
+//!
+//! A *product* is (publisher, product, edition), compared case-insensitively after trimming;
+//! its versions are the software identities carrying that key, ordered by their version
+//! scheme. A consumer's version is the highest version it uses (an upgrade right applies to
+//! the highest version, as in Snow).
+//!
+//! ## Which metric a product is counted in
+//!
+//! An entitlement is a *candidate* for a product when its scope names it (tag id, publisher,
+//! product, edition; a missing part matches anything; version, date and organisation are
+//! checked later, per consumer). The product is counted in the metric of its first *active*
+//! candidate in priority order (else its first candidate, else
+//! [`Policy::default_metric`](crate::Policy::default_metric), `device`). Candidates counting
+//! another metric are rejected with `metric_differs`: one product has one metric per run,
+//! so its shortfall is stated in one unit. (Choosing the metric per consumer would make the
+//! allocation an integer program across metrics; see *Limits*.)
+//!
+//! # The metric catalogue
+//!
+//! Cores are physical cores of a physical device and virtual cores of a VM; a VM's *host* is
+//! the physical server it runs on; a host's *cluster* is given on the host. Examples are the
+//! golden tests in `tests/metrics.rs`.
+//!
+//! | metric (JSON name) | consumer | units | example |
+//! |---|---|---|---|
+//! | `installation` | device | ceil(installations / `installs_per_licence`), at least 1 | 3 installs, 2 per licence → 2 |
+//! | `device` | device | 1 | |
+//! | `site` | device | 1 (site agreements are usually `unlimited`) | |
+//! | `named_user` | user (a device for installations without a user) | 1 | |
+//! | `concurrent_user` | org unit of the peak (or the estate) | Σ over versions of the highest peak | peaks 10 and 12 of v1, 5 of v2 → 17 |
+//! | `core` | device | physical: max(cores, `core_min_per_processor` × sockets, `core_min_per_server`); VM: max(cores, `core_min_per_vm`); then rounded up to `core_pack` | 2×6 cores, 8 per processor, 16 per server → 16 |
+//! | `processor` | host | sockets of the physical server | |
+//! | `oracle_processor` | per `oracle_aggregation` | cores × core factor, summed over the scope, rounded up per `oracle_rounding` | 64 x86 cores → 32; 64 POWER cores → 64 |
+//! | `oracle_nup` | as `oracle_processor` | max(distinct users, `oracle_nup_min_per_processor` (25) × processors) | 1 processor, 3 users → 25 |
+//! | `oracle_se2` | host | sockets (a cloud instance: ceil(vCPU / 4)); hosts above `oracle_se2_max_sockets` (2) are outside the rule: every pair is rejected `metric_not_applicable` | 8 vCPU on AWS → 2 |
+//! | `ibm_pvu` | host | physical cores × PVU per core (full capacity) | 16 Xeon cores × 70 → 1120 |
+//! | `ibm_pvu_subcapacity` | host | min(Σ virtual cores of the VMs running it, host cores) × PVU; a physical install counts the host | VMs 12 + 8 on 16 cores → 16 × 70 |
+//! | `windows_server_standard` | host | max(cores, 8 × sockets, 16) × max(1, ceil(VMs / 2)) | 12 cores, 3 VMs → 16 × 2 = 32 |
+//! | `windows_server_datacenter` | host | max(cores, 8 × sockets, 16) | 4 sockets × 4 cores → 32 |
+//! | `sql_server_core` | device | physical: max(cores, 4 × sockets); VM: max(vcores, 4); in 2-core packs | VM with 5 cores → 6 |
+//! | `sql_server_enterprise_core` | host | installed on the host: the host's max(cores, 4 × sockets); VMs only: min(host, Σ VM max(vcores, 4)) — the cheaper layer, never both | VMs 4 + 2 + 6 on 16 cores → 14 |
+//! | `red_hat_socket_pair` | host | physical install: max(1, ceil(sockets / 2)); plus ceil(VMs / 2) | 4 sockets → 2; 3 VMs → 2 |
+//! | `tiered` | device | each tier's factor applied to the cores inside the tier, summed, rounded up once | tiers 8×1, 8×0.5, rest×0.25 on 20 cores → 13 |
+//!
+//! Names outside the catalogue are kept ([`Metric::Other`](itam_core::estate::Metric::Other)),
+//! counted per device, and every pair is rejected `unknown_metric`.
+//!
+//! ## Aggregation scope and rounding point
+//!
+//! The tools disagree on where Oracle processors are summed and rounded (Oracle: "aggregate,
+//! multiply, round up"; BigFix: per core-factor group; OpTISAM: at a chosen tree level), so
+//! both are parameters ([`MetricParams`](crate::MetricParams)):
+//!
+//! - `oracle_aggregation`: `host` (each physical server), `cluster` (the hosts of a cluster
+//!   together), `core_factor_group` (all hosts of one factor across the estate), `estate`.
+//! - `oracle_rounding`: `aggregate` (sum the fractions, round once) or `each_server` (round
+//!   per server, then sum). Two hosts of 3 cores at 0.5 in one cluster: 3 vs 4.
+//! - `oracle_soft_partitioning` (default true): a VM on a clustered host makes every host of
+//!   the cluster a consumer (VMware-style soft partitioning licenses where the VM could run).
+//! - `windows_stacking`: `host` counts the VMs on each host; `cluster` counts every VM of the
+//!   cluster on every host of it (Snow's rule), licensing each host for all of them.
+//! - Core factors and PVU per core come from the device (`core_factor`, `pvu_per_core`), else
+//!   from the processor-model tables (`core_factors`, `pvu_per_core`: longest matching
+//!   substring wins; Intel/AMD 0.5, POWER 1.0, SPARC T4/T5/M 0.5; Xeon 70 PVU, POWER 70), else
+//!   the defaults (core factor 1.0 — "processor not in the table"; PVU 120 — ILMT's assumption
+//!   when the hardware is unknown). The x86 PVU values are not confirmed against IBM's table.
+//!
+//! ## Defects of other engines not copied
+//!
+//! Windows Standard stacking rounds the VM pairs up (3 VMs need the host twice, not 1.5×);
+//! the per-VM minimum is a maximum (`max(vCPU, 8)`, not `min`); SQL Server Enterprise takes
+//! the cheaper of host and VM layers instead of adding both; the optimiser keeps no state
+//! between calls (OpTISAM's package-level candidate map leaked solutions across products).
+//!
+//! # Eligibility: the pair checks, in order
+//!
+//! For each consumer and each candidate entitlement, the first failing check gives the reason:
+//! `unknown_metric`, `metric_differs`, `expired` (end before as-of), `not_yet_valid` (start
+//! after as-of), `metric_not_applicable`, `other_software_identity` (tag-id scope),
+//! `version_below_range` / `version_above_range` (unless the downgrade / upgrade right covers
+//! it), `wrong_organisation` (the consumer's org unit is not the entitlement's or below it; a
+//! consumer without org fails an org-scoped entitlement). Then, if the entitlement's rights
+//! exempt the consumer's environment (`secondary_use` exempts disaster recovery and backup;
+//! `exempt_environments` lists others), the consumer is **exempt**: covered without consuming
+//! units, by the first exempting entitlement in priority order. Pins bind last: a consumer
+//! pinned to an entitlement that passed the checks may use only its pinned entitlements;
+//! the others are rejected `pinned_elsewhere`.
+//!
+//! An aggregated consumer (host, cluster…) takes the environment of its contributing devices
+//! when they agree (else production) and the deepest organisation unit they all lie within.
+//!
+//! # Priority mode
+//!
+//! The order commercial tools document (Flexera's consumption order, Ercole's sort):
+//!
+//! 1. Candidates are ordered by manual `priority` (lower first, then entitlements without
+//!    one), then **narrowest scope** (tag id 32, each bounded version end 8, edition 4,
+//!    organisation 2, product 1 — the higher the narrower), then **earliest expiry** (open
+//!    end last), then **lowest unit cost** (none last), then **id**.
+//! 2. Pinned consumers are served first, then the others; consumers in canonical order
+//!    (product, then consumer name). Each takes units from its eligible entitlements in
+//!    candidate order while units are left.
+//! 3. **True-up** entitlements take the overflow: a consumer still short uses its first
+//!    eligible true-up entitlement beyond its quantity (`true_up_overflow`), reported per
+//!    entitlement as `true_up`.
+//!
+//! # Optimal mode
+//!
+//! Maximum coverage first, then minimum cost, exactly. Consumers with the same verdict for
+//! every candidate form a **group**; products linked by a shared eligible entitlement form a
+//! **component**, solved independently. Per component a flow network:
+//!
+//! ```text
+//! source ──(group demand)──> group ──(demand, cost = unit cost × S)──> entitlement ──(quantity)──> sink
+//!                                                    true-up only: entitlement ──(overflow, cost 1)──> sink
+//! ```
+//!
+//! Costs are exact integers (unit cost × 10⁹); `S` = component demand + 1, so the overflow
+//! tie-break (prefer bought units to true-up at equal cost) can never outweigh one cost unit.
+//! Pinned groups only have arcs to their pinned entitlements. Successive shortest paths with
+//! Dijkstra on reduced costs from the zero flow yields a maximum flow of minimum cost
+//! (the private `flow` module, about a hundred lines). Each group's flow is handed to its
+//! consumers in canonical order.
+//!
+//! *Why our own solver:* the graphs are small (groups × entitlements of one component), the
+//! algorithm is short and textbook, exact integer costs are needed, and the workspace takes
+//! no solver dependency (`good_lp`/`highs` would pull C++ or floating point for a problem
+//! that is a plain flow). Property tests check it against an independent brute-force search.
+//!
+//! *Cost* in both modes is Σ units consumed × unit cost of the entitlement (entitlements
+//! without a cost count 0): the value of rights used. [`reconcile_both`](crate::reconcile_both)
+//! returns both positions and the [`Gap`](crate::Gap) (Optimal − Priority: covered ≥ 0,
+//! shortfall ≤ 0, cost).
+//!
+//! # The Position
+//!
+//! - `totals`: consumers, demand, exempt, covered, shortfall (= demand − covered − exempt),
+//!   unlicensed consumers, true-up units, cost, shortfall cost.
+//! - `products`: per product × metric: the same sums, `entitled` (Σ quantities of its active
+//!   candidates in its metric), `unlimited`, `shortfall_cost` (shortfall × the lowest unit
+//!   cost among them).
+//! - `entitlements`: status (`active`, `expired`, `not_yet_valid`), entitled, consumed,
+//!   surplus (0 unless active), true-up, cost, `expiring` (active and ending within
+//!   `expiry_window_days`, default 90), end. Unused entitlements have `consumed` 0.
+//! - `consumers`: name (`device:srv-1`, `host:esx-1`, `cluster:prod`, `core_factor:0.5`,
+//!   `user:alice`, `org:emea/fr`, `estate`), kind, product, units, covered, exempt.
+//! - `decisions`: for every consumer × candidate entitlement, in the candidate order:
+//!
+//! | decision | reason | meaning |
+//! |---|---|---|
+//! | `consumed` | `pinned` | used, the consumer being pinned to it |
+//! | `consumed` | `priority_order` | used: first in the priority order with units left |
+//! | `consumed` | `optimal` | used: chosen by the optimiser |
+//! | `consumed` | `true_up_overflow` | used beyond its quantity (true-up) |
+//! | `exempt` | `exempt_environment` | its rights exempt the consumer's environment |
+//! | `rejected` | `unknown_metric`, `metric_differs`, `metric_not_applicable` | metric checks |
+//! | `rejected` | `expired`, `not_yet_valid` | validity dates against as-of |
+//! | `rejected` | `other_software_identity`, `version_below_range`, `version_above_range` | scope checks |
+//! | `rejected` | `wrong_organisation` | organisation scope |
+//! | `rejected` | `pinned_elsewhere` | the consumer is pinned to other entitlements |
+//! | `rejected` | `capacity_exhausted` | eligible, but no units left for this consumer |
+//! | `not_assessed` | `demand_met` | eligible, not needed: the consumer was covered (or exempt) |
+//!
+//! The canonical text ([`Position::to_text`](crate::Position::to_text)) has one line per
+//! fact in a fixed order (totals, products by key, entitlements by id, consumers by product
+//! and name, each followed by its decisions); the scenario goldens under
+//! `tests/data/scenarios/<name>/expected.txt` are in that form (`ITAM_BLESS=1 cargo test`
+//! rewrites them).
+//!
+//! # The JSON forms
+//!
+//! **`estate.json`** is the serde form of [`Estate`](itam_core::estate::Estate); its
+//! field-by-field reference is in [`itam_core::estate`].
+//!
+//! **`policy.json`** is the serde form of [`Policy`](crate::Policy):
+//!
+//! ```json
+//! {"mode": "optimal", "as_of": "2026-01-01", "expiry_window_days": 90,
+//!  "default_metric": "device", "explain": true,
+//!  "params": {"installs_per_licence": 1, "core_min_per_processor": 0, "core_min_per_server": 0,
+//!             "core_min_per_vm": 0, "core_pack": 1, "oracle_soft_partitioning": true,
+//!             "oracle_aggregation": "host", "oracle_rounding": "aggregate",
+//!             "oracle_nup_min_per_processor": 25, "oracle_se2_max_sockets": 2,
+//!             "default_core_factor": "1", "core_factors": [{"contains": "xeon", "value": "0.5"}],
+//!             "default_pvu_per_core": 120, "pvu_per_core": [{"contains": "power", "value": 70}],
+//!             "windows_stacking": "host", "tiers": [{"up_to": 8, "factor": "1"}, {"factor": "0.5"}]}}
+//! ```
+//!
+//! Only `as_of` is required; every `params` field has the default shown in
+//! [`MetricParams`](crate::MetricParams).
+//!
+//! **`position.json`** is the serde form of [`Position`](crate::Position):
+//!
+//! ```json
+//! {"mode": "priority", "as_of": "2026-01-01",
+//!  "totals": {"consumers": 2, "demand": 2, "exempt": 0, "covered": 1, "shortfall": 1,
+//!             "unlicensed_consumers": 1, "true_up": 0, "cost": "100", "shortfall_cost": "100"},
+//!  "products": [{"publisher": "Acme", "product": "App", "edition": "", "metric": "device",
+//!                "consumers": 2, "demand": 2, "exempt": 0, "covered": 1, "shortfall": 1,
+//!                "unlicensed_consumers": 1, "entitled": 2, "unlimited": false, "shortfall_cost": "100"}],
+//!  "entitlements": [{"id": "E-any", "metric": "device", "status": "active", "entitled": 1,
+//!                    "unlimited": false, "consumed": 1, "surplus": 0, "true_up": 0, "cost": "100",
+//!                    "expiring": false, "end": null}],
+//!  "consumers": [{"consumer": "device:d1", "kind": "device", "product": "Acme/App/",
+//!                 "metric": "device", "units": 1, "covered": 1, "exempt": false}],
+//!  "decisions": [{"consumer": "device:d1", "entitlement": "E-any", "decision": "consumed",
+//!                 "reason": "priority_order", "units": 1}]}
+//! ```
+//!
+//! Decimals (costs, factors) are strings, so no precision is lost.
+//!
+//! # Partitioning
+//!
+//! [`partition()`](crate::partition()) splits an estate along the connected components of
+//! products linked by shared candidate entitlements, packs them into *n* estates (each with
+//! the whole device and user inventory), and [`Position::merge`](crate::Position::merge)
+//! reassembles the positions; `tests/generate_partition.rs` shows the merged text equals the
+//! single run in both modes.
+//!
+//! # Limits
+//!
+//! - One metric per product per run (see above); choosing between metrics per consumer, or
+//!   between host and VM layers across *different* entitlements, would need small integer
+//!   programs that this version does not solve — SQL Server Enterprise's host-vs-VM choice is
+//!   made in the consumption layer, where it is exact because both layers use the same rights.
+//! - Hard partitioning, SAP and VMware metrics, Oracle's authorised-cloud rule for the
+//!   Processor metric, and IBM's peak-over-period measurement are not modelled.

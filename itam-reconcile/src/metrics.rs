@@ -1,0 +1,600 @@
+//! The consumption layer: the metric catalogue.
+//!
+//! Each metric turns the installations (or peaks) of one product into *demands*: a consumer
+//! (device, physical host, cluster, core-factor group, user, organisation unit or the
+//! estate) and the whole units it needs. Aggregation scope and rounding point come from
+//! [`MetricParams`](crate::MetricParams). The rules, with hand-worked numbers, are in the
+//! [manual](crate::manual#the-metric-catalogue).
+
+use std::collections::BTreeMap;
+
+use itam_core::Decimal;
+use itam_core::estate::{Environment, Metric};
+use serde::Serialize;
+
+use crate::model::{Model, NONE};
+use crate::policy::{Aggregation, MetricParams, Rounding, Stacking, lookup};
+
+/// What a consumer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsumerKind {
+    /// A device (physical or virtual), by device id.
+    Device,
+    /// A physical server licensed as a whole, by device id.
+    Host,
+    /// A cluster licensed as a whole, by cluster name.
+    Cluster,
+    /// The servers of one core factor across the estate, by the factor.
+    CoreFactorGroup,
+    /// A named user, by user id.
+    User,
+    /// An organisation unit (concurrent-use peaks), by its path.
+    Org,
+    /// The whole estate.
+    Estate,
+}
+
+impl ConsumerKind {
+    /// The prefix used in consumer names (`device:srv-1`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Device => "device",
+            Self::Host => "host",
+            Self::Cluster => "cluster",
+            Self::CoreFactorGroup => "core_factor",
+            Self::User => "user",
+            Self::Org => "org",
+            Self::Estate => "estate",
+        }
+    }
+}
+
+/// One consumer's need under one metric, before allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Demand {
+    pub kind: ConsumerKind,
+    /// Index of the name: device, cluster, user, org, or core-factor table entry.
+    pub name: u32,
+    /// Highest variant (version rank) of the product used by the consumer.
+    pub variant: u32,
+    /// Organisation unit (NONE = none).
+    pub org: u32,
+    /// Environment index (NONE = production).
+    pub env: u32,
+    /// Whole units needed.
+    pub units: u64,
+    /// Device a device pin must name to apply (NONE = none).
+    pub pin_device: u32,
+    /// User a user pin must name to apply (NONE = none).
+    pub pin_user: u32,
+    /// The metric's rule does not allow this consumer (Oracle SE2 above its socket limit).
+    pub not_applicable: bool,
+}
+
+/// Per-run tables the consumers refer to.
+#[derive(Debug, Default)]
+pub(crate) struct Tables {
+    /// Core factors of core-factor-group consumers.
+    pub factors: Vec<Decimal>,
+}
+
+impl Tables {
+    fn factor_index(&mut self, f: Decimal) -> u32 {
+        let f = f.normalize();
+        if let Some(i) = self.factors.iter().position(|&x| x == f) {
+            return u32::try_from(i).unwrap_or(NONE);
+        }
+        self.factors.push(f);
+        u32::try_from(self.factors.len() - 1).unwrap_or(NONE)
+    }
+}
+
+/// One device's use of the product.
+#[derive(Debug, Clone, Copy)]
+struct Use {
+    device: u32,
+    variant: u32,
+    installs: u64,
+    /// Range of the product's installation rows on this device.
+    rows: (usize, usize),
+}
+
+fn uses(rows: &[[u32; 4]]) -> Vec<Use> {
+    let mut out: Vec<Use> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        match out.last_mut() {
+            Some(u) if u.device == r[1] => {
+                u.variant = u.variant.max(r[2]);
+                u.installs += 1;
+                u.rows.1 = i + 1;
+            }
+            _ => out.push(Use {
+                device: r[1],
+                variant: r[2],
+                installs: 1,
+                rows: (i, i + 1),
+            }),
+        }
+    }
+    out
+}
+
+fn ceil(d: Decimal) -> u64 {
+    u64::try_from(d.ceil()).unwrap_or(u64::MAX)
+}
+
+fn round_up_to(x: u64, pack: u64) -> u64 {
+    if pack <= 1 {
+        x
+    } else {
+        x.div_ceil(pack).saturating_mul(pack)
+    }
+}
+
+/// Computes the demands of product `p` under `metric`.
+pub(crate) fn consume(
+    m: &Model<'_>,
+    params: &MetricParams,
+    tables: &mut Tables,
+    p: u32,
+    metric: &Metric,
+) -> Vec<Demand> {
+    let rows = m.installs_of(p);
+    let us = uses(rows);
+    let cx = Cx { m, params, rows };
+    match metric {
+        Metric::Installation => {
+            let per = params.installs_per_licence.max(1);
+            us.iter()
+                .map(|u| cx.device(u, u.installs.div_ceil(per)))
+                .collect()
+        }
+        Metric::NamedUser => cx.named_users(&us),
+        Metric::ConcurrentUser => cx.concurrent(p),
+        Metric::Core => us
+            .iter()
+            .map(|u| cx.device(u, cx.core_units(u.device)))
+            .collect(),
+        Metric::Tiered => us
+            .iter()
+            .map(|u| cx.device(u, cx.tiered(u.device)))
+            .collect(),
+        Metric::SqlServerCore => us
+            .iter()
+            .map(|u| {
+                let d = cx.dev(u.device);
+                let units = if cx.is_vm(u.device) {
+                    d.0.max(4)
+                } else {
+                    d.0.max(4 * d.1)
+                };
+                cx.device(u, round_up_to(units, 2))
+            })
+            .collect(),
+        Metric::Processor => cx
+            .hosts(&us, false)
+            .into_iter()
+            .map(|(h, c)| cx.host(h, &c, cx.dev(h).1))
+            .collect(),
+        Metric::IbmPvu => cx
+            .hosts(&us, false)
+            .into_iter()
+            .map(|(h, c)| cx.host(h, &c, cx.dev(h).0.saturating_mul(cx.pvu(h))))
+            .collect(),
+        Metric::IbmPvuSubcapacity => cx
+            .hosts(&us, false)
+            .into_iter()
+            .map(|(h, c)| {
+                let host_cores = cx.dev(h).0;
+                let on_host = c.iter().any(|u| u.device == h);
+                let cores = if on_host {
+                    host_cores
+                } else {
+                    c.iter()
+                        .map(|u| cx.dev(u.device).0)
+                        .sum::<u64>()
+                        .min(host_cores)
+                };
+                cx.host(h, &c, cores.saturating_mul(cx.pvu(h)))
+            })
+            .collect(),
+        Metric::WindowsServerDatacenter | Metric::WindowsServerStandard => {
+            let cluster_wide = params.windows_stacking == Stacking::Cluster;
+            cx.hosts(&us, cluster_wide)
+                .into_iter()
+                .map(|(h, c)| {
+                    let (cores, sockets) = cx.dev(h);
+                    let base = cores.max(8 * sockets).max(16);
+                    let units = if *metric == Metric::WindowsServerStandard {
+                        let vms = c.iter().filter(|u| cx.is_vm(u.device)).count() as u64;
+                        base.saturating_mul(vms.div_ceil(2).max(1))
+                    } else {
+                        base
+                    };
+                    cx.host(h, &c, units)
+                })
+                .collect()
+        }
+        Metric::SqlServerEnterpriseCore => cx
+            .hosts(&us, false)
+            .into_iter()
+            .map(|(h, c)| {
+                let (cores, sockets) = cx.dev(h);
+                let host_units = round_up_to(cores.max(4 * sockets), 2);
+                let units = if c.iter().any(|u| u.device == h) {
+                    host_units
+                } else {
+                    let vm_units: u64 = c
+                        .iter()
+                        .map(|u| round_up_to(cx.dev(u.device).0.max(4), 2))
+                        .sum();
+                    host_units.min(vm_units)
+                };
+                cx.host(h, &c, units)
+            })
+            .collect(),
+        Metric::RedHatSocketPair => cx
+            .hosts(&us, false)
+            .into_iter()
+            .map(|(h, c)| {
+                let physical = if c.iter().any(|u| u.device == h) {
+                    cx.dev(h).1.div_ceil(2).max(1)
+                } else {
+                    0
+                };
+                let vms = c.iter().filter(|u| cx.is_vm(u.device)).count() as u64;
+                cx.host(h, &c, physical + vms.div_ceil(2))
+            })
+            .collect(),
+        Metric::OracleSe2 => cx
+            .hosts(&us, params.oracle_soft_partitioning)
+            .into_iter()
+            .map(|(h, c)| {
+                let d = m.device(h);
+                let (cores, sockets) = cx.dev(h);
+                let sockets = if d.is_some_and(|d| d.cloud) {
+                    cores.div_ceil(4)
+                } else {
+                    sockets
+                };
+                let mut dm = cx.host(h, &c, sockets);
+                dm.not_applicable = sockets > params.oracle_se2_max_sockets;
+                dm
+            })
+            .collect(),
+        Metric::OracleProcessor | Metric::OracleNup => cx.oracle(&us, metric, tables),
+        // `device`, `site`, and names outside the catalogue (whose pairs are rejected).
+        _ => us.iter().map(|u| cx.device(u, 1)).collect(),
+    }
+}
+
+struct Cx<'m, 'a> {
+    m: &'m Model<'a>,
+    params: &'m MetricParams,
+    rows: &'m [[u32; 4]],
+}
+
+impl Cx<'_, '_> {
+    /// (cores, sockets) of device `d`.
+    fn dev(&self, d: u32) -> (u64, u64) {
+        self.m
+            .device(d)
+            .map_or((0, 0), |d| (u64::from(d.cores), u64::from(d.sockets)))
+    }
+
+    fn is_vm(&self, d: u32) -> bool {
+        self.m.phys.get(d as usize).is_some_and(|&p| p != d)
+    }
+
+    fn core_units(&self, d: u32) -> u64 {
+        let (cores, sockets) = self.dev(d);
+        let p = self.params;
+        let units = if self.is_vm(d) {
+            cores.max(p.core_min_per_vm)
+        } else {
+            cores
+                .max(p.core_min_per_processor.saturating_mul(sockets))
+                .max(p.core_min_per_server)
+        };
+        round_up_to(units, p.core_pack)
+    }
+
+    fn tiered(&self, d: u32) -> u64 {
+        let cores = self.dev(d).0;
+        let mut total = Decimal::ZERO;
+        let mut below = 0u64;
+        for t in &self.params.tiers {
+            if below >= cores {
+                break;
+            }
+            let top = t.up_to.unwrap_or(u64::MAX).min(cores);
+            if top > below {
+                total += Decimal::from(top - below) * t.factor;
+                below = top;
+            }
+        }
+        ceil(total)
+    }
+
+    fn factor(&self, h: u32) -> Decimal {
+        self.m
+            .device(h)
+            .and_then(|d| {
+                d.core_factor.or_else(|| {
+                    d.processor
+                        .as_deref()
+                        .and_then(|p| lookup(&self.params.core_factors, p))
+                })
+            })
+            .unwrap_or(self.params.default_core_factor)
+    }
+
+    fn pvu(&self, h: u32) -> u64 {
+        self.m
+            .device(h)
+            .and_then(|d| {
+                d.pvu_per_core.map(u64::from).or_else(|| {
+                    d.processor
+                        .as_deref()
+                        .and_then(|p| lookup(&self.params.pvu_per_core, p))
+                })
+            })
+            .unwrap_or(self.params.default_pvu_per_core)
+    }
+
+    fn env_of(&self, d: u32) -> u32 {
+        self.m.dev_env.get(d as usize).copied().unwrap_or(NONE)
+    }
+
+    fn org_of(&self, d: u32) -> u32 {
+        self.m.dev_org.get(d as usize).copied().unwrap_or(NONE)
+    }
+
+    /// A device consumer.
+    fn device(&self, u: &Use, units: u64) -> Demand {
+        Demand {
+            kind: ConsumerKind::Device,
+            name: u.device,
+            variant: u.variant,
+            org: self.org_of(u.device),
+            env: self.env_of(u.device),
+            units,
+            pin_device: u.device,
+            pin_user: NONE,
+            not_applicable: false,
+        }
+    }
+
+    /// Common environment of the contributors: theirs when they agree, else production.
+    fn common_env(&self, devices: impl Iterator<Item = u32>) -> u32 {
+        let mut env = None;
+        for d in devices {
+            let e = self.env_of(d);
+            match env {
+                None => env = Some(e),
+                Some(x) if x == e => {}
+                Some(_) => return NONE,
+            }
+        }
+        env.unwrap_or(NONE)
+    }
+
+    /// Deepest organisation unit all contributors lie within.
+    fn common_org(&self, orgs: impl Iterator<Item = u32>) -> u32 {
+        let mut common: Option<Vec<u32>> = None;
+        for o in orgs {
+            let anc = self
+                .m
+                .org_ancestors
+                .get(o as usize)
+                .cloned()
+                .unwrap_or_default();
+            common = Some(match common {
+                None => anc,
+                Some(c) => c
+                    .into_iter()
+                    .filter(|x| anc.binary_search(x).is_ok())
+                    .collect(),
+            });
+        }
+        common
+            .unwrap_or_default()
+            .into_iter()
+            .max_by_key(|&o| self.m.orgs.get(o as usize).map_or(0, String::len))
+            .unwrap_or(NONE)
+    }
+
+    fn aggregate(&self, kind: ConsumerKind, name: u32, c: &[Use], units: u64) -> Demand {
+        Demand {
+            kind,
+            name,
+            variant: c.iter().map(|u| u.variant).max().unwrap_or(0),
+            org: self.common_org(c.iter().map(|u| self.org_of(u.device))),
+            env: self.common_env(c.iter().map(|u| u.device)),
+            units,
+            pin_device: if kind == ConsumerKind::Host {
+                name
+            } else {
+                NONE
+            },
+            pin_user: NONE,
+            not_applicable: false,
+        }
+    }
+
+    fn host(&self, h: u32, c: &[Use], units: u64) -> Demand {
+        self.aggregate(ConsumerKind::Host, h, c, units)
+    }
+
+    /// Physical hosts to license and the uses each is licensed for. With `cluster_wide`,
+    /// every host of a touched cluster is licensed, for every use in the cluster.
+    fn hosts(&self, us: &[Use], cluster_wide: bool) -> BTreeMap<u32, Vec<Use>> {
+        let mut by_host: BTreeMap<u32, Vec<Use>> = BTreeMap::new();
+        let mut by_cluster: BTreeMap<u32, Vec<Use>> = BTreeMap::new();
+        for u in us {
+            let h = self
+                .m
+                .phys
+                .get(u.device as usize)
+                .copied()
+                .unwrap_or(u.device);
+            let c = self
+                .m
+                .cluster
+                .get(u.device as usize)
+                .copied()
+                .unwrap_or(NONE);
+            if cluster_wide && c != NONE {
+                by_cluster.entry(c).or_default().push(*u);
+            } else {
+                by_host.entry(h).or_default().push(*u);
+            }
+        }
+        for (c, list) in by_cluster {
+            for &h in self
+                .m
+                .cluster_hosts
+                .get(c as usize)
+                .map_or(&[][..], Vec::as_slice)
+            {
+                by_host.entry(h).or_default().extend(list.iter().copied());
+            }
+        }
+        by_host
+    }
+
+    fn named_users(&self, us: &[Use]) -> Vec<Demand> {
+        // (user, variant, device) for rows with a user; devices without users stand alone.
+        let mut by_user: BTreeMap<u32, (u32, Vec<u32>)> = BTreeMap::new();
+        let mut out = Vec::new();
+        for u in us {
+            let mut anonymous = false;
+            for r in self.rows.get(u.rows.0..u.rows.1).unwrap_or(&[]) {
+                if r[3] == NONE {
+                    anonymous = true;
+                } else {
+                    let e = by_user.entry(r[3]).or_insert((0, Vec::new()));
+                    e.0 = e.0.max(r[2]);
+                    e.1.push(u.device);
+                }
+            }
+            if anonymous {
+                out.push(self.device(u, 1));
+            }
+        }
+        for (user, (variant, devices)) in by_user {
+            let user_org = self.m.user_org.get(user as usize).copied().unwrap_or(NONE);
+            out.push(Demand {
+                kind: ConsumerKind::User,
+                name: user,
+                variant,
+                org: if user_org == NONE {
+                    self.common_org(devices.iter().map(|&d| self.org_of(d)))
+                } else {
+                    user_org
+                },
+                env: self.common_env(devices.iter().copied()),
+                units: 1,
+                pin_device: NONE,
+                pin_user: user,
+                not_applicable: false,
+            });
+        }
+        out
+    }
+
+    fn concurrent(&self, p: u32) -> Vec<Demand> {
+        // Peaks are sorted by (product, org, variant, peak): the max per (org, variant),
+        // summed over variants, per org.
+        let start = self.m.peaks.partition_point(|pk| pk.0 < p);
+        let end = self.m.peaks.partition_point(|pk| pk.0 <= p);
+        let mut per_org: BTreeMap<u32, (u32, BTreeMap<u32, u64>)> = BTreeMap::new();
+        for &(_, org, variant, peak) in self.m.peaks.get(start..end).unwrap_or(&[]) {
+            let e = per_org.entry(org).or_default();
+            e.0 = e.0.max(variant);
+            let slot = e.1.entry(variant).or_default();
+            *slot = (*slot).max(peak);
+        }
+        per_org
+            .into_iter()
+            .map(|(org, (variant, peaks))| Demand {
+                kind: if org == NONE {
+                    ConsumerKind::Estate
+                } else {
+                    ConsumerKind::Org
+                },
+                name: org,
+                variant,
+                org,
+                env: NONE,
+                units: peaks.values().sum(),
+                pin_device: NONE,
+                pin_user: NONE,
+                not_applicable: false,
+            })
+            .collect()
+    }
+
+    fn oracle(&self, us: &[Use], metric: &Metric, tables: &mut Tables) -> Vec<Demand> {
+        let params = self.params;
+        let hosts = self.hosts(us, params.oracle_soft_partitioning);
+        // Aggregation units: (kind, name) -> hosts.
+        let mut units: BTreeMap<(ConsumerKind, u32), Vec<u32>> = BTreeMap::new();
+        for &h in hosts.keys() {
+            let key = match params.oracle_aggregation {
+                Aggregation::Host => (ConsumerKind::Host, h),
+                Aggregation::Cluster => match self.m.cluster.get(h as usize).copied() {
+                    Some(c) if c != NONE => (ConsumerKind::Cluster, c),
+                    _ => (ConsumerKind::Host, h),
+                },
+                Aggregation::CoreFactorGroup => (
+                    ConsumerKind::CoreFactorGroup,
+                    tables.factor_index(self.factor(h)),
+                ),
+                Aggregation::Estate => (ConsumerKind::Estate, NONE),
+            };
+            units.entry(key).or_default().push(h);
+        }
+        units
+            .into_iter()
+            .map(|((kind, name), hs)| {
+                let fractions = hs
+                    .iter()
+                    .map(|&h| Decimal::from(self.dev(h).0) * self.factor(h));
+                let processors = match params.oracle_rounding {
+                    Rounding::Aggregate => ceil(fractions.sum()),
+                    Rounding::EachServer => fractions.map(ceil).sum(),
+                };
+                let contributors: Vec<Use> = hs
+                    .iter()
+                    .filter_map(|h| hosts.get(h))
+                    .flatten()
+                    .copied()
+                    .collect();
+                let units = if *metric == Metric::OracleNup {
+                    let mut users: Vec<u32> = contributors
+                        .iter()
+                        .flat_map(|u| self.rows.get(u.rows.0..u.rows.1).unwrap_or(&[]))
+                        .map(|r| r[3])
+                        .filter(|&u| u != NONE)
+                        .collect();
+                    users.sort_unstable();
+                    users.dedup();
+                    (users.len() as u64)
+                        .max(processors.saturating_mul(params.oracle_nup_min_per_processor))
+                } else {
+                    processors
+                };
+                self.aggregate(kind, name, &contributors, units)
+            })
+            .collect()
+    }
+}
+
+/// The environment a demand's env index stands for.
+pub(crate) fn env_value(envs: &[Environment], env: u32) -> &Environment {
+    static PRODUCTION: Environment = Environment::Production;
+    envs.get(env as usize).unwrap_or(&PRODUCTION)
+}

@@ -1,0 +1,505 @@
+//! The estate interned into indices: what the consumption and allocation layers work on.
+
+use itam_core::estate::{DeviceKind, Environment, Estate, Pin, org_within};
+
+use crate::error::ReconcileError;
+
+/// "None" for optional indices.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// A product: publisher, product and edition, compared case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct ProductKey {
+    pub publisher: String,
+    pub product: String,
+    pub edition: String,
+}
+
+/// The estate with every reference resolved to an index.
+#[derive(Debug)]
+pub(crate) struct Model<'a> {
+    pub estate: &'a Estate,
+    /// Per device: the physical server it runs on (itself when physical).
+    pub phys: Vec<u32>,
+    /// Per device: cluster index of its physical server, or NONE.
+    pub cluster: Vec<u32>,
+    /// Cluster names, sorted.
+    pub clusters: Vec<&'a str>,
+    /// Per cluster: its physical hosts, ascending.
+    pub cluster_hosts: Vec<Vec<u32>>,
+    /// Organisation units, sorted; index NONE = none.
+    pub orgs: Vec<String>,
+    /// Per org: which orgs it lies within (itself included), as a sorted list.
+    pub org_ancestors: Vec<Vec<u32>>,
+    /// Per device: org index.
+    pub dev_org: Vec<u32>,
+    /// Per device: environment index into `envs`.
+    pub dev_env: Vec<u32>,
+    /// Environments, sorted.
+    pub envs: Vec<Environment>,
+    /// User ids: declared users first, then those only named by installations.
+    pub users: Vec<&'a str>,
+    /// Per user: org index.
+    pub user_org: Vec<u32>,
+    /// Products, sorted by key.
+    pub products: Vec<ProductKey>,
+    /// Per product: software indices by ascending version (the variant order).
+    pub variants: Vec<Vec<u32>>,
+    /// Per software: (product, variant rank).
+    pub software: Vec<(u32, u32)>,
+    /// Installations as (product, device, variant, user), sorted.
+    pub installs: Vec<[u32; 4]>,
+    /// Per product: the range of `installs` holding it.
+    pub install_range: Vec<(usize, usize)>,
+    /// Peaks as (product, org, variant, peak).
+    pub peaks: Vec<(u32, u32, u32, u64)>,
+    /// Entitlement pins resolved: per entitlement, devices and users pinned.
+    pub pinned_devices: Vec<Vec<u32>>,
+    /// Per entitlement: users pinned.
+    pub pinned_users: Vec<Vec<u32>>,
+    /// Per entitlement: org index of its org scope (NONE = any); an org named only by an
+    /// entitlement is interned too.
+    pub ent_org: Vec<u32>,
+}
+
+pub(crate) fn norm(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+fn index_of(sorted: &[&str], s: &str) -> u32 {
+    sorted
+        .binary_search(&s)
+        .ok()
+        .and_then(|i| u32::try_from(i).ok())
+        .unwrap_or(NONE)
+}
+
+fn idx(i: usize) -> Result<u32, ReconcileError> {
+    u32::try_from(i)
+        .ok()
+        .filter(|&i| i != NONE)
+        .ok_or(ReconcileError::TooLarge)
+}
+
+impl<'a> Model<'a> {
+    pub fn new(estate: &'a Estate) -> Result<Self, ReconcileError> {
+        // Devices.
+        if estate.devices.len() >= NONE as usize {
+            return Err(ReconcileError::TooLarge);
+        }
+        let (dev_index, dup) =
+            StrIndex::new(estate.devices.iter().map(|d| d.id.as_str()).collect());
+        if let Some(id) = dup {
+            return Err(ReconcileError::DuplicateId {
+                kind: "device",
+                id: id.to_owned(),
+            });
+        }
+        let find_dev = |id: &str| dev_index.get(id);
+        let n = estate.devices.len();
+        let mut phys = vec![0u32; n];
+        for (i, d) in estate.devices.iter().enumerate() {
+            let me = idx(i)?;
+            phys[i] = match (d.kind, &d.host) {
+                (DeviceKind::Physical, _) => me,
+                (DeviceKind::Virtual, None) => {
+                    return Err(ReconcileError::VmWithoutHost {
+                        device: d.id.to_string(),
+                    });
+                }
+                (DeviceKind::Virtual, Some(h)) => {
+                    let h_i =
+                        find_dev(h.as_str()).ok_or_else(|| ReconcileError::UnknownReference {
+                            what: "host",
+                            at: format!("/devices/{i}/host"),
+                            id: h.to_string(),
+                        })?;
+                    let host = estate.devices.get(h_i as usize);
+                    if host.map(|h| h.kind) != Some(DeviceKind::Physical) {
+                        return Err(ReconcileError::HostNotPhysical {
+                            device: d.id.to_string(),
+                            host: h.to_string(),
+                        });
+                    }
+                    h_i
+                }
+            };
+        }
+        // Clusters (of physical hosts).
+        let mut clusters: Vec<&str> = estate
+            .devices
+            .iter()
+            .filter(|d| d.kind == DeviceKind::Physical)
+            .filter_map(|d| d.cluster.as_deref())
+            .collect();
+        clusters.sort_unstable();
+        clusters.dedup();
+        let mut cluster_hosts = vec![Vec::new(); clusters.len()];
+        let mut cluster = vec![NONE; n];
+        for (i, d) in estate.devices.iter().enumerate() {
+            if d.kind == DeviceKind::Physical {
+                if let Some(c) = d.cluster.as_deref() {
+                    let ci = index_of(&clusters, c);
+                    if let Some(h) = cluster_hosts.get_mut(ci as usize) {
+                        h.push(idx(i)?);
+                    }
+                }
+            }
+        }
+        for i in 0..n {
+            let p = phys[i] as usize;
+            let c = estate
+                .devices
+                .get(p)
+                .and_then(|d| d.cluster.as_deref())
+                .map_or(NONE, |c| index_of(&clusters, c));
+            cluster[i] = c;
+        }
+        // Orgs.
+        let mut org_names: Vec<&str> = Vec::new();
+        org_names.extend(estate.devices.iter().filter_map(|d| d.org.as_deref()));
+        org_names.extend(estate.users.iter().filter_map(|u| u.org.as_deref()));
+        org_names.extend(estate.usage_peaks.iter().filter_map(|u| u.org.as_deref()));
+        org_names.extend(estate.entitlements.iter().filter_map(|e| e.org.as_deref()));
+        org_names.sort_unstable();
+        org_names.dedup();
+        let org_ancestors = org_names
+            .iter()
+            .map(|inner| {
+                org_names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, outer)| org_within(inner, outer))
+                    .filter_map(|(j, _)| u32::try_from(j).ok())
+                    .collect()
+            })
+            .collect();
+        let org_of = |o: Option<&str>| o.map_or(NONE, |o| index_of(&org_names, o));
+        let dev_org = estate
+            .devices
+            .iter()
+            .map(|d| org_of(d.org.as_deref()))
+            .collect();
+        let mut envs: Vec<Environment> = estate
+            .devices
+            .iter()
+            .map(|d| d.environment.clone())
+            .collect();
+        envs.sort();
+        envs.dedup();
+        let dev_env = estate
+            .devices
+            .iter()
+            .map(|d| {
+                envs.binary_search(&d.environment)
+                    .ok()
+                    .and_then(|i| u32::try_from(i).ok())
+                    .unwrap_or(NONE)
+            })
+            .collect();
+        // Users: declared ones first, then those only named by installations.
+        let (mut user_index, dup) =
+            StrIndex::new(estate.users.iter().map(|u| u.id.as_str()).collect());
+        if let Some(id) = dup {
+            return Err(ReconcileError::DuplicateId {
+                kind: "user",
+                id: id.to_owned(),
+            });
+        }
+        let mut install_users = Vec::with_capacity(estate.installations.len());
+        for inst in &estate.installations {
+            install_users.push(inst.user.as_deref().map_or(NONE, |u| user_index.intern(u)));
+        }
+        let users: Vec<&str> = user_index.keys().to_vec();
+        let mut user_org = vec![NONE; users.len()];
+        for (u, slot) in estate.users.iter().zip(user_org.iter_mut()) {
+            *slot = org_of(u.org.as_deref());
+        }
+        // Software and products.
+        if estate.software.len() >= NONE as usize {
+            return Err(ReconcileError::TooLarge);
+        }
+        let (tag_index, dup) =
+            StrIndex::new(estate.software.iter().map(|s| s.tag_id.as_str()).collect());
+        if let Some(id) = dup {
+            return Err(ReconcileError::DuplicateId {
+                kind: "software",
+                id: id.to_owned(),
+            });
+        }
+        let keys: Vec<ProductKey> = estate
+            .software
+            .iter()
+            .map(|s| ProductKey {
+                publisher: norm(&s.publisher),
+                product: norm(&s.product),
+                edition: s.edition.as_deref().map(norm).unwrap_or_default(),
+            })
+            .collect();
+        let mut products: Vec<ProductKey> = keys.clone();
+        products.sort();
+        products.dedup();
+        let mut variants: Vec<Vec<u32>> = vec![Vec::new(); products.len()];
+        let mut software = vec![(0u32, 0u32); estate.software.len()];
+        for (i, k) in keys.iter().enumerate() {
+            let p = products.binary_search(k).unwrap_or(0);
+            if let Some(v) = variants.get_mut(p) {
+                v.push(idx(i)?);
+            }
+        }
+        for (p, list) in variants.iter_mut().enumerate() {
+            list.sort_by(|&a, &b| {
+                let (sa, sb) = (&estate.software[a as usize], &estate.software[b as usize]);
+                sa.version_scheme
+                    .total_cmp(&sa.version, &sb.version)
+                    .then_with(|| sa.tag_id.cmp(&sb.tag_id))
+            });
+            for (rank, &s) in list.iter().enumerate() {
+                if let Some(slot) = software.get_mut(s as usize) {
+                    *slot = (idx(p)?, idx(rank)?);
+                }
+            }
+        }
+        let find_sw = |id: &str| tag_index.get(id);
+        // Installations. Consecutive installations usually share a device: remember the last.
+        let mut installs = Vec::with_capacity(estate.installations.len());
+        let mut last_dev: (&str, u32) = ("", NONE);
+        let mut last_sw: (&str, u32) = ("", NONE);
+        for (i, inst) in estate.installations.iter().enumerate() {
+            let d = if last_dev.1 != NONE && last_dev.0 == inst.device.as_str() {
+                last_dev.1
+            } else {
+                let d = find_dev(inst.device.as_str()).ok_or_else(|| {
+                    ReconcileError::UnknownReference {
+                        what: "device",
+                        at: format!("/installations/{i}/device"),
+                        id: inst.device.to_string(),
+                    }
+                })?;
+                last_dev = (inst.device.as_str(), d);
+                d
+            };
+            let s = if last_sw.1 != NONE && last_sw.0 == inst.software.as_str() {
+                last_sw.1
+            } else {
+                let s = find_sw(inst.software.as_str()).ok_or_else(|| {
+                    ReconcileError::UnknownReference {
+                        what: "software",
+                        at: format!("/installations/{i}/software"),
+                        id: inst.software.to_string(),
+                    }
+                })?;
+                last_sw = (inst.software.as_str(), s);
+                s
+            };
+            let (p, v) = software.get(s as usize).copied().unwrap_or((0, 0));
+            let u = install_users.get(i).copied().unwrap_or(NONE);
+            installs.push([p, d, v, u]);
+        }
+        installs.sort_unstable();
+        let mut install_range = vec![(0usize, 0usize); products.len()];
+        let mut start = 0;
+        while start < installs.len() {
+            let p = installs[start][0];
+            let end = start + installs[start..].partition_point(|r| r[0] == p);
+            if let Some(slot) = install_range.get_mut(p as usize) {
+                *slot = (start, end);
+            }
+            start = end;
+        }
+        let mut peaks = Vec::with_capacity(estate.usage_peaks.len());
+        for (i, pk) in estate.usage_peaks.iter().enumerate() {
+            let s =
+                find_sw(pk.software.as_str()).ok_or_else(|| ReconcileError::UnknownReference {
+                    what: "software",
+                    at: format!("/usage_peaks/{i}/software"),
+                    id: pk.software.to_string(),
+                })?;
+            let (p, v) = software.get(s as usize).copied().unwrap_or((0, 0));
+            peaks.push((p, org_of(pk.org.as_deref()), v, pk.peak));
+        }
+        peaks.sort_unstable();
+        // Entitlements.
+        let mut ent_ids: Vec<&str> = estate.entitlements.iter().map(|e| e.id.as_str()).collect();
+        ent_ids.sort_unstable();
+        if let Some(w) = ent_ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(ReconcileError::DuplicateId {
+                kind: "entitlement",
+                id: w[0].to_owned(),
+            });
+        }
+        let mut pinned_devices = Vec::with_capacity(estate.entitlements.len());
+        let mut pinned_users = Vec::with_capacity(estate.entitlements.len());
+        for e in &estate.entitlements {
+            let mut ds = Vec::new();
+            let mut us = Vec::new();
+            for p in &e.pinned {
+                match p {
+                    Pin::Device(d) => ds.extend(find_dev(d.as_str())),
+                    Pin::User(u) => us.extend(user_index.get(u)),
+                }
+            }
+            ds.sort_unstable();
+            ds.dedup();
+            us.sort_unstable();
+            us.dedup();
+            pinned_devices.push(ds);
+            pinned_users.push(us);
+        }
+        let ent_org = estate
+            .entitlements
+            .iter()
+            .map(|e| org_of(e.org.as_deref()))
+            .collect();
+        Ok(Self {
+            estate,
+            phys,
+            cluster,
+            clusters,
+            cluster_hosts,
+            orgs: org_names.into_iter().map(str::to_owned).collect(),
+            org_ancestors,
+            dev_org,
+            dev_env,
+            envs,
+            users,
+            user_org,
+            products,
+            variants,
+            software,
+            installs,
+            install_range,
+            peaks,
+            pinned_devices,
+            pinned_users,
+            ent_org,
+        })
+    }
+
+    /// Whether org `inner` lies within org `outer` (NONE outer = anything).
+    pub fn org_within(&self, inner: u32, outer: u32) -> bool {
+        outer == NONE
+            || self
+                .org_ancestors
+                .get(inner as usize)
+                .is_some_and(|a| a.binary_search(&outer).is_ok())
+    }
+
+    /// The installations of product `p`, sorted by device.
+    pub fn installs_of(&self, p: u32) -> &[[u32; 4]] {
+        self.install_range
+            .get(p as usize)
+            .and_then(|&(a, b)| self.installs.get(a..b))
+            .unwrap_or(&[])
+    }
+
+    /// Device `d`.
+    pub fn device(&self, d: u32) -> Option<&'a itam_core::estate::Device> {
+        self.estate.devices.get(d as usize)
+    }
+}
+
+/// A string → index table: open addressing with linear probing over FNV-1a hashes.
+/// (`HashMap` is banned for its unordered iteration; this table is never iterated.)
+#[derive(Debug)]
+pub(crate) struct StrIndex<'a> {
+    slots: Vec<u32>,
+    keys: Vec<&'a str>,
+    mask: usize,
+}
+
+fn fnv1a(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl<'a> StrIndex<'a> {
+    /// Indexes `keys` by position; the first of equal keys wins. Returns the table and the
+    /// first duplicate found, if any.
+    pub fn new(keys: Vec<&'a str>) -> (Self, Option<&'a str>) {
+        let cap = (keys.len() * 2).next_power_of_two().max(2);
+        let mut t = Self {
+            slots: vec![NONE; cap],
+            keys,
+            mask: cap - 1,
+        };
+        let mut dup = None;
+        for i in 0..t.keys.len() {
+            let Some(&k) = t.keys.get(i) else { break };
+            let mut s = (fnv1a(k) as usize) & t.mask;
+            loop {
+                match t.slots.get(s).copied() {
+                    Some(NONE) => {
+                        if let Some(slot) = t.slots.get_mut(s) {
+                            *slot = i as u32;
+                        }
+                        break;
+                    }
+                    Some(j) if t.keys.get(j as usize) == Some(&k) => {
+                        dup = dup.or(Some(k));
+                        break;
+                    }
+                    Some(_) => s = (s + 1) & t.mask,
+                    None => break,
+                }
+            }
+        }
+        (t, dup)
+    }
+
+    /// The index of `key`, adding it at the end when absent.
+    pub fn intern(&mut self, key: &'a str) -> u32 {
+        if let Some(i) = self.get(key) {
+            return i;
+        }
+        if (self.keys.len() + 1) * 2 > self.slots.len() {
+            let keys = std::mem::take(&mut self.keys);
+            *self = Self::new_with_capacity(keys, self.slots.len() * 2);
+        }
+        let i = self.keys.len() as u32;
+        self.keys.push(key);
+        let mut s = (fnv1a(key) as usize) & self.mask;
+        while let Some(slot) = self.slots.get_mut(s) {
+            if *slot == NONE {
+                *slot = i;
+                break;
+            }
+            s = (s + 1) & self.mask;
+        }
+        i
+    }
+
+    fn new_with_capacity(keys: Vec<&'a str>, cap: usize) -> Self {
+        let mut t = Self {
+            slots: vec![NONE; cap.next_power_of_two().max(2)],
+            keys: Vec::new(),
+            mask: 0,
+        };
+        t.mask = t.slots.len() - 1;
+        for k in keys {
+            t.intern(k);
+        }
+        t
+    }
+
+    /// The keys, by index.
+    pub fn keys(&self) -> &[&'a str] {
+        &self.keys
+    }
+
+    /// The index of `key`.
+    pub fn get(&self, key: &str) -> Option<u32> {
+        let mut s = (fnv1a(key) as usize) & self.mask;
+        loop {
+            match self.slots.get(s).copied() {
+                Some(NONE) | None => return None,
+                Some(j) if self.keys.get(j as usize) == Some(&key) => return Some(j),
+                Some(_) => s = (s + 1) & self.mask,
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! How to reconcile: allocation mode, as-of date, metric parameters and rounding points.
+
+use chrono::NaiveDate;
+use itam_core::Decimal;
+use itam_core::estate::Metric;
+use serde::{Deserialize, Serialize};
+
+/// How consumers are matched to entitlements.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// The documented commercial order (pinned, manual priority, narrowest scope, earliest
+    /// expiry, lowest cost, id; true-up entitlements take the overflow). Greedy.
+    #[default]
+    Priority,
+    /// Maximum coverage first, then minimum cost; exact (min-cost max-flow).
+    Optimal,
+}
+
+impl Mode {
+    /// The name used in JSON and text.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Priority => "priority",
+            Self::Optimal => "optimal",
+        }
+    }
+}
+
+/// Where the units of a processor-based metric are summed before they are counted.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    /// Each physical server is its own consumer.
+    #[default]
+    Host,
+    /// The physical servers of one cluster form one consumer (unclustered servers stand alone).
+    Cluster,
+    /// Servers with the same core factor form one consumer across the estate (BigFix).
+    CoreFactorGroup,
+    /// The whole estate is one consumer.
+    Estate,
+}
+
+/// Where fractional units are rounded up.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Sum the fractions over the aggregation scope, round up once (Oracle's wording).
+    #[default]
+    Aggregate,
+    /// Round up per physical server, then sum.
+    EachServer,
+}
+
+/// Which VMs count towards Windows Server Standard stacking on a host.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Stacking {
+    /// The VMs running on the host.
+    #[default]
+    Host,
+    /// Every VM of the host's cluster (each could migrate onto it: Snow's rule), and every
+    /// host of the cluster is licensed.
+    Cluster,
+}
+
+/// One band of a tiered metric: `factor` applies to the units up to `up_to` (inclusive;
+/// none = no limit) above the previous band's end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    /// Upper end of the band in base units; none for the last band.
+    #[serde(default)]
+    pub up_to: Option<u64>,
+    /// Licences per base unit inside the band.
+    pub factor: Decimal,
+}
+
+/// A processor-model rule: devices whose `processor` contains `contains`
+/// (case-insensitively) get `value`. The longest matching `contains` wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessorRule<T> {
+    /// A substring of the processor model, lower case.
+    pub contains: String,
+    /// The value for matching processors.
+    pub value: T,
+}
+
+/// Parameters of the metric catalogue. Every rounding point and aggregation scope on which
+/// the tools disagree is one of these; the defaults follow the vendors' own rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricParams {
+    /// `installation`: installations one unit covers on a device (ceil(n / this)); ≥ 1.
+    pub installs_per_licence: u64,
+    /// `core`: minimum cores per physical processor.
+    pub core_min_per_processor: u64,
+    /// `core`: minimum cores per physical server.
+    pub core_min_per_server: u64,
+    /// `core`: minimum cores per VM.
+    pub core_min_per_vm: u64,
+    /// `core`: cores are sold in packs of this size (round up); ≥ 1.
+    pub core_pack: u64,
+    /// Oracle: license every host of a cluster a VM could run on (soft partitioning).
+    pub oracle_soft_partitioning: bool,
+    /// Oracle Processor / NUP: where cores × factor are summed.
+    pub oracle_aggregation: Aggregation,
+    /// Oracle Processor / NUP: where the fractions are rounded up.
+    pub oracle_rounding: Rounding,
+    /// Oracle NUP: minimum users per processor (25 for EE).
+    pub oracle_nup_min_per_processor: u64,
+    /// Oracle SE2: minimum NUP per server (informative for `oracle_se2` consumers: 10).
+    pub oracle_se2_max_sockets: u64,
+    /// Core factor when no rule matches and the device gives none (Oracle: 1.0).
+    pub default_core_factor: Decimal,
+    /// Core-factor table (Oracle).
+    pub core_factors: Vec<ProcessorRule<Decimal>>,
+    /// PVU per core when no rule matches and the device gives none (ILMT 9.2.11+: 120).
+    pub default_pvu_per_core: u64,
+    /// PVU table (IBM).
+    pub pvu_per_core: Vec<ProcessorRule<u64>>,
+    /// Windows Server: where VMs are counted for Standard stacking (and which hosts are
+    /// licensed for Datacenter).
+    pub windows_stacking: Stacking,
+    /// `tiered`: the bands, applied to a device's cores.
+    pub tiers: Vec<Tier>,
+}
+
+impl Default for MetricParams {
+    fn default() -> Self {
+        fn rule<T>(contains: &str, value: T) -> ProcessorRule<T> {
+            ProcessorRule {
+                contains: contains.to_owned(),
+                value,
+            }
+        }
+        Self {
+            installs_per_licence: 1,
+            core_min_per_processor: 0,
+            core_min_per_server: 0,
+            core_min_per_vm: 0,
+            core_pack: 1,
+            oracle_soft_partitioning: true,
+            oracle_aggregation: Aggregation::Host,
+            oracle_rounding: Rounding::Aggregate,
+            oracle_nup_min_per_processor: 25,
+            oracle_se2_max_sockets: 2,
+            default_core_factor: Decimal::ONE,
+            core_factors: vec![
+                rule("intel", Decimal::new(5, 1)),
+                rule("xeon", Decimal::new(5, 1)),
+                rule("amd", Decimal::new(5, 1)),
+                rule("epyc", Decimal::new(5, 1)),
+                rule("power", Decimal::ONE),
+                rule("sparc t4", Decimal::new(5, 1)),
+                rule("sparc t5", Decimal::new(5, 1)),
+                rule("sparc m", Decimal::new(5, 1)),
+                rule("sparc64 x", Decimal::new(5, 1)),
+            ],
+            default_pvu_per_core: 120,
+            pvu_per_core: vec![rule("power", 70), rule("xeon", 70), rule("intel", 70)],
+            windows_stacking: Stacking::Host,
+            tiers: vec![Tier {
+                up_to: None,
+                factor: Decimal::ONE,
+            }],
+        }
+    }
+}
+
+/// How to reconcile. The estate says what is; the policy says how to count it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Allocation mode.
+    #[serde(default)]
+    pub mode: Mode,
+    /// The day the position is computed for (validity dates are compared with it).
+    pub as_of: NaiveDate,
+    /// Entitlements ending within this many days of `as_of` are flagged as expiring.
+    #[serde(default = "ninety")]
+    pub expiry_window_days: u32,
+    /// The metric a product is counted in when no entitlement names it.
+    #[serde(default = "device")]
+    pub default_metric: Metric,
+    /// Metric parameters.
+    #[serde(default)]
+    pub params: MetricParams,
+    /// Record per-consumer × entitlement decisions (turn off for the largest benchmarks).
+    #[serde(default = "yes")]
+    pub explain: bool,
+}
+
+impl Policy {
+    /// Priority mode on `as_of` with default parameters.
+    #[must_use]
+    pub fn new(as_of: NaiveDate) -> Self {
+        Self {
+            mode: Mode::Priority,
+            as_of,
+            expiry_window_days: 90,
+            default_metric: Metric::Device,
+            params: MetricParams::default(),
+            explain: true,
+        }
+    }
+
+    /// The same policy in another mode.
+    #[must_use]
+    pub fn with_mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+}
+
+fn ninety() -> u32 {
+    90
+}
+fn device() -> Metric {
+    Metric::Device
+}
+fn yes() -> bool {
+    true
+}
+
+/// The value of the longest rule whose `contains` is in `model` (lower-cased).
+pub(crate) fn lookup<T: Clone>(rules: &[ProcessorRule<T>], model: &str) -> Option<T> {
+    let model = model.to_lowercase();
+    rules
+        .iter()
+        .filter(|r| model.contains(&r.contains))
+        .max_by_key(|r| r.contains.len())
+        .map(|r| r.value.clone())
+}

@@ -1,0 +1,729 @@
+//! The output: the effective license position, explained.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+
+use chrono::NaiveDate;
+use itam_core::Decimal;
+use itam_core::estate::Metric;
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
+
+use crate::metrics::ConsumerKind;
+use crate::policy::Mode;
+
+/// Whether an entitlement can be used on the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Valid on the as-of date.
+    Active,
+    /// Its end date is before the as-of date.
+    Expired,
+    /// Its start date is after the as-of date.
+    NotYetValid,
+}
+
+impl Status {
+    /// The name used in JSON and text.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+        }
+    }
+}
+
+/// What happened to one consumer × entitlement pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The consumer used units of the entitlement.
+    Consumed,
+    /// The entitlement's rights exempt the consumer: covered without using units.
+    Exempt,
+    /// The entitlement cannot or could not cover the consumer.
+    Rejected,
+    /// The entitlement was not needed.
+    NotAssessed,
+}
+
+impl Decision {
+    /// The name used in JSON and text.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Consumed => "consumed",
+            Self::Exempt => "exempt",
+            Self::Rejected => "rejected",
+            Self::NotAssessed => "not_assessed",
+        }
+    }
+}
+
+/// Why a pair got its decision: the machine-readable vocabulary of explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reason {
+    /// Consumed: the consumer is pinned (allocated) to this entitlement.
+    Pinned,
+    /// Consumed: first entitlement in the priority order with units left.
+    PriorityOrder,
+    /// Consumed: chosen by the optimiser (maximum coverage, then minimum cost).
+    Optimal,
+    /// Consumed beyond the quantity of a true-up entitlement.
+    TrueUpOverflow,
+    /// Exempt: the consumer's environment is exempt under the entitlement's rights.
+    ExemptEnvironment,
+    /// Rejected: the entitlement counts another metric than the one the product is counted in.
+    MetricDiffers,
+    /// Rejected: the entitlement's metric is not in the catalogue.
+    UnknownMetric,
+    /// Rejected: the metric's rule does not allow this consumer (Oracle SE2 on a server
+    /// above the socket limit).
+    MetricNotApplicable,
+    /// Rejected: the entitlement ended before the as-of date.
+    Expired,
+    /// Rejected: the entitlement starts after the as-of date.
+    NotYetValid,
+    /// Rejected: the entitlement names another software identity (tag id).
+    OtherSoftwareIdentity,
+    /// Rejected: the version used is below the entitlement's range, without downgrade right.
+    VersionBelowRange,
+    /// Rejected: the version used is above the entitlement's range, without upgrade right.
+    VersionAboveRange,
+    /// Rejected: the consumer is outside the entitlement's organisation scope.
+    WrongOrganisation,
+    /// Rejected: the consumer is pinned to other entitlements.
+    PinnedElsewhere,
+    /// Rejected: the entitlement had no units left for this consumer.
+    CapacityExhausted,
+    /// Not assessed: the consumer's demand was already met (or exempt).
+    DemandMet,
+}
+
+impl Reason {
+    /// The name used in JSON and text.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pinned => "pinned",
+            Self::PriorityOrder => "priority_order",
+            Self::Optimal => "optimal",
+            Self::TrueUpOverflow => "true_up_overflow",
+            Self::ExemptEnvironment => "exempt_environment",
+            Self::MetricDiffers => "metric_differs",
+            Self::UnknownMetric => "unknown_metric",
+            Self::MetricNotApplicable => "metric_not_applicable",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+            Self::OtherSoftwareIdentity => "other_software_identity",
+            Self::VersionBelowRange => "version_below_range",
+            Self::VersionAboveRange => "version_above_range",
+            Self::WrongOrganisation => "wrong_organisation",
+            Self::PinnedElsewhere => "pinned_elsewhere",
+            Self::CapacityExhausted => "capacity_exhausted",
+            Self::DemandMet => "demand_met",
+        }
+    }
+}
+
+/// Sums over the whole position.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Consumers (of every product).
+    pub consumers: u64,
+    /// Units needed, exempt consumers included.
+    pub demand: u64,
+    /// Units needed by exempt consumers.
+    pub exempt: u64,
+    /// Units covered by consumption.
+    pub covered: u64,
+    /// Units neither covered nor exempt.
+    pub shortfall: u64,
+    /// Consumers not fully covered and not exempt.
+    pub unlicensed_consumers: u64,
+    /// Units consumed beyond the quantity of true-up entitlements.
+    pub true_up: u64,
+    /// Σ consumed units × unit cost (entitlements without a cost count 0).
+    pub cost: Decimal,
+    /// Σ of the product lines' shortfall costs.
+    pub shortfall_cost: Decimal,
+}
+
+/// The position of one product counted in one metric.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProductLine {
+    /// Publisher, as the first software identity of the product spells it.
+    pub publisher: String,
+    /// Product name.
+    pub product: String,
+    /// Edition (empty when none).
+    pub edition: String,
+    /// The metric the product is counted in.
+    pub metric: Metric,
+    /// Consumers.
+    pub consumers: u64,
+    /// Units needed.
+    pub demand: u64,
+    /// Units needed by exempt consumers.
+    pub exempt: u64,
+    /// Units covered.
+    pub covered: u64,
+    /// Units neither covered nor exempt.
+    pub shortfall: u64,
+    /// Consumers not fully covered and not exempt.
+    pub unlicensed_consumers: u64,
+    /// Units of active entitlements in this metric that can cover the product (sum of
+    /// quantities; an entitlement covering several products counts in each).
+    pub entitled: u64,
+    /// Whether one of those entitlements is unlimited.
+    pub unlimited: bool,
+    /// Shortfall × the lowest unit cost among those entitlements (none when none has a cost).
+    pub shortfall_cost: Option<Decimal>,
+}
+
+impl ProductLine {
+    /// `publisher/product/edition`, the name used in text.
+    #[must_use]
+    pub fn key(&self) -> String {
+        format!("{}/{}/{}", self.publisher, self.product, self.edition)
+    }
+}
+
+/// The position of one entitlement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntitlementLine {
+    /// Its id.
+    pub id: String,
+    /// Its metric.
+    pub metric: Metric,
+    /// Valid, expired or not yet valid on the as-of date.
+    pub status: Status,
+    /// Units bought.
+    pub entitled: u64,
+    /// No limit on units.
+    pub unlimited: bool,
+    /// Units consumed (true-up overflow included).
+    pub consumed: u64,
+    /// Units left (0 when unlimited).
+    pub surplus: u64,
+    /// Units consumed beyond the quantity (true-up entitlements only).
+    pub true_up: u64,
+    /// Consumed × unit cost.
+    pub cost: Decimal,
+    /// Active and ending within the policy's window.
+    pub expiring: bool,
+    /// Its last day, when it has one.
+    pub end: Option<NaiveDate>,
+}
+
+/// One consumer and what covers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ConsumerLine {
+    pub kind: ConsumerKind,
+    /// Index into `Position::names`.
+    pub name: u32,
+    /// Index into `Position::products`.
+    pub product: u32,
+    pub units: u64,
+    pub covered: u64,
+    pub exempt: bool,
+    /// Range of `Position::allocations`.
+    pub allocs: (u32, u32),
+    /// Index into `Position::groups`.
+    pub group: u32,
+    pub pinned: bool,
+}
+
+/// A consumer's use of an entitlement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Alloc {
+    /// Index into `Position::entitlements`.
+    pub ent: u32,
+    pub units: u64,
+    pub overflow: bool,
+}
+
+/// What one entitlement can do for a group of consumers, before allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Verdict {
+    Eligible,
+    Exempt,
+    Rejected(Reason),
+}
+
+/// The candidate entitlements of a group of consumers, in priority order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GroupLine {
+    pub verdicts: Vec<(u32, Verdict)>,
+}
+
+/// One consumer × entitlement decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PairDecision<'p> {
+    /// The consumer, `kind:name` (`device:srv-1`, `cluster:prod-a`, `user:alice`, `estate`).
+    pub consumer: &'p str,
+    /// The product, `publisher/product/edition`.
+    #[serde(skip)]
+    pub product: &'p ProductLine,
+    /// The entitlement id.
+    pub entitlement: &'p str,
+    /// What happened.
+    pub decision: Decision,
+    /// Why.
+    pub reason: Reason,
+    /// Units consumed (0 unless consumed).
+    pub units: u64,
+}
+
+/// One consumer's summary, as exposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Consumer<'p> {
+    /// `kind:name`.
+    pub name: &'p str,
+    /// What the consumer is.
+    pub kind: ConsumerKind,
+    /// The product line it belongs to.
+    pub product: &'p ProductLine,
+    /// Units needed.
+    pub units: u64,
+    /// Units covered by consumption.
+    pub covered: u64,
+    /// Covered by an exemption.
+    pub exempt: bool,
+}
+
+/// The effective license position: per product × metric, per entitlement, per consumer, and
+/// every consumer × entitlement pair considered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    /// The allocation mode used.
+    pub mode: Mode,
+    /// The as-of date.
+    pub as_of: NaiveDate,
+    /// Sums.
+    pub totals: Totals,
+    /// Per product × metric, sorted by product key.
+    pub products: Vec<ProductLine>,
+    /// Per entitlement, sorted by id.
+    pub entitlements: Vec<EntitlementLine>,
+    pub(crate) names: Vec<String>,
+    /// Sorted by (product, name).
+    pub(crate) consumers: Vec<ConsumerLine>,
+    pub(crate) allocations: Vec<Alloc>,
+    pub(crate) groups: Vec<GroupLine>,
+    /// Whether pair decisions were recorded.
+    pub(crate) explained: bool,
+}
+
+impl Position {
+    /// Every consumer, in canonical order (product key, then consumer name).
+    pub fn consumers(&self) -> impl Iterator<Item = Consumer<'_>> + '_ {
+        self.consumers.iter().filter_map(move |c| {
+            Some(Consumer {
+                name: self.names.get(c.name as usize)?,
+                kind: c.kind,
+                product: self.products.get(c.product as usize)?,
+                units: c.units,
+                covered: c.covered,
+                exempt: c.exempt,
+            })
+        })
+    }
+
+    /// Every consumer × candidate entitlement pair with its decision and reason, in
+    /// canonical order (consumer, then the entitlements in the product's priority order).
+    /// Empty when the policy turned explanations off.
+    pub fn decisions(&self) -> impl Iterator<Item = PairDecision<'_>> + '_ {
+        self.consumers
+            .iter()
+            .filter(move |_| self.explained)
+            .flat_map(move |c| self.consumer_decisions(c))
+    }
+
+    fn consumer_decisions<'p>(
+        &'p self,
+        c: &'p ConsumerLine,
+    ) -> impl Iterator<Item = PairDecision<'p>> + 'p {
+        let allocs = self
+            .allocations
+            .get(c.allocs.0 as usize..(c.allocs.0 + c.allocs.1) as usize)
+            .unwrap_or(&[]);
+        let verdicts = self
+            .groups
+            .get(c.group as usize)
+            .map_or(&[][..], |g| g.verdicts.as_slice());
+        // Position (in the candidate order) of the last entitlement this consumer used.
+        let last_used = verdicts
+            .iter()
+            .rposition(|(e, _)| allocs.iter().any(|a| a.ent == *e));
+        let name = self.names.get(c.name as usize).map_or("", String::as_str);
+        let product = self.products.get(c.product as usize);
+        let fully = c.covered >= c.units;
+        verdicts.iter().enumerate().filter_map(move |(i, &(e, v))| {
+            let ent = self.entitlements.get(e as usize)?;
+            let used: u64 = allocs.iter().filter(|a| a.ent == e).map(|a| a.units).sum();
+            let overflow = allocs.iter().any(|a| a.ent == e && a.overflow);
+            let (decision, reason) = match v {
+                Verdict::Rejected(r) => (Decision::Rejected, r),
+                _ if used > 0 || overflow => (
+                    Decision::Consumed,
+                    if overflow {
+                        Reason::TrueUpOverflow
+                    } else if c.pinned {
+                        Reason::Pinned
+                    } else if self.mode == Mode::Optimal {
+                        Reason::Optimal
+                    } else {
+                        Reason::PriorityOrder
+                    },
+                ),
+                Verdict::Exempt
+                    if c.exempt
+                        && verdicts.iter().position(|x| x.1 == Verdict::Exempt) == Some(i) =>
+                {
+                    (Decision::Exempt, Reason::ExemptEnvironment)
+                }
+                _ if c.exempt => (Decision::NotAssessed, Reason::DemandMet),
+                _ if !fully => (Decision::Rejected, Reason::CapacityExhausted),
+                _ if self.mode == Mode::Priority && last_used.is_some_and(|l| i < l) => {
+                    (Decision::Rejected, Reason::CapacityExhausted)
+                }
+                _ if self.mode == Mode::Optimal
+                    && !ent.unlimited
+                    && ent.true_up == 0
+                    && ent.consumed >= ent.entitled =>
+                {
+                    (Decision::Rejected, Reason::CapacityExhausted)
+                }
+                _ => (Decision::NotAssessed, Reason::DemandMet),
+            };
+            Some(PairDecision {
+                consumer: name,
+                product: product?,
+                entitlement: &ent.id,
+                decision,
+                reason,
+                units: used,
+            })
+        })
+    }
+
+    /// The canonical text rendering, used by golden tests: one line per fact, sorted, every
+    /// number exact.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let _ = self.write_text(&mut out);
+        out
+    }
+
+    fn write_text(&self, out: &mut String) -> fmt::Result {
+        let t = &self.totals;
+        writeln!(
+            out,
+            "position mode={} as_of={}",
+            self.mode.as_str(),
+            self.as_of
+        )?;
+        writeln!(
+            out,
+            "totals consumers={} demand={} exempt={} covered={} shortfall={} unlicensed={} true_up={} cost={} shortfall_cost={}",
+            t.consumers,
+            t.demand,
+            t.exempt,
+            t.covered,
+            t.shortfall,
+            t.unlicensed_consumers,
+            t.true_up,
+            t.cost.normalize(),
+            t.shortfall_cost.normalize()
+        )?;
+        for p in &self.products {
+            writeln!(
+                out,
+                "product {} metric={} consumers={} demand={} exempt={} covered={} shortfall={} unlicensed={} entitled={}{} shortfall_cost={}",
+                p.key(),
+                p.metric,
+                p.consumers,
+                p.demand,
+                p.exempt,
+                p.covered,
+                p.shortfall,
+                p.unlicensed_consumers,
+                p.entitled,
+                if p.unlimited { "+unlimited" } else { "" },
+                p.shortfall_cost
+                    .map_or_else(|| "-".to_owned(), |c| c.normalize().to_string())
+            )?;
+        }
+        for e in &self.entitlements {
+            writeln!(
+                out,
+                "entitlement {} metric={} status={} entitled={} consumed={} surplus={} true_up={} cost={}{}",
+                e.id,
+                e.metric,
+                e.status.as_str(),
+                if e.unlimited {
+                    "unlimited".to_owned()
+                } else {
+                    e.entitled.to_string()
+                },
+                e.consumed,
+                e.surplus,
+                e.true_up,
+                e.cost.normalize(),
+                if e.expiring { " expiring" } else { "" }
+            )?;
+        }
+        for c in &self.consumers {
+            let name = self.names.get(c.name as usize).map_or("", String::as_str);
+            let product = self
+                .products
+                .get(c.product as usize)
+                .map(ProductLine::key)
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "consumer {name} product={product} units={} covered={}{}",
+                c.units,
+                c.covered,
+                if c.exempt { " exempt" } else { "" }
+            )?;
+            if self.explained {
+                for d in self.consumer_decisions(c) {
+                    write!(
+                        out,
+                        "  {} {} reason={}",
+                        d.entitlement,
+                        d.decision.as_str(),
+                        d.reason.as_str()
+                    )?;
+                    if d.decision == Decision::Consumed {
+                        write!(out, " units={}", d.units)?;
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges the positions of independent partitions (see [`crate::partition()`]) into the
+    /// position of the whole estate. All parts must share mode and as-of date; none of their
+    /// products, entitlements or consumers may overlap.
+    #[must_use]
+    pub fn merge(parts: Vec<Self>) -> Option<Self> {
+        let first = parts.first()?;
+        let (mode, as_of, explained) = (first.mode, first.as_of, first.explained);
+        let mut products: Vec<(ProductLine, usize, u32)> = Vec::new();
+        let mut ents: Vec<(EntitlementLine, usize, u32)> = Vec::new();
+        let mut names: BTreeMap<String, u32> = BTreeMap::new();
+        for (pi, p) in parts.iter().enumerate() {
+            products.extend(
+                p.products
+                    .iter()
+                    .cloned()
+                    .enumerate()
+                    .map(|(i, l)| (l, pi, i as u32)),
+            );
+            ents.extend(
+                p.entitlements
+                    .iter()
+                    .cloned()
+                    .enumerate()
+                    .map(|(i, l)| (l, pi, i as u32)),
+            );
+            for n in &p.names {
+                names.insert(n.clone(), 0);
+            }
+        }
+        let norm = |l: &ProductLine| {
+            [&l.publisher, &l.product, &l.edition].map(|s| s.trim().to_lowercase())
+        };
+        products.sort_by_key(|a| norm(&a.0));
+        ents.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        for (i, v) in names.values_mut().enumerate() {
+            *v = i as u32;
+        }
+        let prod_map: BTreeMap<(usize, u32), u32> = products
+            .iter()
+            .enumerate()
+            .map(|(i, (_, pi, old))| ((*pi, *old), i as u32))
+            .collect();
+        let ent_map: BTreeMap<(usize, u32), u32> = ents
+            .iter()
+            .enumerate()
+            .map(|(i, (_, pi, old))| ((*pi, *old), i as u32))
+            .collect();
+        let mut consumers = Vec::new();
+        let mut allocations = Vec::new();
+        let mut groups = Vec::new();
+        let mut totals = Totals::default();
+        for (pi, p) in parts.iter().enumerate() {
+            if p.mode != mode || p.as_of != as_of {
+                return None;
+            }
+            let t = &p.totals;
+            totals.consumers += t.consumers;
+            totals.demand += t.demand;
+            totals.exempt += t.exempt;
+            totals.covered += t.covered;
+            totals.shortfall += t.shortfall;
+            totals.unlicensed_consumers += t.unlicensed_consumers;
+            totals.true_up += t.true_up;
+            totals.cost += t.cost;
+            totals.shortfall_cost += t.shortfall_cost;
+            let group_base = groups.len() as u32;
+            for g in &p.groups {
+                groups.push(GroupLine {
+                    verdicts: g
+                        .verdicts
+                        .iter()
+                        .map(|&(e, v)| (ent_map.get(&(pi, e)).copied().unwrap_or(0), v))
+                        .collect(),
+                });
+            }
+            for c in &p.consumers {
+                let start = allocations.len() as u32;
+                for a in p
+                    .allocations
+                    .get(c.allocs.0 as usize..(c.allocs.0 + c.allocs.1) as usize)
+                    .unwrap_or(&[])
+                {
+                    allocations.push(Alloc {
+                        ent: ent_map.get(&(pi, a.ent)).copied().unwrap_or(0),
+                        ..*a
+                    });
+                }
+                let name = p
+                    .names
+                    .get(c.name as usize)
+                    .and_then(|n| names.get(n))
+                    .copied()
+                    .unwrap_or(0);
+                consumers.push(ConsumerLine {
+                    name,
+                    product: prod_map.get(&(pi, c.product)).copied().unwrap_or(0),
+                    allocs: (start, c.allocs.1),
+                    group: group_base + c.group,
+                    ..*c
+                });
+            }
+        }
+        consumers.sort_by_key(|c| (c.product, c.name));
+        Some(Self {
+            mode,
+            as_of,
+            totals,
+            products: products.into_iter().map(|x| x.0).collect(),
+            entitlements: ents.into_iter().map(|x| x.0).collect(),
+            names: names.into_keys().collect(),
+            consumers,
+            allocations,
+            groups,
+            explained,
+        })
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_text())
+    }
+}
+
+struct Seq<I>(std::cell::RefCell<Option<I>>);
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Seq<I> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.borrow_mut().take() {
+            Some(it) => s.collect_seq(it),
+            None => s.collect_seq(std::iter::empty::<T>()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ConsumerJson<'p> {
+    consumer: &'p str,
+    kind: ConsumerKind,
+    product: String,
+    metric: &'p Metric,
+    units: u64,
+    covered: u64,
+    exempt: bool,
+}
+
+/// The JSON form, `position.json`: `{mode, as_of, totals, products, entitlements,
+/// consumers, decisions}`; see the [manual](crate::manual#the-json-forms).
+impl Serialize for Position {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Position", 7)?;
+        st.serialize_field("mode", &self.mode)?;
+        st.serialize_field("as_of", &self.as_of)?;
+        st.serialize_field("totals", &self.totals)?;
+        st.serialize_field("products", &self.products)?;
+        st.serialize_field("entitlements", &self.entitlements)?;
+        st.serialize_field(
+            "consumers",
+            &Seq(std::cell::RefCell::new(Some(self.consumers().map(|c| {
+                ConsumerJson {
+                    consumer: c.name,
+                    kind: c.kind,
+                    product: c.product.key(),
+                    metric: &c.product.metric,
+                    units: c.units,
+                    covered: c.covered,
+                    exempt: c.exempt,
+                }
+            })))),
+        )?;
+        st.serialize_field(
+            "decisions",
+            &Seq(std::cell::RefCell::new(Some(self.decisions()))),
+        )?;
+        st.end()
+    }
+}
+
+/// Both modes side by side, and how far the greedy order is from the optimum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    /// The Priority-mode position.
+    pub priority: Position,
+    /// The Optimal-mode position.
+    pub optimal: Position,
+    /// Optimal minus Priority.
+    pub gap: Gap,
+}
+
+/// Optimal minus Priority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// Extra units covered by Optimal (never negative).
+    pub covered: i128,
+    /// Cost difference (Optimal − Priority).
+    pub cost: Decimal,
+    /// Shortfall difference (Optimal − Priority; never positive).
+    pub shortfall: i128,
+}
+
+impl Comparison {
+    /// The canonical text of both positions and the gap.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        format!(
+            "{}{}gap covered={} cost={} shortfall={}\n",
+            self.priority.to_text(),
+            self.optimal.to_text(),
+            self.gap.covered,
+            self.gap.cost.normalize(),
+            self.gap.shortfall
+        )
+    }
+}
