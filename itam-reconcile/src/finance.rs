@@ -408,8 +408,11 @@ impl Coverage {
     #[must_use]
     pub fn percent(&self) -> Option<Decimal> {
         (self.total > 0).then(|| {
-            (Decimal::from(self.matched) * Decimal::ONE_HUNDRED / Decimal::from(self.total))
-                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            let mut p = (Decimal::from(self.matched) * Decimal::ONE_HUNDRED
+                / Decimal::from(self.total))
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            p.rescale(2);
+            p
         })
     }
 
@@ -467,7 +470,9 @@ pub struct Summary {
     /// The same figures by cost centre (CI organisation unit, entitlement `org`, ledger
     /// `cost_centre`; `(none)` when there is none).
     pub by_cost_centre: BTreeMap<String, Breakdown>,
-    /// The same figures by supplier (as first written; `(none)` when there is none).
+    /// The same figures by supplier, by normalised name (lower case, punctuation and legal
+    /// forms such as `Ltd` or `GmbH` dropped: `Contoso, Ltd.` counts as `contoso`; `(none)`
+    /// when there is none).
     pub by_supplier: BTreeMap<String, Breakdown>,
 }
 
@@ -543,6 +548,11 @@ fn add_value(map: &mut BTreeMap<String, Decimal>, currency: Option<&Currency>, v
     let key = currency.map_or_else(|| UNKNOWN.to_owned(), Currency::code);
     let slot = map.entry(key).or_default();
     *slot = slot.saturating_add(value);
+}
+
+fn supplier_label(s: Option<&str>) -> String {
+    s.and_then(normalise::supplier)
+        .unwrap_or_else(|| NONE.to_owned())
 }
 
 fn label(s: Option<&str>) -> String {
@@ -787,7 +797,7 @@ pub fn reconcile_finance(
         let supplier = hw_supplier.get(i).cloned().flatten();
         both(
             label(item.org_unit.as_deref()),
-            label(supplier.as_deref()),
+            supplier_label(supplier.as_deref()),
             &|b| {
                 b.itam.add(matched.is_some());
             },
@@ -849,7 +859,7 @@ pub fn reconcile_finance(
         let nbv = line.net_book_value();
         both(
             label(line.cost_centre.as_deref()),
-            label(line.supplier.as_deref()),
+            supplier_label(line.supplier.as_deref()),
             &|b| {
                 b.ledger.add(matched);
                 if ghost {
@@ -902,7 +912,7 @@ pub fn reconcile_finance(
         }
         both(
             label(e.org.as_deref()),
-            label(side.supplier.as_deref()),
+            supplier_label(side.supplier.as_deref()),
             &|b| {
                 b.itam.add(has_proof);
                 if !has_proof {
@@ -975,11 +985,12 @@ pub fn reconcile_finance(
                     COST,
                     records,
                     format!(
-                        "entitlement `{}` costs {unit} a unit, but {} says {} {} (difference {diff}, tolerance {tolerance})",
+                        "entitlement `{}` costs {unit} a unit, but {} says {} {} (difference {diff}, tolerance {})",
                         e.id,
                         RecordRef::purchase(line),
                         line.unit_price,
-                        line.currency
+                        line.currency,
+                        tolerance.normalize()
                     ),
                 ));
             }
@@ -994,7 +1005,7 @@ pub fn reconcile_finance(
         let amount = line.amount();
         both(
             label(line.cost_centre.as_deref()),
-            label(line.supplier.as_deref()),
+            supplier_label(line.supplier.as_deref()),
             &|b| {
                 b.ledger.add(matched);
                 if !matched {
