@@ -251,7 +251,7 @@ proptest! {
     #[test]
     fn the_result_does_not_depend_on_input_order(w in world(), seed in any::<u64>()) {
         let before = reconcile(&w);
-        let mut s = w.clone();
+        let mut s = w;
         let mut seed = seed;
         shuffle(&mut s.items, &mut seed);
         shuffle(&mut s.relationships, &mut seed);
