@@ -532,7 +532,7 @@ fn contracts<'a>(
         })
 }
 
-fn document_key(p: &mut Prepared, form: ContractForm, reference: Option<&str>) {
+fn document_key<'a>(p: &mut Prepared<'a>, form: ContractForm, reference: Option<&'a str>) {
     match form {
         ContractForm::PurchaseOrder => p.key(KeyKind::Order, reference),
         ContractForm::Invoice => p.key(KeyKind::Invoice, reference),
@@ -550,9 +550,21 @@ fn add_value(map: &mut BTreeMap<String, Decimal>, currency: Option<&Currency>, v
     *slot = slot.saturating_add(value);
 }
 
-fn supplier_label(s: Option<&str>) -> String {
-    s.and_then(normalise::supplier)
-        .unwrap_or_else(|| NONE.to_owned())
+/// Normalised supplier names, each raw name normalised once.
+#[derive(Default)]
+struct SupplierNames<'a>(BTreeMap<&'a str, Option<String>>);
+
+impl<'a> SupplierNames<'a> {
+    fn get(&mut self, raw: &'a str) -> Option<String> {
+        self.0
+            .entry(raw)
+            .or_insert_with(|| normalise::supplier(raw))
+            .clone()
+    }
+}
+
+fn supplier_label(normalised: Option<&String>) -> String {
+    normalised.map_or_else(|| NONE.to_owned(), Clone::clone)
 }
 
 fn label(s: Option<&str>) -> String {
@@ -562,6 +574,22 @@ fn label(s: Option<&str>) -> String {
         .to_owned()
 }
 
+fn prepare_line<'a>(l: &'a PurchaseLine, names: &mut SupplierNames<'a>) -> Prepared<'a> {
+    let mut p = Prepared::default();
+    match l.document {
+        DocumentKind::Order => p.key(KeyKind::Order, Some(l.number.as_str())),
+        DocumentKind::Invoice => {
+            p.key(KeyKind::Invoice, Some(l.number.as_str()));
+            p.key(KeyKind::Order, key_text(l.order_number.as_ref()));
+        }
+    }
+    p.supplier = l.supplier.as_deref().and_then(|s| names.get(s));
+    p.date = l.date;
+    p.sku = l.sku.as_deref().and_then(normalise::key);
+    p.text = vec![l.description.as_str()];
+    p.finish()
+}
+
 /// Reconciles the ITAM records with the financial ones (see the [module documentation](self)).
 #[must_use]
 pub fn reconcile_finance(
@@ -569,6 +597,7 @@ pub fn reconcile_finance(
     policy: &FinancePolicy,
 ) -> FinanceReconciliation {
     let cms = input.cms;
+    let mut names = SupplierNames::default();
 
     // ----- hardware ↔ register -----
     let hardware: Vec<&ConfigurationItem> = cms
@@ -588,7 +617,7 @@ pub fn reconcile_finance(
             names.first().map(|s| (*s).to_owned())
         })
         .collect();
-    let hw_prepared: Vec<Prepared> = hardware
+    let hw_prepared: Vec<Prepared<'_>> = hardware
         .iter()
         .zip(&hw_supplier)
         .map(|(item, supplier)| {
@@ -602,16 +631,16 @@ pub fn reconcile_finance(
             for c in contracts(cms, item) {
                 document_key(&mut p, c.form, c.reference.as_deref());
             }
-            p.supplier = supplier.as_deref().and_then(normalise::supplier);
+            p.supplier = supplier.as_deref().and_then(|s| names.get(s));
             p.date = item.dates.acquired;
-            p.tokens = normalise::tokens([item.name.as_str(), model.unwrap_or("")]);
+            p.text = vec![item.name.as_str(), model.unwrap_or("")];
             p.finish()
         })
         .collect();
 
     let mut register: Vec<&RegisterLine> = input.ledger.register.iter().collect();
     register.sort_unstable();
-    let reg_prepared: Vec<Prepared> = register
+    let reg_prepared: Vec<Prepared<'_>> = register
         .iter()
         .map(|r| {
             let mut p = Prepared::default();
@@ -619,9 +648,9 @@ pub fn reconcile_finance(
             p.key(KeyKind::Serial, key_text(r.serial.as_ref()));
             p.key(KeyKind::Order, key_text(r.order_number.as_ref()));
             p.key(KeyKind::Invoice, key_text(r.invoice_number.as_ref()));
-            p.supplier = r.supplier.as_deref().and_then(normalise::supplier);
+            p.supplier = r.supplier.as_deref().and_then(|s| names.get(s));
             p.date = r.acquired;
-            p.tokens = normalise::tokens([r.description.as_str()]);
+            p.text = vec![r.description.as_str()];
             p.finish()
         })
         .collect();
@@ -648,7 +677,13 @@ pub fn reconcile_finance(
         }
     }
     let mut ents: Vec<&Entitlement> = input.entitlements.iter().collect();
-    ents.sort_by_cached_key(|e| (e.id.clone(), serde_json::to_string(e).unwrap_or_default()));
+    // By id; entitlements sharing an id (a broken input) by their whole content.
+    ents.sort_by(|a, b| {
+        a.id.cmp(&b.id).then_with(|| {
+            let json = |e: &Entitlement| serde_json::to_string(e).unwrap_or_default();
+            json(a).cmp(&json(b))
+        })
+    });
     let ent_sides: Vec<EntSide<'_>> = ents
         .iter()
         .map(|e| {
@@ -672,7 +707,7 @@ pub fn reconcile_finance(
             }
         })
         .collect();
-    let ent_prepared: Vec<Prepared> = ent_sides
+    let ent_prepared: Vec<Prepared<'_>> = ent_sides
         .iter()
         .map(|side| {
             let mut p = Prepared::default();
@@ -684,17 +719,16 @@ pub fn reconcile_finance(
             for c in licence_contracts.get(e.id.as_str()).into_iter().flatten() {
                 document_key(&mut p, c.form, c.reference.as_deref());
             }
-            p.supplier = side.supplier.as_deref().and_then(normalise::supplier);
+            p.supplier = side.supplier.as_deref().and_then(|s| names.get(s));
             p.date = side.purchase.and_then(|p| p.date).or(e.start);
             p.sku = side
                 .purchase
                 .and_then(|p| p.sku.as_deref())
                 .and_then(normalise::key);
-            p.tokens = normalise::tokens([
-                e.scope.publisher.as_deref().unwrap_or(""),
-                e.scope.product.as_deref().unwrap_or(""),
-                e.scope.edition.as_deref().unwrap_or(""),
-            ]);
+            p.text = [&e.scope.publisher, &e.scope.product, &e.scope.edition]
+                .into_iter()
+                .filter_map(|s| s.as_deref())
+                .collect();
             p.finish()
         })
         .collect();
@@ -706,26 +740,15 @@ pub fn reconcile_finance(
         .filter(|p| matches!(p.category, None | Some(Category::Software)))
         .collect();
     software_lines.sort_unstable();
-    let prepare_line = |l: &&PurchaseLine| {
-        let mut p = Prepared::default();
-        match l.document {
-            DocumentKind::Order => p.key(KeyKind::Order, Some(l.number.as_str())),
-            DocumentKind::Invoice => {
-                p.key(KeyKind::Invoice, Some(l.number.as_str()));
-                p.key(KeyKind::Order, key_text(l.order_number.as_ref()));
-            }
-        }
-        p.supplier = l.supplier.as_deref().and_then(normalise::supplier);
-        p.date = l.date;
-        p.sku = l.sku.as_deref().and_then(normalise::key);
-        p.tokens = normalise::tokens([l.description.as_str()]);
-        p.finish()
-    };
     let (invoices, orders): (Vec<&PurchaseLine>, Vec<&PurchaseLine>) = software_lines
         .iter()
         .partition(|l| l.document == DocumentKind::Invoice);
-    let inv_prepared: Vec<Prepared> = invoices.iter().map(prepare_line).collect();
-    let ord_prepared: Vec<Prepared> = orders.iter().map(prepare_line).collect();
+    let inv_prepared: Vec<Prepared<'_>> = invoices
+        .iter()
+        .map(|l| prepare_line(l, &mut names))
+        .collect();
+    let ord_prepared: Vec<Prepared<'_>> =
+        orders.iter().map(|l| prepare_line(l, &mut names)).collect();
     let document_rules = [
         MatchRule::Document,
         MatchRule::DocumentNormalised,
@@ -794,10 +817,9 @@ pub fn reconcile_finance(
     for (i, item) in hardware.iter().enumerate() {
         let matched = hw_match.get(i).copied().flatten();
         summary.hardware.add(matched.is_some());
-        let supplier = hw_supplier.get(i).cloned().flatten();
         both(
             label(item.org_unit.as_deref()),
-            supplier_label(supplier.as_deref()),
+            supplier_label(hw_prepared.get(i).and_then(|p| p.supplier.as_ref())),
             &|b| {
                 b.itam.add(matched.is_some());
             },
@@ -859,7 +881,7 @@ pub fn reconcile_finance(
         let nbv = line.net_book_value();
         both(
             label(line.cost_centre.as_deref()),
-            supplier_label(line.supplier.as_deref()),
+            supplier_label(reg_prepared.get(j).and_then(|p| p.supplier.as_ref())),
             &|b| {
                 b.ledger.add(matched);
                 if ghost {
@@ -912,7 +934,7 @@ pub fn reconcile_finance(
         }
         both(
             label(e.org.as_deref()),
-            supplier_label(side.supplier.as_deref()),
+            supplier_label(ent_prepared.get(i).and_then(|p| p.supplier.as_ref())),
             &|b| {
                 b.itam.add(has_proof);
                 if !has_proof {
@@ -1005,7 +1027,7 @@ pub fn reconcile_finance(
         let amount = line.amount();
         both(
             label(line.cost_centre.as_deref()),
-            supplier_label(line.supplier.as_deref()),
+            supplier_label(inv_prepared.get(j).and_then(|p| p.supplier.as_ref())),
             &|b| {
                 b.ledger.add(matched);
                 if !matched {

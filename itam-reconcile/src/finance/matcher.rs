@@ -20,42 +20,140 @@ pub(super) enum KeyKind {
     Invoice,
 }
 
-/// One record prepared for matching.
+/// One record prepared for matching. Exact keys and description parts borrow from the
+/// input; normalised keys and description tokens are computed by [`run`] only for the
+/// records that are still unmatched when a rule needs them.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Prepared {
-    /// Exact keys, as written (trimmed).
-    pub exact: Vec<(KeyKind, String)>,
-    /// The same keys normalised.
-    pub normalised: Vec<(KeyKind, String)>,
+pub(super) struct Prepared<'a> {
+    /// Exact keys, as written (trimmed), sorted.
+    pub exact: Vec<(KeyKind, &'a str)>,
     /// Normalised supplier.
     pub supplier: Option<String>,
     /// The date the description rule windows on.
     pub date: Option<NaiveDate>,
-    /// Description tokens, sorted.
-    pub tokens: Vec<String>,
+    /// The parts of the description.
+    pub text: Vec<&'a str>,
     /// Normalised SKU.
     pub sku: Option<String>,
 }
 
-impl Prepared {
+impl<'a> Prepared<'a> {
     /// Adds a key (blank keys are ignored).
-    pub fn key(&mut self, kind: KeyKind, raw: Option<&str>) {
-        let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
-            return;
-        };
-        self.exact.push((kind, raw.to_owned()));
-        if let Some(n) = normalise::key(raw) {
-            self.normalised.push((kind, n));
+    pub fn key(&mut self, kind: KeyKind, raw: Option<&'a str>) {
+        if let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) {
+            self.exact.push((kind, raw));
         }
     }
 
     /// Sorts and de-duplicates the keys (so the order they were added in does not matter).
     pub fn finish(mut self) -> Self {
-        self.exact.sort();
+        self.exact.sort_unstable();
         self.exact.dedup();
-        self.normalised.sort();
-        self.normalised.dedup();
         self
+    }
+
+    fn normalised(&self) -> Vec<(KeyKind, String)> {
+        let mut keys: Vec<(KeyKind, String)> = self
+            .exact
+            .iter()
+            .filter_map(|(k, v)| Some((*k, normalise::key(v)?)))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+}
+
+/// What [`run`] computes on demand for one side.
+struct Side<'s, 'a> {
+    records: &'s [Prepared<'a>],
+    done: Vec<bool>,
+    normalised: Vec<Option<Vec<(KeyKind, String)>>>,
+    tokens: Vec<Option<Vec<String>>>,
+}
+
+impl<'s, 'a> Side<'s, 'a> {
+    fn new(records: &'s [Prepared<'a>]) -> Self {
+        Self {
+            records,
+            done: vec![false; records.len()],
+            normalised: vec![None; records.len()],
+            tokens: vec![None; records.len()],
+        }
+    }
+
+    fn is_done(&self, i: usize) -> bool {
+        self.done.get(i).copied().unwrap_or(true)
+    }
+
+    fn mark(&mut self, i: usize) {
+        if let Some(d) = self.done.get_mut(i) {
+            *d = true;
+        }
+    }
+
+    /// Computes the normalised keys of every unmatched record (once).
+    fn normalise(&mut self) {
+        for (i, r) in self.records.iter().enumerate() {
+            if !self.done.get(i).copied().unwrap_or(true) {
+                if let Some(slot) = self.normalised.get_mut(i) {
+                    if slot.is_none() {
+                        *slot = Some(r.normalised());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The keys of record `i` that `rule` compares.
+    fn keys(&self, i: usize, rule: MatchRule) -> Vec<(KeyKind, &str)> {
+        let kinds: &[KeyKind] = match rule {
+            MatchRule::AssetTag | MatchRule::AssetTagNormalised => &[KeyKind::AssetTag],
+            MatchRule::Serial | MatchRule::SerialNormalised => &[KeyKind::Serial],
+            MatchRule::Document | MatchRule::DocumentNormalised => {
+                &[KeyKind::Order, KeyKind::Invoice]
+            }
+            MatchRule::Description => &[],
+        };
+        let normalised = matches!(
+            rule,
+            MatchRule::AssetTagNormalised
+                | MatchRule::SerialNormalised
+                | MatchRule::DocumentNormalised
+        );
+        if normalised {
+            self.normalised
+                .get(i)
+                .and_then(Option::as_ref)
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| kinds.contains(k))
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect()
+        } else {
+            self.records
+                .get(i)
+                .into_iter()
+                .flat_map(|r| r.exact.iter())
+                .filter(|(k, _)| kinds.contains(k))
+                .copied()
+                .collect()
+        }
+    }
+
+    fn tokens(&mut self, i: usize) -> &[String] {
+        let Some(slot) = self.tokens.get_mut(i) else {
+            return &[];
+        };
+        if slot.is_none() {
+            let text = self
+                .records
+                .get(i)
+                .map(|r| r.text.clone())
+                .unwrap_or_default();
+            *slot = Some(normalise::tokens(text));
+        }
+        slot.as_deref().unwrap_or(&[])
     }
 }
 
@@ -70,13 +168,18 @@ pub(super) struct Pair {
     pub evidence: String,
 }
 
-/// The similarity of two records: Jaccard of their description tokens in per-mille, or 1000
-/// when both have the same normalised SKU.
-fn similarity(a: &Prepared, b: &Prepared) -> u16 {
+/// The similarity of record `i` of the left side and `j` of the right: Jaccard of their
+/// description tokens in per-mille, or 1000 when both have the same normalised SKU.
+fn similarity(left: &mut Side<'_, '_>, i: usize, right: &mut Side<'_, '_>, j: usize) -> u16 {
+    let (Some(a), Some(b)) = (left.records.get(i), right.records.get(j)) else {
+        return 0;
+    };
     if a.sku.is_some() && a.sku == b.sku {
         return 1000;
     }
-    normalise::jaccard(&a.tokens, &b.tokens)
+    let a = left.tokens(i);
+    let b = right.tokens(j);
+    normalise::jaccard(a, b)
 }
 
 /// At most this many unmatched candidates sharing one key are compared for the tie-break.
@@ -86,134 +189,127 @@ const KEY_CANDIDATES: usize = 64;
 /// only on the records, not on the order they were given in. Every index appears in at most
 /// one pair.
 pub(super) fn run(
-    left: &[Prepared],
-    right: &[Prepared],
+    left: &[Prepared<'_>],
+    right: &[Prepared<'_>],
     rules: &[MatchRule],
     policy: &FinancePolicy,
 ) -> Vec<Pair> {
-    let mut left_done = vec![false; left.len()];
-    let mut right_done = vec![false; right.len()];
+    let mut left = Side::new(left);
+    let mut right = Side::new(right);
     let mut pairs = Vec::new();
     for &rule in rules {
-        if rule == MatchRule::Description {
-            by_description(
-                left,
-                right,
-                policy,
-                &mut left_done,
-                &mut right_done,
-                &mut pairs,
-            );
-        } else {
-            by_key(
-                left,
-                right,
-                rule,
-                &mut left_done,
-                &mut right_done,
-                &mut pairs,
-            );
+        match rule {
+            MatchRule::Description => by_description(&mut left, &mut right, policy, &mut pairs),
+            MatchRule::AssetTagNormalised
+            | MatchRule::SerialNormalised
+            | MatchRule::DocumentNormalised => {
+                left.normalise();
+                right.normalise();
+                by_key(&mut left, &mut right, rule, &mut pairs);
+            }
+            _ => by_key(&mut left, &mut right, rule, &mut pairs),
         }
     }
     pairs
 }
 
-fn keys_for(p: &Prepared, rule: MatchRule) -> impl Iterator<Item = &(KeyKind, String)> {
-    let (list, kinds): (&[(KeyKind, String)], &[KeyKind]) = match rule {
-        MatchRule::AssetTag => (&p.exact, &[KeyKind::AssetTag]),
-        MatchRule::Serial => (&p.exact, &[KeyKind::Serial]),
-        MatchRule::Document => (&p.exact, &[KeyKind::Order, KeyKind::Invoice]),
-        MatchRule::AssetTagNormalised => (&p.normalised, &[KeyKind::AssetTag]),
-        MatchRule::SerialNormalised => (&p.normalised, &[KeyKind::Serial]),
-        MatchRule::DocumentNormalised => (&p.normalised, &[KeyKind::Order, KeyKind::Invoice]),
-        MatchRule::Description => (&[], &[]),
-    };
-    list.iter().filter(move |(k, _)| kinds.contains(k))
-}
-
 fn by_key(
-    left: &[Prepared],
-    right: &[Prepared],
+    left: &mut Side<'_, '_>,
+    right: &mut Side<'_, '_>,
     rule: MatchRule,
-    left_done: &mut [bool],
-    right_done: &mut [bool],
     pairs: &mut Vec<Pair>,
 ) {
-    // Index of the unmatched right records by key; each list ascending, with a cursor past
-    // the prefix already matched.
-    let mut index: BTreeMap<(KeyKind, &str), (usize, Vec<usize>)> = BTreeMap::new();
-    for (j, r) in right.iter().enumerate() {
-        if right_done.get(j).copied().unwrap_or(true) {
+    // The unmatched right records' keys, sorted: each key's records form one ascending run.
+    let mut index: Vec<(KeyKind, String, usize)> = Vec::new();
+    for j in 0..right.records.len() {
+        if right.is_done(j) {
             continue;
         }
-        for (kind, value) in keys_for(r, rule) {
-            index.entry((*kind, value.as_str())).or_default().1.push(j);
+        for (kind, value) in right.keys(j, rule) {
+            index.push((kind, value.to_owned(), j));
         }
     }
     if index.is_empty() {
         return;
     }
-    for (i, l) in left.iter().enumerate() {
-        if left_done.get(i).copied().unwrap_or(true) {
+    index.sort_unstable();
+    // Per run start: how far the prefix already matched reaches.
+    let mut cursor: Vec<usize> = vec![0; index.len()];
+    for i in 0..left.records.len() {
+        if left.is_done(i) {
             continue;
         }
-        // Best candidate: highest similarity, then lowest index.
-        let mut best: Option<(u16, usize, &str)> = None;
-        for (kind, value) in keys_for(l, rule) {
-            let Some((cursor, list)) = index.get_mut(&(*kind, value.as_str())) else {
+        // Every unmatched candidate under any of the record's keys, with the key.
+        let mut candidates: Vec<(usize, String)> = Vec::new();
+        for (kind, value) in left.keys(i, rule) {
+            let start = index.partition_point(|(k, v, _)| (*k, v.as_str()) < (kind, value));
+            let end = start
+                + index
+                    .get(start..)
+                    .unwrap_or(&[])
+                    .partition_point(|(k, v, _)| *k == kind && v == value);
+            let Some(skip) = cursor.get_mut(start) else {
                 continue;
             };
-            while list
-                .get(*cursor)
-                .is_some_and(|&j| right_done.get(j).copied().unwrap_or(true))
+            while start + *skip < end
+                && index
+                    .get(start + *skip)
+                    .is_some_and(|(_, _, j)| right.is_done(*j))
             {
-                *cursor += 1;
+                *skip += 1;
             }
-            let candidates = list
-                .iter()
-                .skip(*cursor)
-                .filter(|&&j| !right_done.get(j).copied().unwrap_or(true))
-                .take(KEY_CANDIDATES);
-            for &j in candidates {
-                let Some(r) = right.get(j) else { continue };
-                let score = similarity(l, r);
-                let better = match best {
-                    None => true,
-                    Some((s, bj, _)) => score > s || (score == s && j < bj),
-                };
-                if better {
-                    best = Some((score, j, value.as_str()));
+            let from = start + *skip;
+            candidates.extend(
+                index
+                    .get(from..end)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|(_, _, j)| *j)
+                    .filter(|&j| !right.is_done(j))
+                    .take(KEY_CANDIDATES)
+                    .map(|j| (j, value.to_owned())),
+            );
+        }
+        candidates.sort_unstable();
+        candidates.dedup_by_key(|(j, _)| *j);
+        // Best candidate: highest similarity, then lowest index; one candidate needs no
+        // comparison.
+        let best = if let [(j, value)] = candidates.as_slice() {
+            Some((*j, value.clone()))
+        } else {
+            let mut best: Option<(u16, usize, String)> = None;
+            for (j, value) in candidates {
+                let score = similarity(left, i, right, j);
+                if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                    best = Some((score, j, value));
                 }
             }
-        }
-        if let Some((_, j, value)) = best {
-            if let (Some(ld), Some(rd)) = (left_done.get_mut(i), right_done.get_mut(j)) {
-                *ld = true;
-                *rd = true;
-            }
+            best.map(|(_, j, v)| (j, v))
+        };
+        if let Some((j, value)) = best {
+            left.mark(i);
+            right.mark(j);
             pairs.push(Pair {
                 left: i,
                 right: j,
                 rule,
                 confidence: rule.base_confidence(),
-                evidence: value.to_owned(),
+                evidence: value,
             });
         }
     }
 }
-
 fn by_description(
-    left: &[Prepared],
-    right: &[Prepared],
+    left: &mut Side<'_, '_>,
+    right: &mut Side<'_, '_>,
     policy: &FinancePolicy,
-    left_done: &mut [bool],
-    right_done: &mut [bool],
     pairs: &mut Vec<Pair>,
 ) {
     // Block the unmatched right records by supplier, each block sorted by date.
     let mut blocks: BTreeMap<&str, Vec<(NaiveDate, usize)>> = BTreeMap::new();
-    for (j, r) in right.iter().enumerate() {
-        if right_done.get(j).copied().unwrap_or(true) {
+    let records = right.records;
+    for (j, r) in records.iter().enumerate() {
+        if right.is_done(j) {
             continue;
         }
         if let (Some(s), Some(d)) = (r.supplier.as_deref(), r.date) {
@@ -225,10 +321,13 @@ fn by_description(
     }
     let window = chrono::Days::new(u64::from(policy.date_window_days));
     let mut candidates: Vec<(u16, usize, usize)> = Vec::new();
-    for (i, l) in left.iter().enumerate() {
-        if left_done.get(i).copied().unwrap_or(true) {
+    for i in 0..left.records.len() {
+        if left.is_done(i) {
             continue;
         }
+        let Some(l) = left.records.get(i) else {
+            continue;
+        };
         let (Some(s), Some(d)) = (l.supplier.as_deref(), l.date) else {
             continue;
         };
@@ -242,8 +341,7 @@ fn by_description(
             .take_while(|(bd, _)| *bd <= to)
             .take(policy.max_candidates);
         for &(_, j) in in_window {
-            let Some(r) = right.get(j) else { continue };
-            let score = similarity(l, r);
+            let score = similarity(left, i, right, j);
             if score >= policy.similarity_threshold.get() {
                 candidates.push((score, i, j));
             }
@@ -252,15 +350,11 @@ fn by_description(
     // Best pairs first; ties by the canonical order of the records.
     candidates.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     for (score, i, j) in candidates {
-        let free = !left_done.get(i).copied().unwrap_or(true)
-            && !right_done.get(j).copied().unwrap_or(true);
-        if !free {
+        if left.is_done(i) || right.is_done(j) {
             continue;
         }
-        if let (Some(ld), Some(rd)) = (left_done.get_mut(i), right_done.get_mut(j)) {
-            *ld = true;
-            *rd = true;
-        }
+        left.mark(i);
+        right.mark(j);
         pairs.push(Pair {
             left: i,
             right: j,
