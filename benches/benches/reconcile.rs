@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use itam_reconcile::generate::{GenParams, Size, generate};
-use itam_reconcile::{Mode, Policy, reconcile};
+use itam_reconcile::{Mode, Policy, prepare, reconcile};
 
 fn policy(mode: Mode, explain: bool) -> Policy {
     let mut p = Policy::new(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default());
@@ -42,6 +42,26 @@ fn sizes(c: &mut Criterion) {
     group.finish();
 }
 
+fn phases(c: &mut Criterion) {
+    let mut group = c.benchmark_group("reconcile_phases");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+    let estate = generate(&GenParams::size(Size::M, 42));
+    let p = policy(Mode::Priority, true);
+    group.bench_function("consumption/M", |b| {
+        b.iter(|| black_box(prepare(&estate, &p).map(|x| x.consumers())));
+    });
+    if let Ok(prepared) = prepare(&estate, &p) {
+        for mode in [Mode::Priority, Mode::Optimal] {
+            group.bench_function(format!("allocation_{}/M", mode.as_str()), |b| {
+                b.iter(|| black_box(prepared.allocate(mode).map(|pos| pos.totals.covered)));
+            });
+        }
+    }
+    group.finish();
+}
+
 fn scaling(c: &mut Criterion) {
     let mut group = c.benchmark_group("reconcile_scaling");
     group
@@ -63,5 +83,5 @@ fn scaling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sizes, scaling);
+criterion_group!(benches, sizes, phases, scaling);
 criterion_main!(benches);

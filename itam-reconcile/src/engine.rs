@@ -22,11 +22,10 @@ use crate::position::{
 /// Reconciles `estate` under `policy`.
 ///
 /// # Errors
-/// When the estate's references do not resolve (see [`ReconcileError`]).
+/// When the estate's references do not resolve, or (Optimal mode) when a unit cost is beyond
+/// the optimiser's exact range (see [`ReconcileError`]).
 pub fn reconcile(estate: &Estate, policy: &Policy) -> Result<Position, ReconcileError> {
-    let m = Model::new(estate)?;
-    let plan = Plan::new(&m, policy);
-    plan.position(policy.mode)
+    prepare(estate, policy)?.allocate(policy.mode)
 }
 
 /// Reconciles `estate` in both modes (the policy's mode is ignored) and reports the gap.
@@ -34,20 +33,68 @@ pub fn reconcile(estate: &Estate, policy: &Policy) -> Result<Position, Reconcile
 /// # Errors
 /// As [`reconcile`].
 pub fn reconcile_both(estate: &Estate, policy: &Policy) -> Result<Comparison, ReconcileError> {
+    prepare(estate, policy)?.both()
+}
+
+/// Runs the consumption layer: interns the estate, finds each product's candidate
+/// entitlements, computes every consumer's units and groups consumers by eligibility. The
+/// result can then be allocated in either mode, or both, without recomputing — and the two
+/// phases can be timed apart (`itam bench reconcile`).
+///
+/// # Errors
+/// When the estate's references do not resolve.
+pub fn prepare<'a>(estate: &'a Estate, policy: &'a Policy) -> Result<Prepared<'a>, ReconcileError> {
     let m = Model::new(estate)?;
-    let plan = Plan::new(&m, policy);
-    let priority = plan.position(Mode::Priority)?;
-    let optimal = plan.position(Mode::Optimal)?;
-    let gap = Gap {
-        covered: i128::from(optimal.totals.covered) - i128::from(priority.totals.covered),
-        cost: optimal.totals.cost - priority.totals.cost,
-        shortfall: i128::from(optimal.totals.shortfall) - i128::from(priority.totals.shortfall),
-    };
-    Ok(Comparison {
-        priority,
-        optimal,
-        gap,
-    })
+    Ok(Prepared(Plan::new(m, policy)))
+}
+
+/// An estate after the consumption layer, ready for allocation (see [`prepare`]).
+#[derive(Debug)]
+pub struct Prepared<'a>(Plan<'a>);
+
+impl Prepared<'_> {
+    /// Consumers found (every product, every metric).
+    #[must_use]
+    pub fn consumers(&self) -> usize {
+        self.0.consumers.len()
+    }
+
+    /// Consumer groups (consumers sharing every eligibility verdict).
+    #[must_use]
+    pub fn groups(&self) -> usize {
+        self.0.groups.len()
+    }
+
+    /// Allocates in `mode` and builds the position.
+    ///
+    /// # Errors
+    /// In Optimal mode, when a unit cost is beyond the optimiser's exact range.
+    pub fn allocate(&self, mode: Mode) -> Result<Position, ReconcileError> {
+        self.0.position(mode)
+    }
+
+    /// Allocates in both modes and reports the gap.
+    ///
+    /// # Errors
+    /// As [`allocate`](Self::allocate).
+    pub fn both(&self) -> Result<Comparison, ReconcileError> {
+        let priority = self.0.position(Mode::Priority)?;
+        let optimal = self.0.position(Mode::Optimal)?;
+        let gap = Gap {
+            covered: i128::from(optimal.totals.covered) - i128::from(priority.totals.covered),
+            cost: optimal
+                .totals
+                .cost
+                .checked_sub(priority.totals.cost)
+                .unwrap_or(Decimal::MIN),
+            shortfall: i128::from(optimal.totals.shortfall) - i128::from(priority.totals.shortfall),
+        };
+        Ok(Comparison {
+            priority,
+            optimal,
+            gap,
+        })
+    }
 }
 
 /// Static facts about one entitlement.
@@ -62,9 +109,9 @@ struct EntInfo {
 
 /// Everything computed before allocation; shared by both modes.
 #[derive(Debug)]
-struct Plan<'m, 'a> {
-    m: &'m Model<'a>,
-    policy: &'m Policy,
+struct Plan<'a> {
+    m: Model<'a>,
+    policy: &'a Policy,
     ents: Vec<EntInfo>,
     /// Per product: candidate entitlements in priority order.
     cands: Vec<Vec<u32>>,
@@ -141,8 +188,9 @@ struct Class {
     pins: Vec<u32>,
 }
 
-impl<'m, 'a> Plan<'m, 'a> {
-    fn new(m: &'m Model<'a>, policy: &'m Policy) -> Self {
+impl<'a> Plan<'a> {
+    fn new(model: Model<'a>, policy: &'a Policy) -> Self {
+        let m = &model;
         let estate = m.estate;
         let as_of = policy.as_of;
         let ents: Vec<EntInfo> = estate
@@ -161,7 +209,30 @@ impl<'m, 'a> Plan<'m, 'a> {
                 cost: e.unit_cost.unwrap_or(Decimal::ZERO),
             })
             .collect();
-        let cands = candidates(m);
+        let mut cands = candidates(m);
+        if policy.unlimited_first {
+            for c in &mut cands {
+                c.sort_by_key(|&e| {
+                    !estate
+                        .entitlements
+                        .get(e as usize)
+                        .is_some_and(|x| x.unlimited)
+                });
+            }
+        }
+        let mut by_id: Vec<(&str, u32)> = estate
+            .entitlements
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i as u32))
+            .collect();
+        by_id.sort_unstable();
+        let mut ent_rank = vec![0u32; by_id.len()];
+        for (rank, &(_, e)) in by_id.iter().enumerate() {
+            if let Some(slot) = ent_rank.get_mut(e as usize) {
+                *slot = rank as u32;
+            }
+        }
         let mut tables = Tables::default();
         let mut basis = Vec::with_capacity(m.products.len());
         let mut consumers: Vec<Demand> = Vec::new();
@@ -181,14 +252,17 @@ impl<'m, 'a> Plan<'m, 'a> {
                 .and_then(|&e| estate.entitlements.get(e as usize))
                 .map_or_else(|| policy.default_metric.clone(), |e| e.metric.clone());
             let demands = consume(m, &policy.params, &mut tables, p32, &metric);
-            let any_pins = cs.iter().any(|&e| {
-                m.pinned_devices
-                    .get(e as usize)
-                    .is_some_and(|v| !v.is_empty())
-                    || m.pinned_users
-                        .get(e as usize)
-                        .is_some_and(|v| !v.is_empty())
-            });
+            // Devices and users pinned by any candidate: only their consumers carry pins.
+            let mut pinned_devs: Vec<u32> = Vec::new();
+            let mut pinned_users: Vec<u32> = Vec::new();
+            for &e in cs {
+                pinned_devs.extend(m.pinned_devices.get(e as usize).into_iter().flatten());
+                pinned_users.extend(m.pinned_users.get(e as usize).into_iter().flatten());
+            }
+            pinned_devs.sort_unstable();
+            pinned_devs.dedup();
+            pinned_users.sort_unstable();
+            pinned_users.dedup();
             // Version verdicts per (variant, candidate), computed once per product.
             let versions: Vec<Option<Reason>> = m
                 .variants
@@ -209,7 +283,38 @@ impl<'m, 'a> Plan<'m, 'a> {
                 })
                 .collect();
             let mut class_group: BTreeMap<Class, u32> = BTreeMap::new();
+            // Fast path for classes without pins: a direct table over (variant, org, env,
+            // not applicable); the map above serves the rest.
+            let (no, ne) = (m.orgs.len() + 1, m.envs.len() + 1);
+            let nv = m.variants.get(p).map_or(0, Vec::len).max(1);
+            let fast_len = nv.saturating_mul(no).saturating_mul(ne).saturating_mul(2);
+            let mut fast: Vec<u32> = if fast_len <= 1 << 16 {
+                vec![NONE; fast_len]
+            } else {
+                Vec::new()
+            };
+            let small = |x: u32| if x == NONE { 0 } else { x as usize + 1 };
+            consumers.reserve(demands.len());
+            consumer_product.reserve(demands.len());
+            consumer_group.reserve(demands.len());
             for d in demands {
+                let any_pins = (d.pin_device != NONE
+                    && pinned_devs.binary_search(&d.pin_device).is_ok())
+                    || (d.pin_user != NONE && pinned_users.binary_search(&d.pin_user).is_ok());
+                let slot = (!any_pins && !fast.is_empty()).then(|| {
+                    ((d.variant as usize * no + small(d.org)) * ne + small(d.env)) * 2
+                        + usize::from(d.not_applicable)
+                });
+                if let Some(g) = slot
+                    .and_then(|i| fast.get(i))
+                    .copied()
+                    .filter(|&g| g != NONE)
+                {
+                    consumers.push(d);
+                    consumer_product.push(p32);
+                    consumer_group.push(g);
+                    continue;
+                }
                 let pins = if any_pins {
                     cs.iter()
                         .enumerate()
@@ -239,7 +344,16 @@ impl<'m, 'a> Plan<'m, 'a> {
                     Some(&g) => g,
                     None => {
                         let group = verdicts(m, &ents, p32, &metric, cs, &versions, &class);
-                        let key = (group.pinned, group.verdicts.clone());
+                        // Keyed by entitlement rank (by id), not input position, so
+                        // group numbers do not depend on the input order.
+                        let key = (
+                            group.pinned,
+                            group
+                                .verdicts
+                                .iter()
+                                .map(|&(e, v)| (ent_rank.get(e as usize).copied().unwrap_or(e), v))
+                                .collect(),
+                        );
                         let g = *group_index.entry(key).or_insert_with(|| {
                             groups.push(group);
                             (groups.len() - 1) as u32
@@ -248,6 +362,9 @@ impl<'m, 'a> Plan<'m, 'a> {
                         g
                     }
                 };
+                if let Some(x) = slot.and_then(|i| fast.get_mut(i)) {
+                    *x = g;
+                }
                 consumers.push(d);
                 consumer_product.push(p32);
                 consumer_group.push(g);
@@ -271,30 +388,42 @@ impl<'m, 'a> Plan<'m, 'a> {
         }
         // Names, sorted as strings; consumers sorted by (product, name).
         let (names, consumer_name) = name_consumers(m, &tables, &consumers);
-        let mut order: Vec<u32> = (0..consumers.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| {
-            (
-                consumer_product.get(i as usize).copied().unwrap_or(0),
-                consumer_name.get(i as usize).copied().unwrap_or(0),
-                i,
-            )
-        });
-        let permute = |v: &[u32]| -> Vec<u32> {
-            order
-                .iter()
-                .map(|&i| v.get(i as usize).copied().unwrap_or(0))
-                .collect()
-        };
-        let consumer_product = permute(&consumer_product);
-        let consumer_group = permute(&consumer_group);
-        let consumer_name = permute(&consumer_name);
-        let mut slots: Vec<Option<Demand>> = consumers.into_iter().map(Some).collect();
-        let consumers = order
-            .iter()
-            .filter_map(|&i| slots.get_mut(i as usize).and_then(Option::take))
-            .collect();
+        // Consumers of one product are contiguous: sort each run by name, in place.
+        let mut consumer_name = consumer_name;
+        let mut a = 0usize;
+        while a < consumers.len() {
+            let p = consumer_product.get(a).copied();
+            let b = a + consumer_product
+                .get(a..)
+                .map_or(0, |r| r.partition_point(|&x| Some(x) == p));
+            let sorted = consumer_name.get(a..b).is_some_and(|r| r.is_sorted());
+            if !sorted {
+                let mut rows: Vec<(u32, u32, Demand)> = (a..b)
+                    .filter_map(|i| {
+                        Some((
+                            *consumer_name.get(i)?,
+                            *consumer_group.get(i)?,
+                            consumers.get(i)?.clone(),
+                        ))
+                    })
+                    .collect();
+                rows.sort_unstable_by_key(|r| r.0);
+                for (k, (name, group, demand)) in rows.into_iter().enumerate() {
+                    if let Some(x) = consumer_name.get_mut(a + k) {
+                        *x = name;
+                    }
+                    if let Some(x) = consumer_group.get_mut(a + k) {
+                        *x = group;
+                    }
+                    if let Some(x) = consumers.get_mut(a + k) {
+                        *x = demand;
+                    }
+                }
+            }
+            a = b.max(a + 1);
+        }
         Self {
-            m,
+            m: model,
             policy,
             ents,
             cands,
@@ -412,19 +541,35 @@ impl<'m, 'a> Plan<'m, 'a> {
             x
         }
         // Per product: the (group, units) demand of non-exempt consumers; consumers per group.
+        // Consumers are sorted by product, so each product's run is bucketed on its own.
         let mut product_groups: BTreeMap<(u32, u32), (u64, Vec<u32>)> = BTreeMap::new();
-        for (c, d) in self.consumers.iter().enumerate() {
+        let mut run: Vec<(u32, u32)> = Vec::new();
+        let mut c = 0usize;
+        while c < self.consumers.len() {
             let p = self.consumer_product.get(c).copied().unwrap_or(0);
-            let g = self.consumer_group.get(c).copied().unwrap_or(0);
-            let Some(group) = self.groups.get(g as usize) else {
-                continue;
-            };
-            if group.exempt_by.is_some() || group.eligible.is_empty() || d.units == 0 {
-                continue;
+            run.clear();
+            while c < self.consumers.len() && self.consumer_product.get(c).copied() == Some(p) {
+                let g = self.consumer_group.get(c).copied().unwrap_or(0);
+                let units = self.consumers.get(c).map_or(0, |d| d.units);
+                let usable = self
+                    .groups
+                    .get(g as usize)
+                    .is_some_and(|x| x.exempt_by.is_none() && !x.eligible.is_empty());
+                if usable && units > 0 {
+                    run.push((g, c as u32));
+                }
+                c += 1;
             }
-            let e = product_groups.entry((p, g)).or_default();
-            e.0 += d.units;
-            e.1.push(c as u32);
+            run.sort_unstable();
+            for chunk in run.chunk_by(|a, b| a.0 == b.0) {
+                let g = chunk.first().map_or(0, |x| x.0);
+                let members: Vec<u32> = chunk.iter().map(|x| x.1).collect();
+                let units = members
+                    .iter()
+                    .map(|&i| self.consumers.get(i as usize).map_or(0, |d| d.units))
+                    .fold(0u64, u64::saturating_add);
+                product_groups.insert((p, g), (units, members));
+            }
         }
         let mut ent_owner: BTreeMap<u32, usize> = BTreeMap::new();
         for &(p, g) in product_groups.keys() {
@@ -551,13 +696,14 @@ impl<'m, 'a> Plan<'m, 'a> {
         }
         // Mark units beyond a true-up entitlement's quantity as overflow, in consumer order.
         out.sort_by_key(|(c, _)| *c);
-        let mut used: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut used: Vec<u64> = vec![0; self.ents.len()];
         let mut marked = Vec::with_capacity(out.len());
         for (c, a) in out {
             let cap = self.ents.get(a.ent as usize).map_or(0, |i| i.capacity);
-            let u = used.entry(a.ent).or_default();
+            let mut scratch = 0;
+            let u = used.get_mut(a.ent as usize).unwrap_or(&mut scratch);
             let within = cap.saturating_sub(*u).min(a.units);
-            *u += a.units;
+            *u = u.saturating_add(a.units);
             if within > 0 {
                 marked.push((c, Alloc { units: within, ..a }));
             }
@@ -603,16 +749,18 @@ impl<'m, 'a> Plan<'m, 'a> {
 
     fn build(&self, mode: Mode, mut allocs: Vec<(u32, Alloc)>) -> Position {
         let estate = self.m.estate;
-        allocs.sort_by_key(|(c, _)| *c);
+        if !allocs.is_sorted_by_key(|(c, _)| *c) {
+            allocs.sort_by_key(|(c, _)| *c);
+        }
         let mut consumed = vec![0u64; self.ents.len()];
         let mut overflow = vec![0u64; self.ents.len()];
         for (_, a) in &allocs {
             if let Some(x) = consumed.get_mut(a.ent as usize) {
-                *x += a.units;
+                *x = x.saturating_add(a.units);
             }
             if a.overflow {
                 if let Some(x) = overflow.get_mut(a.ent as usize) {
-                    *x += a.units;
+                    *x = x.saturating_add(a.units);
                 }
             }
         }
@@ -642,9 +790,9 @@ impl<'m, 'a> Plan<'m, 'a> {
                 );
                 let used = consumed.get(e as usize).copied().unwrap_or(0);
                 let over = overflow.get(e as usize).copied().unwrap_or(0);
-                let cost = Decimal::from(used) * info.cost;
-                totals.cost += cost;
-                totals.true_up += over;
+                let cost = dec_mul(Decimal::from(used), info.cost);
+                totals.cost = dec_add(totals.cost, cost);
+                totals.true_up = totals.true_up.saturating_add(over);
                 Some(EntitlementLine {
                     id: x.id.to_string(),
                     metric: x.metric.clone(),
@@ -678,7 +826,7 @@ impl<'m, 'a> Plan<'m, 'a> {
                 if *cc as usize != c {
                     break;
                 }
-                covered += a.units;
+                covered = covered.saturating_add(a.units);
                 allocations.push(Alloc {
                     ent: ent_pos.get(a.ent as usize).copied().unwrap_or(0),
                     ..*a
@@ -691,13 +839,13 @@ impl<'m, 'a> Plan<'m, 'a> {
             let p = self.consumer_product.get(c).copied().unwrap_or(0);
             if let Some(acc) = lines.get_mut(p as usize) {
                 acc.consumers += 1;
-                acc.demand += d.units;
+                acc.demand = acc.demand.saturating_add(d.units);
                 if exempt {
-                    acc.exempt += d.units;
+                    acc.exempt = acc.exempt.saturating_add(d.units);
                 } else {
-                    acc.covered += covered.min(d.units);
+                    acc.covered = acc.covered.saturating_add(covered.min(d.units));
                     if covered < d.units {
-                        acc.shortfall += d.units - covered;
+                        acc.shortfall = acc.shortfall.saturating_add(d.units - covered);
                         acc.unlicensed += 1;
                     }
                 }
@@ -740,7 +888,7 @@ impl<'m, 'a> Plan<'m, 'a> {
                     min_cost = Some(min_cost.map_or(c, |m: Decimal| m.min(c)));
                 }
             }
-            let shortfall_cost = min_cost.map(|c| c * Decimal::from(acc.shortfall));
+            let shortfall_cost = min_cost.map(|c| dec_mul(c, Decimal::from(acc.shortfall)));
             let first = self
                 .m
                 .variants
@@ -751,12 +899,15 @@ impl<'m, 'a> Plan<'m, 'a> {
                 *slot = products.len() as u32;
             }
             totals.consumers += acc.consumers;
-            totals.demand += acc.demand;
-            totals.exempt += acc.exempt;
-            totals.covered += acc.covered;
-            totals.shortfall += acc.shortfall;
+            totals.demand = totals.demand.saturating_add(acc.demand);
+            totals.exempt = totals.exempt.saturating_add(acc.exempt);
+            totals.covered = totals.covered.saturating_add(acc.covered);
+            totals.shortfall = totals.shortfall.saturating_add(acc.shortfall);
             totals.unlicensed_consumers += acc.unlicensed;
-            totals.shortfall_cost += shortfall_cost.unwrap_or(Decimal::ZERO);
+            totals.shortfall_cost = dec_add(
+                totals.shortfall_cost,
+                shortfall_cost.unwrap_or(Decimal::ZERO),
+            );
             products.push(ProductLine {
                 publisher: first
                     .map(|s| s.publisher.trim().to_owned())
@@ -1089,4 +1240,14 @@ fn name_consumers(m: &Model<'_>, tables: &Tables, consumers: &[Demand]) -> (Vec<
         })
         .collect();
     (named.into_iter().map(|x| x.0).collect(), index)
+}
+
+/// Decimal product, saturating at the largest decimal (costs of absurd inputs must not panic).
+pub(crate) fn dec_mul(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_mul(b).unwrap_or(Decimal::MAX)
+}
+
+/// Decimal sum, saturating at the largest decimal.
+pub(crate) fn dec_add(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_add(b).unwrap_or(Decimal::MAX)
 }

@@ -1,12 +1,16 @@
 //! Min-cost maximum flow by successive shortest paths (Dijkstra with Johnson potentials).
 //!
 //! Written here rather than taken from a crate: the graphs are small (consumer groups ×
-//! entitlements of one component), the algorithm is about a hundred lines, and owning it
+//! entitlements of one component), the algorithm is short, and owning it
 //! keeps the engine free of dependencies, of floating point (costs are exact integers) and
 //! of shared mutable state (the OpTISAM optimiser's defect). Successive shortest paths
 //! starting from the zero flow with non-negative arc costs keeps the flow of minimum cost
 //! for its value after every augmentation, so stopping when no augmenting path is left
 //! gives a maximum flow of minimum cost (Ahuja, Magnanti & Orlin, *Network Flows*, §9.7).
+//! Each round runs Dijkstra on reduced costs (stopped once the sink is settled; every node's
+//! potential then moves by its distance, or the sink's if unsettled, which keeps reduced
+//! costs non-negative) and then pushes a blocking flow along all arcs of reduced cost 0,
+//! so one Dijkstra serves every shortest augmenting path of the same length.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -63,18 +67,26 @@ impl Network {
         let mut potential = vec![0i128; n];
         let (mut flow, mut cost) = (0u64, 0i128);
         loop {
-            // Dijkstra on reduced costs.
+            // Dijkstra on reduced costs, stopped once `t` is settled.
             let mut dist: Vec<Option<i128>> = vec![None; n];
-            let mut via: Vec<Option<usize>> = vec![None; n];
+            let mut done = vec![false; n];
             let mut heap = BinaryHeap::new();
             if let Some(d) = dist.get_mut(s) {
                 *d = Some(0);
             }
             heap.push(Reverse((0i128, s)));
             while let Some(Reverse((d, u))) = heap.pop() {
-                if dist.get(u).copied().flatten() != Some(d) {
+                if dist.get(u).copied().flatten() != Some(d) || done.get(u).copied().unwrap_or(true)
+                {
                     continue;
                 }
+                if let Some(x) = done.get_mut(u) {
+                    *x = true;
+                }
+                if u == t {
+                    break;
+                }
+                let pu = potential.get(u).copied().unwrap_or(0);
                 for &a in self.out.get(u).map_or(&[][..], Vec::as_slice) {
                     let Some(arc) = self.arcs.get(a) else {
                         continue;
@@ -82,7 +94,6 @@ impl Network {
                     if arc.cap == 0 {
                         continue;
                     }
-                    let pu = potential.get(u).copied().unwrap_or(0);
                     let pv = potential.get(arc.to).copied().unwrap_or(0);
                     let nd = d
                         .saturating_add(arc.cost)
@@ -97,39 +108,113 @@ impl Network {
                         if let Some(x) = dist.get_mut(arc.to) {
                             *x = Some(nd);
                         }
-                        if let Some(x) = via.get_mut(arc.to) {
-                            *x = Some(a);
-                        }
                         heap.push(Reverse((nd, arc.to)));
                     }
                 }
             }
-            if dist.get(t).copied().flatten().is_none() {
+            let Some(dt) = dist
+                .get(t)
+                .copied()
+                .flatten()
+                .filter(|_| done.get(t).copied().unwrap_or(false))
+            else {
+                return (flow, cost);
+            };
+            // Settled nodes move by their distance, all others by the distance of `t`: reduced
+            // costs stay non-negative and the shortest paths to `t` become 0-cost.
+            for ((p, d), &settled) in potential.iter_mut().zip(&dist).zip(&done) {
+                let delta = match d {
+                    Some(d) if settled => *d,
+                    _ => dt,
+                };
+                *p = p.saturating_add(delta);
+            }
+            // Blocking flow on the admissible arcs (reduced cost 0: the shortest paths), so
+            // one Dijkstra serves every augmenting path of the same length (primal-dual).
+            let pushed = self.blocking_flow(s, t, &potential, &mut cost);
+            if pushed == 0 {
                 return (flow, cost);
             }
-            for (p, d) in potential.iter_mut().zip(&dist) {
-                if let Some(d) = d {
-                    *p = p.saturating_add(*d);
+            flow = flow.saturating_add(pushed);
+        }
+    }
+
+    fn reduced(&self, a: usize, from: usize, potential: &[i128]) -> Option<i128> {
+        let arc = self.arcs.get(a)?;
+        let pu = potential.get(from).copied().unwrap_or(0);
+        let pv = potential.get(arc.to).copied().unwrap_or(0);
+        Some(arc.cost.saturating_add(pu).saturating_sub(pv))
+    }
+
+    /// Augments along admissible paths until none is left; returns the flow pushed.
+    fn blocking_flow(&mut self, s: usize, t: usize, potential: &[i128], cost: &mut i128) -> u64 {
+        let n = self.out.len();
+        let mut next_arc = vec![0usize; n];
+        let mut on_path = vec![false; n];
+        let mut total = 0u64;
+        loop {
+            // Iterative DFS from s along admissible arcs with capacity; `path` holds arcs.
+            let mut path: Vec<usize> = Vec::new();
+            let mut u = s;
+            if let Some(x) = on_path.get_mut(s) {
+                *x = true;
+            }
+            let found = loop {
+                if u == t {
+                    break true;
                 }
+                let list_len = self.out.get(u).map_or(0, Vec::len);
+                let mut advanced = false;
+                while let Some(&i) = next_arc.get(u) {
+                    if i >= list_len {
+                        break;
+                    }
+                    let Some(a) = self.out.get(u).and_then(|l| l.get(i)).copied() else {
+                        break;
+                    };
+                    let (to, cap) = self.arcs.get(a).map_or((0, 0), |x| (x.to, x.cap));
+                    let ok = cap > 0
+                        && !on_path.get(to).copied().unwrap_or(true)
+                        && self.reduced(a, u, potential) == Some(0);
+                    if ok {
+                        path.push(a);
+                        if let Some(x) = on_path.get_mut(to) {
+                            *x = true;
+                        }
+                        u = to;
+                        advanced = true;
+                        break;
+                    }
+                    if let Some(x) = next_arc.get_mut(u) {
+                        *x += 1;
+                    }
+                }
+                if advanced {
+                    continue;
+                }
+                // Dead end: retreat and skip the arc that led here.
+                if let Some(x) = on_path.get_mut(u) {
+                    *x = false;
+                }
+                let Some(a) = path.pop() else { break false };
+                u = self.arcs.get(a ^ 1).map_or(s, |r| r.to);
+                if let Some(x) = next_arc.get_mut(u) {
+                    *x += 1;
+                }
+            };
+            on_path.fill(false);
+            if !found {
+                return total;
             }
-            // Bottleneck along the path.
-            let mut push = u64::MAX;
-            let mut v = t;
-            while v != s {
-                let Some(a) = via.get(v).copied().flatten() else {
-                    return (flow, cost);
-                };
-                let Some(arc) = self.arcs.get(a) else {
-                    return (flow, cost);
-                };
-                push = push.min(arc.cap);
-                v = self.arcs.get(a ^ 1).map_or(s, |r| r.to);
+            let push = path
+                .iter()
+                .filter_map(|&a| self.arcs.get(a).map(|x| x.cap))
+                .min()
+                .unwrap_or(0);
+            if push == 0 {
+                return total;
             }
-            let mut v = t;
-            while v != s {
-                let Some(a) = via.get(v).copied().flatten() else {
-                    break;
-                };
+            for &a in &path {
                 let arc_cost = self.arcs.get(a).map_or(0, |x| x.cost);
                 if let Some(x) = self.arcs.get_mut(a) {
                     x.cap -= push;
@@ -137,10 +222,9 @@ impl Network {
                 if let Some(x) = self.arcs.get_mut(a ^ 1) {
                     x.cap += push;
                 }
-                cost = cost.saturating_add(arc_cost.saturating_mul(i128::from(push)));
-                v = self.arcs.get(a ^ 1).map_or(s, |r| r.to);
+                *cost = cost.saturating_add(arc_cost.saturating_mul(i128::from(push)));
             }
-            flow += push;
+            total = total.saturating_add(push);
         }
     }
 }
@@ -184,5 +268,92 @@ mod tests {
         let mut n = Network::new(3);
         n.add(0, 1, 5, 0);
         assert_eq!(n.solve(0, 2), (0, 0));
+    }
+
+    /// Brute force over every integer assignment x[g][e] ≤ demand, respecting capacities:
+    /// maximum total, then minimum cost.
+    fn brute(demand: &[u64], cap: &[u64], cost: &[i128], edge: &[Vec<bool>]) -> (u64, i128) {
+        #[allow(clippy::too_many_arguments)]
+        fn go(
+            g: usize,
+            e: usize,
+            left: u64,
+            demand: &[u64],
+            cap: &mut [u64],
+            cost: &[i128],
+            edge: &[Vec<bool>],
+            acc: (u64, i128),
+            best: &mut (u64, i128),
+        ) {
+            if g == demand.len() {
+                if acc.0 > best.0 || (acc.0 == best.0 && acc.1 < best.1) {
+                    *best = acc;
+                }
+                return;
+            }
+            if e == cap.len() {
+                let next = demand.get(g + 1).copied().unwrap_or(0);
+                go(g + 1, 0, next, demand, cap, cost, edge, acc, best);
+                return;
+            }
+            let max = if edge[g][e] { left.min(cap[e]) } else { 0 };
+            for x in 0..=max {
+                cap[e] -= x;
+                go(
+                    g,
+                    e + 1,
+                    left - x,
+                    demand,
+                    cap,
+                    cost,
+                    edge,
+                    (acc.0 + x, acc.1 + cost[e] * i128::from(x)),
+                    best,
+                );
+                cap[e] += x;
+            }
+        }
+        let mut best = (0, 0);
+        let mut cap = cap.to_vec();
+        go(
+            0,
+            0,
+            demand.first().copied().unwrap_or(0),
+            demand,
+            &mut cap,
+            cost,
+            edge,
+            (0, 0),
+            &mut best,
+        );
+        best
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
+        #[test]
+        fn equals_brute_force_on_small_bipartite_networks(
+            demand in proptest::collection::vec(0u64..4, 1..4),
+            ents in proptest::collection::vec((0u64..4, 0i128..6), 1..4),
+            mask in proptest::collection::vec(proptest::prelude::any::<bool>(), 16),
+        ) {
+            let (ng, ne) = (demand.len(), ents.len());
+            let edge: Vec<Vec<bool>> = (0..ng).map(|g| (0..ne).map(|e| mask[g * 4 + e]).collect()).collect();
+            let mut n = Network::new(2 + ng + ne);
+            for (g, &d) in demand.iter().enumerate() {
+                n.add(0, 2 + g, d, 0);
+                for (e, &(_, c)) in ents.iter().enumerate() {
+                    if edge[g][e] {
+                        n.add(2 + g, 2 + ng + e, d, c);
+                    }
+                }
+            }
+            for (e, &(cap, _)) in ents.iter().enumerate() {
+                n.add(2 + ng + e, 1, cap, 0);
+            }
+            let caps: Vec<u64> = ents.iter().map(|x| x.0).collect();
+            let costs: Vec<i128> = ents.iter().map(|x| x.1).collect();
+            proptest::prop_assert_eq!(n.solve(0, 1), brute(&demand, &caps, &costs, &edge));
+        }
     }
 }

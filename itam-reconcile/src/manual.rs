@@ -114,6 +114,8 @@
 //!    one), then **narrowest scope** (tag id 32, each bounded version end 8, edition 4,
 //!    organisation 2, product 1 — the higher the narrower), then **earliest expiry** (open
 //!    end last), then **lowest unit cost** (none last), then **id**.
+//!    With [`Policy::unlimited_first`](crate::Policy::unlimited_first), unlimited
+//!    entitlements go before all others (Flexera's automatic priorities).
 //! 2. Pinned consumers are served first, then the others; consumers in canonical order
 //!    (product, then consumer name). Each takes units from its eligible entitlements in
 //!    candidate order while units are left.
@@ -134,10 +136,11 @@
 //!
 //! Costs are exact integers (unit cost × 10⁹); `S` = component demand + 1, so the overflow
 //! tie-break (prefer bought units to true-up at equal cost) can never outweigh one cost unit.
-//! Pinned groups only have arcs to their pinned entitlements. Successive shortest paths with
-//! Dijkstra on reduced costs from the zero flow yields a maximum flow of minimum cost
-//! (the private `flow` module, about a hundred lines). Each group's flow is handed to its
-//! consumers in canonical order.
+//! Pinned groups only have arcs to their pinned entitlements. Successive shortest paths from
+//! the zero flow — Dijkstra on reduced costs (Johnson potentials), then a blocking flow along
+//! every shortest path found (primal-dual) — yields a maximum flow of minimum cost (the
+//! private `flow` module, about two hundred lines with its tests). Each group's flow is
+//! handed to its consumers in canonical order.
 //!
 //! *Why our own solver:* the graphs are small (groups × entitlements of one component), the
 //! algorithm is short and textbook, exact integer costs are needed, and the workspace takes
@@ -193,7 +196,7 @@
 //!
 //! ```json
 //! {"mode": "optimal", "as_of": "2026-01-01", "expiry_window_days": 90,
-//!  "default_metric": "device", "explain": true,
+//!  "default_metric": "device", "explain": true, "unlimited_first": false,
 //!  "params": {"installs_per_licence": 1, "core_min_per_processor": 0, "core_min_per_server": 0,
 //!             "core_min_per_vm": 0, "core_pack": 1, "oracle_soft_partitioning": true,
 //!             "oracle_aggregation": "host", "oracle_rounding": "aggregate",
@@ -218,9 +221,9 @@
 //!  "entitlements": [{"id": "E-any", "metric": "device", "status": "active", "entitled": 1,
 //!                    "unlimited": false, "consumed": 1, "surplus": 0, "true_up": 0, "cost": "100",
 //!                    "expiring": false, "end": null}],
-//!  "consumers": [{"consumer": "device:d1", "kind": "device", "product": "Acme/App/",
+//!  "consumers": [{"consumer": "device:d1", "kind": "device", "product": "Acme/App",
 //!                 "metric": "device", "units": 1, "covered": 1, "exempt": false}],
-//!  "decisions": [{"consumer": "device:d1", "entitlement": "E-any", "decision": "consumed",
+//!  "decisions": [{"consumer": "device:d1", "product": "Acme/App", "entitlement": "E-any", "decision": "consumed",
 //!                 "reason": "priority_order", "units": 1}]}
 //! ```
 //!
@@ -233,6 +236,18 @@
 //! the whole device and user inventory), and [`Position::merge`](crate::Position::merge)
 //! reassembles the positions; `tests/generate_partition.rs` shows the merged text equals the
 //! single run in both modes.
+//!
+//! # Synthetic estates
+//!
+//! With the cargo feature `generate`, `itam_reconcile::generate` builds estates from a seed
+//! and parameters (devices, share of servers, VMs per host, hosts per cluster, products,
+//! versions, installations per device, users, organisation units, entitlements, share of
+//! publisher-wide scopes, spread of end dates) with its own SplitMix64 generator: the same
+//! parameters give the same estate and the same `estate.json` bytes. Named sizes: S (10³
+//! devices, 5·10⁴ installations, 500 entitlements), M (10⁴, 5·10⁵, 5·10³), L (10⁵, 5·10⁶,
+//! 5·10⁴) and XL (10⁶ devices, 10⁷ installations, 10⁵ entitlements). Products are counted
+//! mostly per device, installation or named user, with every processor metric represented
+//! on servers.
 //!
 //! # Limits
 //!

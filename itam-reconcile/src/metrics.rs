@@ -12,6 +12,7 @@ use itam_core::Decimal;
 use itam_core::estate::{Environment, Metric};
 use serde::Serialize;
 
+use crate::engine::{dec_add, dec_mul};
 use crate::model::{Model, NONE};
 use crate::policy::{Aggregation, MetricParams, Rounding, Stacking, lookup};
 
@@ -121,7 +122,11 @@ fn uses(rows: &[[u32; 4]]) -> Vec<Use> {
     out
 }
 
+/// Rounds up to a whole unit: negative values count 0, values beyond `u64` saturate.
 fn ceil(d: Decimal) -> u64 {
+    if d.is_sign_negative() {
+        return 0;
+    }
     u64::try_from(d.ceil()).unwrap_or(u64::MAX)
 }
 
@@ -311,7 +316,7 @@ impl Cx<'_, '_> {
             }
             let top = t.up_to.unwrap_or(u64::MAX).min(cores);
             if top > below {
-                total += Decimal::from(top - below) * t.factor;
+                total = dec_add(total, dec_mul(Decimal::from(top - below), t.factor));
                 below = top;
             }
         }
@@ -381,29 +386,35 @@ impl Cx<'_, '_> {
         env.unwrap_or(NONE)
     }
 
-    /// Deepest organisation unit all contributors lie within.
+    /// Deepest organisation unit all contributors lie within (NONE when one has none).
     fn common_org(&self, orgs: impl Iterator<Item = u32>) -> u32 {
-        let mut common: Option<Vec<u32>> = None;
+        let mut cur: Option<u32> = None;
         for o in orgs {
-            let anc = self
-                .m
-                .org_ancestors
-                .get(o as usize)
-                .cloned()
-                .unwrap_or_default();
-            common = Some(match common {
-                None => anc,
-                Some(c) => c
-                    .into_iter()
-                    .filter(|x| anc.binary_search(x).is_ok())
-                    .collect(),
+            cur = Some(match cur {
+                None => o,
+                Some(c) if c == o => c,
+                Some(c) if c == NONE || o == NONE => NONE,
+                Some(c) => {
+                    // Ancestors of both, deepest first: the longest name wins.
+                    let (a, b) = (
+                        self.m
+                            .org_ancestors
+                            .get(c as usize)
+                            .map_or(&[][..], Vec::as_slice),
+                        self.m
+                            .org_ancestors
+                            .get(o as usize)
+                            .map_or(&[][..], Vec::as_slice),
+                    );
+                    a.iter()
+                        .filter(|x| b.binary_search(x).is_ok())
+                        .max_by_key(|&&x| self.m.orgs.get(x as usize).map_or(0, String::len))
+                        .copied()
+                        .unwrap_or(NONE)
+                }
             });
         }
-        common
-            .unwrap_or_default()
-            .into_iter()
-            .max_by_key(|&o| self.m.orgs.get(o as usize).map_or(0, String::len))
-            .unwrap_or(NONE)
+        cur.unwrap_or(NONE)
     }
 
     fn aggregate(&self, kind: ConsumerKind, name: u32, c: &[Use], units: u64) -> Demand {
@@ -466,8 +477,9 @@ impl Cx<'_, '_> {
     }
 
     fn named_users(&self, us: &[Use]) -> Vec<Demand> {
-        // (user, variant, device) for rows with a user; devices without users stand alone.
-        let mut by_user: BTreeMap<u32, (u32, Vec<u32>)> = BTreeMap::new();
+        // (user, variant, device) for rows with a user, sorted by user; devices whose rows
+        // have no user stand alone as device consumers.
+        let mut rows: Vec<(u32, u32, u32)> = Vec::new();
         let mut out = Vec::new();
         for u in us {
             let mut anonymous = false;
@@ -475,27 +487,30 @@ impl Cx<'_, '_> {
                 if r[3] == NONE {
                     anonymous = true;
                 } else {
-                    let e = by_user.entry(r[3]).or_insert((0, Vec::new()));
-                    e.0 = e.0.max(r[2]);
-                    e.1.push(u.device);
+                    rows.push((r[3], r[2], u.device));
                 }
             }
             if anonymous {
                 out.push(self.device(u, 1));
             }
         }
-        for (user, (variant, devices)) in by_user {
+        rows.sort_unstable();
+        for run in rows.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(user, _, _)) = run.first() else {
+                continue;
+            };
+            let variant = run.iter().map(|r| r.1).max().unwrap_or(0);
             let user_org = self.m.user_org.get(user as usize).copied().unwrap_or(NONE);
             out.push(Demand {
                 kind: ConsumerKind::User,
                 name: user,
                 variant,
                 org: if user_org == NONE {
-                    self.common_org(devices.iter().map(|&d| self.org_of(d)))
+                    self.common_org(run.iter().map(|r| self.org_of(r.2)))
                 } else {
                     user_org
                 },
-                env: self.common_env(devices.iter().copied()),
+                env: self.common_env(run.iter().map(|r| r.2)),
                 units: 1,
                 pin_device: NONE,
                 pin_user: user,
@@ -529,7 +544,7 @@ impl Cx<'_, '_> {
                 variant,
                 org,
                 env: NONE,
-                units: peaks.values().sum(),
+                units: peaks.values().fold(0u64, |a, &b| a.saturating_add(b)),
                 pin_device: NONE,
                 pin_user: NONE,
                 not_applicable: false,
@@ -562,10 +577,10 @@ impl Cx<'_, '_> {
             .map(|((kind, name), hs)| {
                 let fractions = hs
                     .iter()
-                    .map(|&h| Decimal::from(self.dev(h).0) * self.factor(h));
+                    .map(|&h| dec_mul(Decimal::from(self.dev(h).0), self.factor(h)));
                 let processors = match params.oracle_rounding {
-                    Rounding::Aggregate => ceil(fractions.sum()),
-                    Rounding::EachServer => fractions.map(ceil).sum(),
+                    Rounding::Aggregate => ceil(fractions.fold(Decimal::ZERO, dec_add)),
+                    Rounding::EachServer => fractions.map(ceil).fold(0u64, u64::saturating_add),
                 };
                 let contributors: Vec<Use> = hs
                     .iter()

@@ -47,7 +47,7 @@ pub(crate) struct Model<'a> {
     pub variants: Vec<Vec<u32>>,
     /// Per software: (product, variant rank).
     pub software: Vec<(u32, u32)>,
-    /// Installations as (product, device, variant, user), sorted.
+    /// Installations as (product, device, variant, user), grouped by product, then device.
     pub installs: Vec<[u32; 4]>,
     /// Per product: the range of `installs` holding it.
     pub install_range: Vec<(usize, usize)>,
@@ -206,15 +206,6 @@ impl<'a> Model<'a> {
                 id: id.to_owned(),
             });
         }
-        let mut install_users = Vec::with_capacity(estate.installations.len());
-        for inst in &estate.installations {
-            install_users.push(inst.user.as_deref().map_or(NONE, |u| user_index.intern(u)));
-        }
-        let users: Vec<&str> = user_index.keys().to_vec();
-        let mut user_org = vec![NONE; users.len()];
-        for (u, slot) in estate.users.iter().zip(user_org.iter_mut()) {
-            *slot = org_of(u.org.as_deref());
-        }
         // Software and products.
         if estate.software.len() >= NONE as usize {
             return Err(ReconcileError::TooLarge);
@@ -293,19 +284,46 @@ impl<'a> Model<'a> {
                 s
             };
             let (p, v) = software.get(s as usize).copied().unwrap_or((0, 0));
-            let u = install_users.get(i).copied().unwrap_or(NONE);
+            let u = inst.user.as_deref().map_or(NONE, |u| user_index.intern(u));
             installs.push([p, d, v, u]);
         }
-        installs.sort_unstable();
+        let users: Vec<&str> = user_index.keys().to_vec();
+        let mut user_org = vec![NONE; users.len()];
+        for (u, slot) in estate.users.iter().zip(user_org.iter_mut()) {
+            *slot = org_of(u.org.as_deref());
+        }
+        // Counting sort by product (stable), then each product's rows by device when they
+        // are not already (consumption only needs a device's rows to be adjacent).
         let mut install_range = vec![(0usize, 0usize); products.len()];
-        let mut start = 0;
-        while start < installs.len() {
-            let p = installs[start][0];
-            let end = start + installs[start..].partition_point(|r| r[0] == p);
-            if let Some(slot) = install_range.get_mut(p as usize) {
-                *slot = (start, end);
+        for r in &installs {
+            if let Some(slot) = install_range.get_mut(r[0] as usize) {
+                slot.1 += 1;
             }
-            start = end;
+        }
+        let mut next = 0usize;
+        for slot in &mut install_range {
+            let n = slot.1;
+            *slot = (next, next + n);
+            next += n;
+        }
+        let mut fill: Vec<usize> = install_range.iter().map(|r| r.0).collect();
+        let mut sorted = vec![[0u32; 4]; installs.len()];
+        for r in &installs {
+            if let Some(at) = fill.get_mut(r[0] as usize) {
+                if let Some(slot) = sorted.get_mut(*at) {
+                    *slot = *r;
+                }
+                *at += 1;
+            }
+        }
+        drop(installs);
+        let mut installs = sorted;
+        for &(a, b) in &install_range {
+            if let Some(rows) = installs.get_mut(a..b) {
+                if !rows.is_sorted_by_key(|r| r[1]) {
+                    rows.sort_unstable_by_key(|r| r[1]);
+                }
+            }
         }
         let mut peaks = Vec::with_capacity(estate.usage_peaks.len());
         for (i, pk) in estate.usage_peaks.iter().enumerate() {

@@ -200,6 +200,11 @@ pub struct Policy {
     /// Record per-consumer × entitlement decisions (turn off for the largest benchmarks).
     #[serde(default = "yes")]
     pub explain: bool,
+    /// Priority mode: unlimited entitlements go before all others (Flexera's automatic
+    /// priorities), so limited ones below them are only used where the unlimited do not
+    /// apply.
+    #[serde(default)]
+    pub unlimited_first: bool,
 }
 
 impl Policy {
@@ -213,6 +218,7 @@ impl Policy {
             default_metric: Metric::Device,
             params: MetricParams::default(),
             explain: true,
+            unlimited_first: false,
         }
     }
 
@@ -242,4 +248,47 @@ pub(crate) fn lookup<T: Clone>(rules: &[ProcessorRule<T>], model: &str) -> Optio
         .filter(|r| model.contains(&r.contains))
         .max_by_key(|r| r.contains.len())
         .map(|r| r.value.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_policy_json_reads() {
+        let text = r#"{"mode": "optimal", "as_of": "2026-01-01", "expiry_window_days": 30,
+            "default_metric": "installation", "explain": false,
+            "params": {"oracle_aggregation": "core_factor_group", "oracle_rounding": "each_server",
+                       "windows_stacking": "cluster", "core_pack": 2,
+                       "core_factors": [{"contains": "xeon", "value": "0.5"}],
+                       "tiers": [{"up_to": 8, "factor": "1"}, {"factor": "0.5"}]}}"#;
+        let p: Policy = serde_json::from_str(text).unwrap();
+        assert_eq!(p.mode, Mode::Optimal);
+        assert_eq!(p.default_metric, Metric::Installation);
+        assert_eq!(p.params.oracle_aggregation, Aggregation::CoreFactorGroup);
+        assert_eq!(p.params.oracle_rounding, Rounding::EachServer);
+        assert_eq!(p.params.windows_stacking, Stacking::Cluster);
+        assert_eq!(p.params.core_pack, 2);
+        // Unset parameters keep their defaults.
+        assert_eq!(p.params.oracle_nup_min_per_processor, 25);
+        assert_eq!(p.params.tiers.len(), 2);
+        assert!(!p.explain);
+        let minimal: Policy = serde_json::from_str(r#"{"as_of": "2026-01-01"}"#).unwrap();
+        assert_eq!(
+            minimal,
+            Policy::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+        );
+        assert!(
+            serde_json::from_str::<Policy>(r#"{"as_of": "2026-01-01", "mdoe": "optimal"}"#)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn processor_lookup_takes_the_longest_match() {
+        let rules = MetricParams::default().core_factors;
+        assert_eq!(lookup(&rules, "Intel Xeon Gold"), Some(Decimal::new(5, 1)));
+        assert_eq!(lookup(&rules, "IBM POWER9"), Some(Decimal::ONE));
+        assert_eq!(lookup(&rules, "Mystery CPU"), None);
+    }
 }

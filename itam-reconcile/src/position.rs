@@ -187,10 +187,15 @@ pub struct ProductLine {
 }
 
 impl ProductLine {
-    /// `publisher/product/edition`, the name used in text.
+    /// `publisher/product/edition` (`publisher/product` without edition), the name used in
+    /// text.
     #[must_use]
     pub fn key(&self) -> String {
-        format!("{}/{}/{}", self.publisher, self.product, self.edition)
+        if self.edition.is_empty() {
+            format!("{}/{}", self.publisher, self.product)
+        } else {
+            format!("{}/{}/{}", self.publisher, self.product, self.edition)
+        }
     }
 }
 
@@ -267,8 +272,9 @@ pub(crate) struct GroupLine {
 pub struct PairDecision<'p> {
     /// The consumer, `kind:name` (`device:srv-1`, `cluster:prod-a`, `user:alice`, `estate`).
     pub consumer: &'p str,
-    /// The product, `publisher/product/edition`.
-    #[serde(skip)]
+    /// The product line the consumer belongs to (serialised as its key,
+    /// `publisher/product[/edition]`, and its metric).
+    #[serde(rename = "product", serialize_with = "product_key")]
     pub product: &'p ProductLine,
     /// The entitlement id.
     pub entitlement: &'p str,
@@ -321,6 +327,24 @@ pub struct Position {
 }
 
 impl Position {
+    /// Active entitlements nothing consumed: candidates for harvesting.
+    pub fn unused_entitlements(&self) -> impl Iterator<Item = &EntitlementLine> + '_ {
+        self.entitlements
+            .iter()
+            .filter(|e| e.status == Status::Active && e.consumed == 0)
+    }
+
+    /// Active entitlements ending within the policy's expiry window.
+    pub fn expiring_entitlements(&self) -> impl Iterator<Item = &EntitlementLine> + '_ {
+        self.entitlements.iter().filter(|e| e.expiring)
+    }
+
+    /// Consumers not fully covered and not exempt: the unlicensed use.
+    pub fn unlicensed_consumers(&self) -> impl Iterator<Item = Consumer<'_>> + '_ {
+        self.consumers()
+            .filter(|c| !c.exempt && c.covered < c.units)
+    }
+
     /// Every consumer, in canonical order (product key, then consumer name).
     pub fn consumers(&self) -> impl Iterator<Item = Consumer<'_>> + '_ {
         self.consumers.iter().filter_map(move |c| {
@@ -411,6 +435,84 @@ impl Position {
                 units: used,
             })
         })
+    }
+
+    /// A readable effective-license-position table (products, then entitlements), for a
+    /// terminal. Not for parsing: use the JSON form or [`to_text`](Self::to_text).
+    #[must_use]
+    pub fn to_table(&self) -> String {
+        let mut rows: Vec<[String; 7]> = vec![[
+            "product".into(),
+            "metric".into(),
+            "demand".into(),
+            "entitled".into(),
+            "covered".into(),
+            "shortfall".into(),
+            "shortfall cost".into(),
+        ]];
+        for p in &self.products {
+            rows.push([
+                p.key(),
+                p.metric.to_string(),
+                p.demand.to_string(),
+                if p.unlimited {
+                    "unlimited".into()
+                } else {
+                    p.entitled.to_string()
+                },
+                (p.covered + p.exempt).to_string(),
+                p.shortfall.to_string(),
+                p.shortfall_cost
+                    .map_or_else(|| "-".into(), |c| c.normalize().to_string()),
+            ]);
+        }
+        let mut out = table(&rows);
+        let mut rows: Vec<[String; 7]> = vec![[
+            "entitlement".into(),
+            "metric".into(),
+            "status".into(),
+            "entitled".into(),
+            "consumed".into(),
+            "surplus".into(),
+            "true-up".into(),
+        ]];
+        for e in &self.entitlements {
+            let status = if e.expiring {
+                "expiring"
+            } else {
+                e.status.as_str()
+            };
+            rows.push([
+                e.id.clone(),
+                e.metric.to_string(),
+                status.into(),
+                if e.unlimited {
+                    "unlimited".into()
+                } else {
+                    e.entitled.to_string()
+                },
+                e.consumed.to_string(),
+                e.surplus.to_string(),
+                e.true_up.to_string(),
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&table(&rows));
+        let t = &self.totals;
+        let _ = writeln!(
+            out,
+            "\n{} mode, as of {}: demand {}, covered {}, exempt {}, shortfall {} ({} unlicensed consumers), cost {}, shortfall cost {}",
+            self.mode.as_str(),
+            self.as_of,
+            t.demand,
+            t.covered,
+            t.exempt,
+            t.shortfall,
+            t.unlicensed_consumers,
+            t.cost.normalize(),
+            t.shortfall_cost.normalize()
+        );
+        out
     }
 
     /// The canonical text rendering, used by golden tests: one line per fact, sorted, every
@@ -569,15 +671,17 @@ impl Position {
                 return None;
             }
             let t = &p.totals;
-            totals.consumers += t.consumers;
-            totals.demand += t.demand;
-            totals.exempt += t.exempt;
-            totals.covered += t.covered;
-            totals.shortfall += t.shortfall;
-            totals.unlicensed_consumers += t.unlicensed_consumers;
-            totals.true_up += t.true_up;
-            totals.cost += t.cost;
-            totals.shortfall_cost += t.shortfall_cost;
+            totals.consumers = totals.consumers.saturating_add(t.consumers);
+            totals.demand = totals.demand.saturating_add(t.demand);
+            totals.exempt = totals.exempt.saturating_add(t.exempt);
+            totals.covered = totals.covered.saturating_add(t.covered);
+            totals.shortfall = totals.shortfall.saturating_add(t.shortfall);
+            totals.unlicensed_consumers = totals
+                .unlicensed_consumers
+                .saturating_add(t.unlicensed_consumers);
+            totals.true_up = totals.true_up.saturating_add(t.true_up);
+            totals.cost = crate::engine::dec_add(totals.cost, t.cost);
+            totals.shortfall_cost = crate::engine::dec_add(totals.shortfall_cost, t.shortfall_cost);
             let group_base = groups.len() as u32;
             for g in &p.groups {
                 groups.push(GroupLine {
@@ -635,6 +739,41 @@ impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_text())
     }
+}
+
+fn product_key<S: Serializer>(p: &&ProductLine, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&p.key())
+}
+
+/// Left-aligned first column, right-aligned numbers.
+fn table<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut width = [0usize; N];
+    for r in rows {
+        for (w, c) in width.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, (c, w)) in r.iter().zip(width).enumerate() {
+            let pad = w.saturating_sub(c.chars().count());
+            if i < 2 {
+                if i == 1 {
+                    line.push_str("  ");
+                }
+                line.push_str(c);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str("  ");
+                line.push_str(&" ".repeat(pad));
+                line.push_str(c);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 struct Seq<I>(std::cell::RefCell<Option<I>>);

@@ -50,5 +50,111 @@ fn scenarios_match_their_goldens() {
         }
     }
     assert!(dirs.len() >= 5, "scenarios missing");
+    // The helpers agree with the lines.
+    let estate: Estate =
+        serde_json::from_str(&std::fs::read_to_string(root.join("reasons/estate.json")).unwrap())
+            .unwrap();
+    let p = itam_reconcile::reconcile(
+        &estate,
+        &Policy::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+    )
+    .unwrap();
+    let unused: Vec<&str> = p.unused_entitlements().map(|e| e.id.as_str()).collect();
+    assert_eq!(unused, ["E-users"]);
+    let expiring: Vec<&str> = p.expiring_entitlements().map(|e| e.id.as_str()).collect();
+    assert_eq!(expiring, ["E-emea"]);
+    assert_eq!(p.unlicensed_consumers().count(), 0);
+    let table = p.to_table();
+    assert!(table.contains("Acme/Editor "), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("E-emea") && l.contains("expiring")),
+        "{table}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn absurd_numbers_saturate_instead_of_panicking() {
+    let estate: Estate = serde_json::from_value(serde_json::json!({
+        "devices": [
+            {"id": "h", "sockets": 4294967295u32, "cores": 4294967295u32, "core_factor": "79228162514264337593543950335"},
+            {"id": "n", "cores": 8, "core_factor": "-3"}
+        ],
+        "software": [{"tag_id": "s", "publisher": "P", "product": "X", "version": "1"}],
+        "installations": [{"software": "s", "device": "h"}, {"software": "s", "device": "n"}],
+        "usage_peaks": [{"software": "s", "peak": 18446744073709551615u64}, {"software": "s", "peak": 18446744073709551615u64, "org": "o"}],
+        "entitlements": [
+            {"id": "E", "scope": {"product": "X"}, "metric": "oracle_processor", "quantity": 18446744073709551615u64,
+             "unit_cost": "79228162514264337593543950335", "true_up": true}
+        ]
+    }))
+    .unwrap();
+    let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    // The optimiser's exact integer costs cannot hold such a price: a typed error, no panic.
+    assert!(matches!(
+        reconcile_both(&estate, &policy),
+        Err(itam_reconcile::ReconcileError::CostOutOfRange { .. })
+    ));
+    let priority = itam_reconcile::reconcile(&estate, &policy).unwrap();
+    let units: Vec<u64> = priority.consumers().map(|c| c.units).collect();
+    assert_eq!(units, [u64::MAX, 0]);
+    assert!(
+        priority
+            .to_text()
+            .contains("cost=79228162514264337593543950335")
+    );
+    let mut concurrent = estate;
+    concurrent.entitlements[0].metric = "concurrent_user".parse().unwrap();
+    let p = itam_reconcile::reconcile(&concurrent, &policy).unwrap();
+    assert_eq!(p.totals.demand, u64::MAX);
+}
+
+#[test]
+fn prepared_estates_allocate_like_a_full_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/scenarios");
+    let estate: Estate = serde_json::from_str(
+        &std::fs::read_to_string(root.join("true_up_and_pins/estate.json")).unwrap(),
+    )
+    .unwrap();
+    let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    let prepared = itam_reconcile::prepare(&estate, &policy).unwrap();
+    assert_eq!(prepared.consumers(), 4);
+    assert!(prepared.groups() >= 2, "dan is pinned, the others are not");
+    let both = prepared.both().unwrap();
+    assert_eq!(both, reconcile_both(&estate, &policy).unwrap());
+    assert_eq!(
+        prepared.allocate(itam_reconcile::Mode::Optimal).unwrap(),
+        both.optimal
+    );
+}
+
+#[test]
+fn unlimited_first_puts_site_agreements_on_top() {
+    let estate: Estate = serde_json::from_value(serde_json::json!({
+        "devices": [{"id": "a"}, {"id": "b"}],
+        "software": [{"tag_id": "s", "publisher": "P", "product": "X", "version": "1"}],
+        "installations": [{"software": "s", "device": "a"}, {"software": "s", "device": "b"}],
+        "entitlements": [
+            {"id": "NARROW", "scope": {"product": "X", "versions": "[1,2)"}, "metric": "device", "quantity": 5},
+            {"id": "SITE", "scope": {"publisher": "P"}, "metric": "device", "unlimited": true}
+        ]
+    }))
+    .unwrap();
+    let mut policy = Policy::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    let by_scope = itam_reconcile::reconcile(&estate, &policy).unwrap();
+    assert_eq!(by_scope.entitlements[0].id, "NARROW");
+    assert_eq!(by_scope.entitlements[0].consumed, 2);
+    policy.unlimited_first = true;
+    let flexera = itam_reconcile::reconcile(&estate, &policy).unwrap();
+    assert_eq!(flexera.entitlements[0].consumed, 0);
+    assert_eq!(flexera.entitlements[1].consumed, 2);
+    assert_eq!(
+        flexera
+            .unused_entitlements()
+            .map(|e| e.id.as_str())
+            .collect::<Vec<_>>(),
+        ["NARROW"]
+    );
 }

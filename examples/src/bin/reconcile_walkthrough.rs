@@ -46,7 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let estate: Estate = serde_json::from_str(ESTATE)?;
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("bad date")?;
     let both = reconcile_both(&estate, &Policy::new(as_of))?;
-    println!("{}", both.priority);
+    println!("{}", both.priority.to_table());
     println!(
         "gap (optimal - priority): covered {} cost {}",
         both.gap.covered, both.gap.cost
