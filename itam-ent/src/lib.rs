@@ -1,3 +1,24 @@
 #![doc = include_str!("../README.md")]
 
+pub mod cyclonedx;
+pub mod model;
+pub mod naming;
+pub mod ops;
+pub mod profile;
+pub mod read;
+pub mod resolve;
+pub mod validate;
+pub mod values;
+pub mod write;
+pub mod xml;
+
 pub use itam_core;
+pub use model::{
+    Contract, Ent, EntMeta, Entity, InvoiceData, Limit, LimitTime, Link, LinkContent, Meta, Metric,
+    OrderInfo, Quantification, Right, TestMethod, ValidVersion,
+};
+pub use profile::Profile;
+pub use read::{Mode, ParseError, ReadOptions, SourceMap, read, read_lax, read_with};
+pub use resolve::{Effective, Resolution, resolve};
+pub use validate::{RULES, Rule, validate, validate_with_source};
+pub use write::{WriteOptions, write, write_with};

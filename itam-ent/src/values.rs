@@ -1,0 +1,372 @@
+//! The Ent attribute value sets as open enums.
+//!
+//! The 13 value-set **names** are the standard's; their **members** are reconstructed (see
+//! [`crate::profile`] for how sure each set is). Every enum is open: a value not in the list is
+//! kept as `Other(text)` and written back unchanged, and the validator reports it as Info rather
+//! than rejecting it. `VersionScheme` is the one from `itam_core` (its members are confirmed for
+//! 19770-2:2015).
+//!
+//! ```
+//! use itam_ent::values::{MetricType, SupplementalEntType};
+//!
+//! let m: MetricType = "core".parse().unwrap();
+//! assert_eq!(m, MetricType::Core);
+//! let other: MetricType = "pvu".parse().unwrap();
+//! assert_eq!(other, MetricType::Other("pvu".into()));
+//! assert_eq!(other.as_str(), "pvu");
+//! assert!(!other.is_known());
+//! assert_eq!(SupplementalEntType::Allocation.as_str(), "allocation");
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+pub use itam_core::VersionScheme;
+
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $set:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* #[doc = concat!("`", $text, "`")] $variant, )+
+            /// Any other value, kept as written.
+            Other(String),
+        }
+
+        impl $name {
+            /// The name of the value set in the profile.
+            pub const VALUE_SET: &'static str = $set;
+
+            /// Every known member, as written in documents.
+            pub const KNOWN: &'static [&'static str] = &[$($text),+];
+
+            /// The value as written in a document.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $text, )+
+                    Self::Other(s) => s,
+                }
+            }
+
+            /// Whether the value is a known member (not `Other`).
+            #[must_use]
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            /// Never fails: unknown text becomes `Other`. Matching is exact (case-sensitive),
+            /// as XML tokens are.
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(s))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $( $text => Self::$variant, )+
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                Ok(Self::from(s.as_str()))
+            }
+        }
+    };
+}
+
+open_enum! {
+    /// How the entitlement was acquired (`ChannelType`; members reconstructed from the free-text
+    /// examples of 19770-2's `channelType`).
+    ChannelType, "ChannelType" {
+        Academic = "academic",
+        Evaluation = "evaluation",
+        Government = "government",
+        NotForResale = "notForResale",
+        Oem = "oem",
+        Retail = "retail",
+        Volume = "volume",
+    }
+}
+
+open_enum! {
+    /// The unit of a `LimitTime` duration (`DurationUnit`; members reconstructed).
+    DurationUnit, "DurationUnit" {
+        Second = "second",
+        Minute = "minute",
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+        Month = "month",
+        Quarter = "quarter",
+        Year = "year",
+    }
+}
+
+open_enum! {
+    /// Whether an Ent is the initial issuance or a supplement to another (`EntType`;
+    /// members inferred from the table of contents' "Ent types and supplemental Ent types").
+    EntType, "EntType" {
+        /// The initial issuance of an entitlement.
+        Primary = "primary",
+        /// A supplement that points at its base Ent.
+        Supplemental = "supplemental",
+    }
+}
+
+open_enum! {
+    /// The kind of entitlement (`EntitlementType`; members reconstructed).
+    EntitlementType, "EntitlementType" {
+        Evaluation = "evaluation",
+        License = "license",
+        Maintenance = "maintenance",
+        Subscription = "subscription",
+        Support = "support",
+        Upgrade = "upgrade",
+    }
+}
+
+open_enum! {
+    /// The copyleft strength of a FOSS licence (`FossCopyleft`; members reconstructed).
+    FossCopyleft, "FossCopyleft" {
+        /// Permissive: no copyleft.
+        None = "none",
+        /// File- or library-level copyleft (LGPL, MPL).
+        Weak = "weak",
+        /// Whole-work copyleft (GPL).
+        Strong = "strong",
+        /// Copyleft triggered by network use (AGPL).
+        Network = "network",
+    }
+}
+
+open_enum! {
+    /// The name of a usage right (`RightName`; members reconstructed).
+    RightName, "RightName" {
+        Access = "access",
+        Backup = "backup",
+        Copy = "copy",
+        DisasterRecovery = "disasterRecovery",
+        Distribute = "distribute",
+        /// Use an earlier version than the one purchased.
+        Downgrade = "downgrade",
+        Failover = "failover",
+        Install = "install",
+        Modify = "modify",
+        /// A second copy for the same user (laptop, home use).
+        SecondaryUse = "secondaryUse",
+        Transfer = "transfer",
+        Upgrade = "upgrade",
+        Use = "use",
+        Virtualize = "virtualize",
+    }
+}
+
+open_enum! {
+    /// The kind of a restriction on a right (`LimitType`; members reconstructed).
+    LimitType, "LimitType" {
+        Environment = "environment",
+        Geography = "geography",
+        Hardware = "hardware",
+        Organization = "organization",
+        Platform = "platform",
+        Purpose = "purpose",
+        Time = "time",
+        UserType = "userType",
+    }
+}
+
+open_enum! {
+    /// How consumption of a right is counted (`MetricType`; members reconstructed).
+    MetricType, "MetricType" {
+        Capacity = "capacity",
+        ConcurrentUser = "concurrentUser",
+        Core = "core",
+        Device = "device",
+        Enterprise = "enterprise",
+        Instance = "instance",
+        NamedUser = "namedUser",
+        Processor = "processor",
+        Site = "site",
+        Socket = "socket",
+        Transaction = "transaction",
+        User = "user",
+    }
+}
+
+open_enum! {
+    /// A link relation (`Rel`): the 19770-2 relations, plus `consolidates`, `entitles` and
+    /// `license` (reconstructed; `license` is the IANA link relation).
+    Rel, "Rel" {
+        Ancestor = "ancestor",
+        Component = "component",
+        Feature = "feature",
+        InstallationMedia = "installationmedia",
+        PackageInstaller = "packageinstaller",
+        Parent = "parent",
+        Patches = "patches",
+        Requires = "requires",
+        SeeAlso = "see-also",
+        Supersedes = "supersedes",
+        /// From a supplemental Ent to the Ent it supplements (its base).
+        Supplemental = "supplemental",
+        /// From a consolidation Ent to each Ent it merges.
+        Consolidates = "consolidates",
+        /// From an Ent (or a right) to a SWID tag of the software it entitles.
+        Entitles = "entitles",
+        /// To the licence text.
+        License = "license",
+    }
+}
+
+open_enum! {
+    /// The role of an entity (`Role`): the 19770-2 roles plus reconstructed Ent roles.
+    Role, "Role" {
+        TagCreator = "tagCreator",
+        SoftwareCreator = "softwareCreator",
+        Aggregator = "aggregator",
+        Distributor = "distributor",
+        Licensor = "licensor",
+        /// The creator of the Ent (the counterpart of SWID's `tagCreator`); required.
+        EntCreator = "entCreator",
+        Licensee = "licensee",
+        Purchaser = "purchaser",
+        Reseller = "reseller",
+        /// The organisation unit, device or user an allocation gives a quantity to.
+        Allocatee = "allocatee",
+    }
+}
+
+open_enum! {
+    /// The use case of a supplemental Ent (`SupplementalEntType`; semantics inferred from the
+    /// use cases of the table of contents, spelling reconstructed).
+    SupplementalEntType, "SupplementalEntType" {
+        /// Adding information (invoice, order, contract) without changing quantities.
+        Addition = "addition",
+        /// Giving part of the base quantity to an organisation unit, device or user.
+        Allocation = "allocation",
+        /// Moving the entitlement to a new licensee.
+        Transfer = "transfer",
+        /// Merging several Ents into one.
+        Consolidation = "consolidation",
+        /// Withdrawing the base Ent.
+        Revocation = "revocation",
+        /// Keeping the base Ent for the record only.
+        Archive = "archive",
+    }
+}
+
+open_enum! {
+    /// How far an Ent's data can be trusted (`TrustLevel`; members reconstructed).
+    TrustLevel, "TrustLevel" {
+        PublisherSigned = "publisherSigned",
+        Publisher = "publisher",
+        Reseller = "reseller",
+        Customer = "customer",
+        Unverified = "unverified",
+    }
+}
+
+#[allow(clippy::derivable_impls)] // the enum is generated by a macro
+impl Default for EntType {
+    /// `primary`, as SWID's `supplemental` defaults to false.
+    fn default() -> Self {
+        Self::Primary
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Profile;
+
+    macro_rules! check {
+        ($ty:ty) => {{
+            let def = Profile::reconstructed()
+                .value_set(<$ty>::VALUE_SET)
+                .unwrap();
+            assert_eq!(
+                <$ty>::KNOWN,
+                def.members,
+                "{}: enum and profile differ",
+                def.name
+            );
+            for &m in <$ty>::KNOWN {
+                let v = <$ty>::from(m);
+                assert!(v.is_known());
+                assert_eq!(v.as_str(), m);
+                assert_eq!(m.parse::<$ty>().unwrap(), v);
+            }
+            let other = <$ty>::from("x-vendor");
+            assert!(!other.is_known());
+            assert_eq!(other.to_string(), "x-vendor");
+        }};
+    }
+
+    #[test]
+    fn enums_agree_with_the_profile_and_round_trip() {
+        check!(ChannelType);
+        check!(DurationUnit);
+        check!(EntType);
+        check!(EntitlementType);
+        check!(FossCopyleft);
+        check!(RightName);
+        check!(LimitType);
+        check!(MetricType);
+        check!(Rel);
+        check!(Role);
+        check!(SupplementalEntType);
+        check!(TrustLevel);
+        let schemes = [
+            VersionScheme::MultipartNumeric,
+            VersionScheme::MultipartNumericSuffix,
+            VersionScheme::Alphanumeric,
+            VersionScheme::Decimal,
+            VersionScheme::Semver,
+            VersionScheme::Unknown,
+        ];
+        let names: Vec<&str> = schemes.iter().map(VersionScheme::as_str).collect();
+        let def = Profile::reconstructed().value_set("VersionScheme").unwrap();
+        assert_eq!(names, def.members);
+    }
+
+    #[test]
+    fn matching_is_case_sensitive_and_json_is_the_text() {
+        assert_eq!(Role::from("Licensee"), Role::Other("Licensee".into()));
+        assert_eq!(
+            serde_json::to_string(&Role::EntCreator).unwrap(),
+            "\"entCreator\""
+        );
+        let back: Rel = serde_json::from_str("\"x-custom\"").unwrap();
+        assert_eq!(back, Rel::Other("x-custom".into()));
+    }
+}

@@ -1,0 +1,287 @@
+//! Reader and writer: samples, modes, namespaces, limits, errors, kept content, round trips.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use itam_core::Decimal;
+use itam_ent::read::{Limits, ReadOptions, read_bytes, read_with};
+use itam_ent::values::{MetricType, Rel, RightName, Role};
+use itam_ent::xml::{XmlAttribute, XmlNode};
+use itam_ent::{ParseError, read, read_lax, write};
+
+fn data(name: &str) -> String {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+const NS: &str = "http://standards.iso.org/iso/19770/-3/2016/schema.xsd";
+
+fn minimal(ns: &str, body: &str) -> String {
+    format!(
+        r#"<Ent xmlns="{ns}" name="N" entId="e-1"><Entity name="C" regid="c.example" role="entCreator"/>{body}</Ent>"#
+    )
+}
+
+#[test]
+fn sample_reads_with_every_field_typed() {
+    let ent = read(&data("per-core-subscription.ent.xml")).unwrap();
+    assert_eq!(ent.name, "Example Database Enterprise");
+    assert_eq!(ent.ent_revision, 1);
+    assert_eq!(ent.entities.len(), 3);
+    assert_eq!(
+        ent.entities[0].role,
+        [Role::EntCreator, Role::Licensor, Role::SoftwareCreator]
+    );
+    assert_eq!(ent.entities[1].meta[0].get("costCenter"), Some("CC-100"));
+    let use_right = &ent.rights[0];
+    assert_eq!(use_right.name, RightName::Use);
+    assert_eq!(use_right.metrics[0].metric_type, MetricType::Core);
+    assert_eq!(use_right.metrics[0].quantity(), Some(Decimal::from(16)));
+    assert_eq!(
+        use_right.metrics[0].quantification[0].factor,
+        Some(Decimal::new(5, 1))
+    );
+    assert!(use_right.valid_versions[0].range.contains("24.1"));
+    assert!(!use_right.valid_versions[0].range.contains("25.0"));
+    assert_eq!(ent.invoice_data[0].amount, Some(Decimal::new(5_760_000, 2)));
+    assert_eq!(ent.links[0].rel, Rel::License);
+    assert_eq!(ent.links[0].content[0].text, "Licensed per physical core.");
+    assert_eq!(ent.base.lang.as_deref(), Some("en"));
+    // The foreign attribute, the extension element and the signature are kept, in order.
+    assert_eq!(ent.base.attributes[0].name.qualified(), "vnd:contractLine");
+    let names: Vec<String> = ent
+        .base
+        .extensions
+        .iter()
+        .filter_map(|e| match &e.node {
+            XmlNode::Element(el) => Some(el.name.qualified()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, ["vnd:Extension", "ds:Signature"]);
+    let sig = ent.base.extensions.last().unwrap();
+    let known = 1 + 3 + 1 + 1 + 1 + 2 + 1 + 1;
+    assert_eq!(
+        sig.position, known,
+        "the signature stays after every known child"
+    );
+}
+
+#[test]
+fn sample_round_trips_and_the_writer_is_a_fixed_point() {
+    let ent = read(&data("per-core-subscription.ent.xml")).unwrap();
+    let text = write(&ent);
+    let again = read(&text).unwrap();
+    assert_eq!(again, ent);
+    assert_eq!(write(&again), text);
+    assert!(text.contains("<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">"));
+    assert!(text.contains("<ds:SignatureValue>c2lnbmF0dXJl</ds:SignatureValue>"));
+    assert!(
+        text.trim_end().ends_with("</ds:Signature>\n</Ent>"),
+        "{text}"
+    );
+}
+
+#[test]
+fn any_year_of_the_namespace_is_accepted() {
+    for year in ["2015", "2016", "2021"] {
+        let ns = format!("http://standards.iso.org/iso/19770/-3/{year}/schema.xsd");
+        let (ent, map) = read_with(&minimal(&ns, ""), &ReadOptions::strict()).unwrap();
+        assert_eq!(ent.ent_id.as_str(), "e-1");
+        assert_eq!(map.namespace.as_deref(), Some(ns.as_str()));
+    }
+}
+
+#[test]
+fn strict_refuses_a_foreign_or_missing_namespace_lax_accepts_it() {
+    let swid = minimal("http://standards.iso.org/iso/19770/-2/2015/schema.xsd", "");
+    assert!(matches!(
+        read(&swid),
+        Err(ParseError::WrongNamespace { .. })
+    ));
+    let none = r#"<Ent name="N" entId="e"><Entity name="C" role="entCreator"/></Ent>"#;
+    let err = read(none).unwrap_err();
+    assert!(
+        matches!(err, ParseError::WrongNamespace { found: None, .. }),
+        "{err}"
+    );
+    let ent = read_lax(none).unwrap();
+    assert_eq!(
+        ent.entities.len(),
+        1,
+        "children in no namespace are read when the root has none"
+    );
+}
+
+#[test]
+fn wrong_root_and_malformed_xml_give_line_and_column() {
+    let err = read("<SoftwareIdentity/>").unwrap_err();
+    assert!(matches!(err, ParseError::WrongRoot { .. }));
+    let err = read("<Ent>\n  <Entity>\n</Ent>").unwrap_err();
+    let pos = err.pos().unwrap();
+    assert_eq!(pos.line, 3, "{err}");
+    assert!(
+        err.to_string().starts_with("not well-formed xml at 3:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dtd_is_refused_so_no_entity_is_expanded() {
+    let text = format!(
+        "<!DOCTYPE Ent [<!ENTITY x \"boom\">]>{}",
+        minimal(NS, "<Meta a=\"&x;\"/>")
+    );
+    assert_eq!(read(&text), Err(ParseError::Dtd));
+    assert_eq!(read_lax(&text), Err(ParseError::Dtd));
+}
+
+#[test]
+fn limits_are_enforced() {
+    let doc = minimal(NS, "<Right name=\"use\"><Metric type=\"core\"/></Right>");
+    let mut small = Limits::default();
+    small.max_bytes = 10;
+    let err = read_with(&doc, &ReadOptions::strict().with_limits(small)).unwrap_err();
+    assert!(matches!(err, ParseError::TooLarge { limit: 10, .. }));
+    let mut shallow = Limits::default();
+    shallow.max_depth = 2;
+    let err = read_with(&doc, &ReadOptions::strict().with_limits(shallow)).unwrap_err();
+    assert!(matches!(err, ParseError::TooDeep { limit: 2, .. }), "{err}");
+    let mut few = Limits::default();
+    few.max_nodes = 3;
+    let err = read_with(&doc, &ReadOptions::strict().with_limits(few)).unwrap_err();
+    assert_eq!(err, ParseError::TooManyNodes { limit: 3 });
+    let mut narrow = Limits::default();
+    narrow.max_attributes = 2;
+    let err = read_with(&doc, &ReadOptions::strict().with_limits(narrow)).unwrap_err();
+    assert!(matches!(err, ParseError::TooManyAttributes { .. }));
+    // Deeply nested foreign content is bounded too.
+    let deep = format!(
+        "{}{}",
+        "<x:a xmlns:x=\"urn:x\">".repeat(100),
+        "</x:a>".repeat(100)
+    );
+    let err = read(&minimal(NS, &deep)).unwrap_err();
+    assert!(matches!(err, ParseError::TooDeep { .. }));
+}
+
+#[test]
+fn strict_errors_name_the_attribute_and_its_position() {
+    let doc = minimal(NS, "\n<Right/>");
+    let err = read(&doc).unwrap_err();
+    assert_eq!(
+        err,
+        ParseError::MissingAttribute {
+            path: "/Ent/Right[1]".into(),
+            attribute: "name",
+            pos: itam_core::TextPos { line: 2, col: 1 }
+        }
+    );
+    let doc = minimal(NS, "<OrderInfo quantity=\"1e3\"/>");
+    let err = read(&doc).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            ParseError::InvalidValue {
+                attribute: "quantity",
+                expected: "xs:decimal",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let doc = minimal(NS, "<Bogus/>");
+    assert!(matches!(
+        read(&doc),
+        Err(ParseError::UnexpectedElement { .. })
+    ));
+    let doc = minimal(NS, "stray");
+    assert!(matches!(read(&doc), Err(ParseError::UnexpectedText { .. })));
+    let doc = minimal(
+        NS,
+        "<Right name=\"use\"><ValidVersion version=\"1\" minVersion=\"2\"/></Right>",
+    );
+    assert!(matches!(read(&doc), Err(ParseError::Conflict { .. })));
+}
+
+#[test]
+fn lax_keeps_what_strict_refuses_and_round_trips_it() {
+    let doc = minimal(
+        NS,
+        "stray<Bogus a=\"1\"/><OrderInfo quantity=\"1e3\" orderDate=\"yesterday\"/><Right/>\
+         <Right name=\"use\"><ValidVersion version=\"1\" minVersion=\"2\"/></Right>",
+    );
+    let ent = read_lax(&doc).unwrap();
+    assert_eq!(ent.order_info[0].quantity, None);
+    let kept: Vec<&XmlAttribute> = ent.order_info[0].base.attributes.iter().collect();
+    assert_eq!(kept.len(), 2);
+    let values: Vec<&str> = kept.iter().map(|a| a.value.as_str()).collect();
+    assert!(values.contains(&"1e3") && values.contains(&"yesterday"));
+    assert_eq!(ent.rights[0].name, RightName::Other(String::new()));
+    assert_eq!(
+        ent.rights[1].valid_versions[0].base.attributes[0]
+            .name
+            .local,
+        "minVersion"
+    );
+    let kinds: Vec<bool> = ent
+        .base
+        .extensions
+        .iter()
+        .map(|e| matches!(e.node, XmlNode::Text(_)))
+        .collect();
+    assert_eq!(kinds, [true, false]);
+    let text = write(&ent);
+    let again = read_lax(&text).unwrap();
+    assert_eq!(again, ent);
+    assert_eq!(write(&again), text);
+}
+
+#[test]
+fn source_map_gives_positions_of_elements_and_attributes() {
+    let (_, map) = read_with(
+        &data("per-core-subscription.ent.xml"),
+        &ReadOptions::strict(),
+    )
+    .unwrap();
+    assert_eq!(map.get("/Ent").unwrap().line, 4);
+    assert_eq!(map.get("/Ent/Right[1]/Metric[1]/@type").unwrap().line, 27);
+    assert_eq!(map.get("/Ent/Entity[2]/Meta[1]").unwrap().line, 17);
+    assert_eq!(
+        map.nearest("/Ent/Entity[2]/Meta[1]/@nothing").unwrap().line,
+        17
+    );
+    assert!(map.get("/Ent/Nothing[1]").is_none());
+    let (_, lax_map) = read_with(
+        r#"<Ent name="N" entId="e"><Entity name="C" role="entCreator"/></Ent>"#,
+        &ReadOptions::lax(),
+    )
+    .unwrap();
+    assert_eq!(lax_map.namespace, None);
+}
+
+#[test]
+fn bom_and_non_utf8_bytes() {
+    let doc = minimal(NS, "");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(doc.as_bytes());
+    let (ent, _) = read_bytes(&bytes, &ReadOptions::strict()).unwrap();
+    assert_eq!(ent.name, "N");
+    let err = read_bytes(b"<Ent \xFF/>", &ReadOptions::strict()).unwrap_err();
+    assert_eq!(err, ParseError::NotUtf8 { offset: 5 });
+}
+
+#[test]
+fn special_characters_survive_in_attributes_and_text() {
+    let mut ent = read(&minimal(NS, "")).unwrap();
+    ent.name = "a&b <c> \"q\" 'a'\ttab\nline\r\n".into();
+    ent.links.push(itam_ent::Link::new(
+        "https://x.example/?a=1&b=2",
+        Rel::SeeAlso,
+    ));
+    ent.links[0].content.push(itam_ent::LinkContent {
+        text: "  x < y && z > w ]]> \r\n end  ".into(),
+        ..Default::default()
+    });
+    let text = write(&ent);
+    assert_eq!(read(&text).unwrap(), ent);
+}

@@ -1,0 +1,397 @@
+//! CoSWID (RFC 9393): Concise Software Identification tags in CBOR, read into and written
+//! from the same [`SoftwareIdentity`] model as SWID XML.
+//!
+//! ```
+//! use itam_swid::coswid::{self, EncodeOptions, Envelope};
+//! use itam_swid::{Entity, Role, SoftwareIdentity};
+//!
+//! let mut tag = SoftwareIdentity::new("Roadrunner", "example.acme.roadrunner-1-0-0");
+//! tag.tag_version = Some(0i64.into());
+//! tag.push(Entity::new("ACME Ltd", "acme.example", &[Role::TagCreator]));
+//!
+//! let encoded = coswid::encode(&tag, &EncodeOptions::default());
+//! assert!(encoded.dropped.is_empty());
+//! assert_eq!(&encoded.bytes[..5], [0xda, 0x53, 0x57, 0x49, 0x44]); // tag 1398229316
+//! let decoded = coswid::decode(&encoded.bytes)?;
+//! assert_eq!(decoded.tag, tag);
+//! assert_eq!(decoded.options.envelope, Envelope::Tagged);
+//! # Ok::<(), itam_swid::coswid::CoswidError>(())
+//! ```
+//!
+//! # Layers
+//!
+//! - [`cbor`]: a strict CBOR codec (RFC 8949) whose value tree keeps every encoding
+//!   choice, so bytes re-encode exactly.
+//! - [`keys`]: the integer key map and value codes (roles, rels, ownership, use, version
+//!   schemes, hash algorithms) as data tables.
+//! - [`uswid`]: the uSWID container that firmware tools wrap CoSWID tags in.
+//! - This module: CoSWID ↔ model ([`decode`], [`encode`]) and SWID XML ↔ CoSWID through the
+//!   model (read the XML with [`crate::read`], encode the model; decode, then write XML).
+//!
+//! # The mapping
+//!
+//! Each CoSWID item goes to the model field RFC 9393 maps it to (`software-name` →
+//! `name`, `media-type` → `Link/@type`, `fs-name` → `File/@name`, …). Value codes become
+//! their SWID names (`role` 1 → `tagCreator`, `rel` 9 → `see-also`, `version-scheme`
+//! 16384 → `semver`); an integer code the registry does not assign becomes its decimal
+//! digits (`42`), and writes back as that integer. A 16-byte `tag-id` (or `generator`)
+//! becomes the canonical lowercase UUID text; [`Decoded::options`] records the byte form
+//! so that [`encode`] writes it back as 16 bytes (XML-born tags are written as text
+//! unless [`EncodeOptions`] asks for bytes).
+//! `date` (`#6.1(int)`) becomes an RFC 3339 UTC date-time (`2020-01-01T00:00:00Z`). File
+//! hashes `[alg-id, bytes]` become `File::hashes` under the algorithm's XML namespace
+//! (sha-256, sha-384, sha-512 and the four SHA-3; the value in lowercase hex), and an entity
+//! `thumbprint` with alg-id 0 ("unknown", which RFC 9393 reserves for SWID conversion)
+//! becomes the hex `thumbprint`.
+//!
+//! Written CoSWID uses preferred serialization, definite lengths, integer codes where the
+//! registries have one, a bare map for one item and an array for several
+//! (`one-or-more`), and the key order of the RFC's CDDL (`tag-id`, `tag-version`,
+//! `corpus`, `patch`, `supplemental`, `software-name`, `software-version`,
+//! `version-scheme`, `media`, `software-meta`, `entity`, `link`, `payload`, `evidence`, then
+//! `lang`, then extensions). This is also veraison/swid's order, so its test vectors
+//! re-encode byte for byte.
+//!
+//! ## Extensions: nothing is lost on decode
+//!
+//! A CoSWID entry without a typed home is kept as a model [`Attribute`], so that decoding
+//! then encoding gives the same entries:
+//!
+//! - A text label with a text value becomes an attribute: an NCName label (`arch`) an
+//!   unqualified one, a Clark-notation label (`{http://…}name`) a namespaced one. This is
+//!   also how XML attributes the model has no field for (`xsi:schemaLocation`,
+//!   `Meta/@arch`, TCG RIM attributes) travel to CoSWID and back.
+//! - Everything else (integer labels such as the TCG RIM keys 58–72, private negative keys,
+//!   values of an unexpected type such as HIRS's text `tag-version`, `evidence`'s
+//!   `location`, hashes whose algorithm SWID XML has no namespace for) is kept whole as an
+//!   attribute in [`EXTENSION_NS`] (prefix `coswid`): the local name is `_<n>` for integer
+//!   label *n*, the label itself for an NCName text label, or `_k<hex>` for any other key
+//!   (the hex of its exact CBOR encoding), and the value is the hex of the exact CBOR
+//!   encoding of the entry's value.
+//!
+//! Decoding is lenient beyond that: a missing required item (HIRS writes an entity without
+//! `entity-name`) leaves the model's field empty, and an empty required field is left out
+//! on writing; a repeated map key (HIRS writes `patch` twice; RFC 8949 §5.6 makes such a
+//! map invalid) keeps its first occurrence in the typed field and every repeat as an
+//! [`EXTENSION_NS`] attribute `_k<hex of key>.<n>`. Decoding fails only when the input is
+//! not CBOR or not a map (inside the optional CoSWID tag, itself optionally around a byte
+//! string).
+//!
+//! ## What cannot map
+//!
+//! SWID XML → CoSWID (each is reported in [`Encoded::dropped`] with its path, never
+//! silently lost):
+//! - foreign elements (`ds:Signature` and other namespaces), comments, processing
+//!   instructions and text inside SWID elements: CoSWID has no element content (a signed
+//!   CoSWID uses COSE instead of XML-DSig);
+//! - `Meta` elements under `Entity`: a CoSWID entity has no meta;
+//! - a second `Payload` or `Evidence` (CoSWID has at most one of each).
+//!
+//! SWID XML → CoSWID → SWID XML keeps the content but normalises (not reported):
+//! - child order: `SoftwareIdentity` children come back grouped as Meta, Entity, Link,
+//!   Payload, Evidence; resource collections as Directory, File, Process, Resource; a
+//!   Directory's children as Directory, File (CoSWID groups items by key);
+//! - lexical forms: booleans become `true`/`false`, integers lose leading zeros and `+`,
+//!   a hash or thumbprint in hex comes back lowercase, `Evidence/@date` comes back as a UTC
+//!   date-time without fractional seconds (a date with fractions, or one that is not RFC
+//!   3339, is written as text and comes back in [`EXTENSION_NS`]), a vocabulary value
+//!   made only of digits (`rel="7"`) travels as an integer;
+//! - namespace prefixes of extra attributes (CoSWID keeps the namespace only; known
+//!   namespaces get their usual prefix back);
+//! - a required attribute that is empty (`name=""`) is left out, and comes back empty;
+//! - of several file hashes, the first (by algorithm) with a CoSWID algorithm id travels as
+//!   the `hash` entry, the others as text-labelled `{namespace}hash` entries.
+//!
+//! CoSWID → model → CoSWID keeps every entry but normalises (not reported): key order
+//! (as above), integer and length widths, indefinite lengths, a one-item array for a
+//! `one-or-more` (written as the bare item), text names of registered codes (written as
+//! codes), and the items of `path-elements`/resource collections regrouped by key.
+//! Items SWID XML has no place for (`evidence`'s `location`, a `directory`'s
+//! `path-elements` holding anything but directories and files, a non-zero thumbprint
+//! algorithm) are the [`EXTENSION_NS`] attributes above: present in the model, and
+//! written to XML as `coswid:` attributes.
+
+pub mod cbor;
+mod decode;
+mod encode;
+mod ext;
+pub mod keys;
+pub mod uswid;
+
+pub use ext::{EXTENSION_NS, EXTENSION_PREFIX};
+pub use keys::COSWID_TAG;
+
+use crate::model::{Attribute, SoftwareIdentity};
+use cbor::{DecodeError, Limits, Value};
+
+/// How a CoSWID tag is wrapped (RFC 9393 §8; the byte-string form is HIRS's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Envelope {
+    /// A bare `concise-swid-tag` map.
+    Untagged,
+    /// `#6.1398229316(concise-swid-tag)`, the tagged form (starts `da 53 57 49 44`).
+    #[default]
+    Tagged,
+    /// `#6.1398229316(bstr .cbor concise-swid-tag)`: the map encoded inside a byte string,
+    /// as nsacyber/HIRS writes.
+    TaggedBytes,
+}
+
+/// Choices for writing CoSWID that the model does not record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub struct EncodeOptions {
+    /// How the tag is wrapped.
+    pub envelope: Envelope,
+    /// Write a `tag-id` that is a canonical lowercase UUID as a 16-byte string (RFC 9393
+    /// allows either form; the default writes text, as SWID XML has it).
+    pub tag_id_as_bytes: bool,
+    /// Write a `generator` that is a canonical lowercase UUID as a 16-byte string.
+    pub generator_as_bytes: bool,
+}
+
+impl EncodeOptions {
+    /// These options with another envelope.
+    #[must_use]
+    pub const fn with_envelope(mut self, envelope: Envelope) -> Self {
+        self.envelope = envelope;
+        self
+    }
+
+    /// These options writing UUID tag-ids as 16 bytes or not.
+    #[must_use]
+    pub const fn with_tag_id_as_bytes(mut self, yes: bool) -> Self {
+        self.tag_id_as_bytes = yes;
+        self
+    }
+
+    /// These options writing UUID generators as 16 bytes or not.
+    #[must_use]
+    pub const fn with_generator_as_bytes(mut self, yes: bool) -> Self {
+        self.generator_as_bytes = yes;
+        self
+    }
+}
+
+/// A decoded CoSWID tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The tag, in the SWID model.
+    pub tag: SoftwareIdentity,
+    /// The options that write the tag back the way it came: its envelope, and whether its
+    /// `tag-id` and `generator` were 16-byte strings.
+    pub options: EncodeOptions,
+}
+
+/// The result of [`encode`]: the bytes, and what the model held that CoSWID cannot carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoded {
+    /// The CoSWID bytes.
+    pub bytes: Vec<u8>,
+    /// Content left out, with where it was. Empty for any model decoded from CoSWID.
+    pub dropped: Vec<Dropped>,
+}
+
+/// Content of a model that CoSWID has no representation for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    /// Where it was, as an XPath-like path (`/SoftwareIdentity/Entity[1]/Meta[2]`).
+    pub path: String,
+    /// What it was (`element {http://www.w3.org/2000/09/xmldsig#}Signature`).
+    pub what: String,
+}
+
+/// Why bytes could not be decoded as a CoSWID tag, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} at {path}")]
+pub struct CoswidError {
+    /// Where: a path of CDDL names (`/entity[2]`), `/` for the top level.
+    pub path: String,
+    /// What went wrong.
+    pub kind: CoswidErrorKind,
+}
+
+/// What went wrong while decoding a CoSWID tag.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CoswidErrorKind {
+    /// The bytes are not well-formed CBOR.
+    #[error("invalid cbor: {0}")]
+    Cbor(DecodeError),
+    /// A map was expected.
+    #[error("expected a map, found a {0}")]
+    NotAMap(&'static str),
+    /// The top level is tagged with a tag other than the CoSWID tag (COSE-signed tags,
+    /// tags 18 and 98, are not unwrapped).
+    #[error("cbor tag {0} is not the coswid tag 1398229316")]
+    UnexpectedTag(u64),
+    /// The uSWID container could not be read.
+    #[error("{0}")]
+    Uswid(uswid::UswidError),
+}
+
+/// Decodes one CoSWID tag (untagged, tagged, or tagged around a byte string) with the
+/// default CBOR [`Limits`].
+///
+/// # Errors
+/// [`CoswidError`] when the bytes are not one well-formed CBOR item holding a CoSWID map.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, CoswidError> {
+    decode_with(bytes, Limits::default())
+}
+
+/// Decodes one CoSWID tag with the given CBOR limits.
+///
+/// # Errors
+/// As [`decode`].
+pub fn decode_with(bytes: &[u8], limits: Limits) -> Result<Decoded, CoswidError> {
+    let value = cbor::decode_with(bytes, limits).map_err(cbor_error)?;
+    from_value_with(&value, limits)
+}
+
+/// Builds the model from a decoded CBOR value.
+///
+/// # Errors
+/// As [`decode`].
+pub fn from_value(value: &Value) -> Result<Decoded, CoswidError> {
+    from_value_with(value, Limits::default())
+}
+
+fn from_value_with(value: &Value, limits: Limits) -> Result<Decoded, CoswidError> {
+    let inner;
+    let (map, envelope) = match value {
+        Value::Tag {
+            tag: COSWID_TAG,
+            item,
+            ..
+        } => match item.as_ref() {
+            Value::Bytes { value: bytes, .. } => {
+                inner = cbor::decode_with(bytes, limits).map_err(cbor_error)?;
+                (&inner, Envelope::TaggedBytes)
+            }
+            map => (map, Envelope::Tagged),
+        },
+        Value::Tag { tag, .. } => {
+            return Err(CoswidError {
+                path: "/".into(),
+                kind: CoswidErrorKind::UnexpectedTag(*tag),
+            });
+        }
+        map => (map, Envelope::Untagged),
+    };
+    let tag = decode::identity(map)?;
+    let (tag_id_as_bytes, generator_as_bytes) = decode::byte_forms(map);
+    Ok(Decoded {
+        tag,
+        options: EncodeOptions {
+            envelope,
+            tag_id_as_bytes,
+            generator_as_bytes,
+        },
+    })
+}
+
+fn cbor_error(e: DecodeError) -> CoswidError {
+    CoswidError {
+        path: "/".into(),
+        kind: CoswidErrorKind::Cbor(e),
+    }
+}
+
+/// Decodes every CoSWID tag of a uSWID container (python-uswid, fwupd) that starts at the
+/// first byte.
+///
+/// # Errors
+/// [`CoswidErrorKind::Uswid`] when the container cannot be read (including a compressed
+/// payload, which this crate cannot decompress), else as [`decode`] for the first tag that
+/// fails (its path starts with its index, `/[2]`).
+pub fn decode_uswid(bytes: &[u8]) -> Result<Vec<Decoded>, CoswidError> {
+    let uswid_error = |e| CoswidError {
+        path: "/".into(),
+        kind: CoswidErrorKind::Uswid(e),
+    };
+    let container = uswid::Uswid::parse(bytes).map_err(uswid_error)?;
+    let items = container.items(Limits::default()).map_err(uswid_error)?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            from_value(item).map_err(|e| CoswidError {
+                path: format!("/[{}]{}", i + 1, e.path.trim_end_matches('/')),
+                kind: e.kind,
+            })
+        })
+        .collect()
+}
+
+/// Encodes a tag as CoSWID.
+#[must_use]
+pub fn encode(tag: &SoftwareIdentity, options: &EncodeOptions) -> Encoded {
+    let (value, dropped) = to_value(tag, options);
+    let bytes = match options.envelope {
+        Envelope::Untagged => value.encode(),
+        Envelope::Tagged => Value::tag(COSWID_TAG, value).encode(),
+        Envelope::TaggedBytes => Value::tag(COSWID_TAG, Value::bytes(value.encode())).encode(),
+    };
+    Encoded { bytes, dropped }
+}
+
+/// The tag as a CoSWID map value (the envelope in `options` is not applied), and what
+/// could not be carried.
+#[must_use]
+pub fn to_value(tag: &SoftwareIdentity, options: &EncodeOptions) -> (Value, Vec<Dropped>) {
+    let mut encoder = encode::Encoder {
+        dropped: Vec::new(),
+        options: *options,
+    };
+    let value = encoder.identity(tag);
+    (value, encoder.dropped)
+}
+
+/// Why a SWID XML ↔ CoSWID conversion failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConvertError {
+    /// The XML could not be read.
+    #[error("reading swid xml: {0}")]
+    Read(crate::ParseError),
+    /// The CoSWID could not be decoded.
+    #[error("decoding coswid: {0}")]
+    Decode(CoswidError),
+    /// The model could not be written as XML.
+    #[error("writing swid xml: {0}")]
+    Write(crate::WriteError),
+}
+
+/// Converts one SWID XML tag to CoSWID through the model: [`crate::read::read`], then
+/// [`encode`]. What CoSWID cannot carry is listed in [`Encoded::dropped`]; the reader's
+/// findings (lax mode) are not returned: read the XML yourself to see them.
+///
+/// # Errors
+/// [`ConvertError::Read`] when the XML cannot be read.
+pub fn xml_to_coswid(
+    xml: &str,
+    read_options: &crate::read::ReadOptions,
+    options: &EncodeOptions,
+) -> Result<Encoded, ConvertError> {
+    let parsed = crate::read::read(xml, read_options).map_err(ConvertError::Read)?;
+    Ok(encode(&parsed.tag, options))
+}
+
+/// Converts one CoSWID tag to SWID XML through the model: [`decode`], then
+/// [`crate::write::write`]. CoSWID entries without an XML counterpart appear as
+/// [`EXTENSION_NS`] attributes (prefix `coswid`).
+///
+/// # Errors
+/// [`ConvertError::Decode`] when the bytes are not a CoSWID tag, [`ConvertError::Write`]
+/// when the model cannot be written (text XML cannot carry, such as control characters).
+pub fn coswid_to_xml(bytes: &[u8]) -> Result<String, ConvertError> {
+    let decoded = decode(bytes).map_err(ConvertError::Decode)?;
+    crate::write::write(&decoded.tag).map_err(ConvertError::Write)
+}
+
+/// Whether an attribute is one this module made to keep a CoSWID entry ([`EXTENSION_NS`]).
+#[must_use]
+pub fn is_extension(attribute: &Attribute) -> bool {
+    attribute.name.namespace.as_deref() == Some(EXTENSION_NS)
+}

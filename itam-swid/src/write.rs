@@ -1,0 +1,1002 @@
+//! Writing SWID tags as XML (quick-xml).
+//!
+//! The output is canonical and deterministic:
+//! - an XML declaration (`<?xml version="1.0" encoding="UTF-8"?>`), then `SoftwareIdentity`
+//!   in the 2015 namespace as the default namespace, whatever namespace the tag was read from;
+//! - the namespace declarations the tag needs on the root, in a fixed order: `n8060`, then
+//!   the hash algorithms in [`HashAlgorithm`] order with fixed prefixes (`sha256`, `sha512`,
+//!   …), then other namespaces in first-use order, with the prefix the document used when it
+//!   is free (otherwise `ns1`, `ns2`, …);
+//! - each SWID element's attributes in schema order (see each `write_*` below: the order of
+//!   the attribute table in the model's docs), then `xml:lang`, then NISTIR 8060 attributes,
+//!   then unknown attributes in document order;
+//! - children in document order, foreign elements where they were; SWID elements are indented
+//!   by two spaces, except inside an element that holds text (mixed content);
+//! - foreign subtrees exactly as read: no indentation added, text and whitespace kept,
+//!   namespace declarations as listed (plus any binding a hand-built subtree lacks).
+//!
+//! Values are escaped so that they read back exactly: `&`, `<`, `>`, `"` and, in attribute
+//! values, tab, newline and carriage return as character references (XML attribute-value
+//! normalisation would otherwise turn them into spaces). A value holding a character XML 1.0
+//! cannot represent (NUL, most C0 controls, U+FFFE/U+FFFF) is a [`WriteError`].
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesStart, BytesText, Event};
+
+use crate::error::WriteError;
+use crate::model::{
+    Attribute, Child, Directory, DirectoryChild, Entity, EntityChild, Evidence, File,
+    ForeignElement, ForeignNode, HashAlgorithm, Link, Meta, NamespaceDecl, Process, Resource,
+    ResourceChild, ResourceCollection, SoftwareIdentity, SoftwareMeta,
+};
+use crate::ns;
+
+/// Writer options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WriteOptions {
+    /// Write the XML declaration (default true).
+    pub xml_declaration: bool,
+    /// Indent SWID elements by two spaces per level (default true). Without it the whole tag
+    /// is on one line.
+    pub indent: bool,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        Self {
+            xml_declaration: true,
+            indent: true,
+        }
+    }
+}
+
+/// Writes a tag as canonical XML with the default options.
+///
+/// # Errors
+/// [`WriteError`] when a value or a foreign name cannot be represented in XML.
+pub fn write(tag: &SoftwareIdentity) -> Result<String, WriteError> {
+    write_with(tag, &WriteOptions::default())
+}
+
+/// Writes a tag as canonical XML.
+///
+/// # Errors
+/// [`WriteError`] when a value or a foreign name cannot be represented in XML.
+pub fn write_with(tag: &SoftwareIdentity, options: &WriteOptions) -> Result<String, WriteError> {
+    let mut out = TagWriter {
+        xml: Writer::new(Vec::with_capacity(4096)),
+        options: *options,
+        prefixes: BTreeMap::new(),
+        scope: Vec::new(),
+    };
+    out.document(tag)?;
+    String::from_utf8(out.xml.into_inner()).map_err(|e| WriteError::Writer(e.to_string()))
+}
+
+/// Writes several tags one after the other, each as its own document on its own line(s),
+/// the form [`read_all`](crate::read::read_all) reads back.
+///
+/// # Errors
+/// The first tag's [`WriteError`].
+pub fn write_all(tags: &[SoftwareIdentity], options: &WriteOptions) -> Result<String, WriteError> {
+    let mut out = String::new();
+    for tag in tags {
+        out.push_str(&write_with(tag, options)?);
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+struct TagWriter {
+    xml: Writer<Vec<u8>>,
+    options: WriteOptions,
+    /// Namespace URI → prefix, declared on the root.
+    prefixes: BTreeMap<String, String>,
+    /// In-scope bindings while writing foreign content (prefix → uri; `None` = default).
+    scope: Vec<(Option<String>, String)>,
+}
+
+/// A start tag being built: the name, then ` key="value"` pairs.
+struct Start {
+    buf: String,
+    name_len: usize,
+}
+
+impl Start {
+    fn new(name: &str) -> Self {
+        let mut buf = String::with_capacity(128);
+        buf.push_str(name);
+        Self {
+            buf,
+            name_len: name.len(),
+        }
+    }
+
+    fn attr(&mut self, key: &str, value: &str, at: &str) -> Result<(), WriteError> {
+        self.buf.push(' ');
+        self.buf.push_str(key);
+        self.buf.push_str("=\"");
+        escape_into(&mut self.buf, value, true, at)?;
+        self.buf.push('"');
+        Ok(())
+    }
+
+    fn opt(&mut self, key: &str, value: Option<&str>, at: &str) -> Result<(), WriteError> {
+        match value {
+            Some(v) => self.attr(key, v, at),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Bytes that make a value leave the escaping fast path.
+const NEEDS_CARE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[0xEF] = true;
+    table
+};
+
+/// Whether a character may appear in an XML 1.0 document.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+fn escape_into(out: &mut String, value: &str, attribute: bool, at: &str) -> Result<(), WriteError> {
+    // Fast path: nothing to escape or check (no markup character, no control character, and
+    // no 0xEF lead byte, which starts U+FFFE/U+FFFF).
+    if !value.bytes().any(|b| NEEDS_CARE[usize::from(b)]) {
+        out.push_str(value);
+        return Ok(());
+    }
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if is_xml_char(c) => out.push(c),
+            c => {
+                return Err(WriteError::InvalidChar {
+                    path: at.to_owned(),
+                    code: u32::from(c),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `s` is an XML NCName (approximated for non-ASCII characters: letters and digits
+/// of any script are accepted).
+fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    (first == '_' || first.is_alphabetic())
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | '\u{B7}'))
+}
+
+fn check_name(name: &str, at: &str) -> Result<(), WriteError> {
+    if is_ncname(name) {
+        Ok(())
+    } else {
+        Err(WriteError::InvalidName {
+            name: name.to_owned(),
+            path: at.to_owned(),
+        })
+    }
+}
+
+fn io(e: std::io::Error) -> WriteError {
+    WriteError::Writer(e.to_string())
+}
+
+impl TagWriter {
+    fn event(&mut self, event: Event<'_>) -> Result<(), WriteError> {
+        self.xml.write_event(event).map_err(io)
+    }
+
+    fn newline(&mut self, depth: usize) -> Result<(), WriteError> {
+        if !self.options.indent {
+            return Ok(());
+        }
+        let mut s = String::with_capacity(1 + 2 * depth);
+        s.push('\n');
+        for _ in 0..depth {
+            s.push_str("  ");
+        }
+        self.event(Event::Text(BytesText::from_escaped(s)))
+    }
+
+    fn document(&mut self, tag: &SoftwareIdentity) -> Result<(), WriteError> {
+        if self.options.xml_declaration {
+            self.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+            if self.options.indent {
+                self.event(Event::Text(BytesText::from_escaped("\n")))?;
+            }
+        }
+        let declarations = self.plan_prefixes(tag);
+        let at = "SoftwareIdentity";
+        let mut start = Start::new("SoftwareIdentity");
+        start.attr("xmlns", ns::SWID_2015, at)?;
+        for (prefix, uri) in &declarations {
+            start.attr(&format!("xmlns:{prefix}"), uri, at)?;
+        }
+        self.scope.push((None, ns::SWID_2015.to_owned()));
+        for (prefix, uri) in &declarations {
+            self.scope.push((Some(prefix.clone()), uri.clone()));
+        }
+        start.attr("name", &tag.name, at)?;
+        start.attr("tagId", tag.tag_id.as_str(), at)?;
+        start.opt(
+            "tagVersion",
+            tag.tag_version.as_ref().map(|v| v.as_str()),
+            at,
+        )?;
+        start.opt("version", tag.version.as_deref(), at)?;
+        start.opt(
+            "versionScheme",
+            tag.version_scheme.as_ref().map(|v| v.as_str()),
+            at,
+        )?;
+        start.opt("corpus", tag.corpus.as_ref().map(|v| v.as_str()), at)?;
+        start.opt("patch", tag.patch.as_ref().map(|v| v.as_str()), at)?;
+        start.opt(
+            "supplemental",
+            tag.supplemental.as_ref().map(|v| v.as_str()),
+            at,
+        )?;
+        start.opt("media", tag.media.as_deref(), at)?;
+        start.opt("xml:lang", tag.lang.as_deref(), at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut start, &tag.attributes, at, mark)?;
+        let mixed = tag
+            .children
+            .iter()
+            .any(|c| matches!(c, Child::Other(ForeignNode::Text(_))));
+        self.open(start, tag.children.is_empty())?;
+        for child in &tag.children {
+            if !mixed {
+                self.newline(1)?;
+            }
+            match child {
+                Child::Entity(e) => self.scoped(|w| w.entity(e, 1))?,
+                Child::Evidence(e) => self.scoped(|w| w.evidence(e, 1))?,
+                Child::Link(l) => self.scoped(|w| w.link(l))?,
+                Child::Meta(m) => self.scoped(|w| w.software_meta(m))?,
+                Child::Payload(p) => self.scoped(|w| w.collection("Payload", p, None, 1))?,
+                Child::Other(node) => self.foreign_node(node, at)?,
+            }
+        }
+        if !tag.children.is_empty() {
+            if !mixed {
+                self.newline(0)?;
+            }
+            self.event(Event::End(BytesEnd::new("SoftwareIdentity")))?;
+        }
+        if self.options.indent {
+            self.event(Event::Text(BytesText::from_escaped("\n")))?;
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, start: Start, empty: bool) -> Result<(), WriteError> {
+        let tag = BytesStart::from_content(Cow::Owned(start.buf), start.name_len);
+        self.event(if empty {
+            Event::Empty(tag)
+        } else {
+            Event::Start(tag)
+        })
+    }
+
+    /// Chooses the root's namespace declarations (see the module docs).
+    fn plan_prefixes(&mut self, tag: &SoftwareIdentity) -> Vec<(String, String)> {
+        let mut uses = Uses::default();
+        uses.tag(tag);
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut taken: Vec<String> = vec!["xml".to_owned(), "xmlns".to_owned()];
+        let prefixes = &mut self.prefixes;
+        let bind = |out: &mut Vec<(String, String)>,
+                    taken: &mut Vec<String>,
+                    prefixes: &mut BTreeMap<String, String>,
+                    prefix: String,
+                    uri: &str| {
+            taken.push(prefix.clone());
+            prefixes.insert(uri.to_owned(), prefix.clone());
+            out.push((prefix, uri.to_owned()));
+        };
+        if uses.n8060 {
+            bind(
+                &mut out,
+                &mut taken,
+                prefixes,
+                "n8060".to_owned(),
+                ns::N8060,
+            );
+        }
+        let mut other_hash = 0;
+        for alg in &uses.hashes {
+            let mut prefix = alg.preferred_prefix().to_owned();
+            if matches!(alg, HashAlgorithm::Other(_)) {
+                other_hash += 1;
+                if other_hash > 1 {
+                    prefix = format!("hash{other_hash}");
+                }
+            }
+            bind(&mut out, &mut taken, prefixes, prefix, alg.namespace());
+        }
+        let mut generated = 0;
+        for (uri, hint) in &uses.foreign {
+            if uri == ns::XML || prefixes.contains_key(uri.as_str()) {
+                continue;
+            }
+            let usable = hint.as_deref().filter(|h| {
+                is_ncname(h)
+                    && !h.contains(':')
+                    && !h.to_ascii_lowercase().starts_with("xml")
+                    && !taken.iter().any(|t| t == h)
+            });
+            let prefix = match usable {
+                Some(h) => h.to_owned(),
+                None => loop {
+                    generated += 1;
+                    let candidate = format!("ns{generated}");
+                    if !taken.contains(&candidate) {
+                        break candidate;
+                    }
+                },
+            };
+            bind(&mut out, &mut taken, prefixes, prefix, uri);
+        }
+        out
+    }
+
+    /// Runs `f` for one SWID element; namespace declarations it makes go out of scope after.
+    fn scoped(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<(), WriteError>,
+    ) -> Result<(), WriteError> {
+        let mark = self.scope.len();
+        let result = f(self);
+        self.scope.truncate(mark);
+        result
+    }
+
+    /// Makes `prefix` mean `uri` on the element being started: nothing to do when it already
+    /// does; otherwise declares it here, unless this element already declared `prefix` for
+    /// something else (declarations since `mark`), in which case another prefix bound to
+    /// `uri` in scope, or a fresh `nsN`, is used. Returns the prefix to write.
+    fn ensure(
+        &mut self,
+        start: &mut Start,
+        prefix: &str,
+        uri: &str,
+        mark: usize,
+        at: &str,
+    ) -> Result<String, WriteError> {
+        if self.lookup(Some(prefix)) == Some(uri) {
+            return Ok(prefix.to_owned());
+        }
+        let declared_here = |w: &Self, p: &str| {
+            w.scope
+                .get(mark..)
+                .is_some_and(|s| s.iter().any(|(q, _)| q.as_deref() == Some(p)))
+        };
+        let chosen = if !declared_here(self, prefix) {
+            prefix.to_owned()
+        } else if let Some(p) = self
+            .scope
+            .iter()
+            .rev()
+            .filter(|(_, u)| u == uri)
+            .filter_map(|(p, _)| p.clone())
+            .find(|p| self.lookup(Some(p)) == Some(uri))
+        {
+            return Ok(p);
+        } else {
+            let mut n = 0;
+            loop {
+                n += 1;
+                let candidate = format!("ns{n}");
+                if self.lookup(Some(&candidate)).is_none() && !declared_here(self, &candidate) {
+                    break candidate;
+                }
+            }
+        };
+        start.attr(&format!("xmlns:{chosen}"), uri, at)?;
+        self.scope.push((Some(chosen.clone()), uri.to_owned()));
+        Ok(chosen)
+    }
+
+    /// Writes a NISTIR 8060 attribute, binding `n8060` here if an ancestor rebound it.
+    fn n8060(
+        &mut self,
+        start: &mut Start,
+        local: &str,
+        value: Option<&str>,
+        at: &str,
+        mark: usize,
+    ) -> Result<(), WriteError> {
+        let Some(value) = value else {
+            return Ok(());
+        };
+        let prefix = self.ensure(start, "n8060", ns::N8060, mark, at)?;
+        start.attr(&format!("{prefix}:{local}"), value, at)
+    }
+
+    /// Writes unknown attributes. A qualified one keeps the document's prefix when it is in
+    /// scope for the same namespace, or when it can be declared again on this element (a tag
+    /// that binds `n8060` to a wrong URI on one element, say); otherwise another prefix bound to
+    /// the namespace is used. `mark` is where this element's declarations start in the scope.
+    fn extra_attributes(
+        &mut self,
+        start: &mut Start,
+        attrs: &[Attribute],
+        at: &str,
+        mark: usize,
+    ) -> Result<(), WriteError> {
+        for attr in attrs {
+            check_name(&attr.name.local, at)?;
+            match attr.name.namespace.as_deref() {
+                None => start.attr(&attr.name.local, &attr.value, at)?,
+                Some(ns::XML) => {
+                    start.attr(&format!("xml:{}", attr.name.local), &attr.value, at)?;
+                }
+                Some(uri) => {
+                    let root_prefix = self
+                        .prefixes
+                        .get(uri)
+                        .cloned()
+                        .unwrap_or_else(|| "ns1".to_owned());
+                    let hint = attr
+                        .name
+                        .prefix
+                        .as_deref()
+                        .filter(|h| is_ncname(h) && !h.to_ascii_lowercase().starts_with("xml"))
+                        .map_or(root_prefix, str::to_owned);
+                    let prefix = self.ensure(start, &hint, uri, mark, at)?;
+                    start.attr(&format!("{prefix}:{}", attr.name.local), &attr.value, at)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes leaf content (children of an element the schema declares empty).
+    fn leaf(
+        &mut self,
+        name: &str,
+        start: Start,
+        content: &[ForeignNode],
+        depth: usize,
+    ) -> Result<(), WriteError> {
+        self.open(start, content.is_empty())?;
+        if content.is_empty() {
+            return Ok(());
+        }
+        let mixed = content.iter().any(|c| matches!(c, ForeignNode::Text(_)));
+        for node in content {
+            if !mixed {
+                self.newline(depth + 1)?;
+            }
+            self.foreign_node(node, name)?;
+        }
+        if !mixed {
+            self.newline(depth)?;
+        }
+        self.event(Event::End(BytesEnd::new(name.to_owned())))
+    }
+
+    fn entity(&mut self, e: &Entity, depth: usize) -> Result<(), WriteError> {
+        let at = "Entity";
+        let mut s = Start::new(at);
+        s.attr("name", &e.name, at)?;
+        s.opt("regid", e.regid.as_ref().map(|r| r.as_str()), at)?;
+        s.attr("role", e.role.as_str(), at)?;
+        s.opt("thumbprint", e.thumbprint.as_deref(), at)?;
+        s.opt("xml:lang", e.lang.as_deref(), at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &e.attributes, at, mark)?;
+        self.open(s, e.children.is_empty())?;
+        if e.children.is_empty() {
+            return Ok(());
+        }
+        let mixed = e
+            .children
+            .iter()
+            .any(|c| matches!(c, EntityChild::Other(ForeignNode::Text(_))));
+        for child in &e.children {
+            if !mixed {
+                self.newline(depth + 1)?;
+            }
+            match child {
+                EntityChild::Meta(m) => self.scoped(|w| w.meta(m, depth + 1))?,
+                EntityChild::Other(node) => self.foreign_node(node, at)?,
+            }
+        }
+        if !mixed {
+            self.newline(depth)?;
+        }
+        self.event(Event::End(BytesEnd::new(at)))
+    }
+
+    fn meta(&mut self, m: &Meta, depth: usize) -> Result<(), WriteError> {
+        let at = "Meta";
+        let mut s = Start::new(at);
+        s.opt("xml:lang", m.lang.as_deref(), at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &m.attributes, at, mark)?;
+        self.leaf(at, s, &m.content, depth)
+    }
+
+    fn link(&mut self, l: &Link) -> Result<(), WriteError> {
+        let at = "Link";
+        let mut s = Start::new(at);
+        s.attr("href", &l.href, at)?;
+        s.attr("rel", l.rel.as_str(), at)?;
+        s.opt("artifact", l.artifact.as_deref(), at)?;
+        s.opt("media", l.media.as_deref(), at)?;
+        s.opt("ownership", l.ownership.as_ref().map(|o| o.as_str()), at)?;
+        s.opt("type", l.r#type.as_deref(), at)?;
+        s.opt("use", l.r#use.as_ref().map(|u| u.as_str()), at)?;
+        s.opt("xml:lang", l.lang.as_deref(), at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &l.attributes, at, mark)?;
+        self.leaf(at, s, &l.content, 1)
+    }
+
+    fn software_meta(&mut self, m: &SoftwareMeta) -> Result<(), WriteError> {
+        let at = "Meta";
+        let mut s = Start::new(at);
+        for name in crate::model::SOFTWARE_META_ATTRIBUTES {
+            s.opt(name, m.get_predefined(name), at)?;
+        }
+        s.opt("xml:lang", m.lang.as_deref(), at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &m.attributes, at, mark)?;
+        self.leaf(at, s, &m.content, 1)
+    }
+
+    fn evidence(&mut self, e: &Evidence, depth: usize) -> Result<(), WriteError> {
+        self.collection(
+            "Evidence",
+            &e.resources,
+            Some((e.date.as_deref(), e.device_id.as_deref())),
+            depth,
+        )
+    }
+
+    fn collection(
+        &mut self,
+        at: &'static str,
+        c: &ResourceCollection,
+        evidence: Option<(Option<&str>, Option<&str>)>,
+        depth: usize,
+    ) -> Result<(), WriteError> {
+        let mut s = Start::new(at);
+        if let Some((date, device)) = evidence {
+            s.opt("date", date, at)?;
+            s.opt("deviceId", device, at)?;
+        }
+        s.opt("xml:lang", c.lang.as_deref(), at)?;
+        let mark = self.scope.len();
+        self.n8060(
+            &mut s,
+            "pathSeparator",
+            c.path_separator.as_deref(),
+            at,
+            mark,
+        )?;
+        self.n8060(
+            &mut s,
+            "envVarPrefix",
+            c.env_var_prefix.as_deref(),
+            at,
+            mark,
+        )?;
+        self.n8060(
+            &mut s,
+            "envVarSuffix",
+            c.env_var_suffix.as_deref(),
+            at,
+            mark,
+        )?;
+        self.extra_attributes(&mut s, &c.attributes, at, mark)?;
+        self.open(s, c.children.is_empty())?;
+        if c.children.is_empty() {
+            return Ok(());
+        }
+        let mixed = c
+            .children
+            .iter()
+            .any(|ch| matches!(ch, ResourceChild::Other(ForeignNode::Text(_))));
+        for child in &c.children {
+            if !mixed {
+                self.newline(depth + 1)?;
+            }
+            match child {
+                ResourceChild::Directory(d) => self.scoped(|w| w.directory(d, depth + 1))?,
+                ResourceChild::File(f) => self.scoped(|w| w.file(f, depth + 1))?,
+                ResourceChild::Process(p) => self.scoped(|w| w.process(p, depth + 1))?,
+                ResourceChild::Resource(r) => self.scoped(|w| w.resource(r, depth + 1))?,
+                ResourceChild::Other(node) => self.foreign_node(node, at)?,
+            }
+        }
+        if !mixed {
+            self.newline(depth)?;
+        }
+        self.event(Event::End(BytesEnd::new(at)))
+    }
+
+    fn directory(&mut self, d: &Directory, depth: usize) -> Result<(), WriteError> {
+        let at = "Directory";
+        let mut s = Start::new(at);
+        s.attr("name", &d.name, at)?;
+        s.opt("key", d.key.as_ref().map(|v| v.as_str()), at)?;
+        s.opt("location", d.location.as_deref(), at)?;
+        s.opt("root", d.root.as_deref(), at)?;
+        s.opt("xml:lang", d.lang.as_deref(), at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &d.attributes, at, mark)?;
+        self.open(s, d.children.is_empty())?;
+        if d.children.is_empty() {
+            return Ok(());
+        }
+        let mixed = d
+            .children
+            .iter()
+            .any(|ch| matches!(ch, DirectoryChild::Other(ForeignNode::Text(_))));
+        for child in &d.children {
+            if !mixed {
+                self.newline(depth + 1)?;
+            }
+            match child {
+                DirectoryChild::Directory(sub) => self.scoped(|w| w.directory(sub, depth + 1))?,
+                DirectoryChild::File(f) => self.scoped(|w| w.file(f, depth + 1))?,
+                DirectoryChild::Other(node) => self.foreign_node(node, at)?,
+            }
+        }
+        if !mixed {
+            self.newline(depth)?;
+        }
+        self.event(Event::End(BytesEnd::new(at)))
+    }
+
+    fn file(&mut self, f: &File, depth: usize) -> Result<(), WriteError> {
+        let at = "File";
+        let mut s = Start::new(at);
+        s.attr("name", &f.name, at)?;
+        s.opt("key", f.key.as_ref().map(|v| v.as_str()), at)?;
+        s.opt("location", f.location.as_deref(), at)?;
+        s.opt("root", f.root.as_deref(), at)?;
+        s.opt("size", f.size.as_ref().map(|v| v.as_str()), at)?;
+        s.opt("version", f.version.as_deref(), at)?;
+        s.opt("xml:lang", f.lang.as_deref(), at)?;
+        let mark = self.scope.len();
+        for (alg, value) in &f.hashes {
+            let preferred = self
+                .prefixes
+                .get(alg.namespace())
+                .cloned()
+                .unwrap_or_else(|| "hash".to_owned());
+            let prefix = self.ensure(&mut s, &preferred, alg.namespace(), mark, at)?;
+            let mut key = String::with_capacity(prefix.len() + 5);
+            let _ = write!(key, "{prefix}:hash");
+            s.attr(&key, value, at)?;
+        }
+        self.n8060(
+            &mut s,
+            "mutable",
+            f.mutable.as_ref().map(|v| v.as_str()),
+            at,
+            mark,
+        )?;
+        self.n8060(
+            &mut s,
+            "patchEvent",
+            f.patch_event.as_ref().map(|v| v.as_str()),
+            at,
+            mark,
+        )?;
+        self.extra_attributes(&mut s, &f.attributes, at, mark)?;
+        self.leaf(at, s, &f.content, depth)
+    }
+
+    fn process(&mut self, p: &Process, depth: usize) -> Result<(), WriteError> {
+        let at = "Process";
+        let mut s = Start::new(at);
+        s.attr("name", &p.name, at)?;
+        s.opt("pid", p.pid.as_ref().map(|v| v.as_str()), at)?;
+        s.opt("xml:lang", p.lang.as_deref(), at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &p.attributes, at, mark)?;
+        self.leaf(at, s, &p.content, depth)
+    }
+
+    fn resource(&mut self, r: &Resource, depth: usize) -> Result<(), WriteError> {
+        let at = "Resource";
+        let mut s = Start::new(at);
+        s.attr("type", &r.r#type, at)?;
+        s.opt("xml:lang", r.lang.as_deref(), at)?;
+        let mark = self.scope.len();
+        self.extra_attributes(&mut s, &r.attributes, at, mark)?;
+        self.leaf(at, s, &r.content, depth)
+    }
+
+    fn foreign_node(&mut self, node: &ForeignNode, at: &str) -> Result<(), WriteError> {
+        match node {
+            ForeignNode::Element(e) => self.foreign_element(e),
+            ForeignNode::Text(text) => {
+                let mut s = String::with_capacity(text.len());
+                escape_into(&mut s, text, false, at)?;
+                self.event(Event::Text(BytesText::from_escaped(s)))
+            }
+            ForeignNode::Comment(text) => {
+                if text.contains("--") || text.ends_with('-') {
+                    return Err(WriteError::InvalidMarkup {
+                        what: "comment",
+                        path: at.to_owned(),
+                    });
+                }
+                if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
+                    return Err(WriteError::InvalidChar {
+                        path: at.to_owned(),
+                        code: u32::from(c),
+                    });
+                }
+                self.event(Event::Comment(BytesText::from_escaped(text.as_str())))
+            }
+            ForeignNode::ProcessingInstruction { target, value } => {
+                let bad_value = value
+                    .as_deref()
+                    .is_some_and(|v| v.contains("?>") || v.chars().any(|c| !is_xml_char(c)));
+                if !is_ncname(target) || target.eq_ignore_ascii_case("xml") || bad_value {
+                    return Err(WriteError::InvalidMarkup {
+                        what: "processing instruction",
+                        path: at.to_owned(),
+                    });
+                }
+                let content = match value {
+                    Some(v) => format!("{target} {v}"),
+                    None => target.clone(),
+                };
+                self.event(Event::PI(BytesPI::new(content)))
+            }
+        }
+    }
+
+    fn lookup(&self, prefix: Option<&str>) -> Option<&str> {
+        self.scope
+            .iter()
+            .rev()
+            .find(|(p, _)| p.as_deref() == prefix)
+            .map(|(_, uri)| uri.as_str())
+    }
+
+    fn foreign_element(&mut self, e: &ForeignElement) -> Result<(), WriteError> {
+        let at = e.name.local.as_str();
+        check_name(at, at)?;
+        let mark = self.scope.len();
+        let mut decls: Vec<NamespaceDecl> = Vec::with_capacity(e.namespaces.len());
+        for d in &e.namespaces {
+            if let Some(p) = &d.prefix {
+                check_name(p, at)?;
+            }
+            if !decls.iter().any(|x| x.prefix == d.prefix) {
+                decls.push(d.clone());
+                self.scope.push((d.prefix.clone(), d.uri.clone()));
+            }
+        }
+        // The element's own name.
+        let element_ns = e.name.namespace.as_deref().unwrap_or("");
+        let element_prefix = match (&e.name.prefix, &e.name.namespace) {
+            (Some(p), Some(uri)) if is_ncname(p) && p != "xmlns" => {
+                if self.lookup(Some(p)) != Some(uri.as_str()) {
+                    self.bind(&mut decls, Some(p.clone()), uri)?;
+                }
+                Some(p.clone())
+            }
+            _ => {
+                if self.lookup(None).unwrap_or("") != element_ns {
+                    self.bind(&mut decls, None, element_ns)?;
+                }
+                None
+            }
+        };
+        let qname = match &element_prefix {
+            Some(p) => format!("{p}:{}", e.name.local),
+            None => e.name.local.clone(),
+        };
+        // Attribute prefixes.
+        let mut attr_keys = Vec::with_capacity(e.attributes.len());
+        for a in &e.attributes {
+            check_name(&a.name.local, at)?;
+            let key = match a.name.namespace.as_deref() {
+                None => a.name.local.clone(),
+                Some(ns::XML) => format!("xml:{}", a.name.local),
+                Some(uri) => {
+                    let hint = a
+                        .name
+                        .prefix
+                        .as_deref()
+                        .filter(|p| is_ncname(p) && *p != "xmlns");
+                    let prefix = match hint {
+                        Some(p) if self.lookup(Some(p)) == Some(uri) => p.to_owned(),
+                        Some(p) if !decls.iter().any(|d| d.prefix.as_deref() == Some(p)) => {
+                            self.bind(&mut decls, Some(p.to_owned()), uri)?;
+                            p.to_owned()
+                        }
+                        _ => {
+                            let existing = self
+                                .scope
+                                .iter()
+                                .rev()
+                                .find(|(p, u)| p.is_some() && u == uri)
+                                .and_then(|(p, _)| p.clone())
+                                .filter(|p| self.lookup(Some(p)) == Some(uri));
+                            match existing {
+                                Some(p) => p,
+                                None => {
+                                    let mut n = 0;
+                                    let fresh = loop {
+                                        n += 1;
+                                        let c = format!("ns{n}");
+                                        if self.lookup(Some(&c)).is_none()
+                                            && !decls
+                                                .iter()
+                                                .any(|d| d.prefix.as_deref() == Some(c.as_str()))
+                                        {
+                                            break c;
+                                        }
+                                    };
+                                    self.bind(&mut decls, Some(fresh.clone()), uri)?;
+                                    fresh
+                                }
+                            }
+                        }
+                    };
+                    format!("{prefix}:{}", a.name.local)
+                }
+            };
+            attr_keys.push(key);
+        }
+        let mut s = Start::new(&qname);
+        for d in &decls {
+            match &d.prefix {
+                Some(p) => s.attr(&format!("xmlns:{p}"), &d.uri, at)?,
+                None => s.attr("xmlns", &d.uri, at)?,
+            }
+        }
+        for (key, a) in attr_keys.iter().zip(&e.attributes) {
+            s.attr(key, &a.value, at)?;
+        }
+        self.open(s, e.children.is_empty())?;
+        if !e.children.is_empty() {
+            for child in &e.children {
+                self.foreign_node(child, at)?;
+            }
+            self.event(Event::End(BytesEnd::new(qname)))?;
+        }
+        self.scope.truncate(mark);
+        Ok(())
+    }
+
+    /// Adds a declaration to the element being written and to the scope.
+    fn bind(
+        &mut self,
+        decls: &mut Vec<NamespaceDecl>,
+        prefix: Option<String>,
+        uri: &str,
+    ) -> Result<(), WriteError> {
+        if prefix.is_some() && uri.is_empty() {
+            return Err(WriteError::InvalidName {
+                name: prefix.unwrap_or_default(),
+                path: "namespace declaration".to_owned(),
+            });
+        }
+        decls.retain(|d| d.prefix != prefix);
+        decls.push(NamespaceDecl {
+            prefix: prefix.clone(),
+            uri: uri.to_owned(),
+        });
+        self.scope.push((prefix, uri.to_owned()));
+        Ok(())
+    }
+}
+
+/// The namespaces a tag's SWID elements use (foreign subtrees are self-contained and declare
+/// their own).
+#[derive(Default)]
+struct Uses {
+    n8060: bool,
+    hashes: std::collections::BTreeSet<HashAlgorithm>,
+    /// Foreign attribute namespaces in first-use order, with the first prefix hint.
+    foreign: Vec<(String, Option<String>)>,
+}
+
+impl Uses {
+    fn attrs(&mut self, attrs: &[Attribute]) {
+        for a in attrs {
+            if let Some(uri) = &a.name.namespace {
+                if uri == ns::N8060 {
+                    self.n8060 = true;
+                } else if !self.foreign.iter().any(|(u, _)| u == uri) {
+                    self.foreign.push((uri.clone(), a.name.prefix.clone()));
+                }
+            }
+        }
+    }
+
+    fn tag(&mut self, tag: &SoftwareIdentity) {
+        self.attrs(&tag.attributes);
+        for child in &tag.children {
+            match child {
+                Child::Entity(e) => {
+                    self.attrs(&e.attributes);
+                    for m in e.metas() {
+                        self.attrs(&m.attributes);
+                    }
+                }
+                Child::Link(l) => self.attrs(&l.attributes),
+                Child::Meta(m) => self.attrs(&m.attributes),
+                Child::Payload(p) => self.collection(p),
+                Child::Evidence(e) => self.collection(&e.resources),
+                Child::Other(_) => {}
+            }
+        }
+    }
+
+    fn collection(&mut self, c: &ResourceCollection) {
+        if c.path_separator.is_some() || c.env_var_prefix.is_some() || c.env_var_suffix.is_some() {
+            self.n8060 = true;
+        }
+        self.attrs(&c.attributes);
+        for child in &c.children {
+            match child {
+                ResourceChild::Directory(d) => self.directory(d),
+                ResourceChild::File(f) => self.file(f),
+                ResourceChild::Process(p) => self.attrs(&p.attributes),
+                ResourceChild::Resource(r) => self.attrs(&r.attributes),
+                ResourceChild::Other(_) => {}
+            }
+        }
+    }
+
+    fn directory(&mut self, d: &Directory) {
+        self.attrs(&d.attributes);
+        for child in &d.children {
+            match child {
+                DirectoryChild::Directory(sub) => self.directory(sub),
+                DirectoryChild::File(f) => self.file(f),
+                DirectoryChild::Other(_) => {}
+            }
+        }
+    }
+
+    fn file(&mut self, f: &File) {
+        if f.mutable.is_some() || f.patch_event.is_some() {
+            self.n8060 = true;
+        }
+        self.hashes.extend(f.hashes.keys().cloned());
+        self.attrs(&f.attributes);
+    }
+}
