@@ -563,15 +563,12 @@ impl<'a> SupplierNames<'a> {
     }
 }
 
-fn supplier_label(normalised: Option<&String>) -> String {
-    normalised.map_or_else(|| NONE.to_owned(), Clone::clone)
+fn supplier_label(normalised: Option<&String>) -> &str {
+    normalised.map_or(NONE, String::as_str)
 }
 
-fn label(s: Option<&str>) -> String {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .unwrap_or(NONE)
-        .to_owned()
+fn label(s: Option<&str>) -> &str {
+    s.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(NONE)
 }
 
 fn prepare_line<'a>(l: &'a PurchaseLine, names: &mut SupplierNames<'a>) -> Prepared<'a> {
@@ -607,20 +604,9 @@ pub fn reconcile_finance(
                 .is_some_and(|h| h.form == HardwareForm::Physical)
         })
         .collect();
-    let hw_supplier: Vec<Option<String>> = hardware
-        .iter()
-        .map(|i| {
-            let mut names: Vec<&str> = contracts(cms, i)
-                .filter_map(|c| c.counterparty.as_deref())
-                .collect();
-            names.sort_unstable();
-            names.first().map(|s| (*s).to_owned())
-        })
-        .collect();
     let hw_prepared: Vec<Prepared<'_>> = hardware
         .iter()
-        .zip(&hw_supplier)
-        .map(|(item, supplier)| {
+        .map(|item| {
             let mut p = Prepared::default();
             p.key(KeyKind::AssetTag, Some(item.id.as_str()));
             let model = item.hardware().and_then(|h| h.model.as_deref());
@@ -628,10 +614,17 @@ pub fn reconcile_finance(
                 KeyKind::Serial,
                 item.hardware().and_then(|h| h.serial.as_deref()),
             );
+            // The supplier is the first counterparty in name order.
+            let mut supplier: Option<&str> = None;
             for c in contracts(cms, item) {
                 document_key(&mut p, c.form, c.reference.as_deref());
+                if let Some(name) = c.counterparty.as_deref() {
+                    if supplier.is_none_or(|s| name < s) {
+                        supplier = Some(name);
+                    }
+                }
             }
-            p.supplier = supplier.as_deref().and_then(|s| names.get(s));
+            p.supplier = supplier.and_then(|s| names.get(s));
             p.date = item.dates.acquired;
             p.text = vec![item.name.as_str(), model.unwrap_or("")];
             p.finish()
@@ -809,9 +802,15 @@ pub fn reconcile_finance(
     let mut summary = Summary::default();
     let mut by_cc: BTreeMap<String, Breakdown> = BTreeMap::new();
     let mut by_sup: BTreeMap<String, Breakdown> = BTreeMap::new();
-    let mut both = |cc: String, sup: String, f: &dyn Fn(&mut Breakdown)| {
-        f(by_cc.entry(cc).or_default());
-        f(by_sup.entry(sup).or_default());
+    let mut both = |cc: &str, sup: &str, f: &dyn Fn(&mut Breakdown)| {
+        for (map, key) in [(&mut by_cc, cc), (&mut by_sup, sup)] {
+            if !map.contains_key(key) {
+                map.insert(key.to_owned(), Breakdown::default());
+            }
+            if let Some(b) = map.get_mut(key) {
+                f(b);
+            }
+        }
     };
 
     for (i, item) in hardware.iter().enumerate() {

@@ -64,11 +64,63 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// What [`run`] computes on demand for one side.
+/// The kinds of key a rule compares, and whether it compares them normalised.
+fn kinds(rule: MatchRule) -> (&'static [KeyKind], bool) {
+    match rule {
+        MatchRule::AssetTag => (&[KeyKind::AssetTag], false),
+        MatchRule::Serial => (&[KeyKind::Serial], false),
+        MatchRule::Document => (&[KeyKind::Order, KeyKind::Invoice], false),
+        MatchRule::AssetTagNormalised => (&[KeyKind::AssetTag], true),
+        MatchRule::SerialNormalised => (&[KeyKind::Serial], true),
+        MatchRule::DocumentNormalised => (&[KeyKind::Order, KeyKind::Invoice], true),
+        MatchRule::Description => (&[], false),
+    }
+}
+
+/// The normalised keys of one side's records, computed once, for the records still unmatched
+/// when the first normalised rule runs.
+#[derive(Default)]
+struct Normalised(Vec<Vec<(KeyKind, String)>>);
+
+impl Normalised {
+    fn compute(records: &[Prepared<'_>], done: &[bool]) -> Self {
+        Self(
+            records
+                .iter()
+                .zip(done)
+                .map(|(r, &d)| if d { Vec::new() } else { r.normalised() })
+                .collect(),
+        )
+    }
+}
+
+/// Appends the keys of record `i` that `rule` compares to `out`.
+fn keys_of<'k>(
+    records: &'k [Prepared<'_>],
+    normalised: &'k Normalised,
+    i: usize,
+    rule: MatchRule,
+    out: &mut Vec<(KeyKind, &'k str)>,
+) {
+    out.clear();
+    let (kinds, normal) = kinds(rule);
+    if normal {
+        if let Some(keys) = normalised.0.get(i) {
+            out.extend(
+                keys.iter()
+                    .filter(|(k, _)| kinds.contains(k))
+                    .map(|(k, v)| (*k, v.as_str())),
+            );
+        }
+    } else if let Some(r) = records.get(i) {
+        out.extend(r.exact.iter().filter(|(k, _)| kinds.contains(k)).copied());
+    }
+}
+
+/// One side's matched flags and description tokens, computed on demand.
 struct Side<'s, 'a> {
     records: &'s [Prepared<'a>],
     done: Vec<bool>,
-    normalised: Vec<Option<Vec<(KeyKind, String)>>>,
     tokens: Vec<Option<Vec<String>>>,
 }
 
@@ -77,7 +129,6 @@ impl<'s, 'a> Side<'s, 'a> {
         Self {
             records,
             done: vec![false; records.len()],
-            normalised: vec![None; records.len()],
             tokens: vec![None; records.len()],
         }
     }
@@ -89,55 +140,6 @@ impl<'s, 'a> Side<'s, 'a> {
     fn mark(&mut self, i: usize) {
         if let Some(d) = self.done.get_mut(i) {
             *d = true;
-        }
-    }
-
-    /// Computes the normalised keys of every unmatched record (once).
-    fn normalise(&mut self) {
-        for (i, r) in self.records.iter().enumerate() {
-            if !self.done.get(i).copied().unwrap_or(true) {
-                if let Some(slot) = self.normalised.get_mut(i) {
-                    if slot.is_none() {
-                        *slot = Some(r.normalised());
-                    }
-                }
-            }
-        }
-    }
-
-    /// The keys of record `i` that `rule` compares.
-    fn keys(&self, i: usize, rule: MatchRule) -> Vec<(KeyKind, &str)> {
-        let kinds: &[KeyKind] = match rule {
-            MatchRule::AssetTag | MatchRule::AssetTagNormalised => &[KeyKind::AssetTag],
-            MatchRule::Serial | MatchRule::SerialNormalised => &[KeyKind::Serial],
-            MatchRule::Document | MatchRule::DocumentNormalised => {
-                &[KeyKind::Order, KeyKind::Invoice]
-            }
-            MatchRule::Description => &[],
-        };
-        let normalised = matches!(
-            rule,
-            MatchRule::AssetTagNormalised
-                | MatchRule::SerialNormalised
-                | MatchRule::DocumentNormalised
-        );
-        if normalised {
-            self.normalised
-                .get(i)
-                .and_then(Option::as_ref)
-                .into_iter()
-                .flatten()
-                .filter(|(k, _)| kinds.contains(k))
-                .map(|(k, v)| (*k, v.as_str()))
-                .collect()
-        } else {
-            self.records
-                .get(i)
-                .into_iter()
-                .flat_map(|r| r.exact.iter())
-                .filter(|(k, _)| kinds.contains(k))
-                .copied()
-                .collect()
         }
     }
 
@@ -196,19 +198,25 @@ pub(super) fn run(
 ) -> Vec<Pair> {
     let mut left = Side::new(left);
     let mut right = Side::new(right);
+    let mut normalised: Option<(Normalised, Normalised)> = None;
+    let exact = (Normalised::default(), Normalised::default());
     let mut pairs = Vec::new();
     for &rule in rules {
-        match rule {
-            MatchRule::Description => by_description(&mut left, &mut right, policy, &mut pairs),
-            MatchRule::AssetTagNormalised
-            | MatchRule::SerialNormalised
-            | MatchRule::DocumentNormalised => {
-                left.normalise();
-                right.normalise();
-                by_key(&mut left, &mut right, rule, &mut pairs);
-            }
-            _ => by_key(&mut left, &mut right, rule, &mut pairs),
+        if rule == MatchRule::Description {
+            by_description(&mut left, &mut right, policy, &mut pairs);
+            continue;
         }
+        let keys = if kinds(rule).1 {
+            &*normalised.get_or_insert_with(|| {
+                (
+                    Normalised::compute(left.records, &left.done),
+                    Normalised::compute(right.records, &right.done),
+                )
+            })
+        } else {
+            &exact
+        };
+        by_key(&mut left, &mut right, keys, rule, &mut pairs);
     }
     pairs
 }
@@ -216,18 +224,19 @@ pub(super) fn run(
 fn by_key(
     left: &mut Side<'_, '_>,
     right: &mut Side<'_, '_>,
+    (left_norm, right_norm): &(Normalised, Normalised),
     rule: MatchRule,
     pairs: &mut Vec<Pair>,
 ) {
     // The unmatched right records' keys, sorted: each key's records form one ascending run.
-    let mut index: Vec<(KeyKind, String, usize)> = Vec::new();
+    let mut index: Vec<(KeyKind, &str, usize)> = Vec::new();
+    let mut buf = Vec::new();
     for j in 0..right.records.len() {
         if right.is_done(j) {
             continue;
         }
-        for (kind, value) in right.keys(j, rule) {
-            index.push((kind, value.to_owned(), j));
-        }
+        keys_of(right.records, right_norm, j, rule, &mut buf);
+        index.extend(buf.iter().map(|&(k, v)| (k, v, j)));
     }
     if index.is_empty() {
         return;
@@ -235,19 +244,21 @@ fn by_key(
     index.sort_unstable();
     // Per run start: how far the prefix already matched reaches.
     let mut cursor: Vec<usize> = vec![0; index.len()];
+    let mut candidates: Vec<(usize, &str)> = Vec::new();
     for i in 0..left.records.len() {
         if left.is_done(i) {
             continue;
         }
         // Every unmatched candidate under any of the record's keys, with the key.
-        let mut candidates: Vec<(usize, String)> = Vec::new();
-        for (kind, value) in left.keys(i, rule) {
-            let start = index.partition_point(|(k, v, _)| (*k, v.as_str()) < (kind, value));
+        candidates.clear();
+        keys_of(left.records, left_norm, i, rule, &mut buf);
+        for &(kind, value) in &buf {
+            let start = index.partition_point(|&(k, v, _)| (k, v) < (kind, value));
             let end = start
                 + index
                     .get(start..)
                     .unwrap_or(&[])
-                    .partition_point(|(k, v, _)| *k == kind && v == value);
+                    .partition_point(|&(k, v, _)| k == kind && v == value);
             let Some(skip) = cursor.get_mut(start) else {
                 continue;
             };
@@ -264,10 +275,10 @@ fn by_key(
                     .get(from..end)
                     .unwrap_or(&[])
                     .iter()
-                    .map(|(_, _, j)| *j)
+                    .map(|&(_, _, j)| j)
                     .filter(|&j| !right.is_done(j))
                     .take(KEY_CANDIDATES)
-                    .map(|j| (j, value.to_owned())),
+                    .map(|j| (j, value)),
             );
         }
         candidates.sort_unstable();
@@ -275,12 +286,12 @@ fn by_key(
         // Best candidate: highest similarity, then lowest index; one candidate needs no
         // comparison.
         let best = if let [(j, value)] = candidates.as_slice() {
-            Some((*j, value.clone()))
+            Some((*j, *value))
         } else {
-            let mut best: Option<(u16, usize, String)> = None;
-            for (j, value) in candidates {
+            let mut best: Option<(u16, usize, &str)> = None;
+            for &(j, value) in &candidates {
                 let score = similarity(left, i, right, j);
-                if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                if best.is_none_or(|(s, _, _)| score > s) {
                     best = Some((score, j, value));
                 }
             }
@@ -294,11 +305,12 @@ fn by_key(
                 right: j,
                 rule,
                 confidence: rule.base_confidence(),
-                evidence: value,
+                evidence: value.to_owned(),
             });
         }
     }
 }
+
 fn by_description(
     left: &mut Side<'_, '_>,
     right: &mut Side<'_, '_>,
