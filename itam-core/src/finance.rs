@@ -434,15 +434,20 @@ impl Ledger {
     /// # Errors
     /// [`LedgerError`] with the line and column of the first thing that cannot be read.
     pub fn from_csv(text: &str) -> Result<Self, LedgerError> {
-        form::from_csv(text, &csv::Limits::default())
+        form::from_csv(text, ',', &csv::Limits::default())
     }
 
-    /// Reads the CSV form with explicit limits.
+    /// Reads the CSV form with another field delimiter (`;` as many European ledgers export,
+    /// a tab) and explicit limits.
     ///
     /// # Errors
     /// [`LedgerError`] with the line and column of the first thing that cannot be read.
-    pub fn from_csv_with(text: &str, limits: &csv::Limits) -> Result<Self, LedgerError> {
-        form::from_csv(text, limits)
+    pub fn from_csv_with(
+        text: &str,
+        delimiter: char,
+        limits: &csv::Limits,
+    ) -> Result<Self, LedgerError> {
+        form::from_csv(text, delimiter, limits)
     }
 
     /// Writes the CSV form: the header, the register lines, then the purchase lines, each

@@ -139,12 +139,31 @@ impl Cursor<'_> {
     }
 }
 
-/// Reads every record of a CSV text. Blank records are skipped.
+/// Reads every record of a CSV text (fields separated by commas). Blank records are skipped.
 ///
 /// # Errors
 /// A [`CsvError`] with the line and column where the text stops being CSV, or the limit
 /// that was exceeded.
 pub fn read(text: &str, limits: &Limits) -> Result<Vec<Vec<Field>>, CsvError> {
+    read_delimited(text, ',', limits)
+}
+
+/// Reads every record of a text whose fields are separated by `delimiter` instead of a comma
+/// (`;` in many European exports, a tab in TSV), quoted as RFC 4180 says. A delimiter of `"`,
+/// CR or LF is taken as a comma.
+///
+/// # Errors
+/// As [`read`].
+pub fn read_delimited(
+    text: &str,
+    delimiter: char,
+    limits: &Limits,
+) -> Result<Vec<Vec<Field>>, CsvError> {
+    let delimiter = if matches!(delimiter, '"' | '\r' | '\n') {
+        ','
+    } else {
+        delimiter
+    };
     if text.len() > limits.max_bytes {
         return Err(CsvError::TooLarge {
             size: text.len(),
@@ -186,13 +205,15 @@ pub fn read(text: &str, limits: &Limits) -> Result<Vec<Vec<Field>>, CsvError> {
                     }
                 }
                 match cur.peek() {
-                    None | Some(',' | '\r' | '\n') => {}
+                    None | Some('\r' | '\n') => {}
+                    Some(c) if c == delimiter => {}
                     Some(_) => return Err(CsvError::TextAfterQuote(cur.pos())),
                 }
             } else {
                 while let Some(c) = cur.peek() {
                     match c {
-                        ',' | '\r' | '\n' => break,
+                        '\r' | '\n' => break,
+                        c if c == delimiter => break,
                         '"' => return Err(CsvError::QuoteInUnquotedField(cur.pos())),
                         _ => {
                             text.push(c);
@@ -205,7 +226,7 @@ pub fn read(text: &str, limits: &Limits) -> Result<Vec<Vec<Field>>, CsvError> {
                 first_quoted = quoted;
             }
             record.push(Field { text, pos });
-            if cur.peek() == Some(',') {
+            if cur.peek() == Some(delimiter) {
                 cur.bump();
                 continue;
             }
@@ -314,6 +335,22 @@ mod tests {
         assert_eq!(
             read("a,\"b", &l).unwrap_err().to_string(),
             "line 1, column 3: quoted field is never closed"
+        );
+    }
+
+    #[test]
+    fn other_delimiters() {
+        let rows = read_delimited("a;\"b;c\";d\r\n1,5;2", ';', &Limits::default()).unwrap();
+        let texts: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(|f| f.text.as_str()).collect())
+            .collect();
+        assert_eq!(texts, vec![vec!["a", "b;c", "d"], vec!["1,5", "2"]]);
+        assert_eq!(
+            texts.len(),
+            read_delimited("x\ny", '"', &Limits::default())
+                .unwrap()
+                .len()
         );
     }
 

@@ -188,8 +188,12 @@ impl Row<'_> {
     }
 }
 
-pub(super) fn from_csv(text: &str, limits: &Limits) -> Result<Ledger, LedgerError> {
-    let records = csv::read(text, limits)?;
+pub(super) fn from_csv(
+    text: &str,
+    delimiter: char,
+    limits: &Limits,
+) -> Result<Ledger, LedgerError> {
+    let records = csv::read_delimited(text, delimiter, limits)?;
     let mut rows = records.iter();
     let header = rows.next().ok_or(LedgerError::NoHeader)?;
 
@@ -459,6 +463,33 @@ invoice,INV-9001,1,2025-03-05,Contoso,PO-7001,,,T14-G5,Contoso T14 laptop,hardwa
     }
 
     #[test]
+    fn semicolon_exports_read_the_same() {
+        let semi = Ledger::from_csv_with(
+            "record;number;cost;currency\nregister;FA-1;\"1450,00\";EUR\nregister;FA-2;990.5;EUR\n",
+            ';',
+            &Limits::default(),
+        );
+        // A decimal comma is not a plain decimal: refused with its position, never misread.
+        assert!(matches!(
+            semi,
+            Err(LedgerError::BadValue {
+                column: "cost",
+                pos: TextPos { line: 2, col: 15 },
+                ..
+            })
+        ));
+        let semi = Ledger::from_csv_with(
+            "record;number;cost;currency\nregister;FA-2;990.5;EUR\n",
+            ';',
+            &Limits::default(),
+        )
+        .unwrap();
+        let comma =
+            Ledger::from_csv("record,number,cost,currency\nregister,FA-2,990.5,EUR\n").unwrap();
+        assert_eq!(semi, comma);
+    }
+
+    #[test]
     fn columns_are_found_by_name_in_any_order_and_short_rows_are_padded() {
         let ledger = Ledger::from_csv(
             " Currency ,COST,Record,Number,Note\nUSD,5,register,A-1\nUSD,6,register,A-2,keep me\n",
@@ -575,6 +606,14 @@ invoice,INV-9001,1,2025-03-05,Contoso,PO-7001,,,T14-G5,Contoso T14 laptop,hardwa
             let text = ledger.to_csv();
             let back = Ledger::from_csv(&text).unwrap();
             prop_assert_eq!(back, ledger);
+        }
+
+        #[test]
+        fn any_text_reads_or_fails_without_panicking(text in "[a-z0-9,;\"\r\n .-]{0,80}") {
+            let with_header = format!("record,number,cost,currency,quantity,unit_price\n{text}");
+            let _ = Ledger::from_csv(&text);
+            let _ = Ledger::from_csv(&with_header);
+            let _ = Ledger::from_csv_with(&with_header, ';', &Limits::default());
         }
 
         #[test]
