@@ -54,6 +54,7 @@ use itam_core::asset::{LicenceForm, Responsibility};
 use itam_core::cms::Cms;
 use itam_core::diag::{Finding, Location, Severity};
 use itam_core::estate::Entitlement;
+use itam_core::finance::csv::write_record;
 use itam_core::finance::{
     Category, Currency, DocumentKind, EntitlementPurchase, Ledger, PurchaseLine, RegisterLine,
 };
@@ -1136,6 +1137,55 @@ impl FinanceReconciliation {
             }
         }
         s
+    }
+
+    /// The matches as CSV (RFC 4180, CRLF): `itam,ledger,rule,confidence,evidence`, in the
+    /// order of [`matches`](Self::matches).
+    #[must_use]
+    pub fn matches_csv(&self) -> String {
+        let mut out = String::new();
+        write_record(
+            &mut out,
+            &["itam", "ledger", "rule", "confidence", "evidence"],
+        );
+        for m in &self.matches {
+            write_record(
+                &mut out,
+                &[
+                    m.itam.to_string(),
+                    m.ledger.to_string(),
+                    m.rule.as_str().to_owned(),
+                    m.confidence.to_string(),
+                    m.evidence.clone(),
+                ],
+            );
+        }
+        out
+    }
+
+    /// The discrepancies as CSV (RFC 4180, CRLF): `rule,severity,path,records,message`, the
+    /// records separated by spaces, in the order of [`discrepancies`](Self::discrepancies).
+    #[must_use]
+    pub fn discrepancies_csv(&self) -> String {
+        let mut out = String::new();
+        write_record(
+            &mut out,
+            &["rule", "severity", "path", "records", "message"],
+        );
+        for d in &self.discrepancies {
+            let records: Vec<String> = d.records.iter().map(ToString::to_string).collect();
+            write_record(
+                &mut out,
+                &[
+                    d.finding.rule.clone(),
+                    d.finding.severity.as_str().to_owned(),
+                    d.finding.location.path.clone(),
+                    records.join(" "),
+                    d.finding.message.clone(),
+                ],
+            );
+        }
+        out
     }
 
     /// The discrepancies' rule ids, each once, sorted.

@@ -239,6 +239,26 @@ fn currency_mismatch() {
 }
 
 #[test]
+fn csv_forms_list_every_match_and_discrepancy() {
+    let r = run(&load("noproof"));
+    let rows = itam_core::finance::csv::read(&r.discrepancies_csv(), &Default::default()).unwrap();
+    assert_eq!(rows.len(), 1 + r.discrepancies.len());
+    let second: Vec<&str> = rows[2].iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(
+        second[..4],
+        [
+            "FIN-NOPROOF-1",
+            "warning",
+            "/entitlements/E-3",
+            "entitlement:E-3 order:PO-3/1"
+        ]
+    );
+    let rows = itam_core::finance::csv::read(&r.matches_csv(), &Default::default()).unwrap();
+    assert_eq!(rows.len(), 1 + r.matches.len());
+    assert_eq!(rows[1][2].text, "document");
+}
+
+#[test]
 fn every_catalogue_rule_has_a_scenario() {
     let covered = [
         "FIN-COST-1",
