@@ -752,51 +752,65 @@ pub fn reconcile_finance(
     let ord_pairs = matcher::run(&ent_prepared, &ord_prepared, &document_rules, policy);
 
     // ----- matches -----
-    let mut matches = Vec::new();
-    let mut hw_match: Vec<Option<usize>> = vec![None; hardware.len()];
-    let mut reg_match: Vec<Option<usize>> = vec![None; register.len()];
-    for p in &hw_pairs {
-        let (Some(item), Some(line)) = (hardware.get(p.left), register.get(p.right)) else {
-            continue;
-        };
-        if let (Some(h), Some(r)) = (hw_match.get_mut(p.left), reg_match.get_mut(p.right)) {
-            *h = Some(p.right);
-            *r = Some(p.left);
-        }
-        matches.push(Match {
-            itam: RecordRef::Item(item.id.clone()),
-            ledger: RecordRef::Register(line.asset_number.clone()),
-            rule: p.rule,
-            confidence: p.confidence,
-            evidence: p.evidence.clone(),
-        });
-    }
-    let mut ent_invoice: Vec<Option<usize>> = vec![None; ent_sides.len()];
-    let mut ent_order: Vec<Option<usize>> = vec![None; ent_sides.len()];
-    let mut inv_matched = vec![false; invoices.len()];
-    let mut ord_matched = vec![false; orders.len()];
-    for (pairs, lines, ent_slot, matched) in [
-        (&inv_pairs, &invoices, &mut ent_invoice, &mut inv_matched),
-        (&ord_pairs, &orders, &mut ent_order, &mut ord_matched),
-    ] {
+    // Listed in the canonical order of the ITAM side (CIs by id, then entitlements by id,
+    // each entitlement's order line before its invoice line): already sorted.
+    fn slots(pairs: &[matcher::Pair], len: usize) -> Vec<Option<&matcher::Pair>> {
+        let mut out = vec![None; len];
         for p in pairs {
-            let (Some(side), Some(line)) = (ent_sides.get(p.left), lines.get(p.right)) else {
-                continue;
-            };
-            if let (Some(e), Some(m)) = (ent_slot.get_mut(p.left), matched.get_mut(p.right)) {
-                *e = Some(p.right);
-                *m = true;
+            if let Some(slot) = out.get_mut(p.left) {
+                *slot = Some(p);
             }
-            matches.push(Match {
-                itam: RecordRef::Entitlement(side.ent.id.clone()),
-                ledger: RecordRef::purchase(line),
-                rule: p.rule,
-                confidence: p.confidence,
-                evidence: p.evidence.clone(),
-            });
+        }
+        out
+    }
+    fn taken(pairs: &[matcher::Pair], len: usize) -> Vec<Option<usize>> {
+        let mut out = vec![None; len];
+        for p in pairs {
+            if let Some(slot) = out.get_mut(p.right) {
+                *slot = Some(p.left);
+            }
+        }
+        out
+    }
+    let hw_slots = slots(&hw_pairs, hardware.len());
+    let inv_slots = slots(&inv_pairs, ent_sides.len());
+    let ord_slots = slots(&ord_pairs, ent_sides.len());
+    let reg_match = taken(&hw_pairs, register.len());
+    let inv_matched: Vec<bool> = taken(&inv_pairs, invoices.len())
+        .iter()
+        .map(Option::is_some)
+        .collect();
+    let hw_match: Vec<Option<usize>> = hw_slots.iter().map(|p| p.map(|p| p.right)).collect();
+    let ent_invoice: Vec<Option<usize>> = inv_slots.iter().map(|p| p.map(|p| p.right)).collect();
+    let ent_order: Vec<Option<usize>> = ord_slots.iter().map(|p| p.map(|p| p.right)).collect();
+    let mut matches = Vec::with_capacity(hw_pairs.len() + inv_pairs.len() + ord_pairs.len());
+    let to_match = |itam: RecordRef, ledger: RecordRef, p: &matcher::Pair| Match {
+        itam,
+        ledger,
+        rule: p.rule,
+        confidence: p.confidence,
+        evidence: p.evidence.clone(),
+    };
+    for (item, p) in hardware.iter().zip(&hw_slots) {
+        if let Some(p) = p {
+            if let Some(line) = register.get(p.right) {
+                let ledger = RecordRef::Register(line.asset_number.clone());
+                matches.push(to_match(RecordRef::Item(item.id.clone()), ledger, p));
+            }
         }
     }
-    matches.sort();
+    for (i, side) in ent_sides.iter().enumerate() {
+        let lines = [
+            (ord_slots.get(i).copied().flatten(), &orders),
+            (inv_slots.get(i).copied().flatten(), &invoices),
+        ];
+        for (p, lines) in lines {
+            if let Some((p, line)) = p.and_then(|p| Some((p, lines.get(p.right)?))) {
+                let itam = RecordRef::Entitlement(side.ent.id.clone());
+                matches.push(to_match(itam, RecordRef::purchase(line), p));
+            }
+        }
+    }
 
     // ----- discrepancies and summary -----
     let mut out = Vec::new();
