@@ -569,7 +569,9 @@ fn supplier_label(normalised: Option<&String>) -> &str {
 }
 
 fn label(s: Option<&str>) -> &str {
-    s.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(NONE)
+    s.map(str::trim_ascii)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(NONE)
 }
 
 fn prepare_line<'a>(l: &'a PurchaseLine, names: &mut SupplierNames<'a>) -> Prepared<'a> {

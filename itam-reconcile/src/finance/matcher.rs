@@ -253,12 +253,15 @@ fn by_key(
         candidates.clear();
         keys_of(left.records, left_norm, i, rule, &mut buf);
         for &(kind, value) in &buf {
-            let start = index.partition_point(|&(k, v, _)| (k, v) < (kind, value));
+            let start = index.partition_point(|&(k, v, _)| k < kind || (k == kind && v < value));
+            // Runs are short (usually one record): scan to the end of this one.
             let end = start
                 + index
                     .get(start..)
                     .unwrap_or(&[])
-                    .partition_point(|&(k, v, _)| k == kind && v == value);
+                    .iter()
+                    .take_while(|&&(k, v, _)| k == kind && v == value)
+                    .count();
             let Some(skip) = cursor.get_mut(start) else {
                 continue;
             };
