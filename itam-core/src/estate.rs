@@ -44,7 +44,7 @@
 //! | | `cluster` | string | none | the cluster a physical host belongs to (VMs inherit their host's) |
 //! | | `sockets` | integer | 1 | populated processor sockets (physical) |
 //! | | `cores` | integer | 1 | physical cores in total (physical) or virtual cores (VM) |
-//! | | `threads` | integer | = cores | hardware threads (informative; no metric counts them) |
+//! | | `threads` | integer | none | hardware threads (informative; no metric counts them) |
 //! | | `processor` | string | none | processor model, looked up in the policy's core-factor and PVU tables |
 //! | | `core_factor` | decimal string | none | Oracle core factor, overrides the table |
 //! | | `pvu_per_core` | integer | none | IBM PVU per core, overrides the table |
