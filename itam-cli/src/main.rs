@@ -1,10 +1,15 @@
 //! `itam`: the command-line front end of the itam crates. The only crate that touches files.
+//!
+//! Each command group lives in its own module with a `Command` enum of its verbs and a
+//! `run(command) -> ExitCode`; this file only wires them into clap.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 mod demo;
+mod files;
+mod swid;
 
 /// ISO/IEC 19770 IT asset management: SWID tags, entitlements, reconciliation.
 #[derive(Debug, Parser)]
@@ -18,6 +23,9 @@ struct Cli {
 enum Command {
     /// Runs the walkthrough on embedded demo data.
     Demo,
+    /// SWID and CoSWID tags (ISO/IEC 19770-2, RFC 9393): validate, convert, show.
+    #[command(subcommand)]
+    Swid(swid::Command),
 }
 
 fn main() -> ExitCode {
@@ -27,5 +35,6 @@ fn main() -> ExitCode {
             print!("{}", demo::run());
             ExitCode::SUCCESS
         }
+        Command::Swid(command) => swid::run(command),
     }
 }

@@ -497,8 +497,8 @@ pub struct Link {
     /// `@type`: a media type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
-    /// `@use` (`optional`, `required`, `recommended` in 19770-2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `@use` (`optional`, `required`, `recommended` in 19770-2); `use` in JSON.
+    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
     pub use_: Option<String>,
     /// `LinkContent` children.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -673,8 +673,10 @@ mod tests {
 
     #[test]
     fn json_form_round_trips_and_keeps_decimals_exact() {
-        let ent = sample();
+        let mut ent = sample();
+        ent.links[0].use_ = Some("required".into());
         let json = serde_json::to_string(&ent).unwrap();
+        assert!(json.contains("\"use\":\"required\""), "{json}");
         assert!(json.contains("\"quantity\":\"16.00\""), "{json}");
         let back: Ent = serde_json::from_str(&json).unwrap();
         assert_eq!(back, ent);

@@ -355,12 +355,14 @@ pub fn read_with(text: &str, options: &ReadOptions) -> Result<(Ent, SourceMap), 
     })?;
     let root = doc.root_element();
     let mut r = Reader {
-        doc: &doc,
         text,
         options,
         profile: Profile::reconstructed(),
         map: SourceMap::default(),
         ent_ns: root.tag_name().namespace().map(str::to_owned),
+        line_starts: std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
     };
     let pos = r.pos(root.range().start);
     if root.tag_name().name() != n::ENT {
@@ -382,29 +384,40 @@ pub fn read_with(text: &str, options: &ReadOptions) -> Result<(Ent, SourceMap), 
 }
 
 struct Reader<'d, 'i> {
-    doc: &'d Document<'i>,
     text: &'i str,
     options: &'d ReadOptions,
     profile: &'static Profile,
     map: SourceMap,
     ent_ns: Option<String>,
+    line_starts: Vec<usize>,
 }
 
 /// The attributes of one known element, split into declared ones (by local name) and the rest.
-struct Attrs<'i> {
+struct Attrs {
     path: String,
     pos: TextPos,
     declared: BTreeMap<&'static str, (String, TextPos)>,
     base: BaseElement,
-    _input: std::marker::PhantomData<&'i ()>,
 }
 
 impl<'i> Reader<'_, 'i> {
+    /// Line and column (from 1, columns in characters) of a byte offset, by binary search in
+    /// the line starts (roxmltree's own `text_pos_at` rescans the text each time).
     fn pos(&self, offset: usize) -> TextPos {
-        let p = self.doc.text_pos_at(offset);
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = line
+            .checked_sub(1)
+            .and_then(|i| self.line_starts.get(i))
+            .copied()
+            .unwrap_or(0);
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |t| t.chars().count());
         TextPos {
-            line: p.row,
-            col: p.col,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            col: u32::try_from(col + 1).unwrap_or(u32::MAX),
         }
     }
 
@@ -421,7 +434,7 @@ impl<'i> Reader<'_, 'i> {
     }
 
     /// Reads the attributes of a known element.
-    fn attrs(&mut self, node: Node<'_, 'i>, path: &str) -> Result<Attrs<'i>, ParseError> {
+    fn attrs(&mut self, node: Node<'_, 'i>, path: &str) -> Result<Attrs, ParseError> {
         let def: Option<&ElementDef> = self.profile.element(node.tag_name().name());
         let pos = self.pos(node.range().start);
         if Self::depth_of(path) > self.options.limits.max_depth {
@@ -436,7 +449,6 @@ impl<'i> Reader<'_, 'i> {
             pos,
             declared: BTreeMap::new(),
             base: BaseElement::default(),
-            _input: std::marker::PhantomData,
         };
         let mut count = 0usize;
         for a in node.attributes() {
@@ -494,7 +506,7 @@ impl<'i> Reader<'_, 'i> {
     fn children(
         &mut self,
         node: Node<'_, 'i>,
-        attrs: &mut Attrs<'i>,
+        attrs: &mut Attrs,
         mut known: impl FnMut(&mut Self, Node<'_, 'i>, String) -> Result<(), ParseError>,
     ) -> Result<(), ParseError> {
         Self::keep_leftovers(attrs);
@@ -557,7 +569,7 @@ impl<'i> Reader<'_, 'i> {
     }
 
     /// Declared attributes the element's reader did not take are kept as unknown attributes.
-    fn keep_leftovers(attrs: &mut Attrs<'_>) {
+    fn keep_leftovers(attrs: &mut Attrs) {
         for (name, (value, _)) in std::mem::take(&mut attrs.declared) {
             attrs
                 .base
@@ -643,11 +655,11 @@ impl<'i> Reader<'_, 'i> {
 
     // ---- typed attribute access ----
 
-    fn take_str(&self, a: &mut Attrs<'_>, name: &'static str) -> Option<String> {
+    fn take_str(&self, a: &mut Attrs, name: &'static str) -> Option<String> {
         a.declared.remove(name).map(|(v, _)| v)
     }
 
-    fn take_required(&self, a: &mut Attrs<'_>, name: &'static str) -> Result<String, ParseError> {
+    fn take_required(&self, a: &mut Attrs, name: &'static str) -> Result<String, ParseError> {
         match a.declared.remove(name) {
             Some((v, _)) => Ok(v),
             None if self.strict() => Err(ParseError::MissingAttribute {
@@ -661,7 +673,7 @@ impl<'i> Reader<'_, 'i> {
 
     fn take_parsed<T>(
         &self,
-        a: &mut Attrs<'_>,
+        a: &mut Attrs,
         name: &'static str,
         expected: &'static str,
         parse: impl Fn(&str) -> Option<T>,
@@ -689,7 +701,7 @@ impl<'i> Reader<'_, 'i> {
 
     fn take_decimal(
         &self,
-        a: &mut Attrs<'_>,
+        a: &mut Attrs,
         name: &'static str,
     ) -> Result<Option<Decimal>, ParseError> {
         self.take_parsed(a, name, "xs:decimal", parse_decimal)
@@ -697,7 +709,7 @@ impl<'i> Reader<'_, 'i> {
 
     fn take_date(
         &self,
-        a: &mut Attrs<'_>,
+        a: &mut Attrs,
         name: &'static str,
     ) -> Result<Option<NaiveDate>, ParseError> {
         self.take_parsed(a, name, "xs:date", |s| {
@@ -707,7 +719,7 @@ impl<'i> Reader<'_, 'i> {
 
     fn take_time(
         &self,
-        a: &mut Attrs<'_>,
+        a: &mut Attrs,
         name: &'static str,
     ) -> Result<Option<Timestamp>, ParseError> {
         self.take_parsed(a, name, "xs:dateTime with a time zone", |s| {
@@ -718,7 +730,7 @@ impl<'i> Reader<'_, 'i> {
     /// Puts an attribute that conflicts with another out of the typed model.
     fn conflict(
         &self,
-        a: &mut Attrs<'_>,
+        a: &mut Attrs,
         name: &'static str,
         with: &'static str,
     ) -> Result<(), ParseError> {
@@ -832,7 +844,7 @@ impl<'i> Reader<'_, 'i> {
         })
     }
 
-    fn metas(&mut self, node: Node<'_, 'i>, a: &mut Attrs<'i>) -> Result<Vec<Meta>, ParseError> {
+    fn metas(&mut self, node: Node<'_, 'i>, a: &mut Attrs) -> Result<Vec<Meta>, ParseError> {
         let mut meta = Vec::new();
         self.children(node, a, |r, c, p| {
             meta.push(r.meta(c, &p)?);

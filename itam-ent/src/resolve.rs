@@ -19,6 +19,34 @@
 //! they allocate from, when a revoked or archived Ent is transferred, allocated or consolidated,
 //! when a consolidation counts something twice, when links form a cycle, when a base is missing,
 //! or when two different documents claim the same id and revision.
+//!
+//! Allocations made before a transfer stay with the entitlement (the new licensee receives
+//! them); a revoked or archived entitlement keeps its allocations on record but counts for
+//! nothing ([`Status::is_active`]).
+//!
+//! ```
+//! use itam_ent::ops::{self, Issue, Supplement};
+//! use itam_ent::resolve::{Status, resolve};
+//! use itam_ent::values::{MetricType, RightName};
+//! use itam_ent::{Entity, Right};
+//! use itam_ent::itam_core::{Decimal, EntId};
+//!
+//! let buyer = Entity::new("Buyer", "buyer.example", vec![]);
+//! let base = ops::issue(Issue::new("b-1", "Product", buyer.clone(), buyer.clone())
+//!     .right(Right::new(RightName::Use).with_quantity(MetricType::Core, Decimal::from(16))));
+//! let unit = Entity::new("Data centre", "buyer.example", vec![]);
+//! let alloc = ops::allocate(&base, Supplement::new("a-1", buyer.clone()), unit,
+//!     &RightName::Use, &MetricType::Core, Decimal::from(6)).unwrap();
+//! let revoke = ops::revoke(&base, Supplement::new("r-1", buyer));
+//!
+//! // Any arrival order gives the same answer.
+//! let res = resolve(&EntId::new("b-1"), &[alloc.clone(), base.clone()]);
+//! let eff = res.effective.unwrap();
+//! assert_eq!(eff.rights[0].available(), Some(Decimal::from(10)));
+//!
+//! let res = resolve(&EntId::new("b-1"), &[revoke, alloc, base]);
+//! assert_eq!(res.effective.unwrap().status, Status::Revoked { by: EntId::new("r-1") });
+//! ```
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -89,7 +117,7 @@ pub static RULES: &[Rule] = &[
 
 /// Where the entitlement stands after its supplementals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "status")]
+#[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]
 pub enum Status {
     /// In force.
@@ -245,6 +273,31 @@ pub fn resolve(target: &EntId, ents: &[Ent]) -> Resolution {
         effective: effective.filter(|_| !refused),
         report,
     }
+}
+
+/// Resolves every base among the Ents given (each primary or consolidation Ent, and the
+/// target of any supplemental whose base is missing), keyed by base id.
+#[must_use]
+pub fn resolve_all(ents: &[Ent]) -> BTreeMap<EntId, Resolution> {
+    let mut targets: BTreeSet<EntId> = BTreeSet::new();
+    for e in ents {
+        if is_root(e) {
+            targets.insert(e.ent_id.clone());
+        }
+    }
+    let known: BTreeSet<&EntId> = ents.iter().map(|e| &e.ent_id).collect();
+    for e in ents {
+        if !is_root(e) && parent_of(e).is_none_or(|p| !known.contains(&p)) {
+            targets.insert(e.ent_id.clone());
+        }
+    }
+    targets
+        .into_iter()
+        .map(|t| {
+            let r = resolve(&t, ents);
+            (t, r)
+        })
+        .collect()
 }
 
 type Order = (Option<Timestamp>, u64, EntId);
@@ -775,33 +828,33 @@ impl<'a> Resolver<'a> {
                 ok = false;
             }
         }
-        // From allocations.
-        let snapshot = eff.allocations.clone();
-        for (i, parent) in snapshot.iter().enumerate() {
-            let total: Decimal = snapshot
-                .iter()
-                .zip(&flags)
-                .filter(|(a, on)| {
-                    **on && a.parent == parent.ent_id
-                        && a.right == parent.right
-                        && a.metric == parent.metric
-                })
-                .map(|(a, _)| a.quantity)
-                .sum();
-            if let Some(slot) = eff.allocations.get_mut(i) {
-                slot.sub_allocated = total;
+        // From allocations: one pass to sum what was allocated from each allocation.
+        let mut from: BTreeMap<(EntId, RightName, MetricType), Decimal> = BTreeMap::new();
+        for (a, on) in eff.allocations.iter().zip(&flags) {
+            if *on {
+                *from
+                    .entry((a.parent.clone(), a.right.clone(), a.metric.clone()))
+                    .or_insert(Decimal::ZERO) += a.quantity;
             }
-            if flags.get(i).copied().unwrap_or(false) && total > parent.quantity {
-                self.push(
-                    "ENT-RES-3",
-                    &parent.ent_id,
-                    format!(
-                        "allocations from {} total {total} of `{}`, more than its {}",
-                        parent.ent_id, parent.right, parent.quantity
-                    ),
-                );
-                ok = false;
+        }
+        let mut over = Vec::new();
+        for (a, on) in eff.allocations.iter_mut().zip(&flags) {
+            let key = (a.ent_id.clone(), a.right.clone(), a.metric.clone());
+            let total = from.get(&key).copied().unwrap_or(Decimal::ZERO);
+            a.sub_allocated = total;
+            if *on && total > a.quantity {
+                over.push((a.ent_id.clone(), a.right.clone(), a.quantity, total));
             }
+        }
+        for (id, right, quantity, total) in over {
+            self.push(
+                "ENT-RES-3",
+                &id,
+                format!(
+                    "allocations from {id} total {total} of `{right}`, more than its {quantity}"
+                ),
+            );
+            ok = false;
         }
         ok
     }

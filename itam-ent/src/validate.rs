@@ -57,6 +57,13 @@ use Severity::{Error, Info, Warning};
 /// The rule catalogue.
 pub static RULES: &[Rule] = &[
     rule(
+        "ENT-NS-1",
+        "19770-3 Annex A namespace (reconstructed); 19770-2:2009 namespace-year precedent",
+        "the document is not in the profile's namespace (another year, or none)",
+        Warning,
+        true,
+    ),
+    rule(
         "ENT-STRUCT-1",
         "19770-3 data definitions (Annex A, reconstructed)",
         "a required attribute is missing or empty",
@@ -269,11 +276,28 @@ pub fn validate(ent: &Ent, profile: &Profile) -> Report {
 /// Validates and gives each finding the line and column of what it is about (or of the nearest
 /// enclosing element) from the [`SourceMap`] of the read.
 #[must_use]
+///
+/// This also checks what only the read knows: whether the document used the profile's namespace
+/// (`ENT-NS-1`).
 pub fn validate_with_source(ent: &Ent, profile: &Profile, source: &SourceMap) -> Report {
-    validate(ent, profile)
-        .findings()
-        .iter()
-        .cloned()
+    let mut findings: Vec<Finding> = validate(ent, profile).findings().to_vec();
+    if source.namespace.as_deref() != Some(profile.namespace) {
+        let mut v = Validator {
+            profile,
+            findings: Vec::new(),
+        };
+        let message = match &source.namespace {
+            None => format!("the document has no namespace, not {}", profile.namespace),
+            Some(ns) => format!(
+                "the document uses namespace {ns}, not {}",
+                profile.namespace
+            ),
+        };
+        v.push("ENT-NS-1", "/Ent", message);
+        findings.extend(v.findings);
+    }
+    findings
+        .into_iter()
         .map(|mut f| {
             f.location.pos = source.nearest(&f.location.path);
             f

@@ -1,4 +1,4 @@
-//! CycloneDX `licensing` import, tested against the CycloneDX specification's own examples,
+//! CycloneDX `licensing` and OpTISAM acquired-rights imports, tested against the real files,
 //! read in place from the shared corpus.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
@@ -177,4 +177,53 @@ fn non_cyclonedx_input_is_refused() {
         Err(CdxError::NotCycloneDx(_))
     ));
     assert!(matches!(import("<bom", &importer()), Err(CdxError::Xml(_))));
+}
+
+#[test]
+fn optisam_acquired_rights_csv_imports_to_valid_ents() {
+    let Some(dir) = corpus() else { return };
+    let path = dir.join("../Orange-OpenSource__optisam-backend/products_acquiredRights.csv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let out = itam_ent::optisam::import_csv(&text, &importer()).unwrap();
+    assert_eq!(out.len(), 5);
+    let first = &out[0].ent;
+    assert_eq!(first.ent_id.as_str(), "optisam:MCT2885");
+    assert_eq!(first.name, "Red Hat OpenStack Platform");
+    assert_eq!(first.ent_meta[0].edition.as_deref(), Some("Standard"));
+    assert_eq!(
+        first.rights[0].metrics[0].quantity(),
+        Some(itam_core::Decimal::from(388))
+    );
+    assert_eq!(first.rights[0].metrics[0].metric_type.as_str(), "instance");
+    assert_eq!(
+        first.rights[0].valid_versions[0]
+            .tag_id
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "RHOSP"
+    );
+    assert_eq!(
+        first.invoice_data[0].unit_price,
+        Some(itam_core::Decimal::from(430))
+    );
+    assert_eq!(
+        first.meta[0].get("maintenance_end"),
+        Some("2021-05-31T10:58:56.0260078Z")
+    );
+    // The quoted product name keeps no quotes; the unknown metric is kept and noted.
+    assert_eq!(
+        out[2].ent.name,
+        "Red Hat Enterprise Linux with Smart Virtualization"
+    );
+    assert_eq!(
+        out[3].ent.rights[0].metrics[0].metric_type.as_str(),
+        "ceph-1-node"
+    );
+    assert_eq!(out[3].notes.len(), 1);
+    for imported in &out {
+        let report = validate(&imported.ent, Profile::reconstructed());
+        assert!(report.is_conformant(), "{}:\n{report}", imported.ent.ent_id);
+        assert_eq!(&read(&write(&imported.ent)).unwrap(), &imported.ent);
+    }
 }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, FixedOffset, TimeZone};
 use itam_core::{Decimal, EntId};
 use itam_ent::ops::{self, Information, Issue, OpError, Supplement};
-use itam_ent::resolve::{RULES, Status};
+use itam_ent::resolve::{RULES, Status, resolve_all};
 use itam_ent::values::{MetricType, Rel, RightName, Role};
 use itam_ent::{Ent, Entity, InvoiceData, Link, Right, read, resolve};
 use proptest::prelude::*;
@@ -439,4 +439,37 @@ fn resolution_rules_are_in_the_readme() {
         );
         assert!(readme.contains(&row), "README lacks {row}");
     }
+}
+
+#[test]
+fn resolve_all_finds_every_base_and_every_orphan() {
+    let names = [
+        "perpetual-device",
+        "addition",
+        "allocation-finance",
+        "allocation-finance-laptops",
+        "site-licence",
+        "transfer",
+        "revocation",
+    ];
+    let ents: Vec<Ent> = names.iter().map(|n| sample(n)).collect();
+    let all = resolve_all(&ents);
+    let keys: Vec<&str> = all.keys().map(EntId::as_str).collect();
+    // Two bases, and the revocation whose base (the evaluation) is missing.
+    assert_eq!(
+        keys,
+        [
+            "3b6f0e2a-5c1d-4e8f-9a0b-1c2d3e4f5a6b",
+            "revoke-eval-7c1b",
+            "site-2025-UNI-001"
+        ]
+    );
+    assert!(
+        all["3b6f0e2a-5c1d-4e8f-9a0b-1c2d3e4f5a6b"]
+            .effective
+            .is_some()
+    );
+    let orphan = &all["revoke-eval-7c1b"];
+    assert!(orphan.effective.is_none());
+    assert!(orphan.report.by_rule("ENT-RES-1").next().is_some());
 }

@@ -7,9 +7,10 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use itam_core::version::Bound;
 use itam_core::{Decimal, EntId, RegId, TagId, VersionRange, VersionScheme};
 use itam_ent::model::*;
+use itam_ent::profile::DEFAULT_NAMESPACE;
 use itam_ent::values::*;
 use itam_ent::xml::{BaseElement, Extension, QName, XmlAttribute, XmlElement, XmlNode};
-use itam_ent::{read, write};
+use itam_ent::{read, read_lax, write};
 use proptest::collection::{btree_map, vec};
 use proptest::option;
 use proptest::prelude::*;
@@ -477,5 +478,54 @@ proptest! {
         let back = back.unwrap();
         prop_assert_eq!(&back, &m, "{}", text);
         prop_assert_eq!(write(&back), text);
+    }
+}
+
+fn known_children(e: &Ent) -> usize {
+    e.ent_meta.len()
+        + e.entities.len()
+        + e.contracts.len()
+        + e.order_info.len()
+        + e.invoice_data.len()
+        + e.rights.len()
+        + e.links.len()
+        + e.meta.len()
+}
+
+/// Inserts `ext` into sorted extensions, keeping them sorted by position.
+fn insert(exts: &mut Vec<Extension>, ext: Extension) {
+    let at = exts.partition_point(|e| e.position <= ext.position);
+    exts.insert(at, ext);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// What only a lax read keeps (stray text, unknown elements in the Ent namespace) also
+    /// round-trips.
+    #[test]
+    fn lax_content_round_trips(
+        m in ent(),
+        text_at in 0usize..10,
+        text in "[a-z]{1,5}",
+        unknown_at in 0usize..10,
+        unknown in "Zz[a-z]{1,4}",
+    ) {
+        let mut m = m;
+        let n = known_children(&m);
+        insert(&mut m.base.extensions, Extension { position: text_at.min(n), node: XmlNode::Text(text) });
+        let el = XmlElement {
+            name: QName { namespace: Some(DEFAULT_NAMESPACE.to_owned()), prefix: None, local: unknown },
+            attributes: vec![XmlAttribute::new(QName::local("a"), "1")],
+            children: Vec::new(),
+        };
+        insert(&mut m.base.extensions, Extension::element(unknown_at.min(n), el));
+        let out = write(&m);
+        prop_assert!(read(&out).is_err(), "strict must refuse stray text");
+        let back = read_lax(&out);
+        prop_assert!(back.is_ok(), "{:?}\n{}", back, out);
+        let back = back.unwrap();
+        prop_assert_eq!(&back, &m, "{}", out);
+        prop_assert_eq!(write(&back), out);
     }
 }

@@ -236,9 +236,15 @@ fn split_documents(input: &str) -> Vec<(usize, &str)> {
     let mut search = 0;
     while let Some(found) = input.get(search..).and_then(|s| s.find("\n<?xml")) {
         let at = search + found + 1;
-        if input
-            .get(..at)
-            .is_some_and(|before| !before.trim().is_empty())
+        // `<?xml-stylesheet …?>` and other PIs starting with `xml` are not declarations.
+        let is_declaration = input
+            .as_bytes()
+            .get(at + 5)
+            .is_some_and(|b| b.is_ascii_whitespace());
+        if is_declaration
+            && input
+                .get(..at)
+                .is_some_and(|before| !before.trim().is_empty())
         {
             starts.push(at);
         }
@@ -704,7 +710,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                                 resources,
                             })
                         }
-                        _ => Child::Other(self.foreign_swid(child, cp)),
+                        _ => Child::Other(self.foreign_swid(child)),
                     }
                 }
             };
@@ -761,9 +767,9 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     }
 
     /// A SWID-namespace element where the schema does not allow it (a nested
-    /// `SoftwareIdentity`, a `Process` inside a `Directory`…): kept as foreign content. Its
-    /// path is the plain SWID step (`…/Directory[1]/Process[1]`).
-    fn foreign_swid(&mut self, node: Node<'_, 'i>, _at: u32) -> ForeignNode {
+    /// `SoftwareIdentity`, a `Process` inside a `Directory`…): kept as foreign content. The
+    /// caller records its path, the plain SWID step (`…/Directory[1]/Process[1]`).
+    fn foreign_swid(&mut self, node: Node<'_, 'i>) -> ForeignNode {
         ForeignNode::Element(self.foreign_root(node))
     }
 
@@ -814,8 +820,8 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 Content::Swid(local) => {
                     let idx = counter.next(local);
                     {
-                        let id = self.child_element(at, local, idx, child);
-                        EntityChild::Other(self.foreign_swid(child, id))
+                        self.child_element(at, local, idx, child);
+                        EntityChild::Other(self.foreign_swid(child))
                     }
                 }
             };
@@ -863,8 +869,8 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 Content::Other(other) => out.push(other),
                 Content::Swid(local) => {
                     let idx = counter.next(local);
-                    let id = self.child_element(at, local, idx, child);
-                    out.push(self.foreign_swid(child, id));
+                    self.child_element(at, local, idx, child);
+                    out.push(self.foreign_swid(child));
                 }
             }
         }
@@ -946,7 +952,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                         "File" => ResourceChild::File(self.file(child, cp)?),
                         "Process" => ResourceChild::Process(self.process(child, cp)?),
                         "Resource" => ResourceChild::Resource(self.resource(child, cp)?),
-                        _ => ResourceChild::Other(self.foreign_swid(child, cp)),
+                        _ => ResourceChild::Other(self.foreign_swid(child)),
                     }
                 }
             };
@@ -987,7 +993,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                     match local {
                         "Directory" => DirectoryChild::Directory(self.directory(child, cp)?),
                         "File" => DirectoryChild::File(self.file(child, cp)?),
-                        _ => DirectoryChild::Other(self.foreign_swid(child, cp)),
+                        _ => DirectoryChild::Other(self.foreign_swid(child)),
                     }
                 }
             };

@@ -47,3 +47,15 @@ proptest! {
         prop_assert_eq!(back, tags);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The serde (JSON) form round-trips too: the CLI's `convert --to json` relies on it.
+    #[test]
+    fn json_round_trip(tag in support::software_identity()) {
+        let json = serde_json::to_string(&tag).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back: itam_swid::SoftwareIdentity = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
+        prop_assert_eq!(back, tag);
+    }
+}

@@ -610,3 +610,14 @@ fn model_paths_agree_with_the_source_map() {
         );
     }
 }
+
+#[test]
+fn an_xml_stylesheet_pi_is_not_a_document_boundary() {
+    let text = "<?xml version=\"1.0\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"s.xsl\"?>\n<SoftwareIdentity xmlns=\"http://standards.iso.org/iso/19770/-2/2015/schema.xsd\" name=\"a\" tagId=\"b\"/>\n";
+    let all = read_all(text, &ReadOptions::STRICT).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        all[0].source_map.get("/SoftwareIdentity").map(|p| p.line),
+        Some(3)
+    );
+}
