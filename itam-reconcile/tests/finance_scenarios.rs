@@ -275,3 +275,64 @@ fn every_catalogue_rule_has_a_scenario() {
     assert_eq!(ids, covered);
     assert!(CATALOGUE.iter().all(|r| !r.summary.is_empty()));
 }
+
+/// The description rule's limits: the supplier block, the date window (inclusive) and the
+/// similarity threshold (inclusive), each shown by a pair just inside and one just outside.
+#[test]
+fn description_rule_respects_supplier_window_and_threshold() {
+    let cms: Cms = serde_json::from_value(serde_json::json!({
+        "items": [
+            {"id": "C-1", "name": "PO", "stage": "operation", "responsibility": "organisation",
+             "kind": {"class": "contract", "form": "agreement", "counterparty": "Contoso Ltd"}},
+            {"id": "HW-1", "name": "alpha beta gamma", "stage": "operation",
+             "responsibility": "organisation", "dates": {"acquired": "2025-01-01"},
+             "kind": {"class": "hardware", "form": "physical"}}
+        ],
+        "relationships": [{"source": "HW-1", "kind": "part_of", "target": "C-1"}]
+    }))
+    .unwrap();
+    let matched = |line: &str| {
+        let ledger = Ledger::from_csv(&format!(
+            "record,number,date,supplier,description,cost,currency\n{line}\n"
+        ))
+        .unwrap();
+        let input = FinanceInput {
+            cms: &cms,
+            entitlements: &[],
+            purchases: &[],
+            ledger: &ledger,
+        };
+        let r = reconcile_finance(&input, &FinancePolicy::default());
+        r.matches.first().map(|m| (m.rule, m.confidence.get()))
+    };
+    // 31 days after, same supplier (legal form and case differ), same words: matched.
+    assert_eq!(
+        matched("register,FA-1,2025-02-01,CONTOSO,gamma beta alpha,1,EUR"),
+        Some((MatchRule::Description, 800))
+    );
+    // 32 days after: outside the window.
+    assert_eq!(
+        matched("register,FA-1,2025-02-02,Contoso,alpha beta gamma,1,EUR"),
+        None
+    );
+    // Another supplier.
+    assert_eq!(
+        matched("register,FA-1,2025-01-01,Fabrikam,alpha beta gamma,1,EUR"),
+        None
+    );
+    // No date on the line.
+    assert_eq!(
+        matched("register,FA-1,,Contoso,alpha beta gamma,1,EUR"),
+        None
+    );
+    // 3 of 5 words shared: similarity 600, the threshold, matched at confidence 480.
+    assert_eq!(
+        matched("register,FA-1,2024-12-01,Contoso,alpha beta gamma delta epsilon,1,EUR"),
+        Some((MatchRule::Description, 480))
+    );
+    // 3 of 6: similarity 500, below the threshold.
+    assert_eq!(
+        matched("register,FA-1,2025-01-01,Contoso,alpha beta gamma delta epsilon zeta,1,EUR"),
+        None
+    );
+}
