@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod demo;
+mod ent;
 mod files;
+mod report;
 mod swid;
 
 /// ISO/IEC 19770 IT asset management: SWID tags, entitlements, reconciliation.
@@ -26,6 +28,9 @@ enum Command {
     /// SWID and CoSWID tags (ISO/IEC 19770-2, RFC 9393): validate, convert, show.
     #[command(subcommand)]
     Swid(swid::Command),
+    /// Entitlements (ISO/IEC 19770-3, reconstructed profile): validate, show, convert, new, import-cyclonedx.
+    #[command(subcommand)]
+    Ent(ent::Command),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +41,6 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Swid(command) => swid::run(command),
+        Command::Ent(command) => ent::run(command),
     }
 }

@@ -10,13 +10,14 @@ mod load;
 mod show;
 mod validate;
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Subcommand, ValueEnum};
 use itam_swid::validate::Profile;
+
+use crate::report::{OK, UNREADABLE, print, warn};
 
 /// The `swid` verbs.
 #[derive(Debug, Subcommand)]
@@ -113,21 +114,4 @@ pub(crate) fn run(command: Command) -> ExitCode {
         Command::Show(args) => show::run(&args),
     };
     ExitCode::from(code)
-}
-
-/// Exit status: success.
-const OK: u8 = 0;
-/// Exit status: a validation found an error.
-const FINDINGS: u8 = 1;
-/// Exit status: an input could not be read, parsed or written.
-const UNREADABLE: u8 = 2;
-
-/// Writes to standard output; a closed pipe (`| head`) is not an error worth a panic.
-fn print(text: &str) {
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-}
-
-/// Writes one line to standard error.
-fn warn(text: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }

@@ -1,7 +1,5 @@
 //! `itam swid convert`.
 
-use std::collections::BTreeSet;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use itam_swid::SoftwareIdentity;
@@ -12,35 +10,18 @@ use super::load::{Tag, load_file};
 use super::validate::FOLDER_EXTENSIONS;
 use super::{ConvertArgs, OK, Target, UNREADABLE, warn};
 use crate::files::{self, Input};
-
-/// Where the output goes.
-enum Sink {
-    /// Standard output (`-o -`).
-    Stdout,
-    /// This one file.
-    File(PathBuf),
-    /// A folder, one file per tag.
-    Folder(PathBuf),
-}
+use crate::report::{Sink, Written, write_stdout};
 
 pub(super) fn run(args: &ConvertArgs) -> u8 {
     let expanded = files::expand(&args.paths, |p| {
         files::has_extension(p, &FOLDER_EXTENSIONS) || files::has_extension(p, &["json"])
     });
     let mut status = OK;
-    let single_file = matches!(expanded.as_slice(), [Ok(input)] if !input.from_folder);
-    let sink = if args.output == Path::new("-") {
-        if !single_file {
-            warn("itam: `-o -` writes one input file's tag; give a folder for several");
-            return UNREADABLE;
-        }
-        Sink::Stdout
-    } else if single_file && !args.output.is_dir() {
-        Sink::File(args.output.clone())
-    } else {
-        Sink::Folder(args.output.clone())
+    let Some(sink) = Sink::for_output(&args.output, &expanded) else {
+        warn("itam: `-o -` writes one input file's tag; give a folder for several");
+        return UNREADABLE;
     };
-    let mut written = BTreeSet::new();
+    let mut written = Written::default();
     for entry in &expanded {
         let result = match entry {
             Ok(input) => convert(input, args.to, &sink, &mut written)
@@ -55,12 +36,7 @@ pub(super) fn run(args: &ConvertArgs) -> u8 {
     status
 }
 
-fn convert(
-    input: &Input,
-    to: Target,
-    sink: &Sink,
-    written: &mut BTreeSet<PathBuf>,
-) -> Result<(), String> {
+fn convert(input: &Input, to: Target, sink: &Sink, written: &mut Written) -> Result<(), String> {
     let loaded = load_file(&input.path).map_err(|e| match e.pos {
         Some((line, col)) => format!("{line}:{col}: {}", e.message),
         None => e.message,
@@ -76,7 +52,7 @@ fn convert(
             ));
         }
         Sink::File(path) if several => Sink::Folder(path.clone()),
-        other => clone_sink(other),
+        other => other.clone(),
     };
     for (i, tag) in loaded.tags.iter().enumerate() {
         for finding in &tag.parsed.findings {
@@ -84,28 +60,15 @@ fn convert(
         }
         let bytes = encode(tag, to, &file)?;
         match &sink {
-            Sink::Stdout => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(&bytes)
-                    .and_then(|()| out.flush())
-                    .map_err(|e| format!("cannot write to standard output: {e}"))?;
-            }
-            Sink::File(path) => write_file(path, &bytes, written)?,
+            Sink::Stdout => write_stdout(&bytes)?,
+            Sink::File(path) => written.write(path, &bytes)?,
             Sink::Folder(folder) => {
                 let name = out_name(&input.relative, to.extension(), several.then_some(i + 1));
-                write_file(&folder.join(name), &bytes, written)?;
+                written.write(&folder.join(name), &bytes)?;
             }
         }
     }
     Ok(())
-}
-
-fn clone_sink(sink: &Sink) -> Sink {
-    match sink {
-        Sink::Stdout => Sink::Stdout,
-        Sink::File(p) => Sink::File(p.clone()),
-        Sink::Folder(p) => Sink::Folder(p.clone()),
-    }
 }
 
 /// The tag in the target format. What CoSWID cannot carry is reported on standard error.
@@ -143,20 +106,6 @@ fn out_name(relative: &Path, extension: &str, index: Option<usize>) -> PathBuf {
         None => format!("{stem}.{extension}"),
     };
     relative.with_file_name(name)
-}
-
-fn write_file(path: &Path, bytes: &[u8], written: &mut BTreeSet<PathBuf>) -> Result<(), String> {
-    if !written.insert(path.to_path_buf()) {
-        return Err(format!(
-            "{} was already written from another input; not overwritten",
-            files::display(path)
-        ));
-    }
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", files::display(parent)))?;
-    }
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", files::display(path)))
 }
 
 #[cfg(test)]
