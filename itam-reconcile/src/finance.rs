@@ -15,7 +15,7 @@
 //!   against purchase-order lines, of category `software` or without a category.
 //!
 //! The rules, in the order they run, are [`MatchRule`]s; `FINANCE.md` beside the crate's
-//! README documents them, the keys each side offers, and the discrepancy [`CATALOGUE`].
+//! README documents them (it is included below), the keys each side offers, and the discrepancy [`CATALOGUE`].
 //!
 //! ```
 //! use itam_core::cms::Cms;
@@ -44,6 +44,7 @@
 //! assert_eq!(rules, ["FIN-GHOST-1", "FIN-UNRECORDED-1"]);
 //! assert_eq!(result.summary.unmatched_ledger_value["EUR"].to_string(), "990.00");
 //! ```
+#![doc = include_str!("../FINANCE.md")]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
