@@ -669,6 +669,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             value
         };
         let mut tag = SoftwareIdentity::new(name, tag_id);
+        tag.children.reserve_exact(element_children(node));
         let consumed_unique_id = !node.has_attribute("tagId")
             && node.has_attribute("uniqueId")
             && self.options.mode == ParseMode::Lax;
@@ -923,6 +924,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         mut evidence: Option<(&mut Option<String>, &mut Option<String>)>,
     ) -> Result<ResourceCollection, ParseError> {
         let mut coll = ResourceCollection::default();
+        coll.children.reserve_exact(element_children(node));
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             let v = || Some(value.to_owned());
             match (ns_uri, local) {
@@ -970,6 +972,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     fn directory(&mut self, node: Node<'_, 'i>, at: u32) -> Result<Directory, ParseError> {
         let mut dir = Directory {
             name: self.required(node, at, "name")?,
+            children: Vec::with_capacity(element_children(node)),
             ..Directory::default()
         };
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
@@ -1160,6 +1163,12 @@ fn foreign_element(
         attributes,
         children,
     }
+}
+
+/// How many child elements a node has: the usual size of its model's child list (text and
+/// comments are rare), so the list is allocated once.
+fn element_children(node: Node<'_, '_>) -> usize {
+    node.children().filter(Node::is_element).count()
 }
 
 /// The raw text of an element's start tag, from `<`.
