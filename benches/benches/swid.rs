@@ -3,6 +3,13 @@
 //! Inputs: the crate's own full test vector, a synthetic large primary tag (2 000 files with
 //! SHA-256 hashes in nested directories, built here), and, when the shared corpus is present
 //! (`ITAM_CORPUS` or `../shared`), its largest real signed tag and its rpm repodata bundle.
+//!
+//! Two reference groups show the ceiling under the reader: `xml parse roxmltree` is
+//! roxmltree's own parse of the same inputs (with the reader's options), the floor of what
+//! reading into the model costs; `xml tokenize quick-xml` is an experiment, not library code:
+//! a quick-xml namespace-resolving pull reader that visits every event and attribute
+//! (resolving each attribute's namespace and unescaping its value) but builds nothing, an
+//! estimate of what a quick-xml-based reader could reach.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -110,5 +117,71 @@ fn write_bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, read_bench, write_bench);
+/// roxmltree's parse with the reader's options (no DTD, the default node limit).
+fn roxmltree_parse(text: &str) -> Option<usize> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: 4_000_000,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(text, options)
+        .ok()
+        .map(|d| d.root_element().id().get_usize())
+}
+
+fn xml_parse_roxmltree(c: &mut Criterion) {
+    let mut group = c.benchmark_group("xml parse roxmltree");
+    for (name, text) in inputs() {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(&name, |b| {
+            b.iter(|| roxmltree_parse(black_box(&text)));
+        });
+    }
+    group.finish();
+}
+
+/// Visits every event of `text` with quick-xml's namespace-resolving reader; returns a
+/// checksum so nothing is optimised away.
+fn quick_xml_tokenize(text: &str) -> usize {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::NsReader::from_str(text);
+    let mut sum = 0usize;
+    loop {
+        match reader.read_resolved_event() {
+            Ok((_, Event::Eof)) | Err(_) => break,
+            Ok((ns, Event::Start(e) | Event::Empty(e))) => {
+                sum += usize::from(matches!(ns, quick_xml::name::ResolveResult::Bound(_)));
+                for attr in e.attributes().flatten() {
+                    let (ns, _) = reader.resolver().resolve_attribute(attr.key);
+                    sum += usize::from(matches!(ns, quick_xml::name::ResolveResult::Bound(_)));
+                    sum += attr
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map_or(0, |v| v.len());
+                }
+            }
+            Ok((_, Event::Text(t))) => sum += t.len(),
+            Ok(_) => sum += 1,
+        }
+    }
+    sum
+}
+
+fn xml_tokenize_quick_xml(c: &mut Criterion) {
+    let mut group = c.benchmark_group("xml tokenize quick-xml");
+    for (name, text) in inputs() {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(&name, |b| {
+            b.iter(|| quick_xml_tokenize(black_box(&text)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    read_bench,
+    write_bench,
+    xml_parse_roxmltree,
+    xml_tokenize_quick_xml
+);
 criterion_main!(benches);

@@ -131,9 +131,9 @@ pub fn read(input: &str, options: &ReadOptions) -> Result<Parsed<SoftwareIdentit
     check_size(input, &options.limits)?;
     let doc = parse_document(input, &options.limits, 0)?;
     let lines = LineIndex::new(input, 0);
-    check_structure(&doc, &options.limits, &lines)?;
+    let entries = check_structure(&doc, &options.limits, &lines)?;
     let root = doc.root_element();
-    read_element(root, options, &lines)
+    read_element(root, options, &lines, entries)
 }
 
 /// Reads one SWID tag from bytes: UTF-8, with or without a byte-order mark.
@@ -303,30 +303,23 @@ fn parse_document<'i>(
 }
 
 /// Depth and attribute-count limits, checked before any model is built (so the builder's
-/// recursion is bounded).
+/// recursion is bounded). Returns how many elements and attributes the document has (the
+/// source map's size).
 fn check_structure(
     doc: &Document<'_>,
     limits: &Limits,
     lines: &LineIndex<'_>,
-) -> Result<(), ParseError> {
-    // Node ids follow document order, so a parent's depth is known before its children's.
-    let mut depths: Vec<usize> = Vec::new();
-    for node in doc.descendants() {
-        let id = node.id().get_usize();
-        let depth = node
-            .parent()
-            .and_then(|p| depths.get(p.id().get_usize()).copied())
-            .map_or(0, |d| d + usize::from(node.is_element()));
-        if depths.len() <= id {
-            depths.resize(id + 1, 0);
+) -> Result<usize, ParseError> {
+    // The chain of open elements (ids), root first: the root element is at depth 1.
+    let mut open: Vec<roxmltree::NodeId> = Vec::with_capacity(limits.max_depth.min(64) + 1);
+    let mut entries = 0usize;
+    for node in doc.descendants().filter(Node::is_element) {
+        let parent = node.parent().map(|p| p.id());
+        while !open.is_empty() && open.last().copied() != parent {
+            open.pop();
         }
-        if let Some(slot) = depths.get_mut(id) {
-            *slot = depth;
-        }
-        if !node.is_element() {
-            continue;
-        }
-        if depth > limits.max_depth {
+        open.push(node.id());
+        if open.len() > limits.max_depth {
             return Err(ParseError::TooDeep {
                 limit: limits.max_depth,
                 pos: lines.pos(node.range().start),
@@ -340,57 +333,42 @@ fn check_structure(
                 pos: lines.pos(node.range().start),
             });
         }
+        entries += 1 + count;
     }
-    Ok(())
+    Ok(entries)
 }
 
-/// Byte offset → line and column (columns in characters), without rescanning the input:
-/// line starts are found by binary search, and the column continues from the previous
-/// query when it is further on the same line (queries come in document order).
+/// Byte offset → line and column (columns in characters), computed incrementally: queries
+/// come in document order, so each one counts newlines and characters only in the text
+/// since the previous query (with loops the compiler vectorises). A query before the
+/// previous one starts again from the beginning (that happens only on error paths).
 struct LineIndex<'i> {
     text: &'i str,
-    starts: Vec<usize>,
     line_offset: u32,
-    /// The last query: byte offset, line index, column (from 1).
+    /// The last query: byte offset, line index (from 0), column (from 1).
     cursor: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'i> LineIndex<'i> {
     fn new(text: &'i str, line_offset: u32) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr_newlines(text));
         Self {
             text,
-            starts,
             line_offset,
             cursor: std::cell::Cell::new((0, 0, 1)),
         }
     }
 
     fn pos(&self, offset: usize) -> TextPos {
-        let offset = offset.min(self.text.len());
-        let (last, last_line, last_col) = self.cursor.get();
-        let next_line_start = self
-            .starts
-            .get(last_line + 1)
-            .copied()
-            .unwrap_or(usize::MAX);
-        let (line, col) = if offset >= last && offset < next_line_start {
-            let more = self.text.get(last..offset).map_or(0, |s| s.chars().count());
-            (last_line, last_col + more)
-        } else {
-            let line = match self.starts.binary_search(&offset) {
-                Ok(i) => i,
-                Err(i) => i.saturating_sub(1),
-            };
-            let start = self.starts.get(line).copied().unwrap_or(0);
-            let col = self
-                .text
-                .get(start..offset)
-                .map_or(0, |s| s.chars().count())
-                + 1;
-            (line, col)
-        };
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let (mut from, mut line, mut col) = self.cursor.get();
+        if offset < from {
+            (from, line, col) = (0, 0, 1);
+        }
+        let bytes = self.text.as_bytes().get(from..offset).unwrap_or(&[]);
+        (line, col) = advance(bytes, line, col);
         self.cursor.set((offset, line, col));
         TextPos {
             line: u32::try_from(line + 1)
@@ -401,11 +379,38 @@ impl<'i> LineIndex<'i> {
     }
 }
 
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i + 1)
+/// Moves a line and column (from 1, in characters) over `bytes` (valid UTF-8 between two
+/// character boundaries). Eight bytes at a time while they are ASCII without a newline.
+fn advance(bytes: &[u8], mut line: usize, mut col: usize) -> (usize, usize) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let step = |b: u8, line: &mut usize, col: &mut usize| {
+        if b == b'\n' {
+            *line += 1;
+            *col = 1;
+        } else if (b as i8) >= -0x40 {
+            // Not a UTF-8 continuation byte: a new character.
+            *col += 1;
+        }
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let x = w ^ (ONES * u64::from(b'\n'));
+        let has_newline = x.wrapping_sub(ONES) & !x & HIGH != 0;
+        if w & HIGH == 0 && !has_newline {
+            col += 8;
+        } else {
+            chunk.iter().for_each(|&b| step(b, &mut line, &mut col));
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .for_each(|&b| step(b, &mut line, &mut col));
+    (line, col)
 }
 
 fn is_swid_namespace(ns: Option<&str>) -> bool {
@@ -430,7 +435,7 @@ fn collect_tags(
             || (element_ns(node).is_none() && options.mode == ParseMode::Lax)
             || node.parent_element().is_none())
     {
-        out.push(read_element(node, options, lines)?);
+        out.push(read_element(node, options, lines, 0)?);
         return Ok(());
     }
     if is_2009(node) && node.parent_element().is_none() {
@@ -445,10 +450,12 @@ fn collect_tags(
     Ok(())
 }
 
+/// Reads the tag rooted at `root`; `entries` sizes its source map (0: unknown).
 fn read_element(
     root: Node<'_, '_>,
     options: &ReadOptions,
     lines: &LineIndex<'_>,
+    entries: usize,
 ) -> Result<Parsed<SoftwareIdentity>, ParseError> {
     let pos = lines.pos(root.range().start);
     let name = root.tag_name();
@@ -476,7 +483,7 @@ fn read_element(
         swid_ns: element_ns(root),
         options,
         lines,
-        map: SourceMap::new(),
+        map: SourceMap::with_capacity(entries),
         findings: Vec::new(),
     };
     match dialect {
@@ -524,15 +531,15 @@ struct Reader<'o, 'l, 'i> {
 
 /// Counts siblings by name, for `[n]` path steps.
 #[derive(Default)]
-struct Counter(Vec<(String, usize)>);
+struct Counter<'i>(Vec<(Cow<'i, str>, usize)>);
 
-impl Counter {
-    fn next(&mut self, key: &str) -> usize {
-        if let Some(entry) = self.0.iter_mut().find(|(k, _)| k == key) {
+impl<'i> Counter<'i> {
+    fn next(&mut self, key: impl Into<Cow<'i, str>> + AsRef<str>) -> usize {
+        if let Some(entry) = self.0.iter_mut().find(|(k, _)| k == key.as_ref()) {
             entry.1 += 1;
             entry.1
         } else {
-            self.0.push((key.to_owned(), 1));
+            self.0.push((key.into(), 1));
             1
         }
     }
@@ -662,6 +669,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             value
         };
         let mut tag = SoftwareIdentity::new(name, tag_id);
+        tag.children.reserve_exact(element_children(node));
         let consumed_unique_id = !node.has_attribute("tagId")
             && node.has_attribute("uniqueId")
             && self.options.mode == ParseMode::Lax;
@@ -725,29 +733,28 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         &mut self,
         node: Node<'_, 'i>,
         parent: u32,
-        counter: &mut Counter,
+        counter: &mut Counter<'i>,
     ) -> Content<'i> {
         match node.node_type() {
             NodeType::Element if self.is_swid(node) => Content::Swid(node.tag_name().name()),
             NodeType::Element => {
-                let name = element_qname(node);
-                let idx = counter.next(&format!(
-                    "{{{}}}{}",
-                    name.namespace.as_deref().unwrap_or(""),
-                    name.local
-                ));
                 let step = format!(
                     "{{{}}}{}",
-                    name.namespace.as_deref().unwrap_or(""),
-                    name.local
+                    element_ns(node).unwrap_or(""),
+                    node.tag_name().name()
                 );
+                let idx = counter.next(step.clone());
                 let pos = self.pos(node.range().start);
                 self.map
                     .element(Some(parent), Cow::Owned(step), u32::try_from(idx).ok(), pos);
                 Content::Other(ForeignNode::Element(self.foreign_root(node)))
             }
             NodeType::Text => match node.text() {
-                Some(text) if !text.chars().all(crate::model::is_xml_space) => {
+                Some(text)
+                    if !text
+                        .bytes()
+                        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) =>
+                {
                     Content::Other(ForeignNode::Text(text.to_owned()))
                 }
                 _ => Content::Skip,
@@ -917,6 +924,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         mut evidence: Option<(&mut Option<String>, &mut Option<String>)>,
     ) -> Result<ResourceCollection, ParseError> {
         let mut coll = ResourceCollection::default();
+        coll.children.reserve_exact(element_children(node));
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             let v = || Some(value.to_owned());
             match (ns_uri, local) {
@@ -964,6 +972,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     fn directory(&mut self, node: Node<'_, 'i>, at: u32) -> Result<Directory, ParseError> {
         let mut dir = Directory {
             name: self.required(node, at, "name")?,
+            children: Vec::with_capacity(element_children(node)),
             ..Directory::default()
         };
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
@@ -1154,6 +1163,12 @@ fn foreign_element(
         attributes,
         children,
     }
+}
+
+/// How many child elements a node has: the usual size of its model's child list (text and
+/// comments are rare), so the list is allocated once.
+fn element_children(node: Node<'_, '_>) -> usize {
+    node.children().filter(Node::is_element).count()
 }
 
 /// The raw text of an element's start tag, from `<`.

@@ -66,13 +66,23 @@ impl SourceMap {
         Self::default()
     }
 
+    /// An empty map with room for `entries` elements and attributes.
+    pub(crate) fn with_capacity(entries: usize) -> Self {
+        Self {
+            entries: Vec::with_capacity(entries),
+            index: OnceLock::new(),
+        }
+    }
+
     /// Records a position for a whole path.
     pub fn insert(&mut self, path: impl Into<String>, pos: TextPos) {
         self.push(None, Step::Raw(path.into()), pos);
     }
 
     fn push(&mut self, parent: Option<u32>, step: Step, pos: TextPos) -> u32 {
-        self.index = OnceLock::new();
+        if self.index.get().is_some() {
+            self.index = OnceLock::new();
+        }
         self.entries.push(Entry { parent, step, pos });
         u32::try_from(self.entries.len() - 1).unwrap_or(u32::MAX)
     }

@@ -22,7 +22,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesStart, BytesText, Event};
@@ -72,6 +71,7 @@ pub fn write_with(tag: &SoftwareIdentity, options: &WriteOptions) -> Result<Stri
         options: *options,
         prefixes: BTreeMap::new(),
         scope: Vec::new(),
+        spare: String::with_capacity(256),
     };
     out.document(tag)?;
     String::from_utf8(out.xml.into_inner()).map_err(|e| WriteError::Writer(e.to_string()))
@@ -100,6 +100,9 @@ struct TagWriter {
     prefixes: BTreeMap<String, String>,
     /// In-scope bindings while writing foreign content (prefix → uri; `None` = default).
     scope: Vec<(Option<String>, String)>,
+    /// The start-tag buffer, reused from one element to the next (only one start tag is
+    /// being built at a time), so writing an element does not allocate.
+    spare: String,
 }
 
 /// A start tag being built: the name, then ` key="value"` pairs.
@@ -109,18 +112,27 @@ struct Start {
 }
 
 impl Start {
-    fn new(name: &str) -> Self {
-        let mut buf = String::with_capacity(128);
-        buf.push_str(name);
-        Self {
-            buf,
-            name_len: name.len(),
-        }
-    }
-
     fn attr(&mut self, key: &str, value: &str, at: &str) -> Result<(), WriteError> {
         self.buf.push(' ');
         self.buf.push_str(key);
+        self.buf.push_str("=\"");
+        escape_into(&mut self.buf, value, true, at)?;
+        self.buf.push('"');
+        Ok(())
+    }
+
+    /// A qualified attribute `prefix:local="value"`.
+    fn qualified(
+        &mut self,
+        prefix: &str,
+        local: &str,
+        value: &str,
+        at: &str,
+    ) -> Result<(), WriteError> {
+        self.buf.push(' ');
+        self.buf.push_str(prefix);
+        self.buf.push(':');
+        self.buf.push_str(local);
         self.buf.push_str("=\"");
         escape_into(&mut self.buf, value, true, at)?;
         self.buf.push('"');
@@ -206,6 +218,13 @@ fn check_name(name: &str, at: &str) -> Result<(), WriteError> {
     }
 }
 
+/// A newline and indentation for up to 40 levels, sliced by [`TagWriter::newline`].
+const INDENT: &str = concat!(
+    "\n",
+    "                                        ",
+    "                                        "
+);
+
 fn io(e: std::io::Error) -> WriteError {
     WriteError::Writer(e.to_string())
 }
@@ -219,12 +238,26 @@ impl TagWriter {
         if !self.options.indent {
             return Ok(());
         }
+        if let Some(indent) = INDENT.get(..1 + 2 * depth) {
+            return self.event(Event::Text(BytesText::from_escaped(indent)));
+        }
         let mut s = String::with_capacity(1 + 2 * depth);
         s.push('\n');
         for _ in 0..depth {
             s.push_str("  ");
         }
         self.event(Event::Text(BytesText::from_escaped(s)))
+    }
+
+    /// Starts a start tag in the reused buffer.
+    fn start(&mut self, name: &str) -> Start {
+        let mut buf = std::mem::take(&mut self.spare);
+        buf.clear();
+        buf.push_str(name);
+        Start {
+            buf,
+            name_len: name.len(),
+        }
     }
 
     fn document(&mut self, tag: &SoftwareIdentity) -> Result<(), WriteError> {
@@ -236,7 +269,7 @@ impl TagWriter {
         }
         let declarations = self.plan_prefixes(tag);
         let at = "SoftwareIdentity";
-        let mut start = Start::new("SoftwareIdentity");
+        let mut start = self.start("SoftwareIdentity");
         start.attr("xmlns", ns::SWID_2015, at)?;
         for (prefix, uri) in &declarations {
             start.attr(&format!("xmlns:{prefix}"), uri, at)?;
@@ -300,12 +333,14 @@ impl TagWriter {
     }
 
     fn open(&mut self, start: Start, empty: bool) -> Result<(), WriteError> {
-        let tag = BytesStart::from_content(Cow::Owned(start.buf), start.name_len);
-        self.event(if empty {
+        let tag = BytesStart::from_content(Cow::Borrowed(start.buf.as_str()), start.name_len);
+        let result = self.xml.write_event(if empty {
             Event::Empty(tag)
         } else {
             Event::Start(tag)
-        })
+        });
+        self.spare = start.buf;
+        result.map_err(io)
     }
 
     /// Chooses the root's namespace declarations (see the module docs).
@@ -439,8 +474,11 @@ impl TagWriter {
         let Some(value) = value else {
             return Ok(());
         };
+        if self.lookup(Some("n8060")) == Some(ns::N8060) {
+            return start.qualified("n8060", local, value, at);
+        }
         let prefix = self.ensure(start, "n8060", ns::N8060, mark, at)?;
-        start.attr(&format!("{prefix}:{local}"), value, at)
+        start.qualified(&prefix, local, value, at)
     }
 
     /// Writes unknown attributes. A qualified one keeps the document's prefix when it is in
@@ -508,7 +546,7 @@ impl TagWriter {
 
     fn entity(&mut self, e: &Entity, depth: usize) -> Result<(), WriteError> {
         let at = "Entity";
-        let mut s = Start::new(at);
+        let mut s = self.start(at);
         s.attr("name", &e.name, at)?;
         s.opt("regid", e.regid.as_ref().map(|r| r.as_str()), at)?;
         s.attr("role", e.role.as_str(), at)?;
@@ -541,7 +579,7 @@ impl TagWriter {
 
     fn meta(&mut self, m: &Meta, depth: usize) -> Result<(), WriteError> {
         let at = "Meta";
-        let mut s = Start::new(at);
+        let mut s = self.start(at);
         s.opt("xml:lang", m.lang.as_deref(), at)?;
         let mark = self.scope.len();
         self.extra_attributes(&mut s, &m.attributes, at, mark)?;
@@ -550,7 +588,7 @@ impl TagWriter {
 
     fn link(&mut self, l: &Link) -> Result<(), WriteError> {
         let at = "Link";
-        let mut s = Start::new(at);
+        let mut s = self.start(at);
         s.attr("href", &l.href, at)?;
         s.attr("rel", l.rel.as_str(), at)?;
         s.opt("artifact", l.artifact.as_deref(), at)?;
@@ -566,7 +604,7 @@ impl TagWriter {
 
     fn software_meta(&mut self, m: &SoftwareMeta) -> Result<(), WriteError> {
         let at = "Meta";
-        let mut s = Start::new(at);
+        let mut s = self.start(at);
         for name in crate::model::SOFTWARE_META_ATTRIBUTES {
             s.opt(name, m.get_predefined(name), at)?;
         }
@@ -592,7 +630,7 @@ impl TagWriter {
         evidence: Option<(Option<&str>, Option<&str>)>,
         depth: usize,
     ) -> Result<(), WriteError> {
-        let mut s = Start::new(at);
+        let mut s = self.start(at);
         if let Some((date, device)) = evidence {
             s.opt("date", date, at)?;
             s.opt("deviceId", device, at)?;
@@ -649,7 +687,7 @@ impl TagWriter {
 
     fn directory(&mut self, d: &Directory, depth: usize) -> Result<(), WriteError> {
         let at = "Directory";
-        let mut s = Start::new(at);
+        let mut s = self.start(at);
         s.attr("name", &d.name, at)?;
         s.opt("key", d.key.as_ref().map(|v| v.as_str()), at)?;
         s.opt("location", d.location.as_deref(), at)?;
@@ -683,7 +721,7 @@ impl TagWriter {
 
     fn file(&mut self, f: &File, depth: usize) -> Result<(), WriteError> {
         let at = "File";
-        let mut s = Start::new(at);
+        let mut s = self.start(at);
         s.attr("name", &f.name, at)?;
         s.opt("key", f.key.as_ref().map(|v| v.as_str()), at)?;
         s.opt("location", f.location.as_deref(), at)?;
@@ -693,15 +731,16 @@ impl TagWriter {
         s.opt("xml:lang", f.lang.as_deref(), at)?;
         let mark = self.scope.len();
         for (alg, value) in &f.hashes {
-            let preferred = self
-                .prefixes
-                .get(alg.namespace())
-                .cloned()
-                .unwrap_or_else(|| "hash".to_owned());
-            let prefix = self.ensure(&mut s, &preferred, alg.namespace(), mark, at)?;
-            let mut key = String::with_capacity(prefix.len() + 5);
-            let _ = write!(key, "{prefix}:hash");
-            s.attr(&key, value, at)?;
+            let uri = alg.namespace();
+            let preferred = self.prefixes.get(uri).map_or("hash", String::as_str);
+            if self.lookup(Some(preferred)) == Some(uri) {
+                // The usual case: the root's binding is in scope; no allocation.
+                s.qualified(preferred, "hash", value, at)?;
+                continue;
+            }
+            let preferred = preferred.to_owned();
+            let prefix = self.ensure(&mut s, &preferred, uri, mark, at)?;
+            s.qualified(&prefix, "hash", value, at)?;
         }
         self.n8060(
             &mut s,
@@ -723,7 +762,7 @@ impl TagWriter {
 
     fn process(&mut self, p: &Process, depth: usize) -> Result<(), WriteError> {
         let at = "Process";
-        let mut s = Start::new(at);
+        let mut s = self.start(at);
         s.attr("name", &p.name, at)?;
         s.opt("pid", p.pid.as_ref().map(|v| v.as_str()), at)?;
         s.opt("xml:lang", p.lang.as_deref(), at)?;
@@ -734,7 +773,7 @@ impl TagWriter {
 
     fn resource(&mut self, r: &Resource, depth: usize) -> Result<(), WriteError> {
         let at = "Resource";
-        let mut s = Start::new(at);
+        let mut s = self.start(at);
         s.attr("type", &r.r#type, at)?;
         s.opt("xml:lang", r.lang.as_deref(), at)?;
         let mark = self.scope.len();
@@ -879,7 +918,7 @@ impl TagWriter {
             };
             attr_keys.push(key);
         }
-        let mut s = Start::new(&qname);
+        let mut s = self.start(&qname);
         for d in &decls {
             match &d.prefix {
                 Some(p) => s.attr(&format!("xmlns:{p}"), &d.uri, at)?,
@@ -996,7 +1035,11 @@ impl Uses {
         if f.mutable.is_some() || f.patch_event.is_some() {
             self.n8060 = true;
         }
-        self.hashes.extend(f.hashes.keys().cloned());
+        for alg in f.hashes.keys() {
+            if !self.hashes.contains(alg) {
+                self.hashes.insert(alg.clone());
+            }
+        }
         self.attrs(&f.attributes);
     }
 }
