@@ -5,8 +5,8 @@
 //! library's scenarios, read in place.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test code: a panic is a failure
 
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+mod support;
+use support::*;
 
 use chrono::NaiveDate;
 use itam_reconcile::itam_core::estate::Estate;
@@ -23,52 +23,12 @@ fn scenario(name: &str) -> String {
     )
 }
 
-fn itam(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itam"))
-        .args(args)
-        .output()
-        .expect("the itam binary runs")
-}
-
-fn itam_with_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_itam"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the itam binary runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write stdin");
-    child.wait_with_output().expect("itam ends")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited with a code")
-}
-
 fn estate(path: &str) -> Estate {
     serde_json::from_str(&std::fs::read_to_string(path).expect("read estate")).expect("estate")
 }
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).expect("standard output is JSON")
 }
 
 #[test]
@@ -398,7 +358,7 @@ fn generate_is_deterministic_and_reconciles_from_a_pipe() {
     assert!(text.lines().count() > items, "one line per item");
 
     // `-` reads the estate from standard input.
-    let out = itam_with_stdin(
+    let out = itam_stdin(
         &["reconcile", "-", "--as-of", "2026-01-01", "--json"],
         &a.stdout,
     );
