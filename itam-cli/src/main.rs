@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod demo;
 mod ent;
 mod files;
+mod pipeline;
 mod report;
 mod swid;
 
