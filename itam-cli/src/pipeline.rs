@@ -29,15 +29,6 @@
 mod entitlements;
 mod inventory;
 
-// The readers of `itam swid` and `itam ent` (format told by content), shared by path: their
-// modules are private to `swid` and `ent`. Making them `pub(crate)` there would let these go.
-#[allow(dead_code)]
-#[path = "ent/load.rs"]
-mod ent_load;
-#[allow(dead_code)]
-#[path = "swid/load.rs"]
-mod swid_load;
-
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -50,6 +41,7 @@ pub(crate) const DEVICES_FILE: &str = "devices.json";
 /// The inventory folder: one sub-folder per device.
 pub(crate) const INVENTORY_DIR: &str = "inventory";
 /// The entitlements folder, walked recursively.
+#[cfg_attr(not(test), allow(dead_code))] // for `itam reconcile` on a folder
 pub(crate) const ENTITLEMENTS_DIR: &str = "entitlements";
 
 /// A file's path (as it is shown) and its bytes.
@@ -109,9 +101,9 @@ impl fmt::Display for Why {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Unreadable(m) => write!(f, "unreadable: {m}"),
-            Self::NotInDeviceFolder => f.write_str(
-                "not in a device folder (the inventory holds one folder per device id)",
-            ),
+            Self::NotInDeviceFolder => {
+                f.write_str("not in a device folder (the inventory holds one folder per device id)")
+            }
             Self::NoDeviceFacts(d) => write!(
                 f,
                 "device {d:?} has no facts in {DEVICES_FILE}: its tags are not counted"
@@ -156,13 +148,20 @@ pub(crate) fn build(contents: &Contents) -> (Estate, Vec<Unused>) {
         users: facts.users.clone(),
         ..Estate::default()
     };
-    inventory::add(&contents.inventory_root, &contents.inventory, &facts, &mut estate, &mut unused);
+    inventory::add(
+        &contents.inventory_root,
+        &contents.inventory,
+        &facts,
+        &mut estate,
+        &mut unused,
+    );
     entitlements::add(&contents.entitlements, &mut estate, &mut unused);
     (estate, unused)
 }
 
 /// Reads a folder laid out as the module docs say (`devices.json`, `inventory/`,
 /// `entitlements/`) and builds the estate from it.
+#[cfg_attr(not(test), allow(dead_code))] // for `itam reconcile` on a folder
 pub(crate) fn read(root: &Path) -> (Estate, Vec<Unused>) {
     read_parts(
         &root.join(INVENTORY_DIR),
@@ -173,6 +172,7 @@ pub(crate) fn read(root: &Path) -> (Estate, Vec<Unused>) {
 
 /// Reads the three parts from where they are and builds the estate. Files that cannot be
 /// read are listed as unused.
+#[cfg_attr(not(test), allow(dead_code))] // for `itam reconcile --inventory … --entitlements …`
 pub(crate) fn read_parts(
     inventory: &Path,
     entitlements: &Path,
@@ -192,11 +192,16 @@ pub(crate) fn read_parts(
     contents.inventory = read_all(inventory, true, &mut unreadable);
     contents.entitlements = read_all(entitlements, false, &mut unreadable);
     let (estate, mut unused) = build(&contents);
+    if contents.devices.is_none() {
+        // Said above, with the reason it could not be read.
+        unused.retain(|u| !matches!(u.why, Why::DeviceFacts(_)) || u.file != DEVICES_FILE);
+    }
     unreadable.append(&mut unused);
     (estate, unreadable)
 }
 
 /// Every file under `dir` (sorted), with its path relative to `dir` when `relative`.
+#[cfg_attr(not(test), allow(dead_code))]
 fn read_all(dir: &Path, relative: bool, unreadable: &mut Vec<Unused>) -> Vec<Content> {
     let mut out = Vec::new();
     for entry in files::expand(&[dir.to_path_buf()], |_| true) {

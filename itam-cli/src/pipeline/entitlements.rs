@@ -7,8 +7,8 @@ use itam_ent::Ent;
 use itam_ent::project::project;
 use itam_ent::resolve::{Status, resolve_all};
 
-use super::ent_load::load;
 use super::{Content, Unused, Why};
+use crate::ent::load::load;
 use crate::files;
 use crate::report::finding_line;
 

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{Content, DEVICES_FILE, Unused, Why};
 use crate::files;
-use super::swid_load::load;
+use crate::swid::load::load;
 
 /// The device facts file, `devices.json`.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1,0 +1,81 @@
+use super::*;
+
+#[test]
+fn the_demo_estate_reconciles_with_a_shortfall_and_its_reasons() {
+    let text = position_text().unwrap_or_default();
+    // The office suite: 5 licences (2 allocated to Lyon) for 6 desktops; a Paris desktop is short.
+    assert!(text.contains("Example Software Inc./Example Office/Professional  device           6          5        5          1             420"), "{text}");
+    assert!(text.contains("device:ws-par-03 (Example Software Inc./Example Office/Professional): 0 of 1 unit(s) covered\n    nw-office-2024@nw-office-2024-lyon rejected: wrong_organisation\n    nw-office-2024 rejected: capacity_exhausted"), "{text}");
+    // The design suite's subscription ended on 2026-06-30.
+    assert!(
+        text.contains("nw-design-2025                      device      expired"),
+        "{text}"
+    );
+    assert!(text.contains("nw-design-2025 rejected: expired"), "{text}");
+    // The consolidation replaced its two orders; the transfer left the database licence whole.
+    assert!(
+        text.contains(
+            "(ent:nw-crm-2025): counts nothing: consolidated into ent:nw-crm-consolidated"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "nw-db-cores                         core         active         16        16"
+        ),
+        "{text}"
+    );
+    // The site licence and what the pipeline did not use.
+    assert!(
+        text.contains("nw-shield-site                      site         active  unlimited"),
+        "{text}"
+    );
+    assert!(text.contains("device \"lab-07\" has no facts"), "{text}");
+    assert!(
+        text.contains("a patch of tag:example.com-database-19.21"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(ent:nw-foss-editor): no counted right"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end().ends_with(
+            "itam demo --cms                       the configuration-management walkthrough"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_demo_estate_is_deterministic_and_its_transfer_applies() {
+    let (a, unused_a) = estate();
+    let (b, unused_b) = estate();
+    assert_eq!(a, b);
+    assert_eq!(unused_a, unused_b);
+    assert_eq!(position_text().ok(), position_text().ok());
+    let db = a
+        .entitlements
+        .iter()
+        .find(|e| e.id.as_str() == "nw-db-cores");
+    assert_eq!(db.map(|e| e.quantity), Some(16));
+    let lyon = a
+        .entitlements
+        .iter()
+        .find(|e| e.id.as_str() == "nw-office-2024@nw-office-2024-lyon");
+    assert_eq!(lyon.and_then(|e| e.org.as_deref()), Some("northwind/lyon"));
+}
+
+#[test]
+fn the_embedded_list_holds_every_file_of_the_demo_folder() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/demo"));
+    let found = crate::files::expand(&[dir.to_path_buf()], |_| true);
+    let mut on_disk: Vec<String> = found
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|i| i.relative.to_string_lossy().replace('\\', "/"))
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<&str> = FILES.iter().map(|(p, _)| *p).collect();
+    assert_eq!(on_disk, embedded);
+}
