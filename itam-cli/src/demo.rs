@@ -51,6 +51,7 @@ macro_rules! embedded {
 
 /// Every file of the demo estate, by path relative to its root, sorted.
 pub(crate) const FILES: &[(&str, &[u8])] = embedded![
+    "README.md",
     "devices.json",
     "entitlements/database-cores-transfer.ent",
     "entitlements/database-cores.ent",
@@ -201,7 +202,11 @@ pub(crate) fn position_text() -> Result<String, itam_reconcile::ReconcileError> 
         "== Why: every consumer not fully covered, and each entitlement it was weighed against\n"
     );
     out.push_str(&shortfalls(position));
-    let _ = writeln!(out, "\n== Not used, and why ({})\n", unused.len());
+    let _ = writeln!(
+        out,
+        "\n== Not used, or used only in part, and why ({})\n",
+        unused.len()
+    );
     for item in &unused {
         let _ = writeln!(out, "  {item}");
     }

@@ -35,8 +35,15 @@ fn the_demo_estate_reconciles_with_a_shortfall_and_its_reasons() {
         text.contains("a patch of tag:example.com-database-19.21"),
         "{text}"
     );
+    // The FOSS editor: use is an unlimited site right; the copyleft rights are not counted.
     assert!(
-        text.contains("(ent:nw-foss-editor): no counted right"),
+        text.contains(
+            "nw-foss-editor                      site         active  unlimited         2"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("(ent:nw-foss-editor): nw-foss-editor: right `modify` has no metric"),
         "{text}"
     );
     assert!(
