@@ -33,6 +33,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use itam_core::estate::Estate;
+use serde::ser::{Serialize, SerializeStruct as _, Serializer};
 
 use crate::files;
 
@@ -95,6 +96,40 @@ pub(crate) enum Why {
     NotActive(String),
     /// A part of an Ent that the estate cannot carry.
     Note(String),
+}
+
+impl Why {
+    /// A stable name for the kind of reason, for JSON output.
+    pub(crate) const fn kind(&self) -> &'static str {
+        match self {
+            Self::Unreadable(_) => "unreadable",
+            Self::NotInDeviceFolder => "not_in_device_folder",
+            Self::NoDeviceFacts(_) => "no_device_facts",
+            Self::NotPrimary(_) => "not_primary",
+            Self::DuplicateTag(_) => "duplicate_tag",
+            Self::ConflictingIdentity(_) => "conflicting_identity",
+            Self::DeviceFacts(_) => "device_facts",
+            Self::Refused(_) => "refused",
+            Self::NotActive(_) => "not_active",
+            Self::Note(_) => "note",
+        }
+    }
+}
+
+/// The JSON form: `{"file", "item" (when there is one), "kind", "reason"}`.
+impl Serialize for Unused {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Unused", 4)?;
+        s.serialize_field("file", &self.file)?;
+        if let Some(item) = &self.item {
+            s.serialize_field("item", item)?;
+        } else {
+            s.skip_field("item")?;
+        }
+        s.serialize_field("kind", self.why.kind())?;
+        s.serialize_field("reason", &self.why.to_string())?;
+        s.end()
+    }
 }
 
 impl fmt::Display for Why {

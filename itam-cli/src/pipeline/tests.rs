@@ -296,3 +296,72 @@ fn read_takes_a_folder_and_lists_what_it_cannot_read() {
         "the facts file and both folders: {unused:?}"
     );
 }
+
+#[test]
+fn coswid_tags_and_the_ent_json_form_are_read_too() {
+    let xml = tag("acme-tool-2.1", "", "");
+    let parsed = itam_swid::read::read_bytes(&xml, &itam_swid::read::ReadOptions::STRICT);
+    let Ok(parsed) = parsed else {
+        panic!("the test tag reads: {parsed:?}");
+    };
+    let coswid = itam_swid::coswid::encode(&parsed.tag, &Default::default()).bytes;
+    let mut c = contents();
+    c.inventory[1] = file("d2/tool.coswid", coswid);
+    // The same Ent in its JSON form, under another id.
+    let ents = crate::ent::load::load(&ent("E-json", 3));
+    let Ok(ents) = ents else {
+        panic!("the test ent reads: {ents:?}");
+    };
+    let mut json_ent = ents.docs.into_iter().map(|d| d.ent).next();
+    if let Some(e) = json_ent.as_mut() {
+        e.ent_id = itam_core::EntId::new("E-json");
+    }
+    let json = serde_json::to_vec(&json_ent).unwrap_or_default();
+    c.entitlements.push(file("ents/tool.ent.json", json));
+    let (estate, unused) = build(&c);
+    assert!(unused.is_empty(), "{unused:?}");
+    let devices: Vec<&str> = estate
+        .installations
+        .iter()
+        .map(|i| i.device.as_str())
+        .collect();
+    assert_eq!(devices, ["d1", "d2"]);
+    assert_eq!(
+        estate.software.len(),
+        1,
+        "CoSWID and XML give the same identity"
+    );
+    let ids: Vec<(&str, u64)> = estate
+        .entitlements
+        .iter()
+        .map(|e| (e.id.as_str(), e.quantity))
+        .collect();
+    assert_eq!(ids, [("E-json", 3), ("E-tool", 1)]);
+}
+
+#[test]
+fn unused_has_a_json_form_with_a_stable_kind() {
+    let unused = Unused {
+        file: "inv/lab/a.swidtag".into(),
+        item: None,
+        why: Why::NoDeviceFacts("lab".into()),
+    };
+    let json = serde_json::to_value(&unused).unwrap_or_default();
+    assert_eq!(
+        json,
+        serde_json::json!({"file": "inv/lab/a.swidtag", "kind": "no_device_facts",
+            "reason": "device \"lab\" has no facts in devices.json: its tags are not counted"})
+    );
+    let with_item = Unused {
+        item: Some("ent:E".into()),
+        why: Why::Refused(vec!["error [ENT-RES-3] /: too much".into()]),
+        ..unused
+    };
+    let json = serde_json::to_value(&with_item).unwrap_or_default();
+    assert_eq!(json["item"], "ent:E");
+    assert_eq!(json["kind"], "refused");
+    assert_eq!(
+        json["reason"],
+        "chain refused; error [ENT-RES-3] /: too much"
+    );
+}
