@@ -20,6 +20,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::Args;
 use itam_core::estate::Estate;
+use itam_ent::resolve::{Status, resolve_all};
 use itam_reconcile::{Policy, Position, reconcile_both};
 
 use crate::pipeline::{self, Contents, Unused};
@@ -189,7 +190,9 @@ pub(crate) fn position_text() -> Result<String, itam_reconcile::ReconcileError> 
         estate.installations.len(),
         estate.entitlements.len(),
     );
-    let _ = writeln!(out, "== The effective license position (priority mode)\n");
+    let _ = writeln!(out, "== The entitlement chains the Ents resolve to\n");
+    out.push_str(&chains(&estate));
+    let _ = writeln!(out, "\n== The effective license position (priority mode)\n");
     out.push_str(&position.to_table());
     let _ = writeln!(
         out,
@@ -222,6 +225,78 @@ pub(crate) fn position_text() -> Result<String, itam_reconcile::ReconcileError> 
          \x20 itam demo --cms                       the configuration-management walkthrough"
     );
     Ok(out)
+}
+
+/// One line per resolved Ent chain: its base, status, licensee (and former ones), its end
+/// date (from the estate's entitlement of the same id), what was allocated from it and what it
+/// consolidates.
+fn chains(estate: &Estate) -> String {
+    let mut ents = Vec::new();
+    for (path, bytes) in FILES {
+        if path.starts_with("entitlements/") {
+            if let Ok(loaded) = crate::ent::load::load(bytes) {
+                ents.extend(loaded.docs.into_iter().map(|d| d.ent));
+            }
+        }
+    }
+    let mut out = String::new();
+    for (base, resolution) in resolve_all(&ents) {
+        let Some(eff) = resolution.effective else {
+            let _ = writeln!(out, "  ent:{base}: refused");
+            continue;
+        };
+        let status = match &eff.status {
+            Status::Active => "active".to_owned(),
+            Status::Consolidated { into } => format!("consolidated into ent:{into}"),
+            Status::Revoked { by } => format!("revoked by ent:{by}"),
+            Status::Archived { by } => format!("archived by ent:{by}"),
+            other => format!("{other:?}"),
+        };
+        let names = |entities: &[itam_ent::Entity]| {
+            entities
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut line = format!(
+            "  ent:{base} \"{}\": {status}, licensee {}",
+            eff.name,
+            names(&eff.licensees)
+        );
+        let end = estate
+            .entitlements
+            .iter()
+            .filter(|e| e.id.as_str() == base.as_str())
+            .find_map(|e| e.end);
+        if let Some(end) = end {
+            let word = if end < as_of() { "ended" } else { "ends" };
+            let _ = write!(line, ", {word} {end}");
+        }
+        if !eff.former_licensees.is_empty() {
+            let _ = write!(line, " (transferred from {})", names(&eff.former_licensees));
+        }
+        for a in &eff.allocations {
+            let _ = write!(
+                line,
+                "; {} {} allocated to {} by ent:{}",
+                a.quantity,
+                a.metric.as_str(),
+                names(&a.allocatees),
+                a.ent_id
+            );
+        }
+        if !eff.consolidated_from.is_empty() {
+            let from: Vec<String> = eff
+                .consolidated_from
+                .iter()
+                .map(|e| format!("ent:{e}"))
+                .collect();
+            let _ = write!(line, "; consolidates {}", from.join(", "));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    out
 }
 
 /// The unlicensed consumers, each with its decisions.

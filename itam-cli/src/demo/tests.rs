@@ -12,6 +12,20 @@ fn the_demo_estate_reconciles_with_a_shortfall_and_its_reasons() {
         "{text}"
     );
     assert!(text.contains("nw-design-2025 rejected: expired"), "{text}");
+    // The chains: the transfer, the allocation, the consolidation, the subscription's end.
+    assert!(text.contains("ent:nw-db-cores \"Example Database Enterprise per core\": active, licensee Northwind Ltd (transferred from Northwind Trading SAS)"), "{text}");
+    assert!(
+        text.contains("2 device allocated to Lyon site by ent:nw-office-2024-lyon"),
+        "{text}"
+    );
+    assert!(
+        text.contains("consolidates ent:nw-crm-2025, ent:nw-crm-2025-addon"),
+        "{text}"
+    );
+    assert!(
+        text.contains("licensee Northwind Ltd, ended 2026-06-30"),
+        "{text}"
+    );
     // The consolidation replaced its two orders; the transfer left the database licence whole.
     assert!(
         text.contains(
