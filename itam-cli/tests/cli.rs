@@ -119,6 +119,17 @@ fn demo_export_writes_files_the_other_verbs_accept() {
         stdout(&tags).contains("30 files: 30 conformant"),
         "{tags:?}"
     );
+    let nist = itam(&[
+        "swid",
+        "validate",
+        "--profile",
+        "nistir-8060",
+        &format!("{dir_arg}/inventory"),
+    ]);
+    assert!(
+        stdout(&nist).contains("30 files: 30 conformant"),
+        "{nist:?}"
+    );
     let ents = itam(&["ent", "validate", &format!("{dir_arg}/entitlements")]);
     assert!(ents.status.success(), "{ents:?}");
     assert!(
