@@ -4,16 +4,18 @@
 //! # The folder layout
 //!
 //! ```text
-//! devices.json                     device facts: {"devices": [...], "users": [...], "device_users": {...}}
-//! inventory/<device-id>/*.swidtag  the tags found on each device (SWID XML, CoSWID, uSWID or JSON)
+//! devices.json                     device facts: {"devices", "users", "device_users", "usage_peaks"}
+//! inventory/<device-id>/*.swidtag  the tags found on each device (SWID XML, CoSWID, uSWID or
+//!                                  JSON), at any depth below the device's folder
 //! entitlements/**/*.ent            Ent files (XML or the Ent JSON form), any depth
 //! ```
 //!
 //! `devices.json` reuses the estate's JSON forms: `devices` is a list of estate devices
 //! (`{"id", "kind", "host", "cluster", "sockets", "cores", "processor", "environment",
 //! "org"…}`), `users` a list of estate users (`{"id", "org"}`), and `device_users` maps a
-//! device id to the user id its installations are used by (for named-user metrics). Unknown
-//! members are refused.
+//! device id to the user id its installations are used by (for named-user metrics), and
+//! `usage_peaks` is a list of estate usage peaks (`{"software": tag id, "peak", "org"}`, for
+//! concurrent-user metrics). Unknown members are refused.
 //!
 //! Every tag found in a device folder is projected ([`itam_swid::project`]); a primary tag
 //! becomes an installation on that device, supplemental tags fill in the primary tags they

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path};
 
 use itam_core::AssetId;
-use itam_core::estate::{Device, Estate, Software, User};
+use itam_core::estate::{Device, Estate, Software, UsagePeak, User};
 use itam_swid::TagType;
 use itam_swid::project::{SoftwareFact, project};
 use serde::Deserialize;
@@ -26,6 +26,10 @@ pub(super) struct DeviceFacts {
     /// Device id → the user id its installations are used by.
     #[serde(default)]
     pub device_users: BTreeMap<String, String>,
+    /// Measured peaks of concurrent use, in the estate's JSON form; each names the tag id of
+    /// a primary tag found in the inventory.
+    #[serde(default)]
+    pub usage_peaks: Vec<UsagePeak>,
 }
 
 /// Reads the device facts; a missing or unreadable file gives none (and says so), a
@@ -195,6 +199,20 @@ pub(super) fn add(
     estate
         .software
         .extend(software.into_values().map(|(_, s)| s));
+    for peak in &facts.usage_peaks {
+        if estate.software.iter().any(|s| s.tag_id == peak.software) {
+            estate.usage_peaks.push(peak.clone());
+        } else {
+            unused.push(Unused {
+                file: DEVICES_FILE.into(),
+                item: Some(format!("tag:{}", peak.software)),
+                why: Why::DeviceFacts(format!(
+                    "a usage peak of tag {:?}, which no primary tag of the inventory has; left out",
+                    peak.software.as_str()
+                )),
+            });
+        }
+    }
 }
 
 /// The device id of an inventory path: its first component, when the file is below it.

@@ -365,3 +365,19 @@ fn unused_has_a_json_form_with_a_stable_kind() {
         "chain refused; error [ENT-RES-3] /: too much"
     );
 }
+
+#[test]
+fn usage_peaks_of_tags_found_are_kept_and_others_listed() {
+    let mut c = contents();
+    c.devices = devices(
+        r#"{"devices": [{"id": "d1"}, {"id": "d2"}],
+            "usage_peaks": [{"software": "acme-tool-2.1", "peak": 7, "org": "hq"},
+                            {"software": "nowhere-1", "peak": 2}]}"#,
+    );
+    let (estate, unused) = build(&c);
+    assert_eq!(estate.usage_peaks.len(), 1);
+    assert_eq!(estate.usage_peaks[0].peak, 7);
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert_eq!(unused[0].item.as_deref(), Some("tag:nowhere-1"));
+    assert!(matches!(unused[0].why, Why::DeviceFacts(_)));
+}
