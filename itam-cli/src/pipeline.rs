@@ -176,7 +176,9 @@ impl fmt::Display for Unused {
 
 /// Builds the estate from the contents: device facts, installations from the inventory's
 /// primary tags, entitlements from the resolved Ent chains. Everything not used is in the
-/// second value, in the order met (device facts, inventory, entitlements).
+/// second value, in a fixed order: the device facts; inventory files that could not be read or
+/// placed (in the order given); tags, device by device (sorted by id), in file order; usage
+/// peaks; Ent files that could not be read; Ent chains, sorted by base id.
 pub(crate) fn build(contents: &Contents) -> (Estate, Vec<Unused>) {
     let mut unused = Vec::new();
     let facts = inventory::device_facts(contents.devices.as_ref(), &mut unused);

@@ -381,3 +381,29 @@ fn usage_peaks_of_tags_found_are_kept_and_others_listed() {
     assert_eq!(unused[0].item.as_deref(), Some("tag:nowhere-1"));
     assert!(matches!(unused[0].why, Why::DeviceFacts(_)));
 }
+
+#[test]
+fn json_members_an_ent_form_ignores_are_listed() {
+    let ents = crate::ent::load::load(&ent("E-json", 3));
+    let Ok(ents) = ents else {
+        panic!("the test ent reads: {ents:?}");
+    };
+    let json_ent = ents.docs.into_iter().map(|d| d.ent).next();
+    let mut value = serde_json::to_value(&json_ent).unwrap_or_default();
+    value["quantitty"] = serde_json::json!(9);
+    let mut c = contents();
+    c.entitlements = vec![file(
+        "ents/typo.ent.json",
+        serde_json::to_vec(&value).unwrap_or_default(),
+    )];
+    let (estate, unused) = build(&c);
+    assert_eq!(estate.entitlements.len(), 1, "the Ent is still used");
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert_eq!(unused[0].file, "ents/typo.ent.json");
+    assert!(
+        unused[0]
+            .to_string()
+            .contains("/quantitty: not a member of the ent json form; ignored"),
+        "{unused:?}"
+    );
+}
