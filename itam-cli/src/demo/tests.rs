@@ -100,3 +100,23 @@ fn the_embedded_list_holds_every_file_of_the_demo_folder() {
     let embedded: Vec<&str> = FILES.iter().map(|(p, _)| *p).collect();
     assert_eq!(on_disk, embedded);
 }
+
+#[test]
+fn the_exported_folder_reads_back_into_the_same_estate() {
+    let dir = std::env::temp_dir().join(format!("itam-demo-unit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(export(&dir), Ok(FILES.len() + 1));
+    let (from_disk, unused_disk) = pipeline::read(&dir);
+    let (embedded, unused_embedded) = estate();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(from_disk, embedded);
+    // The same reasons, the files named under the folder read.
+    let reasons = |u: &[Unused]| u.iter().map(|u| u.why.clone()).collect::<Vec<_>>();
+    assert_eq!(reasons(&unused_disk), reasons(&unused_embedded));
+    assert!(
+        unused_disk
+            .iter()
+            .all(|u| u.file.starts_with(&*dir.to_string_lossy())),
+        "{unused_disk:?}"
+    );
+}
