@@ -107,7 +107,7 @@ pub(crate) fn run(args: &DemoArgs) -> ExitCode {
             Ok(written) => {
                 print(&format!(
                     "wrote the demo estate ({written} files) to {}\n\
-                     next: itam swid validate {0}/inventory ; itam ent show {0}/entitlements ; itam reconcile {0}/estate.json\n",
+                     next: itam swid validate {0}/inventory ; itam ent show {0}/entitlements ; itam reconcile --as-of 2026-10-01 {0}/estate.json\n",
                     dir.display()
                 ));
                 ExitCode::SUCCESS
@@ -221,7 +221,8 @@ pub(crate) fn position_text() -> Result<String, itam_reconcile::ReconcileError> 
          \x20 itam swid show northwind/inventory/db-vm-1\n\
          \x20 itam ent validate northwind/entitlements\n\
          \x20 itam ent show northwind/entitlements\n\
-         \x20 itam reconcile northwind/estate.json  the estate the demo built, as JSON\n\
+         \x20 itam reconcile --as-of 2026-10-01 --mode both northwind/estate.json\n\
+         \x20                                      the estate the demo built, in both modes\n\
          \x20 itam demo --cms                       the configuration-management walkthrough"
     );
     Ok(out)

@@ -7,10 +7,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod demo;
 mod ent;
+mod estate;
 mod files;
 mod pipeline;
+mod reconcile;
 mod report;
 mod swid;
 
@@ -32,6 +35,18 @@ enum Command {
     /// Entitlements (ISO/IEC 19770-3, reconstructed profile): validate, show, convert, new, import-cyclonedx.
     #[command(subcommand)]
     Ent(ent::Command),
+    /// The effective license position of an estate.json: a readable table, or position.json.
+    ///
+    /// Exit status: 0 when no position printed has a shortfall, 1 when one has (scripts can
+    /// gate on compliance), 2 when an input could not be read or parsed or the engine
+    /// refused the estate.
+    Reconcile(reconcile::ReconcileArgs),
+    /// Synthetic estates for benchmarks and research.
+    #[command(subcommand)]
+    Estate(estate::Command),
+    /// Timings of the reconciliation engine on generated estates.
+    #[command(subcommand)]
+    Bench(bench::Command),
 }
 
 fn main() -> ExitCode {
@@ -40,5 +55,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Swid(command) => swid::run(command),
         Command::Ent(command) => ent::run(command),
+        Command::Reconcile(args) => reconcile::run(&args),
+        Command::Estate(command) => estate::run(command),
+        Command::Bench(command) => bench::run(command),
     }
 }

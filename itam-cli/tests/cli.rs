@@ -146,6 +146,19 @@ fn demo_export_writes_files_the_other_verbs_accept() {
         "{estate}"
     );
 
+    // `itam reconcile` on the exported estate gives the demo's position: a shortfall (exit 1).
+    let position = itam(&[
+        "reconcile",
+        "--as-of",
+        "2026-10-01",
+        &format!("{dir_arg}/estate.json"),
+    ]);
+    assert_eq!(position.status.code(), Some(1), "{position:?}");
+    let table = stdout(&position);
+    assert!(table.contains("nw-design-2025"), "{table}");
+    assert!(table.contains("expired"), "{table}");
+    assert!(table.contains("shortfall 3"), "{table}");
+
     // Exporting again does not overwrite: it fails, saying which file is in the way.
     let again = itam(&["demo", "--export", &dir_arg]);
     assert_eq!(again.status.code(), Some(2));
