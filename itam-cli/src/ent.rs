@@ -8,7 +8,7 @@
 
 mod convert;
 mod import;
-mod load;
+pub(crate) mod load;
 mod new;
 mod show;
 mod validate;

@@ -12,6 +12,7 @@ mod demo;
 mod ent;
 mod estate;
 mod files;
+mod pipeline;
 mod reconcile;
 mod report;
 mod swid;
@@ -26,8 +27,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Runs the walkthrough on embedded demo data.
-    Demo,
+    /// Reconciles an embedded demo estate and explains its license position.
+    Demo(demo::DemoArgs),
     /// SWID and CoSWID tags (ISO/IEC 19770-2, RFC 9393): validate, convert, show.
     #[command(subcommand)]
     Swid(swid::Command),
@@ -51,10 +52,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Demo => {
-            print!("{}", demo::run());
-            ExitCode::SUCCESS
-        }
+        Command::Demo(args) => demo::run(&args),
         Command::Swid(command) => swid::run(command),
         Command::Ent(command) => ent::run(command),
         Command::Reconcile(args) => reconcile::run(&args),

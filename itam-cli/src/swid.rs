@@ -6,7 +6,7 @@
 //! 2 an input could not be read, parsed or written (and clap's usage errors).
 
 mod convert;
-mod load;
+pub(crate) mod load;
 mod show;
 mod validate;
 
