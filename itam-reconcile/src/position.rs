@@ -844,7 +844,8 @@ pub struct Comparison {
 /// Optimal minus Priority.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Gap {
-    /// Extra units covered by Optimal (never negative).
+    /// Extra units covered by Optimal; never negative unless Optimal counted a product in
+    /// another metric that needs fewer units (see the manual's metric choices).
     pub covered: i128,
     /// Cost difference (Optimal − Priority).
     pub cost: Decimal,
