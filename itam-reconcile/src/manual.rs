@@ -254,11 +254,25 @@
 //!
 //! # Partitioning
 //!
-//! [`partition()`](crate::partition()) splits an estate along the connected components of
-//! products linked by shared candidate entitlements, packs them into *n* estates (each with
-//! the whole device and user inventory), and [`Position::merge`](crate::Position::merge)
-//! reassembles the positions; `tests/generate_partition.rs` shows the merged text equals the
-//! single run in both modes.
+//! [`partition()`](crate::partition()) splits an estate along two dimensions:
+//!
+//! 1. **Product family**: the connected components of products linked by shared candidate
+//!    entitlements (a publisher-wide agreement links all the publisher's products).
+//! 2. **Organisation scope**, inside a component whose candidate entitlements are *all*
+//!    scoped to an organisation and count one metric (not Oracle Processor or NUP, whose
+//!    aggregation may span the estate): an entitlement scoped to `emea/fr` only admits
+//!    consumers within `emea`, so the component's installations split by top-level unit.
+//!    Units are linked where one consumer may span them — a host and its VMs and a
+//!    cluster's hosts for host metrics, a user and its devices for named users — so no
+//!    consumer is cut. An unrestricted entitlement links every unit: the component stays
+//!    whole. Each piece holds every entitlement of its component; those of other units
+//!    reject its consumers `wrong_organisation`, exactly as in the single run.
+//!
+//! The pieces are packed into *n* estates (each with the whole device and user
+//! inventory), and [`Position::merge`](crate::Position::merge) reassembles the positions,
+//! adding the counts of a product line or entitlement that several parts hold;
+//! `tests/generate_partition.rs` shows the merged text equals the single run in both modes,
+//! on generated estates with and without organisation-scoped entitlements.
 //!
 //! # Synthetic estates
 //!
