@@ -315,6 +315,12 @@ impl<'a> Plan<'a> {
                     })
                 })
                 .collect();
+            // Orgs (environments) that no candidate tells apart give the same verdicts:
+            // classes are keyed by one representative of each, so a verdict vector is
+            // computed per distinct case rather than per org × environment.
+            let (org_rep, env_rep) = representatives(m, cs);
+            let small = |x: u32| if x == NONE { 0 } else { x as usize + 1 };
+            let rep = |table: &[u32], x: u32| table.get(small(x)).copied().unwrap_or(x);
             for (alt, metric) in metrics.iter().enumerate() {
                 let line = lines.len() as u32;
                 lines.push(Line {
@@ -334,7 +340,6 @@ impl<'a> Plan<'a> {
                 } else {
                     Vec::new()
                 };
-                let small = |x: u32| if x == NONE { 0 } else { x as usize + 1 };
                 consumers.reserve(demands.len());
                 consumer_line.reserve(demands.len());
                 consumer_unit.reserve(demands.len());
@@ -343,8 +348,9 @@ impl<'a> Plan<'a> {
                     let any_pins = (d.pin_device != NONE
                         && pinned_devs.binary_search(&d.pin_device).is_ok())
                         || (d.pin_user != NONE && pinned_users.binary_search(&d.pin_user).is_ok());
+                    let (org, env) = (rep(&org_rep, d.org), rep(&env_rep, d.env));
                     let slot = (!any_pins && !fast.is_empty()).then(|| {
-                        ((d.variant as usize * no + small(d.org)) * ne + small(d.env)) * 2
+                        ((d.variant as usize * no + small(org)) * ne + small(env)) * 2
                             + usize::from(d.not_applicable)
                     });
                     if let Some(g) = slot
@@ -378,8 +384,8 @@ impl<'a> Plan<'a> {
                     };
                     let class = Class {
                         variant: d.variant,
-                        org: d.org,
-                        env: d.env,
+                        org,
+                        env,
                         not_applicable: d.not_applicable,
                         pins,
                     };
@@ -1404,6 +1410,44 @@ fn assign_units(
             (unit_alts.len() - 1) as u32
         });
     }
+}
+
+/// Per org and per environment (index `0` = none, `i + 1` = index `i`): a representative
+/// with the same verdict for every candidate in `cands` — the same organisation checks
+/// (within the same org-scoped candidates) and the same exemptions.
+fn representatives(m: &Model<'_>, cands: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let scoped: Vec<u32> = cands
+        .iter()
+        .filter_map(|&e| m.ent_org.get(e as usize).copied())
+        .filter(|&o| o != NONE)
+        .collect();
+    let mut seen: BTreeMap<Vec<bool>, u32> = BTreeMap::new();
+    let orgs = std::iter::once(NONE).chain(0..m.orgs.len() as u32);
+    let org_rep = orgs
+        .map(|o| {
+            // NONE lies within nothing, like an org outside every scope.
+            let sig = scoped
+                .iter()
+                .map(|&s| o != NONE && m.org_within(o, s))
+                .collect();
+            *seen.entry(sig).or_insert(o)
+        })
+        .collect();
+    let rights: Vec<&itam_core::estate::Rights> = cands
+        .iter()
+        .filter_map(|&e| m.estate.entitlements.get(e as usize))
+        .map(|x| &x.rights)
+        .collect();
+    let mut seen: BTreeMap<Vec<bool>, u32> = BTreeMap::new();
+    let envs = std::iter::once(NONE).chain(0..m.envs.len() as u32);
+    let env_rep = envs
+        .map(|v| {
+            let env = env_value(&m.envs, v);
+            let sig = rights.iter().map(|r| r.exempts(env)).collect();
+            *seen.entry(sig).or_insert(v)
+        })
+        .collect();
+    (org_rep, env_rep)
 }
 
 /// The verdict of every candidate entitlement for one class of consumers.
