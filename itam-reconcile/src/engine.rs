@@ -540,6 +540,10 @@ impl<'a> Plan<'a> {
             })
             .collect();
         let mut out = Vec::with_capacity(self.consumers.len());
+        // Per group: how many of its eligible entitlements, from the front, are used up.
+        // Capacity only falls, so they can be skipped for good (a short consumer would
+        // otherwise walk the whole list of exhausted entitlements).
+        let mut spent: Vec<usize> = vec![0; self.groups.len()];
         for pinned_pass in [true, false] {
             for (c, &g) in self.consumer_group.iter().enumerate() {
                 let Some(group) = self.groups.get(g as usize) else {
@@ -549,7 +553,20 @@ impl<'a> Plan<'a> {
                     continue;
                 }
                 let Some(n) = need.get_mut(c) else { continue };
-                for &e in &group.eligible {
+                if *n == 0 {
+                    continue;
+                }
+                let Some(skip) = spent.get_mut(g as usize) else {
+                    continue;
+                };
+                while group
+                    .eligible
+                    .get(*skip)
+                    .is_some_and(|&e| left.get(e as usize).is_none_or(|&l| l == 0))
+                {
+                    *skip += 1;
+                }
+                for &e in group.eligible.get(*skip..).unwrap_or(&[]) {
                     if *n == 0 {
                         break;
                     }
