@@ -507,7 +507,10 @@ impl<'a> Plan<'a> {
 
     fn position(&self, mode: Mode) -> Result<Position, ReconcileError> {
         let (allocs, active) = match mode {
-            Mode::Priority => (self.priority(), self.priority_lines()),
+            Mode::Priority => {
+                let active = self.priority_lines();
+                (self.priority(&active), active)
+            }
             Mode::Optimal => self.optimal()?,
         };
         Ok(self.build(mode, allocs, &active))
@@ -516,6 +519,10 @@ impl<'a> Plan<'a> {
     /// Priority mode counts every product in the metric of its first active candidate
     /// (the lines with `alt` 0).
     fn priority_lines(&self) -> Vec<bool> {
+        if self.unit_alts.is_empty() {
+            // No product has a metric choice: every consumer is on its product's only line.
+            return vec![true; self.consumers.len()];
+        }
         self.consumer_line
             .iter()
             .map(|&l| self.lines.get(l as usize).is_some_and(|l| l.alt == 0))
@@ -523,14 +530,13 @@ impl<'a> Plan<'a> {
     }
 
     /// Greedy allocation in the documented commercial order.
-    fn priority(&self) -> Vec<(u32, Alloc)> {
+    fn priority(&self, active: &[bool]) -> Vec<(u32, Alloc)> {
         let mut left: Vec<u64> = self.ents.iter().map(|e| e.capacity).collect();
-        let active = self.priority_lines();
         let mut need: Vec<u64> = self
             .consumers
             .iter()
             .zip(&self.consumer_group)
-            .zip(&active)
+            .zip(active)
             .map(|((d, &g), &counted)| {
                 let exempt = self
                     .groups
