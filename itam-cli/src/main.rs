@@ -1,10 +1,20 @@
 //! `itam`: the command-line front end of the itam crates. The only crate that touches files.
+//!
+//! Each command group lives in its own module with a `Command` enum of its verbs and a
+//! `run(command) -> ExitCode`; this file only wires them into clap.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod demo;
+mod ent;
+mod estate;
+mod files;
+mod reconcile;
+mod report;
+mod swid;
 
 /// ISO/IEC 19770 IT asset management: SWID tags, entitlements, reconciliation.
 #[derive(Debug, Parser)]
@@ -18,6 +28,24 @@ struct Cli {
 enum Command {
     /// Runs the walkthrough on embedded demo data.
     Demo,
+    /// SWID and CoSWID tags (ISO/IEC 19770-2, RFC 9393): validate, convert, show.
+    #[command(subcommand)]
+    Swid(swid::Command),
+    /// Entitlements (ISO/IEC 19770-3, reconstructed profile): validate, show, convert, new, import-cyclonedx.
+    #[command(subcommand)]
+    Ent(ent::Command),
+    /// The effective license position of an estate.json: a readable table, or position.json.
+    ///
+    /// Exit status: 0 when no position printed has a shortfall, 1 when one has (scripts can
+    /// gate on compliance), 2 when an input could not be read or parsed or the engine
+    /// refused the estate.
+    Reconcile(reconcile::ReconcileArgs),
+    /// Synthetic estates for benchmarks and research.
+    #[command(subcommand)]
+    Estate(estate::Command),
+    /// Timings of the reconciliation engine on generated estates.
+    #[command(subcommand)]
+    Bench(bench::Command),
 }
 
 fn main() -> ExitCode {
@@ -27,5 +55,10 @@ fn main() -> ExitCode {
             print!("{}", demo::run());
             ExitCode::SUCCESS
         }
+        Command::Swid(command) => swid::run(command),
+        Command::Ent(command) => ent::run(command),
+        Command::Reconcile(args) => reconcile::run(&args),
+        Command::Estate(command) => estate::run(command),
+        Command::Bench(command) => bench::run(command),
     }
 }

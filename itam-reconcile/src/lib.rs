@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod finance;
 pub mod manual;
 
 mod engine;

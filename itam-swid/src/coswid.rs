@@ -49,8 +49,9 @@
 //! (`one-or-more`), and the key order of the RFC's CDDL (`tag-id`, `tag-version`,
 //! `corpus`, `patch`, `supplemental`, `software-name`, `software-version`,
 //! `version-scheme`, `media`, `software-meta`, `entity`, `link`, `payload`, `evidence`, then
-//! `lang`, then extensions). This is also veraison/swid's order, so its test vectors
-//! re-encode byte for byte.
+//! `lang`, then extensions; an extension that keeps an entry of a known key is written in
+//! that key's place). This is also veraison/swid's order, so its test vectors re-encode
+//! byte for byte, and encoding a decoded tag is a fixed point.
 //!
 //! ## Extensions: nothing is lost on decode
 //!
@@ -70,8 +71,10 @@
 //!   encoding of the entry's value.
 //!
 //! Decoding is lenient beyond that: a missing required item (HIRS writes an entity without
-//! `entity-name`) leaves the model's field empty, and an empty required field is left out
-//! on writing; a repeated map key (HIRS writes `patch` twice; RFC 8949 §5.6 makes such a
+//! `entity-name`) leaves the model's field empty and adds an *absence marker*, an empty
+//! [`EXTENSION_NS`] attribute `_<key>` (`coswid:_31=""`), so that writing leaves the item
+//! out again (without a marker, required items are always written, empty if need be); a
+//! repeated map key (HIRS writes `patch` twice; RFC 8949 §5.6 makes such a
 //! map invalid) keeps its first occurrence in the typed field and every repeat as an
 //! [`EXTENSION_NS`] attribute `_k<hex of key>.<n>`. Decoding fails only when the input is
 //! not CBOR or not a map (inside the optional CoSWID tag, itself optionally around a byte
@@ -93,12 +96,15 @@
 //!   Directory's children as Directory, File (CoSWID groups items by key);
 //! - lexical forms: booleans become `true`/`false`, integers lose leading zeros and `+`,
 //!   a hash or thumbprint in hex comes back lowercase, `Evidence/@date` comes back as a UTC
-//!   date-time without fractional seconds (a date with fractions, or one that is not RFC
-//!   3339, is written as text and comes back in [`EXTENSION_NS`]), a vocabulary value
-//!   made only of digits (`rel="7"`) travels as an integer;
+//!   date-time without fractional seconds, and a vocabulary value made only of digits
+//!   travels as an integer (`rel="42"`) unless the integer is a registered code
+//!   (`role="1"` stays the text `"1"`, or it would come back as `tagCreator`);
+//! - values CoSWID cannot type (a boolean that is not `xs:boolean`, an integer that is not
+//!   `xs:integer`, a thumbprint that is not hex, a date with fractional seconds or not in
+//!   RFC 3339) are written as text under their key and come back as [`EXTENSION_NS`]
+//!   attributes, not in their field;
 //! - namespace prefixes of extra attributes (CoSWID keeps the namespace only; known
 //!   namespaces get their usual prefix back);
-//! - a required attribute that is empty (`name=""`) is left out, and comes back empty;
 //! - of several file hashes, the first (by algorithm) with a CoSWID algorithm id travels as
 //!   the `hash` entry, the others as text-labelled `{namespace}hash` entries.
 //!
@@ -206,7 +212,8 @@ pub struct Dropped {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind} at {path}")]
 pub struct CoswidError {
-    /// Where: a path of CDDL names (`/entity[2]`), `/` for the top level.
+    /// Where: `/` for the tag (nested maps never fail: what does not fit is kept as an
+    /// extension), prefixed by the tag's position in a uSWID container (`/[2]`).
     pub path: String,
     /// What went wrong.
     pub kind: CoswidErrorKind,
@@ -340,10 +347,7 @@ pub fn encode(tag: &SoftwareIdentity, options: &EncodeOptions) -> Encoded {
 /// could not be carried.
 #[must_use]
 pub fn to_value(tag: &SoftwareIdentity, options: &EncodeOptions) -> (Value, Vec<Dropped>) {
-    let mut encoder = encode::Encoder {
-        dropped: Vec::new(),
-        options: *options,
-    };
+    let mut encoder = encode::Encoder::new(*options);
     let value = encoder.identity(tag);
     (value, encoder.dropped)
 }
@@ -388,6 +392,14 @@ pub fn xml_to_coswid(
 pub fn coswid_to_xml(bytes: &[u8]) -> Result<String, ConvertError> {
     let decoded = decode(bytes).map_err(ConvertError::Decode)?;
     crate::write::write(&decoded.tag).map_err(ConvertError::Write)
+}
+
+/// The prefix a decoded attribute in `namespace` gets (CoSWID keeps namespaces, not
+/// prefixes): the usual one for the namespaces this crate knows (`n8060`, `xsi`, `ds`,
+/// `xml`, `coswid`, the hash algorithms' `sha256`…), else `None` (the XML writer binds one).
+#[must_use]
+pub fn attribute_prefix(namespace: &str) -> Option<&'static str> {
+    ext::known_prefix(namespace)
 }
 
 /// Whether an attribute is one this module made to keep a CoSWID entry ([`EXTENSION_NS`]).

@@ -6,6 +6,7 @@ pub mod coswid;
 pub mod error;
 pub mod model;
 pub mod ns;
+pub mod project;
 pub mod read;
 pub mod source;
 pub mod validate;

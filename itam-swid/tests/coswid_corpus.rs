@@ -318,6 +318,13 @@ fn corpus_deviations_are_kept() {
     );
     let entity = tag.entities().next().unwrap();
     assert_eq!(entity.name, "");
+    assert!(
+        entity
+            .attributes
+            .iter()
+            .any(|a| coswid::is_extension(a) && a.name.local == "_31" && a.value.is_empty()),
+        "absence marker"
+    );
     // python-uswid: payload and evidence together, tag-version absent.
     let bytes = std::fs::read(dir.join("hughsie__python-uswid/dell-xps13.bin")).unwrap();
     let tags = coswid::decode_uswid(&bytes).unwrap();

@@ -301,8 +301,50 @@ fn repeated_keys_keep_every_occurrence() {
         decoded.tag.patch.as_ref().map(XmlBool::as_str),
         Some("true")
     );
-    assert_eq!(ext(&decoded.tag), [("_k09.2", "f4"), ("_k09.3", "f6")]);
+    // Repeats are kept; tag-id and software-name are absent, which markers record.
+    assert_eq!(
+        ext(&decoded.tag),
+        [("_k09.2", "f4"), ("_k09.3", "f6"), ("_0", ""), ("_1", "")]
+    );
     assert_eq!(coswid::encode(&decoded.tag, &decoded.options).bytes, bytes);
+}
+
+#[test]
+fn absent_and_empty_required_items_stay_apart() {
+    // Empty texts are written and read back as empty texts.
+    let empty = tag_of(vec![
+        (Value::uint(0), Value::text("")),
+        (Value::uint(1), Value::text("")),
+    ]);
+    let decoded = coswid::decode(&empty).unwrap();
+    assert!(ext(&decoded.tag).is_empty());
+    assert_eq!(coswid::encode(&decoded.tag, &decoded.options).bytes, empty);
+    // Absent ones are recorded by a marker and stay absent (HIRS's entity without a name).
+    let absent = tag_of(vec![(
+        Value::uint(2),
+        Value::map(vec![(Value::uint(33), Value::uint(1))]),
+    )]);
+    let decoded = coswid::decode(&absent).unwrap();
+    let entity = decoded.tag.entities().next().unwrap();
+    assert_eq!(entity.name, "");
+    assert_eq!(entity.attributes.len(), 1);
+    assert_eq!(
+        (
+            entity.attributes[0].name.local.as_str(),
+            entity.attributes[0].value.as_str()
+        ),
+        ("_31", "")
+    );
+    assert_eq!(coswid::encode(&decoded.tag, &decoded.options).bytes, absent);
+    // A model without markers always writes the required items.
+    let (value, _) = coswid::to_value(&SoftwareIdentity::new("", ""), &EncodeOptions::default());
+    assert_eq!(
+        value,
+        Value::map(vec![
+            (Value::uint(0), Value::text("")),
+            (Value::uint(1), Value::text(""))
+        ])
+    );
 }
 
 #[test]
@@ -445,7 +487,10 @@ fn structural_errors_say_where() {
     )]);
     let decoded = coswid::decode(&bytes).unwrap();
     assert_eq!(decoded.tag.entities().count(), 0);
-    assert_eq!(ext(&decoded.tag), [("_2", "82a001")]);
+    assert_eq!(
+        ext(&decoded.tag),
+        [("_2", "82a001"), ("_0", ""), ("_1", "")]
+    );
     // A nested map that is broken reports its path.
     let inner = Value::tag(coswid::COSWID_TAG, Value::bytes(vec![0xa1]));
     let err = coswid::decode(&inner.encode()).unwrap_err();

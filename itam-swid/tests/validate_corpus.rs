@@ -4,7 +4,7 @@
 //! - every tag the corpus checked with libxml2 against the two 2015 XSDs: our schema layer
 //!   gives the same valid/invalid verdict in each mode.
 //!
-//! Disagreements are listed here with their reason (and in tests/data/README-validation.md);
+//! Disagreements are listed here with their reason (and in tests/data/README.md);
 //! a listed disagreement that stops happening fails the test too, so the list stays true.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly

@@ -448,7 +448,8 @@ impl Value {
         }
     }
 
-    /// The item's encoding.
+    /// The item's encoding. Encoding recurses once per nesting level (any value the
+    /// decoder returns is within its [`Limits::max_depth`]).
     #[must_use]
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
@@ -597,6 +598,7 @@ fn string(
 #[non_exhaustive]
 pub struct Limits {
     /// Maximum nesting depth of arrays, maps and tags (the top-level item is depth 1).
+    /// The decoder recurses once per level, so keep this within what the stack allows.
     pub max_depth: usize,
     /// Maximum number of data items in total (every key, value, array item, tag and
     /// string chunk counts one).

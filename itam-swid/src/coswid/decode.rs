@@ -1,9 +1,11 @@
 //! CoSWID (a CBOR value tree) → SWID model.
 
+use std::collections::BTreeMap;
+
 use itam_core::{RegId, TagId, VersionScheme};
 
 use super::cbor::Value;
-use super::ext::{self, hex, int_value, is_ncname, split_clark};
+use super::ext::{self, hex, is_ncname, split_clark};
 use super::keys::{self, key};
 use super::{CoswidError, CoswidErrorKind};
 use crate::model::{
@@ -15,7 +17,7 @@ use crate::ns;
 
 /// The XML attribute names each element has fields for: an unqualified CoSWID text label
 /// with one of these names cannot become an unqualified XML attribute (it would clash).
-pub(crate) const IDENTITY_ATTRS: &[&str] = &[
+const IDENTITY_ATTRS: &[&str] = &[
     "name",
     "tagId",
     "tagVersion",
@@ -26,8 +28,8 @@ pub(crate) const IDENTITY_ATTRS: &[&str] = &[
     "supplemental",
     "media",
 ];
-pub(crate) const ENTITY_ATTRS: &[&str] = &["name", "regid", "role", "thumbprint"];
-pub(crate) const LINK_ATTRS: &[&str] = &[
+const ENTITY_ATTRS: &[&str] = &["name", "regid", "role", "thumbprint"];
+const LINK_ATTRS: &[&str] = &[
     "href",
     "rel",
     "artifact",
@@ -36,21 +38,27 @@ pub(crate) const LINK_ATTRS: &[&str] = &[
     "type",
     "use",
 ];
-pub(crate) const META_ATTRS: &[&str] = &crate::model::SOFTWARE_META_ATTRIBUTES;
-pub(crate) const COLLECTION_ATTRS: &[&str] = &["date", "deviceId"];
-pub(crate) const DIRECTORY_ATTRS: &[&str] = &["name", "key", "location", "root"];
-pub(crate) const FILE_ATTRS: &[&str] = &["name", "key", "location", "root", "size", "version"];
-pub(crate) const PROCESS_ATTRS: &[&str] = &["name", "pid"];
-pub(crate) const RESOURCE_ATTRS: &[&str] = &["type"];
+const META_ATTRS: &[&str] = &crate::model::SOFTWARE_META_ATTRIBUTES;
+const COLLECTION_ATTRS: &[&str] = &["date", "deviceId"];
+const DIRECTORY_ATTRS: &[&str] = &["name", "key", "location", "root"];
+const FILE_ATTRS: &[&str] = &["name", "key", "location", "root", "size", "version"];
+const PROCESS_ATTRS: &[&str] = &["name", "pid"];
+const RESOURCE_ATTRS: &[&str] = &["type"];
 
 /// Builds the model of one concise-swid-tag map.
 pub(crate) fn identity(value: &Value) -> Result<SoftwareIdentity, CoswidError> {
-    let (entries, dups) = map_of(value, "")?;
+    if value.as_map().is_none() {
+        return Err(CoswidError {
+            path: "/".to_owned(),
+            kind: CoswidErrorKind::NotAMap(value.type_name()),
+        });
+    }
+    let (entries, dups) = split(value);
     let mut tag = SoftwareIdentity::new("", "");
     let mut rest = Vec::new();
     // A map's order carries no meaning: children are grouped in the CDDL's order.
     let (mut metas, mut entities, mut links, mut collections) = (vec![], vec![], vec![], vec![]);
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::TAG_ID) => uuid_or_text(v)
                 .map(|id| tag.tag_id = TagId::new(id))
@@ -66,29 +74,22 @@ pub(crate) fn identity(value: &Value) -> Result<SoftwareIdentity, CoswidError> {
                 .is_some(),
             Some(key::MEDIA) => set_opt_text(&mut tag.media, v),
             Some(key::LANG) => set_opt_text(&mut tag.lang, v),
-            Some(key::SOFTWARE_META) => push_all(&mut metas, v, "/software-meta", |m, p| {
-                meta(m, p).map(Child::Meta)
-            })?,
-            Some(key::ENTITY) => push_all(&mut entities, v, "/entity", |m, p| {
-                entity(m, p).map(Child::Entity)
-            })?,
-            Some(key::LINK) => {
-                push_all(&mut links, v, "/link", |m, p| link(m, p).map(Child::Link))?
-            }
+            Some(key::SOFTWARE_META) => push_all(&mut metas, v, |m| Child::Meta(meta(m))),
+            Some(key::ENTITY) => push_all(&mut entities, v, |m| Child::Entity(entity(m))),
+            Some(key::LINK) => push_all(&mut links, v, |m| Child::Link(link(m))),
             Some(key::PAYLOAD) if v.as_map().is_some() => {
-                collections.insert(0, Child::Payload(collection(v, "/payload", None)?));
+                collections.insert(0, Child::Payload(collection(v, None)));
                 true
             }
             Some(key::EVIDENCE) if v.as_map().is_some() => {
                 let mut evidence = Evidence::default();
                 evidence.resources = collection(
                     v,
-                    "/evidence",
                     Some(&mut evidence_fields(
                         &mut evidence.date,
                         &mut evidence.device_id,
                     )),
-                )?;
+                );
                 collections.push(Child::Evidence(evidence));
                 true
             }
@@ -104,7 +105,14 @@ pub(crate) fn identity(value: &Value) -> Result<SoftwareIdentity, CoswidError> {
         .chain(links)
         .chain(collections)
         .collect();
-    tag.attributes = attributes(rest, dups, IDENTITY_ATTRS, |_, _, _| false);
+    tag.attributes = attributes(
+        &entries,
+        &[key::TAG_ID, key::SOFTWARE_NAME],
+        rest,
+        dups,
+        IDENTITY_ATTRS,
+        |_, _, _| false,
+    );
     Ok(tag)
 }
 
@@ -127,49 +135,43 @@ pub(crate) fn byte_forms(map: &Value) -> (bool, bool) {
     (tag_id, generator)
 }
 
-/// A map's entries, first occurrences of each key apart from repeated keys (RFC 8949
-/// §5.6 makes a map with a repeated key invalid, yet nsacyber/HIRS writes `patch` twice).
-/// A repeat is kept whole as an [`EXTENSION_NS`](super::EXTENSION_NS) attribute named
-/// `_k<hex of key>.<n>` for its *n*-th occurrence.
+/// A map's entries: the first occurrence of each key, and every repeat kept whole as an
+/// [`EXTENSION_NS`](super::EXTENSION_NS) attribute `_k<hex of key>.<n>` (its *n*-th
+/// occurrence). RFC 8949 §5.6 makes a map with a repeated key invalid, yet nsacyber/HIRS
+/// writes `patch` twice. A value that is not a map has no entries.
 #[allow(clippy::type_complexity)]
-fn map_of<'v>(
-    value: &'v Value,
-    path: &str,
-) -> Result<(Vec<(&'v Value, &'v Value)>, Vec<Attribute>), CoswidError> {
-    let entries = value.as_map().ok_or_else(|| CoswidError {
-        path: display_path(path),
-        kind: CoswidErrorKind::NotAMap(value.type_name()),
-    })?;
-    let mut seen: Vec<Value> = Vec::with_capacity(entries.len());
+fn split(value: &Value) -> (Vec<(&Value, &Value)>, Vec<Attribute>) {
+    let entries = value.as_map().unwrap_or_default();
+    let mut seen: BTreeMap<KeyId<'_>, usize> = BTreeMap::new();
     let mut firsts = Vec::with_capacity(entries.len());
     let mut dups = Vec::new();
     for (k, v) in entries {
-        let normal = normal_key(k);
-        let n = seen.iter().filter(|s| **s == normal).count();
-        if n == 0 {
+        let n = seen.entry(KeyId::of(k)).or_insert(0);
+        *n += 1;
+        if *n == 1 {
             firsts.push((k, v));
         } else {
-            dups.push(ext::repeated_attribute(k, v, n + 1));
+            dups.push(ext::repeated_attribute(k, v, *n));
         }
-        seen.push(normal);
     }
-    Ok((firsts, dups))
+    (firsts, dups)
 }
 
-/// A key with its encoding details normalised, so `1` and `0x1801` compare equal.
-fn normal_key(k: &Value) -> Value {
-    match (k.as_int(), k.as_text()) {
-        (Some(n), _) => int_value(n).unwrap_or_else(|| k.clone()),
-        (_, Some(t)) => Value::text(t),
-        _ => k.clone(),
-    }
+/// A key's identity in the CBOR data model: `1` and `0x1801` are the same key.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum KeyId<'v> {
+    Int(i128),
+    Text(&'v str),
+    Other(Vec<u8>),
 }
 
-fn display_path(path: &str) -> String {
-    if path.is_empty() {
-        "/".to_owned()
-    } else {
-        path.to_owned()
+impl<'v> KeyId<'v> {
+    fn of(k: &'v Value) -> Self {
+        match (k.as_int(), k.as_text()) {
+            (Some(n), _) => Self::Int(n),
+            (_, Some(t)) => Self::Text(t),
+            _ => Self::Other(k.encode()),
+        }
     }
 }
 
@@ -242,32 +244,17 @@ fn maps(v: &Value) -> Option<Vec<&Value>> {
 }
 
 /// Decodes every map of a one-or-more value into `out`; false when the value is not one.
-fn push_all<T>(
-    out: &mut Vec<T>,
-    v: &Value,
-    path: &str,
-    f: impl Fn(&Value, &str) -> Result<T, CoswidError>,
-) -> Result<bool, CoswidError> {
-    let Some(items) = maps(v) else {
-        return Ok(false);
-    };
-    let many = items.len() > 1 || v.as_array().is_some();
-    for (i, item) in items.into_iter().enumerate() {
-        let p = if many {
-            format!("{path}[{}]", i + 1)
-        } else {
-            path.to_owned()
-        };
-        out.push(f(item, &p)?);
-    }
-    Ok(true)
+fn push_all<T>(out: &mut Vec<T>, v: &Value, f: impl Fn(&Value) -> T) -> bool {
+    let Some(items) = maps(v) else { return false };
+    out.extend(items.into_iter().map(f));
+    true
 }
 
-fn entity(value: &Value, path: &str) -> Result<Entity, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn entity(value: &Value) -> Entity {
+    let (entries, dups) = split(value);
     let mut e = Entity::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::ENTITY_NAME) => set_text(&mut e.name, v),
             Some(key::REG_ID) => v.as_text().map(|t| e.regid = Some(RegId::new(t))).is_some(),
@@ -286,16 +273,20 @@ fn entity(value: &Value, path: &str) -> Result<Entity, CoswidError> {
             rest.push((k, v));
         }
     }
-    e.attributes = attributes(rest, dups, ENTITY_ATTRS, |_, _, _| false);
-    Ok(e)
+    e.attributes = attributes(
+        &entries,
+        &[key::ENTITY_NAME, key::ROLE],
+        rest,
+        dups,
+        ENTITY_ATTRS,
+        |_, _, _| false,
+    );
+    e
 }
 
 fn roles(v: &Value) -> Option<Roles> {
     let tokens: Option<Vec<String>> = match v {
-        Value::Array { items, .. } if !items.is_empty() => {
-            items.iter().map(|i| vocab(keys::ROLES, i)).collect()
-        }
-        Value::Array { .. } => None,
+        Value::Array { items, .. } => items.iter().map(|i| vocab(keys::ROLES, i)).collect(),
         single => vocab(keys::ROLES, single).map(|t| vec![t]),
     };
     tokens.map(|t| Roles::new(t.join(" ")))
@@ -309,11 +300,11 @@ fn hash_entry(v: &Value) -> Option<(i64, &[u8])> {
     }
 }
 
-fn link(value: &Value, path: &str) -> Result<Link, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn link(value: &Value) -> Link {
+    let (entries, dups) = split(value);
     let mut l = Link::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::ARTIFACT) => set_opt_text(&mut l.artifact, v),
             Some(key::HREF) => set_text(&mut l.href, v),
@@ -335,15 +326,22 @@ fn link(value: &Value, path: &str) -> Result<Link, CoswidError> {
             rest.push((k, v));
         }
     }
-    l.attributes = attributes(rest, dups, LINK_ATTRS, |_, _, _| false);
-    Ok(l)
+    l.attributes = attributes(
+        &entries,
+        &[key::HREF, key::REL],
+        rest,
+        dups,
+        LINK_ATTRS,
+        |_, _, _| false,
+    );
+    l
 }
 
-fn meta(value: &Value, path: &str) -> Result<SoftwareMeta, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn meta(value: &Value) -> SoftwareMeta {
+    let (entries, dups) = split(value);
     let mut m = SoftwareMeta::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::ENTITLEMENT_DATA_REQUIRED) => set_bool(&mut m.entitlement_data_required, v),
             Some(key::GENERATOR) => uuid_or_text(v).map(|g| m.generator = Some(g)).is_some(),
@@ -360,8 +358,8 @@ fn meta(value: &Value, path: &str) -> Result<SoftwareMeta, CoswidError> {
             rest.push((k, v));
         }
     }
-    m.attributes = attributes(rest, dups, META_ATTRS, |_, _, _| false);
-    Ok(m)
+    m.attributes = attributes(&entries, &[], rest, dups, META_ATTRS, |_, _, _| false);
+    m
 }
 
 /// Setters for the Evidence-only items, handed to [`collection`].
@@ -374,31 +372,19 @@ fn evidence_fields<'a>(
     (date, device_id)
 }
 
-fn collection(
-    value: &Value,
-    path: &str,
-    mut evidence: Option<&mut EvidenceFields<'_>>,
-) -> Result<ResourceCollection, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn collection(value: &Value, mut evidence: Option<&mut EvidenceFields<'_>>) -> ResourceCollection {
+    let (entries, dups) = split(value);
     let mut c = ResourceCollection::default();
     let mut rest = Vec::new();
     let (mut dirs, mut files, mut procs, mut res) = (vec![], vec![], vec![], vec![]);
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::DIRECTORY) => {
-                push_all(&mut dirs, v, &format!("{path}/directory"), |m, p| {
-                    directory(m, p).map(ResourceChild::Directory)
-                })?
+                push_all(&mut dirs, v, |m| ResourceChild::Directory(directory(m)))
             }
-            Some(key::FILE) => push_all(&mut files, v, &format!("{path}/file"), |m, p| {
-                file(m, p).map(ResourceChild::File)
-            })?,
-            Some(key::PROCESS) => push_all(&mut procs, v, &format!("{path}/process"), |m, p| {
-                process(m, p).map(ResourceChild::Process)
-            })?,
-            Some(key::RESOURCE) => push_all(&mut res, v, &format!("{path}/resource"), |m, p| {
-                resource(m, p).map(ResourceChild::Resource)
-            })?,
+            Some(key::FILE) => push_all(&mut files, v, |m| ResourceChild::File(file(m))),
+            Some(key::PROCESS) => push_all(&mut procs, v, |m| ResourceChild::Process(process(m))),
+            Some(key::RESOURCE) => push_all(&mut res, v, |m| ResourceChild::Resource(resource(m))),
             Some(key::LANG) => set_opt_text(&mut c.lang, v),
             Some(key::DATE) => match evidence.as_deref_mut() {
                 Some((date, _)) => match epoch_date(v) {
@@ -427,18 +413,25 @@ fn collection(
         .chain(res)
         .collect();
     let (mut sep, mut prefix, mut suffix) = (None, None, None);
-    c.attributes = attributes(rest, dups, COLLECTION_ATTRS, |namespace, local, value| {
-        let field = match (namespace, local) {
-            (ns::N8060, "pathSeparator") => &mut sep,
-            (ns::N8060, "envVarPrefix") => &mut prefix,
-            (ns::N8060, "envVarSuffix") => &mut suffix,
-            _ => return false,
-        };
-        *field = Some(value.to_owned());
-        true
-    });
+    c.attributes = attributes(
+        &entries,
+        &[],
+        rest,
+        dups,
+        COLLECTION_ATTRS,
+        |namespace, local, value| {
+            let field = match (namespace, local) {
+                (ns::N8060, "pathSeparator") => &mut sep,
+                (ns::N8060, "envVarPrefix") => &mut prefix,
+                (ns::N8060, "envVarSuffix") => &mut suffix,
+                _ => return false,
+            };
+            *field = Some(value.to_owned());
+            true
+        },
+    );
     (c.path_separator, c.env_var_prefix, c.env_var_suffix) = (sep, prefix, suffix);
-    Ok(c)
+    c
 }
 
 /// `date`: `#6.1(int)` (epoch seconds) as an RFC 3339 UTC date-time.
@@ -455,64 +448,65 @@ fn epoch_date(v: &Value) -> Option<String> {
         .then_some(text)
 }
 
-fn directory(value: &Value, path: &str) -> Result<Directory, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn directory(value: &Value) -> Directory {
+    let (entries, dups) = split(value);
     let mut d = Directory::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::KEY) => set_bool(&mut d.key, v),
             Some(key::LOCATION) => set_opt_text(&mut d.location, v),
             Some(key::FS_NAME) => set_text(&mut d.name, v),
             Some(key::ROOT) => set_opt_text(&mut d.root, v),
             Some(key::LANG) => set_opt_text(&mut d.lang, v),
-            Some(key::PATH_ELEMENTS) => path_elements(&mut d.children, v, path)?,
+            Some(key::PATH_ELEMENTS) => path_elements(&mut d.children, v),
             _ => false,
         };
         if !done {
             rest.push((k, v));
         }
     }
-    d.attributes = attributes(rest, dups, DIRECTORY_ATTRS, |_, _, _| false);
-    Ok(d)
+    d.attributes = attributes(
+        &entries,
+        &[key::FS_NAME],
+        rest,
+        dups,
+        DIRECTORY_ATTRS,
+        |_, _, _| false,
+    );
+    d
 }
 
 /// `path-elements`: a map holding only `directory` and/or `file`.
-fn path_elements(
-    out: &mut Vec<DirectoryChild>,
-    v: &Value,
-    path: &str,
-) -> Result<bool, CoswidError> {
-    let path = format!("{path}/path-elements");
-    let (entries, dups) = map_of(v, &path)?;
+fn path_elements(out: &mut Vec<DirectoryChild>, v: &Value) -> bool {
+    if v.as_map().is_none() {
+        return false;
+    }
+    let (entries, dups) = split(v);
     let fits = dups.is_empty()
         && entries.iter().all(|(k, v)| {
             matches!(int_key(k), Some(key::DIRECTORY | key::FILE)) && maps(v).is_some()
         });
     if !fits {
-        return Ok(false);
+        return false;
     }
     let (mut dirs, mut files) = (Vec::new(), Vec::new());
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         if int_key(k) == Some(key::DIRECTORY) {
-            push_all(&mut dirs, v, &format!("{path}/directory"), |m, p| {
-                directory(m, p).map(DirectoryChild::Directory)
-            })?;
+            push_all(&mut dirs, v, |m| DirectoryChild::Directory(directory(m)));
         } else {
-            push_all(&mut files, v, &format!("{path}/file"), |m, p| {
-                file(m, p).map(DirectoryChild::File)
-            })?;
+            push_all(&mut files, v, |m| DirectoryChild::File(file(m)));
         }
     }
     out.extend(dirs.into_iter().chain(files));
-    Ok(true)
+    true
 }
 
-fn file(value: &Value, path: &str) -> Result<File, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn file(value: &Value) -> File {
+    let (entries, dups) = split(value);
     let mut f = File::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::KEY) => set_bool(&mut f.key, v),
             Some(key::LOCATION) => set_opt_text(&mut f.location, v),
@@ -540,8 +534,13 @@ fn file(value: &Value, path: &str) -> Result<File, CoswidError> {
         }
     }
     let (mut hashes, mut mutable, mut patch_event) = (Vec::new(), None, None);
-    f.attributes = attributes(rest, dups, FILE_ATTRS, |namespace, local, value| {
-        match (namespace, local) {
+    f.attributes = attributes(
+        &entries,
+        &[key::FS_NAME],
+        rest,
+        dups,
+        FILE_ATTRS,
+        |namespace, local, value| match (namespace, local) {
             (ns::N8060, "mutable") => {
                 mutable = Some(XmlBool::new(value));
                 true
@@ -555,18 +554,18 @@ fn file(value: &Value, path: &str) -> Result<File, CoswidError> {
                 true
             }
             _ => false,
-        }
-    });
+        },
+    );
     f.hashes.extend(hashes);
     (f.mutable, f.patch_event) = (mutable, patch_event);
-    Ok(f)
+    f
 }
 
-fn process(value: &Value, path: &str) -> Result<Process, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn process(value: &Value) -> Process {
+    let (entries, dups) = split(value);
     let mut p = Process::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::PROCESS_NAME) => set_text(&mut p.name, v),
             Some(key::PID) => set_int(&mut p.pid, v),
@@ -577,15 +576,22 @@ fn process(value: &Value, path: &str) -> Result<Process, CoswidError> {
             rest.push((k, v));
         }
     }
-    p.attributes = attributes(rest, dups, PROCESS_ATTRS, |_, _, _| false);
-    Ok(p)
+    p.attributes = attributes(
+        &entries,
+        &[key::PROCESS_NAME],
+        rest,
+        dups,
+        PROCESS_ATTRS,
+        |_, _, _| false,
+    );
+    p
 }
 
-fn resource(value: &Value, path: &str) -> Result<Resource, CoswidError> {
-    let (entries, dups) = map_of(value, path)?;
+fn resource(value: &Value) -> Resource {
+    let (entries, dups) = split(value);
     let mut r = Resource::default();
     let mut rest = Vec::new();
-    for (k, v) in entries {
+    for &(k, v) in &entries {
         let done = match int_key(k) {
             Some(key::TYPE) => set_text(&mut r.r#type, v),
             Some(key::LANG) => set_opt_text(&mut r.lang, v),
@@ -595,17 +601,28 @@ fn resource(value: &Value, path: &str) -> Result<Resource, CoswidError> {
             rest.push((k, v));
         }
     }
-    r.attributes = attributes(rest, dups, RESOURCE_ATTRS, |_, _, _| false);
-    Ok(r)
+    r.attributes = attributes(
+        &entries,
+        &[key::TYPE],
+        rest,
+        dups,
+        RESOURCE_ATTRS,
+        |_, _, _| false,
+    );
+    r
 }
 
-/// Turns the entries no typed field took into attributes:
+/// Turns the entries no typed field took into attributes, and adds an absence marker
+/// (an empty [`EXTENSION_NS`](super::EXTENSION_NS) attribute `_<n>`) for each `required`
+/// key the map does not have:
 /// - a text label that is an NCName (not one of `reserved`, not starting with `_` or
 ///   `xml`) with a text value becomes an unqualified attribute;
 /// - a text label `{namespace}local` with a text value becomes a namespaced attribute,
 ///   unless `special` takes it (hashes, NISTIR 8060 fields);
 /// - anything else is kept whole in [`EXTENSION_NS`](super::EXTENSION_NS).
 fn attributes(
+    entries: &[(&Value, &Value)],
+    required: &[i64],
     rest: Vec<(&Value, &Value)>,
     dups: Vec<Attribute>,
     reserved: &[&str],
@@ -631,6 +648,11 @@ fn attributes(
         out.push(ext::raw_attribute(k, v));
     }
     out.extend(dups);
+    for k in required {
+        if !entries.iter().any(|(key, _)| int_key(key) == Some(*k)) {
+            out.push(ext::absent_attribute(*k));
+        }
+    }
     out
 }
 

@@ -64,11 +64,10 @@ impl MapBuilder {
         }
     }
 
-    /// A required text item: left out when empty (see the module docs).
+    /// A required text item: always written (empty if need be), unless an absence marker
+    /// says the decoded tag had none (see [`MapBuilder::finish`]).
     fn required_text(&mut self, k: i64, v: &str) {
-        if !v.is_empty() {
-            self.put(k, Value::text(v));
-        }
+        self.put(k, Value::text(v));
     }
 
     fn bool(&mut self, k: i64, v: Option<&XmlBool>) {
@@ -104,10 +103,15 @@ impl MapBuilder {
         }
     }
 
-    /// Adds `lang` and the attributes, and makes the map.
+    /// Adds `lang` and the attributes, and makes the map. An absence marker (an empty
+    /// [`EXTENSION_NS`](super::EXTENSION_NS) attribute `_<n>`) removes the item with key
+    /// *n*: the decoded tag did not have that required item.
     fn finish(mut self, lang: Option<&str>, attributes: &[Attribute]) -> Value {
         self.text(key::LANG, lang);
-        for a in attributes {
+        for absent in attributes.iter().filter_map(ext::absent_key) {
+            self.entries.retain(|(k, _)| k.as_int() != Some(absent));
+        }
+        for a in attributes.iter().filter(|a| ext::absent_key(a).is_none()) {
             self.entries.push(attribute_entry(a));
         }
         self.into_value()
@@ -155,10 +159,50 @@ fn uuid_or_text(id: &str, bytes: bool) -> Value {
 pub(crate) struct Encoder {
     pub(crate) dropped: Vec<Dropped>,
     pub(crate) options: super::EncodeOptions,
+    /// Where the encoder is, as element names with their 1-based index among siblings of
+    /// that name; rendered only when something is dropped.
+    path: Vec<(&'static str, usize)>,
 }
 
 impl Encoder {
-    fn drop_node(&mut self, path: String, node: &ForeignNode) {
+    pub(crate) fn new(options: super::EncodeOptions) -> Self {
+        Self {
+            dropped: Vec::new(),
+            options,
+            path: vec![("SoftwareIdentity", 0)],
+        }
+    }
+
+    /// Runs `f` one level down, at the `n`-th `name` child.
+    fn at<T>(&mut self, name: &'static str, n: usize, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.path.push((name, n));
+        let out = f(self);
+        self.path.pop();
+        out
+    }
+
+    /// The current path (`/SoftwareIdentity/Payload[1]/File[2]`).
+    fn here(&self) -> String {
+        let mut out = String::new();
+        for (name, n) in &self.path {
+            out.push('/');
+            out.push_str(name);
+            if *n > 0 {
+                out.push_str(&format!("[{n}]"));
+            }
+        }
+        out
+    }
+
+    fn drop(&mut self, what: impl Into<String>) {
+        let path = self.here();
+        self.dropped.push(Dropped {
+            path,
+            what: what.into(),
+        });
+    }
+
+    fn drop_node(&mut self, node: &ForeignNode) {
         let what = match node {
             ForeignNode::Element(e) => format!("element {}", e.name.clark()),
             ForeignNode::Text(t) if t.trim().is_empty() => return,
@@ -168,23 +212,21 @@ impl Encoder {
                 format!("processing instruction {target}")
             }
         };
-        self.dropped.push(Dropped { path, what });
+        self.drop(what);
     }
 
-    fn drop_content(&mut self, path: &str, content: &[ForeignNode]) {
+    fn drop_content(&mut self, content: &[ForeignNode]) {
         for node in content {
-            self.drop_node(path.to_owned(), node);
+            self.drop_node(node);
         }
     }
 
     pub(crate) fn identity(&mut self, tag: &SoftwareIdentity) -> Value {
         let mut m = MapBuilder::new(IDENTITY_ORDER);
-        if !tag.tag_id.as_str().is_empty() {
-            m.put(
-                key::TAG_ID,
-                uuid_or_text(tag.tag_id.as_str(), self.options.tag_id_as_bytes),
-            );
-        }
+        m.put(
+            key::TAG_ID,
+            uuid_or_text(tag.tag_id.as_str(), self.options.tag_id_as_bytes),
+        );
         m.int(key::TAG_VERSION, tag.tag_version.as_ref());
         m.bool(key::CORPUS, tag.corpus.as_ref());
         m.bool(key::PATCH, tag.patch.as_ref());
@@ -206,42 +248,35 @@ impl Encoder {
             match child {
                 Child::Meta(x) => {
                     counts[0] += 1;
-                    metas.push(self.meta(x, &format!("/SoftwareIdentity/Meta[{}]", counts[0])));
+                    metas.push(self.at("Meta", counts[0], |s| s.meta(x)));
                 }
                 Child::Entity(x) => {
                     counts[1] += 1;
-                    entities
-                        .push(self.entity(x, &format!("/SoftwareIdentity/Entity[{}]", counts[1])));
+                    entities.push(self.at("Entity", counts[1], |s| s.entity(x)));
                 }
                 Child::Link(x) => {
                     counts[2] += 1;
-                    links.push(self.link(x, &format!("/SoftwareIdentity/Link[{}]", counts[2])));
+                    links.push(self.at("Link", counts[2], |s| s.link(x)));
                 }
                 Child::Payload(x) => {
                     counts[3] += 1;
-                    let path = format!("/SoftwareIdentity/Payload[{}]", counts[3]);
                     if payload.is_none() {
-                        payload = Some(self.collection(x, None, &path));
+                        payload = Some(self.at("Payload", counts[3], |s| s.collection(x, None)));
                     } else {
-                        self.dropped.push(Dropped {
-                            path,
-                            what: "a second Payload".into(),
-                        });
+                        self.at("Payload", counts[3], |s| s.drop("a second Payload"));
                     }
                 }
                 Child::Evidence(x) => {
                     counts[4] += 1;
-                    let path = format!("/SoftwareIdentity/Evidence[{}]", counts[4]);
                     if evidence.is_none() {
-                        evidence = Some(self.collection(&x.resources, Some(x), &path));
+                        evidence = Some(self.at("Evidence", counts[4], |s| {
+                            s.collection(&x.resources, Some(x))
+                        }));
                     } else {
-                        self.dropped.push(Dropped {
-                            path,
-                            what: "a second Evidence".into(),
-                        });
+                        self.at("Evidence", counts[4], |s| s.drop("a second Evidence"));
                     }
                 }
-                Child::Other(node) => self.drop_node("/SoftwareIdentity".into(), node),
+                Child::Other(node) => self.drop_node(node),
             }
         }
         m.many(key::SOFTWARE_META, metas);
@@ -256,7 +291,7 @@ impl Encoder {
         m.finish(tag.lang.as_deref(), &tag.attributes)
     }
 
-    fn entity(&mut self, e: &Entity, path: &str) -> Value {
+    fn entity(&mut self, e: &Entity) -> Value {
         let mut m = MapBuilder::new(ENTITY_ORDER);
         m.required_text(key::ENTITY_NAME, &e.name);
         m.text(key::REG_ID, e.regid.as_ref().map(|r| r.as_str()));
@@ -265,7 +300,11 @@ impl Encoder {
             .iter()
             .map(|r| vocab(keys::ROLES, r.as_str()))
             .collect();
-        m.many(key::ROLE, roles);
+        if roles.is_empty() {
+            m.put(key::ROLE, Value::array(roles));
+        } else {
+            m.many(key::ROLE, roles);
+        }
         if let Some(t) = &e.thumbprint {
             let value = match unhex(t) {
                 Some(bytes) => Value::array(vec![Value::uint(0), Value::bytes(bytes)]),
@@ -278,18 +317,17 @@ impl Encoder {
             match child {
                 EntityChild::Meta(_) => {
                     metas += 1;
-                    self.dropped.push(Dropped {
-                        path: format!("{path}/Meta[{metas}]"),
-                        what: "Entity Meta (CoSWID entities have no meta)".into(),
+                    self.at("Meta", metas, |s| {
+                        s.drop("Entity Meta (CoSWID entities have no meta)");
                     });
                 }
-                EntityChild::Other(node) => self.drop_node(path.to_owned(), node),
+                EntityChild::Other(node) => self.drop_node(node),
             }
         }
         m.finish(e.lang.as_deref(), &e.attributes)
     }
 
-    fn link(&mut self, l: &Link, path: &str) -> Value {
+    fn link(&mut self, l: &Link) -> Value {
         let mut m = MapBuilder::new(LINK_ORDER);
         m.text(key::ARTIFACT, l.artifact.as_deref());
         m.required_text(key::HREF, &l.href);
@@ -297,18 +335,16 @@ impl Encoder {
         if let Some(o) = &l.ownership {
             m.put(key::OWNERSHIP, vocab(keys::OWNERSHIPS, o.as_str()));
         }
-        if !l.rel.as_str().is_empty() {
-            m.put(key::REL, vocab(keys::RELS, l.rel.as_str()));
-        }
+        m.put(key::REL, vocab(keys::RELS, l.rel.as_str()));
         m.text(key::MEDIA_TYPE, l.r#type.as_deref());
         if let Some(u) = &l.r#use {
             m.put(key::USE, vocab(keys::USES, u.as_str()));
         }
-        self.drop_content(path, &l.content);
+        self.drop_content(&l.content);
         m.finish(l.lang.as_deref(), &l.attributes)
     }
 
-    fn meta(&mut self, x: &SoftwareMeta, path: &str) -> Value {
+    fn meta(&mut self, x: &SoftwareMeta) -> Value {
         let mut m = MapBuilder::new(META_ORDER);
         m.text(key::ACTIVATION_STATUS, x.activation_status.as_deref());
         m.text(key::CHANNEL_TYPE, x.channel_type.as_deref());
@@ -333,16 +369,11 @@ impl Encoder {
         m.text(key::SUMMARY, x.summary.as_deref());
         m.text(key::UNSPSC_CODE, x.unspsc_code.as_deref());
         m.text(key::UNSPSC_VERSION, x.unspsc_version.as_deref());
-        self.drop_content(path, &x.content);
+        self.drop_content(&x.content);
         m.finish(x.lang.as_deref(), &x.attributes)
     }
 
-    fn collection(
-        &mut self,
-        c: &ResourceCollection,
-        evidence: Option<&Evidence>,
-        path: &str,
-    ) -> Value {
+    fn collection(&mut self, c: &ResourceCollection, evidence: Option<&Evidence>) -> Value {
         let mut m = MapBuilder::new(COLLECTION_ORDER);
         let (mut dirs, mut files, mut procs, mut res) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -351,21 +382,21 @@ impl Encoder {
             match child {
                 ResourceChild::Directory(d) => {
                     n[0] += 1;
-                    dirs.push(self.directory(d, &format!("{path}/Directory[{}]", n[0])));
+                    dirs.push(self.at("Directory", n[0], |s| s.directory(d)));
                 }
                 ResourceChild::File(f) => {
                     n[1] += 1;
-                    files.push(self.file(f, &format!("{path}/File[{}]", n[1])));
+                    files.push(self.at("File", n[1], |s| s.file(f)));
                 }
                 ResourceChild::Process(p) => {
                     n[2] += 1;
-                    procs.push(self.process(p, &format!("{path}/Process[{}]", n[2])));
+                    procs.push(self.at("Process", n[2], |s| s.process(p)));
                 }
                 ResourceChild::Resource(r) => {
                     n[3] += 1;
-                    res.push(self.resource(r, &format!("{path}/Resource[{}]", n[3])));
+                    res.push(self.at("Resource", n[3], |s| s.resource(r)));
                 }
-                ResourceChild::Other(node) => self.drop_node(path.to_owned(), node),
+                ResourceChild::Other(node) => self.drop_node(node),
             }
         }
         m.many(key::DIRECTORY, dirs);
@@ -395,7 +426,7 @@ impl Encoder {
         m.finish(c.lang.as_deref(), &attrs)
     }
 
-    fn directory(&mut self, d: &Directory, path: &str) -> Value {
+    fn directory(&mut self, d: &Directory) -> Value {
         let mut m = MapBuilder::new(DIRECTORY_ORDER);
         m.bool(key::KEY, d.key.as_ref());
         m.text(key::LOCATION, d.location.as_deref());
@@ -407,13 +438,13 @@ impl Encoder {
             match child {
                 DirectoryChild::Directory(x) => {
                     n[0] += 1;
-                    dirs.push(self.directory(x, &format!("{path}/Directory[{}]", n[0])));
+                    dirs.push(self.at("Directory", n[0], |s| s.directory(x)));
                 }
                 DirectoryChild::File(x) => {
                     n[1] += 1;
-                    files.push(self.file(x, &format!("{path}/File[{}]", n[1])));
+                    files.push(self.at("File", n[1], |s| s.file(x)));
                 }
-                DirectoryChild::Other(node) => self.drop_node(path.to_owned(), node),
+                DirectoryChild::Other(node) => self.drop_node(node),
             }
         }
         if !dirs.is_empty() || !files.is_empty() {
@@ -425,7 +456,7 @@ impl Encoder {
         m.finish(d.lang.as_deref(), &d.attributes)
     }
 
-    fn file(&mut self, f: &File, path: &str) -> Value {
+    fn file(&mut self, f: &File) -> Value {
         let mut m = MapBuilder::new(FILE_ORDER);
         m.bool(key::KEY, f.key.as_ref());
         m.text(key::LOCATION, f.location.as_deref());
@@ -459,22 +490,22 @@ impl Encoder {
         if let Some(v) = &f.patch_event {
             attrs.push(n8060("patchEvent", v.as_str()));
         }
-        self.drop_content(path, &f.content);
+        self.drop_content(&f.content);
         m.finish(f.lang.as_deref(), &attrs)
     }
 
-    fn process(&mut self, p: &Process, path: &str) -> Value {
+    fn process(&mut self, p: &Process) -> Value {
         let mut m = MapBuilder::new(PROCESS_ORDER);
         m.required_text(key::PROCESS_NAME, &p.name);
         m.int(key::PID, p.pid.as_ref());
-        self.drop_content(path, &p.content);
+        self.drop_content(&p.content);
         m.finish(p.lang.as_deref(), &p.attributes)
     }
 
-    fn resource(&mut self, r: &Resource, path: &str) -> Value {
+    fn resource(&mut self, r: &Resource) -> Value {
         let mut m = MapBuilder::new(RESOURCE_ORDER);
         m.required_text(key::TYPE, &r.r#type);
-        self.drop_content(path, &r.content);
+        self.drop_content(&r.content);
         m.finish(r.lang.as_deref(), &r.attributes)
     }
 }

@@ -94,6 +94,22 @@ pub(crate) fn repeated_attribute(key: &Value, value: &Value, n: usize) -> Attrib
     )
 }
 
+/// The absence marker for required item `key`: an empty `{EXTENSION_NS}_<key>`.
+pub(crate) fn absent_attribute(key: i64) -> Attribute {
+    Attribute::new(
+        QName::qualified(EXTENSION_NS, Some(EXTENSION_PREFIX), format!("_{key}")),
+        "",
+    )
+}
+
+/// The key an absence marker stands for.
+pub(crate) fn absent_key(a: &Attribute) -> Option<i128> {
+    if a.name.namespace.as_deref() != Some(EXTENSION_NS) || !a.value.is_empty() {
+        return None;
+    }
+    local_to_key(&a.name.local)?.as_int()
+}
+
 /// The entry an [`EXTENSION_NS`] attribute keeps, when its name and value are well formed.
 pub(crate) fn raw_entry(local: &str, value: &str) -> Option<(Value, Value)> {
     let key = local_to_key(local)?;
@@ -154,37 +170,33 @@ mod tests {
 
     #[test]
     fn keys_and_local_names_are_inverse() {
-        let keys = [
-            Value::uint(58),
-            Value::int(-5),
-            Value::text("arch"),
-            Value::text("_private"),
-            Value::text("has space"),
-            Value::text("{urn:x}y"),
-            Value::Unsigned {
-                value: 3,
-                width: cbor::Width::U16,
-            },
-            Value::bytes(vec![1, 2]),
+        let cases = [
+            (Value::uint(58), "_58"),
+            (Value::int(-5), "_-5"),
+            (Value::text("arch"), "arch"),
+            (Value::text("_private"), "_k685f70726976617465"),
+            (Value::text("has space"), "_k69686173207370616365"),
+            (Value::text("{urn:x}y"), "_k687b75726e3a787d79"),
+            (
+                Value::Unsigned {
+                    value: 3,
+                    width: cbor::Width::U16,
+                },
+                "_k190003",
+            ),
+            (Value::bytes(vec![1, 2]), "_k420102"),
         ];
-        let locals = [
-            "_58",
-            "_-5",
-            "arch",
-            "_k685f70726976617465",
-            "_k6968617320737061636",
-            "",
-            "",
-            "",
-        ];
-        for (i, key) in keys.iter().enumerate() {
-            let local = key_to_local(key);
-            assert!(is_ncname(&local), "{local}");
-            if !locals[i].is_empty() && i != 4 {
-                assert_eq!(local, locals[i]);
-            }
-            assert_eq!(local_to_key(&local).as_ref(), Some(key), "{local}");
+        for (key, local) in cases {
+            assert_eq!(key_to_local(&key), local);
+            assert!(is_ncname(local), "{local}");
+            assert_eq!(local_to_key(local), Some(key), "{local}");
         }
+        assert_eq!(local_to_key("_k09.2"), Some(Value::uint(9)));
+        assert_eq!(
+            local_to_key("_k09.1"),
+            None,
+            "a repeat is the second occurrence or later"
+        );
         assert_eq!(local_to_key("_05"), None);
         assert_eq!(local_to_key("_kzz"), None);
         assert_eq!(unhex("0aFf"), Some(vec![0x0a, 0xff]));

@@ -1,0 +1,218 @@
+//! Reading a file's tags, whatever their format, told by content: XML (first non-blank
+//! character `<`; UTF-8, or UTF-16 with a byte-order mark), the model's JSON (`{` or `[`), a uSWID container (its magic), else CoSWID.
+
+use std::path::Path;
+
+use itam_swid::coswid::uswid::USWID_MAGIC;
+use itam_swid::coswid::{self, EncodeOptions};
+use itam_swid::read::{ReadOptions, read_all, read_all_bytes};
+use itam_swid::source::{Dialect, Parsed, SourceMap};
+use itam_swid::{ParseError, SoftwareIdentity};
+
+/// The format a file was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// SWID XML.
+    Xml,
+    /// A CoSWID tag.
+    Coswid,
+    /// A uSWID container of CoSWID tags.
+    Uswid,
+    /// The model's JSON form.
+    Json,
+}
+
+impl Format {
+    /// The format's name.
+    pub(crate) const fn as_str(self) -> &'static str {
+        match self {
+            Self::Xml => "swid xml",
+            Self::Coswid => "coswid",
+            Self::Uswid => "uswid",
+            Self::Json => "json",
+        }
+    }
+}
+
+/// One tag of a file.
+#[derive(Debug)]
+pub(crate) struct Tag {
+    /// The tag with its source map and reader findings (empty for formats without text
+    /// positions).
+    pub parsed: Parsed<SoftwareIdentity>,
+    /// For a CoSWID input: the options that write it back as it came.
+    pub coswid: Option<EncodeOptions>,
+}
+
+/// A file's tags.
+#[derive(Debug)]
+pub(crate) struct Loaded {
+    /// What the file was read as.
+    pub format: Format,
+    /// Its tags, in order (at least one).
+    pub tags: Vec<Tag>,
+}
+
+/// Why a file could not be read: the message, and a line and column when there is one.
+#[derive(Debug)]
+pub(crate) struct LoadError {
+    /// What went wrong (lowercase, says the format tried).
+    pub message: String,
+    /// Where, for XML and JSON.
+    pub pos: Option<(u32, u32)>,
+}
+
+/// Reads a file and its tags.
+pub(crate) fn load_file(path: &Path) -> Result<Loaded, LoadError> {
+    let bytes = std::fs::read(path).map_err(|e| LoadError {
+        message: format!("cannot read file: {e}"),
+        pos: None,
+    })?;
+    load(&bytes)
+}
+
+/// Reads tags from bytes, telling the format by content.
+pub(crate) fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    if let Some(text) = utf16(bytes) {
+        return load_xml_text(&text?);
+    }
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let first = text.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    match first {
+        Some(b'<') => load_xml(bytes),
+        Some(b'{' | b'[') => load_json(text),
+        _ if bytes.starts_with(&USWID_MAGIC) => {
+            let decoded = coswid::decode_uswid(bytes).map_err(|e| LoadError {
+                message: format!("not a readable uswid container: {e}"),
+                pos: None,
+            })?;
+            if decoded.is_empty() {
+                return Err(LoadError {
+                    message: "the uswid container holds no tag".into(),
+                    pos: None,
+                });
+            }
+            Ok(Loaded {
+                format: Format::Uswid,
+                tags: decoded
+                    .into_iter()
+                    .map(|d| plain(d.tag, Some(d.options)))
+                    .collect(),
+            })
+        }
+        None => Err(LoadError {
+            message: "the file is empty".into(),
+            pos: None,
+        }),
+        _ => {
+            let decoded = coswid::decode(bytes).map_err(|e| LoadError {
+                message: format!("neither xml nor json, and not coswid: {e}"),
+                pos: None,
+            })?;
+            Ok(Loaded {
+                format: Format::Coswid,
+                tags: vec![plain(decoded.tag, Some(decoded.options))],
+            })
+        }
+    }
+}
+
+/// Text with a UTF-16 byte-order mark (as some Windows tools write tags), decoded; `None`
+/// without one.
+fn utf16(bytes: &[u8]) -> Option<Result<String, LoadError>> {
+    let big_endian = match bytes {
+        [0xfe, 0xff, ..] => true,
+        [0xff, 0xfe, ..] => false,
+        _ => return None,
+    };
+    let error = |message: String| LoadError { message, pos: None };
+    let body = bytes.get(2..).unwrap_or_default();
+    if body.len() % 2 != 0 {
+        return Some(Err(error(
+            "not valid utf-16: an odd number of bytes".into(),
+        )));
+    }
+    let units = body.chunks_exact(2).map(|pair| {
+        let pair = [
+            pair.first().copied().unwrap_or(0),
+            pair.get(1).copied().unwrap_or(0),
+        ];
+        if big_endian {
+            u16::from_be_bytes(pair)
+        } else {
+            u16::from_le_bytes(pair)
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|e| error(format!("not valid utf-16: {e}"))),
+    )
+}
+
+fn load_xml(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    let parsed = read_all_bytes(bytes, &ReadOptions::LAX).map_err(xml_error)?;
+    xml_loaded(parsed)
+}
+
+fn load_xml_text(text: &str) -> Result<Loaded, LoadError> {
+    xml_loaded(read_all(text, &ReadOptions::LAX).map_err(xml_error)?)
+}
+
+fn xml_error(e: ParseError) -> LoadError {
+    LoadError {
+        pos: e.pos().map(|p| (p.line, p.col)),
+        message: e.to_string(),
+    }
+}
+
+fn xml_loaded(parsed: Vec<Parsed<SoftwareIdentity>>) -> Result<Loaded, LoadError> {
+    Ok(Loaded {
+        format: Format::Xml,
+        tags: parsed
+            .into_iter()
+            .map(|parsed| Tag {
+                parsed,
+                coswid: None,
+            })
+            .collect(),
+    })
+}
+
+fn load_json(text: &[u8]) -> Result<Loaded, LoadError> {
+    let json_error = |e: serde_json::Error| LoadError {
+        message: format!("not the json form of a swid tag: {e}"),
+        pos: u32::try_from(e.line())
+            .ok()
+            .zip(u32::try_from(e.column()).ok()),
+    };
+    let tags: Vec<SoftwareIdentity> =
+        if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            serde_json::from_slice(text).map_err(json_error)?
+        } else {
+            vec![serde_json::from_slice(text).map_err(json_error)?]
+        };
+    if tags.is_empty() {
+        return Err(LoadError {
+            message: "the json array holds no tag".into(),
+            pos: None,
+        });
+    }
+    Ok(Loaded {
+        format: Format::Json,
+        tags: tags.into_iter().map(|t| plain(t, None)).collect(),
+    })
+}
+
+/// A tag without text positions or reader findings, validated as 2015 SWID.
+fn plain(tag: SoftwareIdentity, coswid: Option<EncodeOptions>) -> Tag {
+    Tag {
+        parsed: Parsed {
+            tag,
+            source_map: SourceMap::new(),
+            findings: Vec::new(),
+            dialect: Dialect::Iso2015,
+        },
+        coswid,
+    }
+}

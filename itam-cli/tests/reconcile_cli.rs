@@ -1,0 +1,480 @@
+//! `itam reconcile`, `itam estate generate` and `itam bench reconcile` as a user runs them:
+//! the table on a scenario, `--json` equal to the library's position for the same input, the
+//! gap in `both` mode, the as-of date and policy, exit codes, generator determinism and the
+//! shape of the bench line. Fixtures: `tests/data/reconcile/` (see its README) and the
+//! library's scenarios, read in place.
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test code: a panic is a failure
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+use chrono::NaiveDate;
+use itam_reconcile::itam_core::estate::Estate;
+use itam_reconcile::{Mode, Policy};
+
+fn data(rel: &str) -> String {
+    format!("{}/tests/data/reconcile/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scenario(name: &str) -> String {
+    format!(
+        "{}/../itam-reconcile/tests/data/scenarios/{name}/estate.json",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn itam(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_itam"))
+        .args(args)
+        .output()
+        .expect("the itam binary runs")
+}
+
+fn itam_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_itam"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the itam binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write stdin");
+    child.wait_with_output().expect("itam ends")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited with a code")
+}
+
+fn estate(path: &str) -> Estate {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read estate")).expect("estate")
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("standard output is JSON")
+}
+
+#[test]
+fn table_on_a_scenario_names_the_date_mode_and_numbers() {
+    let out = itam(&[
+        "reconcile",
+        &scenario("greedy_gap"),
+        "--as-of",
+        "2026-01-01",
+    ]);
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("effective license position of "),
+        "{first}"
+    );
+    assert!(
+        first.ends_with("estate.json as of 2026-01-01 (given by --as-of), mode priority"),
+        "{first}"
+    );
+    // The library's table follows the header, unchanged.
+    let library = itam_reconcile::reconcile(
+        &estate(&scenario("greedy_gap")),
+        &Policy::new(day("2026-01-01")),
+    )
+    .unwrap();
+    assert!(text.ends_with(&library.to_table()), "{text}");
+    assert!(text.contains("Acme/App  device       2         2        1          1"));
+    assert!(text.contains("E-v2         device  active         1         0        1"));
+    // Priority leaves d2 uncovered: a shortfall, exit 1.
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).is_empty());
+}
+
+#[test]
+fn json_is_the_library_position_for_the_same_input() {
+    for (name, mode) in [
+        ("greedy_gap", Mode::Priority),
+        ("reasons", Mode::Priority),
+        ("cheapest_first", Mode::Optimal),
+        ("true_up_and_pins", Mode::Optimal),
+    ] {
+        let out = itam(&[
+            "reconcile",
+            &scenario(name),
+            "--as-of",
+            "2026-01-01",
+            "--mode",
+            mode.as_str(),
+            "--json",
+        ]);
+        assert!(matches!(code(&out), 0 | 1), "{name}: {}", stderr(&out));
+        let policy = Policy::new(day("2026-01-01")).with_mode(mode);
+        let position = itam_reconcile::reconcile(&estate(&scenario(name)), &policy).unwrap();
+        assert_eq!(
+            json(&out),
+            serde_json::to_value(&position).unwrap(),
+            "{name} {mode:?}"
+        );
+        let shortfall = position.totals.shortfall > 0;
+        assert_eq!(
+            code(&out),
+            i32::from(shortfall),
+            "{name}: exit follows shortfall"
+        );
+    }
+}
+
+#[test]
+fn policy_file_is_applied_and_flags_override_it() {
+    let path = scenario("oracle_cluster");
+    let policy_path = path.replace("estate.json", "policy.json");
+    let out = itam(&["reconcile", &path, "--policy", &policy_path, "--json"]);
+    let policy: Policy =
+        serde_json::from_str(&std::fs::read_to_string(&policy_path).unwrap()).unwrap();
+    let expected = itam_reconcile::reconcile(&estate(&path), &policy).unwrap();
+    assert_eq!(json(&out), serde_json::to_value(&expected).unwrap());
+    // Cluster aggregation differs from the default (host) here, so the file was used.
+    let default = itam_reconcile::reconcile(&estate(&path), &Policy::new(policy.as_of)).unwrap();
+    assert_ne!(expected.totals, default.totals);
+
+    // A policy without as_of: its mode (optimal) and 30-day expiry window hold, the date
+    // comes from --as-of. E-editor ends 2026-06-30: expiring within 90 days of 2026-05-01,
+    // not within 30.
+    let compliant = data("compliant.json");
+    let out = itam(&["reconcile", &compliant, "--as-of", "2026-05-01"]);
+    assert!(
+        stdout(&out).contains("E-editor     device  expiring"),
+        "{}",
+        stdout(&out)
+    );
+    let out = itam(&[
+        "reconcile",
+        &compliant,
+        "--as-of",
+        "2026-05-01",
+        "--policy",
+        &data("optimal-policy.json"),
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.lines().next().unwrap().ends_with(&format!(
+            "mode optimal, policy {}",
+            data("optimal-policy.json")
+        )),
+        "{text}"
+    );
+    assert!(text.contains("E-editor     device  active"), "{text}");
+    assert!(text.contains("optimal mode, as of 2026-05-01"), "{text}");
+    // --mode overrides the policy's mode.
+    let out = itam(&[
+        "reconcile",
+        &compliant,
+        "--as-of",
+        "2026-05-01",
+        "--policy",
+        &data("optimal-policy.json"),
+        "--mode",
+        "priority",
+        "--json",
+    ]);
+    assert_eq!(json(&out)["mode"], "priority");
+
+    // A policy's own as_of is used and said to be; --as-of overrides it.
+    let out = itam(&[
+        "reconcile",
+        &compliant,
+        "--policy",
+        &data("dated-policy.json"),
+    ]);
+    assert!(
+        stdout(&out).contains("as of 2027-01-01 (from the policy)"),
+        "{}",
+        stdout(&out)
+    );
+    let out = itam(&[
+        "reconcile",
+        &compliant,
+        "--policy",
+        &data("dated-policy.json"),
+        "--as-of",
+        "2026-01-01",
+        "--json",
+    ]);
+    assert_eq!(json(&out)["as_of"], "2026-01-01");
+}
+
+#[test]
+fn both_mode_shows_both_positions_and_the_gap() {
+    let path = scenario("greedy_gap");
+    let out = itam(&[
+        "reconcile",
+        &path,
+        "--mode",
+        "both",
+        "--as-of",
+        "2026-01-01",
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("== priority =="), "{text}");
+    assert!(text.contains("== optimal =="), "{text}");
+    assert!(text.contains("priority mode, as of 2026-01-01: demand 2, covered 1"));
+    assert!(text.contains("optimal mode, as of 2026-01-01: demand 2, covered 2"));
+    assert!(
+        text.ends_with("gap (optimal - priority): covered +1, cost +100, shortfall -1\n"),
+        "{text}"
+    );
+    // Priority has a shortfall; a printed position with a shortfall gives exit 1.
+    assert_eq!(code(&out), 1);
+
+    let out = itam(&[
+        "reconcile",
+        &path,
+        "--mode",
+        "both",
+        "--as-of",
+        "2026-01-01",
+        "--json",
+    ]);
+    let both =
+        itam_reconcile::reconcile_both(&estate(&path), &Policy::new(day("2026-01-01"))).unwrap();
+    let value = json(&out);
+    assert_eq!(value, serde_json::to_value(&both).unwrap());
+    assert_eq!(value["gap"]["covered"], 1);
+    assert_eq!(value["gap"]["shortfall"], -1);
+    assert_eq!(value["priority"]["mode"], "priority");
+    assert_eq!(value["optimal"]["mode"], "optimal");
+}
+
+#[test]
+fn exit_status_is_0_when_compliant_and_1_on_a_shortfall() {
+    let compliant = data("compliant.json");
+    for mode in ["priority", "optimal", "both"] {
+        let out = itam(&[
+            "reconcile",
+            &compliant,
+            "--as-of",
+            "2026-06-30",
+            "--mode",
+            mode,
+        ]);
+        assert_eq!(code(&out), 0, "{mode}: {}", stdout(&out));
+        assert!(stdout(&out).contains("shortfall 0"));
+        // The day after the entitlement ends, both devices are unlicensed.
+        let out = itam(&[
+            "reconcile",
+            &compliant,
+            "--as-of",
+            "2026-07-01",
+            "--mode",
+            mode,
+        ]);
+        assert_eq!(code(&out), 1, "{mode}: {}", stdout(&out));
+        assert!(stdout(&out).contains("shortfall 2 (2 unlicensed consumers)"));
+    }
+    // --json does not change the status.
+    let out = itam(&["reconcile", &compliant, "--as-of", "2026-07-01", "--json"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(json(&out)["totals"]["shortfall"], 2);
+}
+
+#[test]
+fn as_of_defaults_to_today() {
+    let before = chrono::Local::now().date_naive();
+    let out = itam(&["reconcile", &data("compliant.json")]);
+    let after = chrono::Local::now().date_naive();
+    let first = stdout(&out).lines().next().unwrap().to_owned();
+    assert!(
+        first.contains(&format!("as of {before} (today)"))
+            || first.contains(&format!("as of {after} (today)")),
+        "{first}"
+    );
+}
+
+#[test]
+fn errors_go_to_stderr_with_exit_2() {
+    // Unreadable file.
+    let out = itam(&["reconcile", &data("missing.json")]);
+    assert_eq!(code(&out), 2);
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("missing.json: cannot read"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Bad JSON: serde_json's line and column.
+    let out = itam(&["reconcile", &data("malformed.json")]);
+    assert_eq!(code(&out), 2);
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("malformed.json: expected `,` or `}` at line 4 column 26"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The engine refuses the estate.
+    let out = itam(&["reconcile", &data("duplicate.json"), "--json"]);
+    assert_eq!(code(&out), 2);
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("duplicate.json: duplicate device id \"ws-1\""),
+        "{}",
+        stderr(&out)
+    );
+
+    // A bad policy, with its line.
+    let out = itam(&[
+        "reconcile",
+        &data("compliant.json"),
+        "--policy",
+        &data("bad-policy.json"),
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("unknown field `colour`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("at line 2"), "{}", stderr(&out));
+
+    // Usage errors: no estate, a bad date, a bad mode.
+    for args in [
+        &["reconcile"][..],
+        &[
+            "reconcile",
+            &data("compliant.json"),
+            "--as-of",
+            "2026-13-01",
+        ],
+        &["reconcile", &data("compliant.json"), "--mode", "fastest"],
+    ] {
+        let out = itam(args);
+        assert_eq!(code(&out), 2, "{args:?}");
+        assert!(stdout(&out).is_empty(), "{args:?}");
+        assert!(!stderr(&out).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn generate_is_deterministic_and_reconciles_from_a_pipe() {
+    let a = itam(&["estate", "generate", "--size", "S", "--seed", "7"]);
+    let b = itam(&["estate", "generate", "--size", "s", "--seed", "7"]);
+    let c = itam(&["estate", "generate", "--size", "S", "--seed", "8"]);
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    assert_eq!(a.stdout, b.stdout, "same seed, same bytes");
+    assert_ne!(a.stdout, c.stdout, "another seed, another estate");
+
+    // It is the library's generated estate, one item per line.
+    let generated: Estate = serde_json::from_slice(&a.stdout).expect("estate.json");
+    let expected = itam_reconcile::generate::generate(&itam_reconcile::generate::GenParams::size(
+        itam_reconcile::generate::Size::S,
+        7,
+    ));
+    assert_eq!(generated, expected);
+    let text = stdout(&a);
+    assert!(
+        text.starts_with("{\n\"devices\":[\n{\"id\":"),
+        "{}",
+        &text[..40]
+    );
+    let items = expected.devices.len()
+        + expected.users.len()
+        + expected.software.len()
+        + expected.installations.len()
+        + expected.entitlements.len();
+    assert!(text.lines().count() > items, "one line per item");
+
+    // `-` reads the estate from standard input.
+    let out = itam_with_stdin(
+        &["reconcile", "-", "--as-of", "2026-01-01", "--json"],
+        &a.stdout,
+    );
+    assert!(matches!(code(&out), 0 | 1), "{}", stderr(&out));
+    let position = itam_reconcile::reconcile(&expected, &Policy::new(day("2026-01-01"))).unwrap();
+    assert_eq!(
+        json(&out)["totals"],
+        serde_json::to_value(&position.totals).unwrap()
+    );
+}
+
+#[test]
+fn bench_prints_one_line_of_phases_and_memory() {
+    for (mode, allocation) in [
+        ("priority", &["allocation"][..]),
+        ("both", &["allocation_priority", "allocation_optimal"][..]),
+    ] {
+        let out = itam(&[
+            "bench",
+            "reconcile",
+            "--size",
+            "S",
+            "--seed",
+            "42",
+            "--mode",
+            mode,
+        ]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let text = stdout(&out);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        let line = text.trim_end();
+        let rest = line.strip_prefix("itam bench reconcile ").expect(line);
+        let pairs: Vec<(&str, &str)> = rest
+            .split(' ')
+            .map(|kv| kv.split_once('=').expect(kv))
+            .collect();
+        let keys: Vec<&str> = pairs.iter().map(|(k, _)| *k).collect();
+        let mut expected = vec![
+            "size",
+            "seed",
+            "mode",
+            "build",
+            "explain",
+            "devices",
+            "installations",
+            "entitlements",
+            "consumers",
+            "groups",
+            "generate",
+            "consumption",
+        ];
+        expected.extend(allocation);
+        expected.push("peak_memory");
+        assert_eq!(keys, expected, "{line}");
+        let get = |k: &str| pairs.iter().find(|(key, _)| *key == k).unwrap().1;
+        assert_eq!(get("size"), "S");
+        assert_eq!(get("seed"), "42");
+        assert_eq!(get("mode"), mode);
+        assert!(["debug", "release"].contains(&get("build")), "{line}");
+        assert_eq!(get("devices"), "1000");
+        assert_eq!(get("entitlements"), "500");
+        assert!(get("consumers").parse::<u64>().unwrap() > 0);
+        for phase in ["generate", "consumption"].iter().chain(allocation) {
+            let seconds = get(phase).strip_suffix('s').expect(phase);
+            let (whole, millis) = seconds.split_once('.').expect(seconds);
+            assert!(
+                whole.parse::<u64>().is_ok() && millis.len() == 3,
+                "{phase}={seconds}"
+            );
+        }
+        let memory = get("peak_memory");
+        if cfg!(target_os = "linux") {
+            let mib = memory.strip_suffix("MiB").expect(memory);
+            assert!(mib.parse::<f64>().unwrap() > 1.0, "{memory}");
+        } else {
+            assert!(memory == "unknown" || memory.ends_with("MiB"), "{memory}");
+        }
+    }
+}

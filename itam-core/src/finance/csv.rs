@@ -1,0 +1,398 @@
+//! A small RFC 4180 CSV reader and writer.
+//!
+//! Written here rather than taken from a crate: the format is a page long, the ledger form
+//! needs the line and column of every field for its error messages, and the workspace keeps
+//! its dependency list short. What it accepts, beyond RFC 4180:
+//!
+//! - records end with CRLF or a lone LF (spreadsheets on Unix write LF); a final line ending is
+//!   optional;
+//! - a UTF-8 byte-order mark at the very start is skipped;
+//! - a record whose fields are all empty (a blank line) is skipped.
+//!
+//! What it refuses, with the line and column: a quote inside an unquoted field, text after a
+//! closing quote, a quoted field that is never closed, more fields or records than the limits
+//! allow. The writer quotes a field when it holds a comma, a quote, CR or LF, or starts or ends
+//! with a space, and ends every record with CRLF, so `read(write(rows)) == rows` for rows
+//! without blank records.
+
+use crate::diag::TextPos;
+
+/// Limits on what [`read`] accepts, so hostile input cannot exhaust memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes of input.
+    pub max_bytes: usize,
+    /// Most records (including the header).
+    pub max_records: usize,
+    /// Most fields in one record.
+    pub max_fields: usize,
+}
+
+impl Default for Limits {
+    /// 256 MiB, 4 million records, 256 fields.
+    fn default() -> Self {
+        Self {
+            max_bytes: 256 << 20,
+            max_records: 4_000_000,
+            max_fields: 256,
+        }
+    }
+}
+
+/// One field as read: its text (quotes removed, `""` unescaped) and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The field's value.
+    pub text: String,
+    /// Line and column (in characters) of the field's first character.
+    pub pos: TextPos,
+}
+
+/// Why a text is not CSV.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CsvError {
+    /// A `"` inside a field that did not start with one.
+    #[error("line {}, column {}: quote inside an unquoted field", .0.line, .0.col)]
+    QuoteInUnquotedField(TextPos),
+    /// Something other than a comma or line end after a closing quote.
+    #[error("line {}, column {}: text after the closing quote of a field", .0.line, .0.col)]
+    TextAfterQuote(TextPos),
+    /// The input ends inside a quoted field.
+    #[error("line {}, column {}: quoted field is never closed", .0.line, .0.col)]
+    UnclosedQuote(TextPos),
+    /// The input is larger than [`Limits::max_bytes`].
+    #[error("input of {size} bytes is larger than the limit of {limit}")]
+    TooLarge {
+        /// Input size in bytes.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// More records than [`Limits::max_records`].
+    #[error("line {line}: more than {limit} records")]
+    TooManyRecords {
+        /// Where the record over the limit starts.
+        line: u32,
+        /// The limit.
+        limit: usize,
+    },
+    /// A record with more fields than [`Limits::max_fields`].
+    #[error("line {line}: more than {limit} fields in one record")]
+    TooManyFields {
+        /// Where the record starts.
+        line: u32,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+struct Cursor<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    line: u32,
+    col: u32,
+}
+
+impl Cursor<'_> {
+    fn pos(&self) -> TextPos {
+        TextPos {
+            line: self.line,
+            col: self.col,
+        }
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        self.chars.peek().copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.chars.next()?;
+        if c == '\n' {
+            self.line = self.line.saturating_add(1);
+            self.col = 1;
+        } else {
+            self.col = self.col.saturating_add(1);
+        }
+        Some(c)
+    }
+
+    /// Consumes a line end (CRLF or LF) if one is next; a lone CR is a line end too.
+    fn eat_line_end(&mut self) -> bool {
+        match self.peek() {
+            Some('\n') => {
+                self.bump();
+                true
+            }
+            Some('\r') => {
+                self.bump();
+                if self.peek() == Some('\n') {
+                    self.bump();
+                } else {
+                    // A lone CR ends the record; count it as a new line.
+                    self.line = self.line.saturating_add(1);
+                    self.col = 1;
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Reads every record of a CSV text (fields separated by commas). Blank records are skipped.
+///
+/// # Errors
+/// A [`CsvError`] with the line and column where the text stops being CSV, or the limit
+/// that was exceeded.
+pub fn read(text: &str, limits: &Limits) -> Result<Vec<Vec<Field>>, CsvError> {
+    read_delimited(text, ',', limits)
+}
+
+/// Reads every record of a text whose fields are separated by `delimiter` instead of a comma
+/// (`;` in many European exports, a tab in TSV), quoted as RFC 4180 says. A delimiter of `"`,
+/// CR or LF is taken as a comma.
+///
+/// # Errors
+/// As [`read`].
+pub fn read_delimited(
+    text: &str,
+    delimiter: char,
+    limits: &Limits,
+) -> Result<Vec<Vec<Field>>, CsvError> {
+    let delimiter = if matches!(delimiter, '"' | '\r' | '\n') {
+        ','
+    } else {
+        delimiter
+    };
+    if text.len() > limits.max_bytes {
+        return Err(CsvError::TooLarge {
+            size: text.len(),
+            limit: limits.max_bytes,
+        });
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut cur = Cursor {
+        chars: text.chars().peekable(),
+        line: 1,
+        col: 1,
+    };
+    let mut records = Vec::new();
+    while cur.peek().is_some() {
+        let record_line = cur.line;
+        let mut record: Vec<Field> = Vec::new();
+        let mut first_quoted = false;
+        loop {
+            if record.len() >= limits.max_fields {
+                return Err(CsvError::TooManyFields {
+                    line: record_line,
+                    limit: limits.max_fields,
+                });
+            }
+            let pos = cur.pos();
+            let mut text = String::new();
+            let quoted = cur.peek() == Some('"');
+            if quoted {
+                cur.bump();
+                loop {
+                    match cur.bump() {
+                        None => return Err(CsvError::UnclosedQuote(pos)),
+                        Some('"') if cur.peek() == Some('"') => {
+                            cur.bump();
+                            text.push('"');
+                        }
+                        Some('"') => break,
+                        Some(c) => text.push(c),
+                    }
+                }
+                match cur.peek() {
+                    None | Some('\r' | '\n') => {}
+                    Some(c) if c == delimiter => {}
+                    Some(_) => return Err(CsvError::TextAfterQuote(cur.pos())),
+                }
+            } else {
+                while let Some(c) = cur.peek() {
+                    match c {
+                        '\r' | '\n' => break,
+                        c if c == delimiter => break,
+                        '"' => return Err(CsvError::QuoteInUnquotedField(cur.pos())),
+                        _ => {
+                            text.push(c);
+                            cur.bump();
+                        }
+                    }
+                }
+            }
+            if record.is_empty() {
+                first_quoted = quoted;
+            }
+            record.push(Field { text, pos });
+            if cur.peek() == Some(delimiter) {
+                cur.bump();
+                continue;
+            }
+            cur.eat_line_end();
+            break;
+        }
+        let blank = !first_quoted && matches!(record.as_slice(), [only] if only.text.is_empty());
+        if blank {
+            continue;
+        }
+        if records.len() >= limits.max_records {
+            return Err(CsvError::TooManyRecords {
+                line: record_line,
+                limit: limits.max_records,
+            });
+        }
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// Appends one field to `out`, quoted when it must be.
+pub fn write_field(out: &mut String, field: &str) {
+    let needs_quotes = field.contains([',', '"', '\r', '\n'])
+        || field.starts_with(' ')
+        || field.ends_with(' ')
+        || field.starts_with('\u{feff}');
+    if needs_quotes {
+        out.push('"');
+        for c in field.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
+/// Appends one record to `out`, ended by CRLF.
+pub fn write_record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_field(out, f.as_ref());
+    }
+    // A record of one empty field would read back as a blank line; quote it.
+    if let [only] = fields {
+        if only.as_ref().is_empty() {
+            out.push_str("\"\"");
+        }
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(input: &str) -> Vec<Vec<String>> {
+        read(input, &Limits::default())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.into_iter().map(|f| f.text).collect())
+            .collect()
+    }
+
+    #[test]
+    fn reads_rfc_4180_quoting_and_line_ends() {
+        let input = "\u{feff}a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n\n1,,3";
+        assert_eq!(
+            texts(input),
+            vec![
+                vec!["a", "b", "c"],
+                vec!["x, y", "say \"hi\"", "two\nlines"],
+                vec!["1", "", "3"],
+            ]
+        );
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let rows = read("é,b\n\"q\nr\",z", &Limits::default()).unwrap();
+        assert_eq!(rows[0][1].pos, TextPos { line: 1, col: 3 });
+        assert_eq!(rows[1][1].pos, TextPos { line: 3, col: 4 });
+    }
+
+    #[test]
+    fn refuses_malformed_quoting_with_positions() {
+        let l = Limits::default();
+        assert_eq!(
+            read("a,b\"c", &l),
+            Err(CsvError::QuoteInUnquotedField(TextPos { line: 1, col: 4 }))
+        );
+        assert_eq!(
+            read("a\n\"b\"x", &l),
+            Err(CsvError::TextAfterQuote(TextPos { line: 2, col: 4 }))
+        );
+        assert_eq!(
+            read("a,\"b", &l),
+            Err(CsvError::UnclosedQuote(TextPos { line: 1, col: 3 }))
+        );
+        assert_eq!(
+            read("a,\"b", &l).unwrap_err().to_string(),
+            "line 1, column 3: quoted field is never closed"
+        );
+    }
+
+    #[test]
+    fn other_delimiters() {
+        let rows = read_delimited("a;\"b;c\";d\r\n1,5;2", ';', &Limits::default()).unwrap();
+        let texts: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(|f| f.text.as_str()).collect())
+            .collect();
+        assert_eq!(texts, vec![vec!["a", "b;c", "d"], vec!["1,5", "2"]]);
+        assert_eq!(
+            texts.len(),
+            read_delimited("x\ny", '"', &Limits::default())
+                .unwrap()
+                .len()
+        );
+    }
+
+    #[test]
+    fn limits_are_enforced() {
+        let tight = Limits {
+            max_bytes: 10,
+            max_records: 2,
+            max_fields: 3,
+        };
+        assert!(matches!(
+            read("0123456789ab", &tight),
+            Err(CsvError::TooLarge { size: 12, .. })
+        ));
+        assert!(matches!(
+            read("a,b,c,d", &tight),
+            Err(CsvError::TooManyFields { line: 1, .. })
+        ));
+        assert!(matches!(
+            read("a\nb\nc", &tight),
+            Err(CsvError::TooManyRecords { line: 3, .. })
+        ));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn write_then_read_gives_the_rows_back(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a-c ,\"\r\n€]{0,5}", 1..5), 0..6)
+        ) {
+            let mut out = String::new();
+            for r in &rows {
+                write_record(&mut out, r);
+            }
+            let back: Vec<Vec<String>> = read(&out, &Limits::default())
+                .unwrap()
+                .into_iter()
+                .map(|r| r.into_iter().map(|f| f.text).collect())
+                .collect();
+            proptest::prop_assert_eq!(back, rows);
+        }
+    }
+}
