@@ -159,6 +159,10 @@ struct Line {
 /// component keeps the Priority rule's metric (see the manual's *Limits*).
 pub const MAX_METRIC_COMBINATIONS: u64 = 4096;
 
+/// Combinations × consumer groups of a component beyond which it keeps the Priority
+/// metrics too (each combination is one flow over the component's groups).
+const MAX_CHOICE_WORK: u64 = 1 << 20;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Group {
     pinned: bool,
@@ -756,6 +760,9 @@ impl<'a> Plan<'a> {
                 .map(|&u| u64::from(self.unit_alts.get(u as usize).copied().unwrap_or(1)))
                 .try_fold(1u64, |a, k| a.checked_mul(k))
                 .filter(|&n| n <= MAX_METRIC_COMBINATIONS)
+                // One flow per combination: a large component (many groups linked by shared
+                // entitlements) is not solved thousands of times.
+                .filter(|&n| n.saturating_mul(members.len() as u64 + 1) <= MAX_CHOICE_WORK)
                 .unwrap_or(1);
             let mut best: Option<(Score, Vec<u32>, Vec<Vec<(u32, u64)>>)> = None;
             for index in 0..combos {

@@ -293,8 +293,10 @@
 //!   component. A product whose own installations span more units than that allows (13
 //!   hosts with two metrics, 8 with three) is not offered alternatives at all, and a
 //!   component whose products together exceed it keeps every product in its Priority
-//!   metric — the documented fallback, never worse than Priority. Priority mode never
-//!   chooses: one metric per product.
+//!   metric — the documented fallback, never worse than Priority. So does a component
+//!   where combinations × consumer groups exceed 2²⁰ (each combination is one flow over
+//!   the component: a product linked by shared entitlements to thousands of groups is not
+//!   solved thousands of times). Priority mode never chooses: one metric per product.
 //! - The choice is per aggregation unit, not per consumer inside it: a cluster is licensed
 //!   in one metric as a whole. Standard vs Enterprise across *editions* (different products
 //!   in the inventory) is not a choice: each installed edition is its own product.
