@@ -97,6 +97,17 @@ impl Prepared<'_> {
     }
 }
 
+/// How good one combination of metric choices is: lower is better, field by field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Score {
+    /// Units counted but not covered.
+    short: u64,
+    /// Σ units × unit cost, fixed point (10⁹).
+    cost: i128,
+    /// Units beyond true-up quantities.
+    overflow: u64,
+}
+
 /// Static facts about one entitlement.
 #[derive(Debug)]
 struct EntInfo {
@@ -115,12 +126,18 @@ struct Plan<'a> {
     ents: Vec<EntInfo>,
     /// Per product: candidate entitlements in priority order.
     cands: Vec<Vec<u32>>,
-    /// Per product: the metric it is counted in.
-    basis: Vec<Metric>,
-    /// Consumers, sorted by (product, name).
+    /// Product lines (product × metric), by product, the Priority rule's metric first
+    /// (`alt` 0), then the metrics the optimiser may choose instead.
+    lines: Vec<Line>,
+    /// Consumers, sorted by (line, name).
     consumers: Vec<Demand>,
-    /// Per consumer: product.
-    consumer_product: Vec<u32>,
+    /// Per consumer: its line.
+    consumer_line: Vec<u32>,
+    /// Per consumer: its choice unit (see `assign_units`), NONE when its product has a
+    /// single metric.
+    consumer_unit: Vec<u32>,
+    /// Per choice unit: how many metrics it may be counted in.
+    unit_alts: Vec<u32>,
     /// Per consumer: group.
     consumer_group: Vec<u32>,
     /// Per consumer: index into `names`.
@@ -128,6 +145,23 @@ struct Plan<'a> {
     names: Vec<String>,
     groups: Vec<Group>,
 }
+
+/// One product counted in one metric.
+#[derive(Debug, Clone)]
+struct Line {
+    product: u32,
+    metric: Metric,
+    /// 0 for the metric of the Priority rule; 1.. for the alternatives.
+    alt: u32,
+}
+
+/// The most metric combinations the optimiser enumerates in one component; beyond it the
+/// component keeps the Priority rule's metric (see the manual's *Limits*).
+pub const MAX_METRIC_COMBINATIONS: u64 = 4096;
+
+/// Combinations × consumer groups of a component beyond which it keeps the Priority
+/// metrics too (each combination is one flow over the component's groups).
+const MAX_CHOICE_WORK: u64 = 1 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Group {
@@ -234,15 +268,17 @@ impl<'a> Plan<'a> {
             }
         }
         let mut tables = Tables::default();
-        let mut basis = Vec::with_capacity(m.products.len());
+        let mut lines: Vec<Line> = Vec::with_capacity(m.products.len());
         let mut consumers: Vec<Demand> = Vec::new();
-        let mut consumer_product = Vec::new();
+        let mut consumer_line: Vec<u32> = Vec::new();
+        let mut consumer_unit: Vec<u32> = Vec::new();
+        let mut unit_alts: Vec<u32> = Vec::new();
         let mut consumer_group = Vec::new();
         let mut groups: Vec<Group> = Vec::new();
         let mut group_index: BTreeMap<(bool, Vec<(u32, Verdict)>), u32> = BTreeMap::new();
         for (p, cs) in cands.iter().enumerate() {
             let p32 = p as u32;
-            let metric = cs
+            let basis = cs
                 .iter()
                 .find(|&&e| {
                     ents.get(e as usize)
@@ -251,7 +287,8 @@ impl<'a> Plan<'a> {
                 .or_else(|| cs.first())
                 .and_then(|&e| estate.entitlements.get(e as usize))
                 .map_or_else(|| policy.default_metric.clone(), |e| e.metric.clone());
-            let demands = consume(m, &policy.params, &mut tables, p32, &metric);
+            let metrics = metric_choices(m, &ents, cs, p32, basis);
+            let choice_start = consumers.len();
             // Devices and users pinned by any candidate: only their consumers carry pins.
             let mut pinned_devs: Vec<u32> = Vec::new();
             let mut pinned_users: Vec<u32> = Vec::new();
@@ -282,94 +319,123 @@ impl<'a> Plan<'a> {
                     })
                 })
                 .collect();
-            let mut class_group: BTreeMap<Class, u32> = BTreeMap::new();
-            // Fast path for classes without pins: a direct table over (variant, org, env,
-            // not applicable); the map above serves the rest.
-            let (no, ne) = (m.orgs.len() + 1, m.envs.len() + 1);
-            let nv = m.variants.get(p).map_or(0, Vec::len).max(1);
-            let fast_len = nv.saturating_mul(no).saturating_mul(ne).saturating_mul(2);
-            let mut fast: Vec<u32> = if fast_len <= 1 << 16 {
-                vec![NONE; fast_len]
-            } else {
-                Vec::new()
-            };
+            // Orgs (environments) that no candidate tells apart give the same verdicts:
+            // classes are keyed by one representative of each, so a verdict vector is
+            // computed per distinct case rather than per org × environment.
+            let (org_rep, env_rep) = representatives(m, cs);
             let small = |x: u32| if x == NONE { 0 } else { x as usize + 1 };
-            consumers.reserve(demands.len());
-            consumer_product.reserve(demands.len());
-            consumer_group.reserve(demands.len());
-            for d in demands {
-                let any_pins = (d.pin_device != NONE
-                    && pinned_devs.binary_search(&d.pin_device).is_ok())
-                    || (d.pin_user != NONE && pinned_users.binary_search(&d.pin_user).is_ok());
-                let slot = (!any_pins && !fast.is_empty()).then(|| {
-                    ((d.variant as usize * no + small(d.org)) * ne + small(d.env)) * 2
-                        + usize::from(d.not_applicable)
+            let rep = |table: &[u32], x: u32| table.get(small(x)).copied().unwrap_or(x);
+            for (alt, metric) in metrics.iter().enumerate() {
+                let line = lines.len() as u32;
+                lines.push(Line {
+                    product: p32,
+                    metric: metric.clone(),
+                    alt: alt as u32,
                 });
-                if let Some(g) = slot
-                    .and_then(|i| fast.get(i))
-                    .copied()
-                    .filter(|&g| g != NONE)
-                {
-                    consumers.push(d);
-                    consumer_product.push(p32);
-                    consumer_group.push(g);
-                    continue;
-                }
-                let pins = if any_pins {
-                    cs.iter()
-                        .enumerate()
-                        .filter(|&(_, &e)| {
-                            (d.pin_device != NONE
-                                && m.pinned_devices
-                                    .get(e as usize)
-                                    .is_some_and(|v| v.binary_search(&d.pin_device).is_ok()))
-                                || (d.pin_user != NONE
-                                    && m.pinned_users
-                                        .get(e as usize)
-                                        .is_some_and(|v| v.binary_search(&d.pin_user).is_ok()))
-                        })
-                        .map(|(i, _)| i as u32)
-                        .collect()
+                let demands = consume(m, &policy.params, &mut tables, p32, metric);
+                let mut class_group: BTreeMap<Class, u32> = BTreeMap::new();
+                // Fast path for classes without pins: a direct table over (variant, org, env,
+                // not applicable); the map above serves the rest.
+                let (no, ne) = (m.orgs.len() + 1, m.envs.len() + 1);
+                let nv = m.variants.get(p).map_or(0, Vec::len).max(1);
+                let fast_len = nv.saturating_mul(no).saturating_mul(ne).saturating_mul(2);
+                let mut fast: Vec<u32> = if fast_len <= 1 << 16 {
+                    vec![NONE; fast_len]
                 } else {
                     Vec::new()
                 };
-                let class = Class {
-                    variant: d.variant,
-                    org: d.org,
-                    env: d.env,
-                    not_applicable: d.not_applicable,
-                    pins,
-                };
-                let g = match class_group.get(&class) {
-                    Some(&g) => g,
-                    None => {
-                        let group = verdicts(m, &ents, p32, &metric, cs, &versions, &class);
-                        // Keyed by entitlement rank (by id), not input position, so
-                        // group numbers do not depend on the input order.
-                        let key = (
-                            group.pinned,
-                            group
-                                .verdicts
-                                .iter()
-                                .map(|&(e, v)| (ent_rank.get(e as usize).copied().unwrap_or(e), v))
-                                .collect(),
-                        );
-                        let g = *group_index.entry(key).or_insert_with(|| {
-                            groups.push(group);
-                            (groups.len() - 1) as u32
-                        });
-                        class_group.insert(class, g);
-                        g
+                consumers.reserve(demands.len());
+                consumer_line.reserve(demands.len());
+                consumer_unit.reserve(demands.len());
+                consumer_group.reserve(demands.len());
+                for d in demands {
+                    let any_pins = (d.pin_device != NONE
+                        && pinned_devs.binary_search(&d.pin_device).is_ok())
+                        || (d.pin_user != NONE && pinned_users.binary_search(&d.pin_user).is_ok());
+                    let (org, env) = (rep(&org_rep, d.org), rep(&env_rep, d.env));
+                    let slot = (!any_pins && !fast.is_empty()).then(|| {
+                        ((d.variant as usize * no + small(org)) * ne + small(env)) * 2
+                            + usize::from(d.not_applicable)
+                    });
+                    if let Some(g) = slot
+                        .and_then(|i| fast.get(i))
+                        .copied()
+                        .filter(|&g| g != NONE)
+                    {
+                        consumers.push(d);
+                        consumer_line.push(line);
+                        consumer_unit.push(NONE);
+                        consumer_group.push(g);
+                        continue;
                     }
-                };
-                if let Some(x) = slot.and_then(|i| fast.get_mut(i)) {
-                    *x = g;
+                    let pins = if any_pins {
+                        cs.iter()
+                            .enumerate()
+                            .filter(|&(_, &e)| {
+                                (d.pin_device != NONE
+                                    && m.pinned_devices
+                                        .get(e as usize)
+                                        .is_some_and(|v| v.binary_search(&d.pin_device).is_ok()))
+                                    || (d.pin_user != NONE
+                                        && m.pinned_users
+                                            .get(e as usize)
+                                            .is_some_and(|v| v.binary_search(&d.pin_user).is_ok()))
+                            })
+                            .map(|(i, _)| i as u32)
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    let class = Class {
+                        variant: d.variant,
+                        org,
+                        env,
+                        not_applicable: d.not_applicable,
+                        pins,
+                    };
+                    let g = match class_group.get(&class) {
+                        Some(&g) => g,
+                        None => {
+                            let group = verdicts(m, &ents, p32, metric, cs, &versions, &class);
+                            // Keyed by entitlement rank (by id), not input position, so
+                            // group numbers do not depend on the input order.
+                            let key = (
+                                group.pinned,
+                                group
+                                    .verdicts
+                                    .iter()
+                                    .map(|&(e, v)| {
+                                        (ent_rank.get(e as usize).copied().unwrap_or(e), v)
+                                    })
+                                    .collect(),
+                            );
+                            let g = *group_index.entry(key).or_insert_with(|| {
+                                groups.push(group);
+                                (groups.len() - 1) as u32
+                            });
+                            class_group.insert(class, g);
+                            g
+                        }
+                    };
+                    if let Some(x) = slot.and_then(|i| fast.get_mut(i)) {
+                        *x = g;
+                    }
+                    consumers.push(d);
+                    consumer_line.push(line);
+                    consumer_unit.push(NONE);
+                    consumer_group.push(g);
                 }
-                consumers.push(d);
-                consumer_product.push(p32);
-                consumer_group.push(g);
             }
-            basis.push(metric);
+            if metrics.len() > 1 {
+                assign_units(
+                    m,
+                    p32,
+                    consumers.get(choice_start..).unwrap_or(&[]),
+                    consumer_unit.get_mut(choice_start..).unwrap_or(&mut []),
+                    metrics.len() as u32,
+                    &mut unit_alts,
+                );
+            }
         }
         // Groups numbered in the order of their keys, so no index depends on input order.
         let mut renumber = vec![0u32; groups.len()];
@@ -386,29 +452,33 @@ impl<'a> Plan<'a> {
         for g in &mut consumer_group {
             *g = renumber.get(*g as usize).copied().unwrap_or(0);
         }
-        // Names, sorted as strings; consumers sorted by (product, name).
+        // Names, sorted as strings; consumers sorted by (line, name).
         let (names, consumer_name) = name_consumers(m, &tables, &consumers);
-        // Consumers of one product are contiguous: sort each run by name, in place.
+        // Consumers of one line are contiguous: sort each run by name, in place.
         let mut consumer_name = consumer_name;
         let mut a = 0usize;
         while a < consumers.len() {
-            let p = consumer_product.get(a).copied();
-            let b = a + consumer_product
+            let p = consumer_line.get(a).copied();
+            let b = a + consumer_line
                 .get(a..)
                 .map_or(0, |r| r.partition_point(|&x| Some(x) == p));
             let sorted = consumer_name.get(a..b).is_some_and(|r| r.is_sorted());
             if !sorted {
-                let mut rows: Vec<(u32, u32, Demand)> = (a..b)
+                let mut rows: Vec<(u32, u32, u32, Demand)> = (a..b)
                     .filter_map(|i| {
                         Some((
                             *consumer_name.get(i)?,
                             *consumer_group.get(i)?,
+                            *consumer_unit.get(i)?,
                             consumers.get(i)?.clone(),
                         ))
                     })
                     .collect();
                 rows.sort_unstable_by_key(|r| r.0);
-                for (k, (name, group, demand)) in rows.into_iter().enumerate() {
+                for (k, (name, group, unit, demand)) in rows.into_iter().enumerate() {
+                    if let Some(x) = consumer_unit.get_mut(a + k) {
+                        *x = unit;
+                    }
                     if let Some(x) = consumer_name.get_mut(a + k) {
                         *x = name;
                     }
@@ -427,9 +497,11 @@ impl<'a> Plan<'a> {
             policy,
             ents,
             cands,
-            basis,
+            lines,
             consumers,
-            consumer_product,
+            consumer_line,
+            consumer_unit,
+            unit_alts,
             consumer_group,
             consumer_name,
             names,
@@ -438,29 +510,50 @@ impl<'a> Plan<'a> {
     }
 
     fn position(&self, mode: Mode) -> Result<Position, ReconcileError> {
-        let allocs = match mode {
-            Mode::Priority => self.priority(),
+        let (allocs, active) = match mode {
+            Mode::Priority => {
+                let active = self.priority_lines();
+                (self.priority(&active), active)
+            }
             Mode::Optimal => self.optimal()?,
         };
-        Ok(self.build(mode, allocs))
+        Ok(self.build(mode, allocs, &active))
+    }
+
+    /// Priority mode counts every product in the metric of its first active candidate
+    /// (the lines with `alt` 0).
+    fn priority_lines(&self) -> Vec<bool> {
+        if self.unit_alts.is_empty() {
+            // No product has a metric choice: every consumer is on its product's only line.
+            return vec![true; self.consumers.len()];
+        }
+        self.consumer_line
+            .iter()
+            .map(|&l| self.lines.get(l as usize).is_some_and(|l| l.alt == 0))
+            .collect()
     }
 
     /// Greedy allocation in the documented commercial order.
-    fn priority(&self) -> Vec<(u32, Alloc)> {
+    fn priority(&self, active: &[bool]) -> Vec<(u32, Alloc)> {
         let mut left: Vec<u64> = self.ents.iter().map(|e| e.capacity).collect();
         let mut need: Vec<u64> = self
             .consumers
             .iter()
             .zip(&self.consumer_group)
-            .map(|(d, &g)| {
+            .zip(active)
+            .map(|((d, &g), &counted)| {
                 let exempt = self
                     .groups
                     .get(g as usize)
                     .is_some_and(|g| g.exempt_by.is_some());
-                if exempt { 0 } else { d.units }
+                if exempt || !counted { 0 } else { d.units }
             })
             .collect();
         let mut out = Vec::with_capacity(self.consumers.len());
+        // Per group: how many of its eligible entitlements, from the front, are used up.
+        // Capacity only falls, so they can be skipped for good (a short consumer would
+        // otherwise walk the whole list of exhausted entitlements).
+        let mut spent: Vec<usize> = vec![0; self.groups.len()];
         for pinned_pass in [true, false] {
             for (c, &g) in self.consumer_group.iter().enumerate() {
                 let Some(group) = self.groups.get(g as usize) else {
@@ -470,7 +563,20 @@ impl<'a> Plan<'a> {
                     continue;
                 }
                 let Some(n) = need.get_mut(c) else { continue };
-                for &e in &group.eligible {
+                if *n == 0 {
+                    continue;
+                }
+                let Some(skip) = spent.get_mut(g as usize) else {
+                    continue;
+                };
+                while group
+                    .eligible
+                    .get(*skip)
+                    .is_some_and(|&e| left.get(e as usize).is_none_or(|&l| l == 0))
+                {
+                    *skip += 1;
+                }
+                for &e in group.eligible.get(*skip..).unwrap_or(&[]) {
                     if *n == 0 {
                         break;
                     }
@@ -522,11 +628,15 @@ impl<'a> Plan<'a> {
     }
 
     /// Maximum coverage, then minimum cost: min-cost max-flow per connected component of
-    /// products and entitlements, over consumer groups.
-    fn optimal(&self) -> Result<Vec<(u32, Alloc)>, ReconcileError> {
-        // Components: union products linked by an entitlement eligible for both.
-        let np = self.cands.len();
-        let mut parent: Vec<usize> = (0..np).collect();
+    /// product lines and entitlements, over consumer groups; where a product may be counted
+    /// in several metrics, every combination of metric choices over its choice units is
+    /// solved and the best kept (fewest units short, then lowest cost, then fewest true-up
+    /// units; ties keep the earlier combination, the Priority rule's metrics first). Returns
+    /// the allocations and which consumers are counted.
+    #[allow(clippy::type_complexity)]
+    fn optimal(&self) -> Result<(Vec<(u32, Alloc)>, Vec<bool>), ReconcileError> {
+        let nl = self.lines.len();
+        let mut parent: Vec<usize> = (0..nl).collect();
         fn find(parent: &mut [usize], mut x: usize) -> usize {
             while let Some(&p) = parent.get(x) {
                 if p == x {
@@ -540,136 +650,159 @@ impl<'a> Plan<'a> {
             }
             x
         }
-        // Per product: the (group, units) demand of non-exempt consumers; consumers per group.
-        // Consumers are sorted by product, so each product's run is bucketed on its own.
-        let mut product_groups: BTreeMap<(u32, u32), (u64, Vec<u32>)> = BTreeMap::new();
+        fn union(parent: &mut [usize], a: usize, b: usize) {
+            let (a, b) = (find(parent, a), find(parent, b));
+            if let Some(slot) = parent.get_mut(a) {
+                *slot = b;
+            }
+        }
+        // Per line: the consumers of each usable group (non-exempt, some eligible
+        // entitlement, units > 0), and — on lines with a metric choice — the consumers that
+        // no entitlement can cover (their units count as short whatever is chosen).
+        let mut line_groups: BTreeMap<(u32, u32), Vec<u32>> = BTreeMap::new();
+        let mut dead: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         let mut run: Vec<(u32, u32)> = Vec::new();
         let mut c = 0usize;
         while c < self.consumers.len() {
-            let p = self.consumer_product.get(c).copied().unwrap_or(0);
+            let l = self.consumer_line.get(c).copied().unwrap_or(0);
             run.clear();
-            while c < self.consumers.len() && self.consumer_product.get(c).copied() == Some(p) {
+            while c < self.consumers.len() && self.consumer_line.get(c).copied() == Some(l) {
                 let g = self.consumer_group.get(c).copied().unwrap_or(0);
                 let units = self.consumers.get(c).map_or(0, |d| d.units);
-                let usable = self
-                    .groups
-                    .get(g as usize)
-                    .is_some_and(|x| x.exempt_by.is_none() && !x.eligible.is_empty());
-                if usable && units > 0 {
-                    run.push((g, c as u32));
+                let group = self.groups.get(g as usize);
+                let exempt = group.is_some_and(|x| x.exempt_by.is_some());
+                let usable = group.is_some_and(|x| !x.eligible.is_empty());
+                if !exempt && units > 0 {
+                    if usable {
+                        run.push((g, c as u32));
+                    } else if self.consumer_unit.get(c).is_some_and(|&u| u != NONE) {
+                        dead.entry(l).or_default().push(c as u32);
+                    }
                 }
                 c += 1;
             }
             run.sort_unstable();
             for chunk in run.chunk_by(|a, b| a.0 == b.0) {
                 let g = chunk.first().map_or(0, |x| x.0);
-                let members: Vec<u32> = chunk.iter().map(|x| x.1).collect();
-                let units = members
-                    .iter()
-                    .map(|&i| self.consumers.get(i as usize).map_or(0, |d| d.units))
-                    .fold(0u64, u64::saturating_add);
-                product_groups.insert((p, g), (units, members));
+                line_groups.insert((l, g), chunk.iter().map(|x| x.1).collect());
             }
         }
+        // Components: lines linked by a shared eligible entitlement, and the lines of one
+        // product (its metric alternatives).
         let mut ent_owner: BTreeMap<u32, usize> = BTreeMap::new();
-        for &(p, g) in product_groups.keys() {
+        for &(l, g) in line_groups.keys() {
             for &e in self
                 .groups
                 .get(g as usize)
                 .map_or(&[][..], |g| g.eligible.as_slice())
             {
                 match ent_owner.get(&e) {
-                    Some(&q) => {
-                        let (a, b) = (find(&mut parent, p as usize), find(&mut parent, q));
-                        if let Some(slot) = parent.get_mut(a) {
-                            *slot = b;
-                        }
-                    }
+                    Some(&q) => union(&mut parent, l as usize, q),
                     None => {
-                        ent_owner.insert(e, p as usize);
+                        ent_owner.insert(e, l as usize);
                     }
                 }
             }
         }
-        let mut components: BTreeMap<usize, Vec<(u32, u32)>> = BTreeMap::new();
-        for &(p, g) in product_groups.keys() {
-            components
-                .entry(find(&mut parent, p as usize))
-                .or_default()
-                .push((p, g));
+        for l in 1..nl {
+            let same = match (self.lines.get(l - 1), self.lines.get(l)) {
+                (Some(a), Some(b)) => a.product == b.product,
+                _ => false,
+            };
+            if same {
+                union(&mut parent, l - 1, l);
+            }
         }
+        let mut components: BTreeMap<usize, (Vec<(u32, u32)>, Vec<u32>)> = BTreeMap::new();
+        for &(l, g) in line_groups.keys() {
+            components
+                .entry(find(&mut parent, l as usize))
+                .or_default()
+                .0
+                .push((l, g));
+        }
+        for (&l, cons) in &dead {
+            components
+                .entry(find(&mut parent, l as usize))
+                .or_default()
+                .1
+                .extend(cons.iter().copied());
+        }
+        // Choice units in a canonical order: (product, smallest consumer name).
+        let mut unit_order: Vec<(u32, u32)> = vec![(NONE, NONE); self.unit_alts.len()];
+        for (c, &u) in self.consumer_unit.iter().enumerate() {
+            if let Some(slot) = unit_order.get_mut(u as usize) {
+                let p = self
+                    .consumer_line
+                    .get(c)
+                    .and_then(|&l| self.lines.get(l as usize))
+                    .map_or(NONE, |l| l.product);
+                let n = self.consumer_name.get(c).copied().unwrap_or(NONE);
+                *slot = (*slot).min((p, n));
+            }
+        }
+        let mut choice: Vec<u32> = vec![0; self.unit_alts.len()];
         let mut fixed: BTreeMap<u32, i128> = BTreeMap::new();
         let mut out = Vec::new();
-        for members in components.values() {
-            let total: u64 = members
+        for (members, dead_cons) in components.values() {
+            let mut units: Vec<u32> = members
                 .iter()
-                .filter_map(|k| product_groups.get(k))
-                .map(|x| x.0)
-                .fold(0u64, u64::saturating_add);
-            let mut ent_nodes: BTreeMap<u32, usize> = BTreeMap::new();
-            for (_, g) in members {
-                for &e in self
-                    .groups
-                    .get(*g as usize)
-                    .map_or(&[][..], |g| g.eligible.as_slice())
-                {
-                    let next = ent_nodes.len();
-                    ent_nodes.entry(e).or_insert(next);
+                .filter_map(|k| line_groups.get(k))
+                .flatten()
+                .chain(dead_cons)
+                .filter_map(|&c| self.consumer_unit.get(c as usize).copied())
+                .filter(|&u| u != NONE)
+                .collect();
+            units.sort_unstable_by_key(|&u| (unit_order.get(u as usize).copied(), u));
+            units.dedup();
+            let combos = units
+                .iter()
+                .map(|&u| u64::from(self.unit_alts.get(u as usize).copied().unwrap_or(1)))
+                .try_fold(1u64, |a, k| a.checked_mul(k))
+                .filter(|&n| n <= MAX_METRIC_COMBINATIONS)
+                // One flow per combination: a large component (many groups linked by shared
+                // entitlements) is not solved thousands of times.
+                .filter(|&n| n.saturating_mul(members.len() as u64 + 1) <= MAX_CHOICE_WORK)
+                .unwrap_or(1);
+            let mut best: Option<(Score, Vec<u32>, Vec<Vec<(u32, u64)>>)> = None;
+            for index in 0..combos {
+                // Mixed radix, the first unit most significant: index 0 is all Priority.
+                let mut rest = index;
+                for &u in units.iter().rev() {
+                    let k = u64::from(self.unit_alts.get(u as usize).copied().unwrap_or(1)).max(1);
+                    if let Some(slot) = choice.get_mut(u as usize) {
+                        *slot = if combos > 1 { (rest % k) as u32 } else { 0 };
+                    }
+                    rest /= k;
+                }
+                let (score, flows) =
+                    self.solve_component(members, dead_cons, &line_groups, &choice, &mut fixed)?;
+                if best.as_ref().is_none_or(|b| score < b.0) {
+                    let picked = units
+                        .iter()
+                        .map(|&u| choice.get(u as usize).copied().unwrap_or(0))
+                        .collect();
+                    best = Some((score, picked, flows));
                 }
             }
-            let (s, t) = (0usize, 1usize);
-            let gbase = 2;
-            let ebase = gbase + members.len();
-            let mut net = Network::new(ebase + ent_nodes.len());
-            let scale = i128::from(total) + 1;
-            let mut group_arcs: Vec<Vec<(u32, usize)>> = Vec::with_capacity(members.len());
-            for (i, key) in members.iter().enumerate() {
-                let units = product_groups.get(key).map_or(0, |x| x.0);
-                net.add(s, gbase + i, units, 0);
-                let mut arcs = Vec::new();
-                for &e in self
-                    .groups
-                    .get(key.1 as usize)
-                    .map_or(&[][..], |g| g.eligible.as_slice())
-                {
-                    let c = match fixed.get(&e) {
-                        Some(&c) => c,
-                        None => {
-                            let c = self.fixed_cost(e)?;
-                            fixed.insert(e, c);
-                            c
-                        }
-                    };
-                    let node = ebase + ent_nodes.get(&e).copied().unwrap_or(0);
-                    arcs.push((e, net.add(gbase + i, node, units, c.saturating_mul(scale))));
+            let Some((_, picked, flows)) = best else {
+                continue;
+            };
+            for (&u, &k) in units.iter().zip(&picked) {
+                if let Some(slot) = choice.get_mut(u as usize) {
+                    *slot = k;
                 }
-                group_arcs.push(arcs);
             }
-            let mut by_node: Vec<(usize, u32)> = ent_nodes.iter().map(|(&e, &j)| (j, e)).collect();
-            by_node.sort_unstable();
-            for &(j, e) in &by_node {
-                let Some(info) = self.ents.get(e as usize) else {
+            // Hand each group's flow to its counted consumers in canonical order.
+            for (key, mut flows) in members.iter().zip(flows) {
+                let Some(cons) = line_groups.get(key) else {
                     continue;
                 };
-                net.add(ebase + j, t, info.capacity.min(total), 0);
-                if info.true_up && info.capacity < total {
-                    // Overflow: allowed, and dearer than any use within the quantity by less
-                    // than one unit of the scaled cost, so cost stays the first criterion.
-                    net.add(ebase + j, t, total - info.capacity, 1);
-                }
-            }
-            net.solve(s, t);
-            // Hand each group's flow to its consumers in canonical order.
-            for (i, key) in members.iter().enumerate() {
-                let Some((_, cons)) = product_groups.get(key) else {
-                    continue;
-                };
-                let mut flows: Vec<(u32, u64)> = group_arcs
-                    .get(i)
-                    .map(|a| a.iter().map(|&(e, arc)| (e, net.flow(arc))).collect())
-                    .unwrap_or_default();
                 let mut fi = 0;
                 for &c in cons {
+                    if !self.counted(c as usize, &choice) {
+                        continue;
+                    }
                     let mut n = self.consumers.get(c as usize).map_or(0, |d| d.units);
                     while n > 0 {
                         let Some((e, f)) = flows.get_mut(fi) else {
@@ -694,6 +827,9 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+        let active = (0..self.consumers.len())
+            .map(|c| self.counted(c, &choice))
+            .collect();
         // Mark units beyond a true-up entitlement's quantity as overflow, in consumer order.
         out.sort_by_key(|(c, _)| *c);
         let mut used: Vec<u64> = vec![0; self.ents.len()];
@@ -718,7 +854,129 @@ impl<'a> Plan<'a> {
                 ));
             }
         }
-        Ok(marked)
+        Ok((marked, active))
+    }
+
+    /// Whether consumer `c` is counted under the metric `choice` gives its unit (consumers
+    /// of single-metric products: always; of the others: when their line is the chosen one).
+    fn counted(&self, c: usize, choice: &[u32]) -> bool {
+        let alt = self
+            .consumer_line
+            .get(c)
+            .and_then(|&l| self.lines.get(l as usize))
+            .map_or(0, |l| l.alt);
+        match self.consumer_unit.get(c).copied() {
+            Some(u) if u != NONE => choice.get(u as usize).copied().unwrap_or(0) == alt,
+            _ => alt == 0,
+        }
+    }
+
+    /// Solves one component's flow for the consumers counted under `choice`: per member
+    /// group, the units each eligible entitlement gives, and the score.
+    #[allow(clippy::type_complexity)]
+    fn solve_component(
+        &self,
+        members: &[(u32, u32)],
+        dead: &[u32],
+        line_groups: &BTreeMap<(u32, u32), Vec<u32>>,
+        choice: &[u32],
+        fixed: &mut BTreeMap<u32, i128>,
+    ) -> Result<(Score, Vec<Vec<(u32, u64)>>), ReconcileError> {
+        let units_of = |c: u32| self.consumers.get(c as usize).map_or(0, |d| d.units);
+        let demand: Vec<u64> = members
+            .iter()
+            .map(|k| {
+                line_groups
+                    .get(k)
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .filter(|&&c| self.counted(c as usize, choice))
+                    .map(|&c| units_of(c))
+                    .fold(0u64, u64::saturating_add)
+            })
+            .collect();
+        let uncoverable = dead
+            .iter()
+            .filter(|&&c| self.counted(c as usize, choice))
+            .map(|&c| units_of(c))
+            .fold(0u64, u64::saturating_add);
+        let total: u64 = demand.iter().fold(0u64, |a, &b| a.saturating_add(b));
+        let eligible = |g: u32| {
+            self.groups
+                .get(g as usize)
+                .map_or(&[][..], |g| g.eligible.as_slice())
+        };
+        let mut ent_nodes: BTreeMap<u32, usize> = BTreeMap::new();
+        for ((_, g), &d) in members.iter().zip(&demand) {
+            if d == 0 {
+                continue;
+            }
+            for &e in eligible(*g) {
+                let next = ent_nodes.len();
+                ent_nodes.entry(e).or_insert(next);
+            }
+        }
+        let (s, t) = (0usize, 1usize);
+        let gbase = 2;
+        let ebase = gbase + members.len();
+        let mut net = Network::new(ebase + ent_nodes.len());
+        let scale = i128::from(total) + 1;
+        let mut group_arcs: Vec<Vec<(u32, usize)>> = Vec::with_capacity(members.len());
+        for (i, ((_, g), &units)) in members.iter().zip(&demand).enumerate() {
+            let mut arcs = Vec::new();
+            if units > 0 {
+                net.add(s, gbase + i, units, 0);
+                for &e in eligible(*g) {
+                    let c = match fixed.get(&e) {
+                        Some(&c) => c,
+                        None => {
+                            let c = self.fixed_cost(e)?;
+                            fixed.insert(e, c);
+                            c
+                        }
+                    };
+                    let node = ebase + ent_nodes.get(&e).copied().unwrap_or(0);
+                    arcs.push((e, net.add(gbase + i, node, units, c.saturating_mul(scale))));
+                }
+            }
+            group_arcs.push(arcs);
+        }
+        let mut by_node: Vec<(usize, u32)> = ent_nodes.iter().map(|(&e, &j)| (j, e)).collect();
+        by_node.sort_unstable();
+        for &(j, e) in &by_node {
+            let Some(info) = self.ents.get(e as usize) else {
+                continue;
+            };
+            net.add(ebase + j, t, info.capacity.min(total), 0);
+            if info.true_up && info.capacity < total {
+                // Overflow: allowed, and dearer than any use within the quantity by less
+                // than one unit of the scaled cost, so cost stays the first criterion.
+                net.add(ebase + j, t, total - info.capacity, 1);
+            }
+        }
+        net.solve(s, t);
+        let flows: Vec<Vec<(u32, u64)>> = group_arcs
+            .iter()
+            .map(|a| a.iter().map(|&(e, arc)| (e, net.flow(arc))).collect())
+            .collect();
+        let mut used: BTreeMap<u32, u64> = BTreeMap::new();
+        let (mut covered, mut cost) = (0u64, 0i128);
+        for &(e, f) in flows.iter().flatten() {
+            covered = covered.saturating_add(f);
+            *used.entry(e).or_default() += f;
+            let c = fixed.get(&e).copied().unwrap_or(0);
+            cost = cost.saturating_add(c.saturating_mul(i128::from(f)));
+        }
+        let overflow = used
+            .iter()
+            .map(|(&e, &u)| u.saturating_sub(self.ents.get(e as usize).map_or(0, |i| i.capacity)))
+            .fold(0u64, u64::saturating_add);
+        let score = Score {
+            short: total.saturating_sub(covered).saturating_add(uncoverable),
+            cost,
+            overflow,
+        };
+        Ok((score, flows))
     }
 
     fn fixed_cost(&self, e: u32) -> Result<i128, ReconcileError> {
@@ -747,7 +1005,7 @@ impl<'a> Plan<'a> {
         Ok(v)
     }
 
-    fn build(&self, mode: Mode, mut allocs: Vec<(u32, Alloc)>) -> Position {
+    fn build(&self, mode: Mode, mut allocs: Vec<(u32, Alloc)>, active: &[bool]) -> Position {
         let estate = self.m.estate;
         if !allocs.is_sorted_by_key(|(c, _)| *c) {
             allocs.sort_by_key(|(c, _)| *c);
@@ -818,11 +1076,19 @@ impl<'a> Plan<'a> {
         let mut consumers = Vec::with_capacity(self.consumers.len());
         let mut allocations = Vec::with_capacity(allocs.len());
         let mut ai = 0usize;
-        let mut lines: Vec<ProductAcc> = vec![ProductAcc::default(); self.cands.len()];
+        let mut lines: Vec<ProductAcc> = vec![ProductAcc::default(); self.lines.len()];
         for (c, d) in self.consumers.iter().enumerate() {
+            if !active.get(c).copied().unwrap_or(false) {
+                // Counted in another metric in this mode (no allocation names it).
+                continue;
+            }
             let start = allocations.len() as u32;
             let mut covered = 0u64;
             while let Some((cc, a)) = allocs.get(ai) {
+                if (*cc as usize) < c {
+                    ai += 1;
+                    continue;
+                }
                 if *cc as usize != c {
                     break;
                 }
@@ -836,7 +1102,7 @@ impl<'a> Plan<'a> {
             let g = self.consumer_group.get(c).copied().unwrap_or(0);
             let group = self.groups.get(g as usize);
             let exempt = group.is_some_and(|g| g.exempt_by.is_some());
-            let p = self.consumer_product.get(c).copied().unwrap_or(0);
+            let p = self.consumer_line.get(c).copied().unwrap_or(0);
             if let Some(acc) = lines.get_mut(p as usize) {
                 acc.consumers += 1;
                 acc.demand = acc.demand.saturating_add(d.units);
@@ -863,14 +1129,19 @@ impl<'a> Plan<'a> {
             });
         }
         // Product lines (products with neither consumers nor candidates are left out).
-        let mut product_pos = vec![NONE; self.cands.len()];
+        // Lines of metrics the optimiser may choose appear when it chose them somewhere.
+        let mut product_pos = vec![NONE; self.lines.len()];
         let mut products = Vec::new();
-        for (p, acc) in lines.iter().enumerate() {
+        for (l, acc) in lines.iter().enumerate() {
+            let Some(line) = self.lines.get(l) else {
+                continue;
+            };
+            let p = line.product as usize;
             let cs = self.cands.get(p).map_or(&[][..], Vec::as_slice);
-            if acc.consumers == 0 && cs.is_empty() {
+            if acc.consumers == 0 && (cs.is_empty() || line.alt > 0) {
                 continue;
             }
-            let metric = self.basis.get(p).cloned().unwrap_or(Metric::Device);
+            let metric = line.metric.clone();
             let (mut entitled, mut unlimited, mut min_cost) = (0u64, false, None::<Decimal>);
             for &e in cs {
                 let (Some(x), Some(info)) = (
@@ -895,7 +1166,7 @@ impl<'a> Plan<'a> {
                 .get(p)
                 .and_then(|v| v.first())
                 .and_then(|&s| estate.software.get(s as usize));
-            if let Some(slot) = product_pos.get_mut(p) {
+            if let Some(slot) = product_pos.get_mut(l) {
                 *slot = products.len() as u32;
             }
             totals.consumers += acc.consumers;
@@ -1036,6 +1307,177 @@ pub(crate) fn candidates(m: &Model<'_>) -> Vec<Vec<u32>> {
         c.dedup();
     }
     cands
+}
+
+/// The metrics product `p` may be counted in: the Priority rule's `basis` first, then the
+/// other catalogue metrics of its active candidates in candidate order. Alternatives are
+/// offered only when every combination over the product's choice units (at most one per
+/// host or cluster its installations run on) stays within [`MAX_METRIC_COMBINATIONS`].
+fn metric_choices(
+    m: &Model<'_>,
+    ents: &[EntInfo],
+    cands: &[u32],
+    p: u32,
+    basis: Metric,
+) -> Vec<Metric> {
+    let mut out = vec![basis];
+    for &e in cands {
+        let (Some(x), Some(info)) = (m.estate.entitlements.get(e as usize), ents.get(e as usize))
+        else {
+            continue;
+        };
+        if info.status == Status::Active
+            && !matches!(x.metric, Metric::Other(_))
+            && !out.contains(&x.metric)
+        {
+            out.push(x.metric.clone());
+        }
+    }
+    if out.len() > 1 {
+        let k = out.len() as u64;
+        let mut keys: Vec<u64> = Vec::new();
+        let mut combos = 1u64;
+        let mut last = NONE;
+        for r in m.installs_of(p) {
+            if r[1] == last {
+                continue;
+            }
+            last = r[1];
+            let key = unit_key(m, r[1]);
+            if !keys.contains(&key) {
+                keys.push(key);
+                combos = combos.saturating_mul(k);
+                if combos > MAX_METRIC_COMBINATIONS {
+                    out.truncate(1);
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The aggregation unit of device `d`: its host's cluster, else its host.
+fn unit_key(m: &Model<'_>, d: u32) -> u64 {
+    match m.cluster.get(d as usize).copied() {
+        Some(c) if c != NONE => (1 << 32) | u64::from(c),
+        _ => u64::from(m.phys.get(d as usize).copied().unwrap_or(d)),
+    }
+}
+
+/// Numbers the *choice units* of a product counted in several metrics: the consumers of
+/// all its metrics (`demands`), linked when they touch the same aggregation unit (host or
+/// cluster; a user touches those of the devices it uses; an estate, organisation or
+/// core-factor-group consumer touches all). Each connected set is one unit, counted in one
+/// metric; `out` gets each consumer's unit and `unit_alts` one entry per new unit.
+fn assign_units(
+    m: &Model<'_>,
+    p: u32,
+    demands: &[Demand],
+    out: &mut [u32],
+    alts: u32,
+    unit_alts: &mut Vec<u32>,
+) {
+    const ALL: u64 = u64::MAX;
+    let rows = m.installs_of(p);
+    let per: Vec<Vec<u64>> = demands
+        .iter()
+        .map(|d| match d.kind {
+            ConsumerKind::Device | ConsumerKind::Host => vec![unit_key(m, d.name)],
+            ConsumerKind::Cluster => vec![(1 << 32) | u64::from(d.name)],
+            ConsumerKind::User => rows
+                .iter()
+                .filter(|r| r[3] == d.name)
+                .map(|r| unit_key(m, r[1]))
+                .collect(),
+            _ => vec![ALL],
+        })
+        .collect();
+    let mut keys: Vec<u64> = per
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|&k| k != ALL)
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut parent: Vec<usize> = (0..keys.len()).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while let Some(&p) = parent.get(x) {
+            if p == x {
+                break;
+            }
+            x = p;
+        }
+        x
+    }
+    let ids = |list: &[u64]| -> Vec<usize> {
+        if list.contains(&ALL) {
+            (0..keys.len()).collect()
+        } else {
+            list.iter()
+                .filter_map(|k| keys.binary_search(k).ok())
+                .collect()
+        }
+    };
+    for list in &per {
+        for w in ids(list).windows(2) {
+            let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+            if a != b {
+                if let Some(slot) = parent.get_mut(a.max(b)) {
+                    *slot = a.min(b);
+                }
+            }
+        }
+    }
+    let mut unit_of_root: BTreeMap<usize, u32> = BTreeMap::new();
+    for (list, slot) in per.iter().zip(out.iter_mut()) {
+        let root = ids(list)
+            .first()
+            .map_or(usize::MAX, |&i| find(&mut parent, i));
+        *slot = *unit_of_root.entry(root).or_insert_with(|| {
+            unit_alts.push(alts);
+            (unit_alts.len() - 1) as u32
+        });
+    }
+}
+
+/// Per org and per environment (index `0` = none, `i + 1` = index `i`): a representative
+/// with the same verdict for every candidate in `cands` — the same organisation checks
+/// (within the same org-scoped candidates) and the same exemptions.
+fn representatives(m: &Model<'_>, cands: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let scoped: Vec<u32> = cands
+        .iter()
+        .filter_map(|&e| m.ent_org.get(e as usize).copied())
+        .filter(|&o| o != NONE)
+        .collect();
+    let mut seen: BTreeMap<Vec<bool>, u32> = BTreeMap::new();
+    let orgs = std::iter::once(NONE).chain(0..m.orgs.len() as u32);
+    let org_rep = orgs
+        .map(|o| {
+            // NONE lies within nothing, like an org outside every scope.
+            let sig = scoped
+                .iter()
+                .map(|&s| o != NONE && m.org_within(o, s))
+                .collect();
+            *seen.entry(sig).or_insert(o)
+        })
+        .collect();
+    let rights: Vec<&itam_core::estate::Rights> = cands
+        .iter()
+        .filter_map(|&e| m.estate.entitlements.get(e as usize))
+        .map(|x| &x.rights)
+        .collect();
+    let mut seen: BTreeMap<Vec<bool>, u32> = BTreeMap::new();
+    let envs = std::iter::once(NONE).chain(0..m.envs.len() as u32);
+    let env_rep = envs
+        .map(|v| {
+            let env = env_value(&m.envs, v);
+            let sig = rights.iter().map(|r| r.exempts(env)).collect();
+            *seen.entry(sig).or_insert(v)
+        })
+        .collect();
+    (org_rep, env_rep)
 }
 
 /// The verdict of every candidate entitlement for one class of consumers.

@@ -14,7 +14,7 @@ pub mod partition;
 mod policy;
 mod position;
 
-pub use engine::{Prepared, prepare, reconcile, reconcile_both};
+pub use engine::{MAX_METRIC_COMBINATIONS, Prepared, prepare, reconcile, reconcile_both};
 pub use error::ReconcileError;
 pub use itam_core;
 pub use metrics::ConsumerKind;

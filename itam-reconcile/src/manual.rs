@@ -7,10 +7,11 @@
 //! which right covers which use?* It runs in two layers over an
 //! [`Estate`](itam_core::estate::Estate) under a [`Policy`](crate::Policy):
 //!
-//! 1. **Consumption.** Each product is counted in one metric. The metric turns the product's
-//!    installations (or usage peaks) into *consumers* — a device, a physical host, a cluster,
-//!    a core-factor group, a user, an organisation unit or the whole estate — each needing a
-//!    whole number of *units*. Where fractions occur (core factors, tiers) the rounding point
+//! 1. **Consumption.** Each product is counted in a metric (in Optimal mode possibly one
+//!    per host or cluster; see below). The metric turns the product's installations (or
+//!    usage peaks) into *consumers* — a device, a physical host, a cluster, a core-factor
+//!    group, a user, an organisation unit or the whole estate — each needing a whole
+//!    number of *units*. Where fractions occur (core factors, tiers) the rounding point
 //!    is explicit.
 //! 2. **Allocation.** Consumers are matched to the entitlements that may cover them, in
 //!    Priority or Optimal mode. A consumer can be covered by several entitlements of its
@@ -25,12 +26,25 @@
 //!
 //! An entitlement is a *candidate* for a product when its scope names it (tag id, publisher,
 //! product, edition; a missing part matches anything; version, date and organisation are
-//! checked later, per consumer). The product is counted in the metric of its first *active*
-//! candidate in priority order (else its first candidate, else
-//! [`Policy::default_metric`](crate::Policy::default_metric), `device`). Candidates counting
-//! another metric are rejected with `metric_differs`: one product has one metric per run,
-//! so its shortfall is stated in one unit. (Choosing the metric per consumer would make the
-//! allocation an integer program across metrics; see *Limits*.)
+//! checked later, per consumer). In **Priority** mode the product is counted in the metric
+//! of its first *active* candidate in priority order (else its first candidate, else
+//! [`Policy::default_metric`](crate::Policy::default_metric), `device`) — a deterministic
+//! rule, the one commercial tools document. Candidates counting another metric are
+//! rejected with `metric_differs`.
+//!
+//! In **Optimal** mode, when the active candidates count several catalogue metrics (SQL
+//! Server per core per VM vs Enterprise on the host; Windows Server Standard with stacking
+//! vs Datacenter; Oracle Processor vs Named User Plus), the metric is chosen per
+//! *aggregation unit*: the installations' hosts, a clustered host standing for its whole
+//! cluster, linked further when one consumer spans several (a named user working on two
+//! hosts, an estate-wide or core-factor-group Oracle consumer). Each unit is counted in one
+//! of the metrics, and the optimiser picks the combination that leaves the fewest units
+//! short, then costs least (then uses the fewest true-up units; ties keep the Priority
+//! metric). It is exact: every combination of a component is solved by the flow below (see
+//! *Optimal mode*). The product then has one line per metric it was counted in, and each
+//! consumer's candidates of the other metrics are rejected `metric_differs`. Only metrics
+//! of active candidates are choices: the optimiser never switches to a metric nobody owns
+//! because it counts fewer units.
 //!
 //! # The metric catalogue
 //!
@@ -147,10 +161,19 @@
 //! no solver dependency (`good_lp`/`highs` would pull C++ or floating point for a problem
 //! that is a plain flow). Property tests check it against an independent brute-force search.
 //!
+//! **Metric choices.** Lines of one product counted in different metrics (see *Which metric
+//! a product is counted in*) are in one component. When the component's choice units allow
+//! at most [`MAX_METRIC_COMBINATIONS`](crate::MAX_METRIC_COMBINATIONS) (4096) combinations,
+//! each combination is solved by the flow and scored (units short, then cost, then true-up
+//! units); the first best in a canonical order (units by product and first consumer name,
+//! index 0 = every unit in the Priority metric) is kept. This is exhaustive search, not a
+//! heuristic: `tests/metric_choice.rs` checks it against a brute force that enumerates
+//! every metric per host and every integer allocation.
+//!
 //! *Cost* in both modes is Σ units consumed × unit cost of the entitlement (entitlements
 //! without a cost count 0): the value of rights used. [`reconcile_both`](crate::reconcile_both)
-//! returns both positions and the [`Gap`](crate::Gap) (Optimal − Priority: covered ≥ 0,
-//! shortfall ≤ 0, cost).
+//! returns both positions and the [`Gap`](crate::Gap) (Optimal − Priority: shortfall ≤ 0,
+//! cost, covered — ≥ 0 unless a metric choice counted some product in fewer units).
 //!
 //! # The Position
 //!
@@ -231,11 +254,25 @@
 //!
 //! # Partitioning
 //!
-//! [`partition()`](crate::partition()) splits an estate along the connected components of
-//! products linked by shared candidate entitlements, packs them into *n* estates (each with
-//! the whole device and user inventory), and [`Position::merge`](crate::Position::merge)
-//! reassembles the positions; `tests/generate_partition.rs` shows the merged text equals the
-//! single run in both modes.
+//! [`partition()`](crate::partition()) splits an estate along two dimensions:
+//!
+//! 1. **Product family**: the connected components of products linked by shared candidate
+//!    entitlements (a publisher-wide agreement links all the publisher's products).
+//! 2. **Organisation scope**, inside a component whose candidate entitlements are *all*
+//!    scoped to an organisation and count one metric (not Oracle Processor or NUP, whose
+//!    aggregation may span the estate): an entitlement scoped to `emea/fr` only admits
+//!    consumers within `emea`, so the component's installations split by top-level unit.
+//!    Units are linked where one consumer may span them — a host and its VMs and a
+//!    cluster's hosts for host metrics, a user and its devices for named users — so no
+//!    consumer is cut. An unrestricted entitlement links every unit: the component stays
+//!    whole. Each piece holds every entitlement of its component; those of other units
+//!    reject its consumers `wrong_organisation`, exactly as in the single run.
+//!
+//! The pieces are packed into *n* estates (each with the whole device and user
+//! inventory), and [`Position::merge`](crate::Position::merge) reassembles the positions,
+//! adding the counts of a product line or entitlement that several parts hold;
+//! `tests/generate_partition.rs` shows the merged text equals the single run in both modes,
+//! on generated estates with and without organisation-scoped entitlements.
 //!
 //! # Synthetic estates
 //!
@@ -251,9 +288,20 @@
 //!
 //! # Limits
 //!
-//! - One metric per product per run (see above); choosing between metrics per consumer, or
-//!   between host and VM layers across *different* entitlements, would need small integer
-//!   programs that this version does not solve — SQL Server Enterprise's host-vs-VM choice is
-//!   made in the consumption layer, where it is exact because both layers use the same rights.
+//! - Metric choices (Optimal mode) are exact up to
+//!   [`MAX_METRIC_COMBINATIONS`](crate::MAX_METRIC_COMBINATIONS) = 4096 combinations per
+//!   component. A product whose own installations span more units than that allows (13
+//!   hosts with two metrics, 8 with three) is not offered alternatives at all, and a
+//!   component whose products together exceed it keeps every product in its Priority
+//!   metric — the documented fallback, never worse than Priority. So does a component
+//!   where combinations × consumer groups exceed 2²⁰ (each combination is one flow over
+//!   the component: a product linked by shared entitlements to thousands of groups is not
+//!   solved thousands of times). Priority mode never chooses: one metric per product.
+//! - The choice is per aggregation unit, not per consumer inside it: a cluster is licensed
+//!   in one metric as a whole. Standard vs Enterprise across *editions* (different products
+//!   in the inventory) is not a choice: each installed edition is its own product.
+//! - SQL Server Enterprise's host-vs-VM choice *within one entitlement* is still made in the
+//!   consumption layer (min of the layers), where it is exact because both layers use the
+//!   same rights.
 //! - Hard partitioning, SAP and VMware metrics, Oracle's authorised-cloud rule for the
 //!   Processor metric, and IBM's peak-over-period measurement are not modelled.

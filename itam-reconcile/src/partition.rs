@@ -4,16 +4,19 @@
 //! Two products are *linked* when one entitlement's scope names both (a publisher-wide
 //! agreement, say); linked products share capacity and must be reconciled together. The
 //! connected components of that relation are independent: no entitlement and no consumer
-//! crosses them. [`partition`] packs the components into at most `parts` estates, each with
-//! the whole hardware and user inventory (metrics such as soft partitioning look at hosts and
-//! clusters the product does not run on) and only its own software, installations, peaks
-//! and entitlements. Reconcile each part anywhere, then [`Position::merge`] the results.
+//! crosses them. A component whose entitlements are all scoped to organisations (and count
+//! one metric) splits further by top-level organisation unit, linked where one consumer
+//! spans units (see the [manual](crate::manual#partitioning)). [`partition`] packs the
+//! pieces into at most `parts` estates, each with the whole hardware and user inventory
+//! (metrics such as soft partitioning look at hosts and clusters the product does not run
+//! on), its own installations and peaks, and the software and entitlements of its
+//! components. Reconcile each part anywhere, then [`Position::merge`] the results.
 //!
 //! [`Position::merge`]: crate::Position::merge
 
 use std::collections::BTreeMap;
 
-use itam_core::estate::Estate;
+use itam_core::estate::{Estate, Metric};
 
 use crate::engine::candidates;
 use crate::error::ReconcileError;
@@ -56,20 +59,96 @@ pub fn partition(estate: &Estate, parts: usize) -> Result<Vec<Estate>, Reconcile
             }
         }
     }
-    // Component sizes (installations + 1), then greedy packing: largest first, into the
-    // lightest part (ties by index).
-    let mut size: BTreeMap<usize, u64> = BTreeMap::new();
-    for p in 0..np {
+    // Organisation cells of each splittable component (see `org_cells`); a piece is a
+    // (component, cell) pair, the whole component when it does not split.
+    let mut comp_ents: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+    for (p, cs) in cands.iter().enumerate() {
         let root = find(&mut parent, p);
-        let n = m.installs_of(p as u32).len() as u64 + 1;
-        *size.entry(root).or_default() += n;
+        comp_ents
+            .entry(root)
+            .or_default()
+            .extend(cs.iter().copied());
     }
-    let mut comps: Vec<(u64, usize)> = size.iter().map(|(&r, &s)| (s, r)).collect();
-    comps.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let splittable: BTreeMap<usize, bool> = comp_ents
+        .iter()
+        .map(|(&r, es)| (r, org_splittable(estate, es)))
+        .collect();
+    let root_of: Vec<usize> = (0..np).map(|p| find(&mut parent, p)).collect();
+    let split_of = |p: u32| {
+        root_of
+            .get(p as usize)
+            .is_some_and(|r| splittable.get(r).copied().unwrap_or(false))
+    };
+    // The one metric of each splittable component's products.
+    let metric_of = |p: u32| -> Option<&Metric> {
+        let root = root_of.get(p as usize)?;
+        if !splittable.get(root).copied().unwrap_or(false) {
+            return None;
+        }
+        let e = *comp_ents.get(root)?.first()?;
+        estate.entitlements.get(e as usize).map(|x| &x.metric)
+    };
+    let cell_of = org_cells(&m, estate, &metric_of, &root_of);
+    let piece_of_install = |i: usize, p: u32| -> (usize, String) {
+        let root = root_of.get(p as usize).copied().unwrap_or(0);
+        let cell = if split_of(p) {
+            cell_of.installs.get(i).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        (root, cell)
+    };
+    let mut tag_product: BTreeMap<&str, u32> = BTreeMap::new();
+    for (s, sw) in estate.software.iter().enumerate() {
+        if let Some(&(p, _)) = m.software.get(s) {
+            tag_product.insert(sw.tag_id.as_str(), p);
+        }
+    }
+    // Pieces: sizes (installations + 1), then greedy packing, largest first, into the
+    // lightest part (ties by index).
+    let mut size: BTreeMap<(usize, String), u64> = BTreeMap::new();
+    for p in 0..np {
+        let root = root_of.get(p).copied().unwrap_or(0);
+        if !split_of(p as u32) {
+            *size.entry((root, String::new())).or_default() += 1;
+        }
+    }
+    let mut install_piece: Vec<(usize, String)> = Vec::with_capacity(estate.installations.len());
+    for (i, inst) in estate.installations.iter().enumerate() {
+        let p = tag_product
+            .get(inst.software.as_str())
+            .copied()
+            .unwrap_or(0);
+        let piece = piece_of_install(i, p);
+        *size.entry(piece.clone()).or_default() += 1;
+        install_piece.push(piece);
+    }
+    let mut peak_piece: Vec<(usize, String)> = Vec::with_capacity(estate.usage_peaks.len());
+    for (i, pk) in estate.usage_peaks.iter().enumerate() {
+        let p = tag_product.get(pk.software.as_str()).copied().unwrap_or(0);
+        let root = root_of.get(p as usize).copied().unwrap_or(0);
+        let cell = if split_of(p) {
+            cell_of.peaks.get(i).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let piece = (root, cell);
+        *size.entry(piece.clone()).or_default() += 1;
+        peak_piece.push(piece);
+    }
+    // A split component without any installation or peak still needs one piece.
+    for p in 0..np {
+        let root = root_of.get(p).copied().unwrap_or(0);
+        if split_of(p as u32) && !size.keys().any(|k| k.0 == root) {
+            size.insert((root, String::new()), 1);
+        }
+    }
+    let mut pieces: Vec<(u64, &(usize, String))> = size.iter().map(|(k, &s)| (s, k)).collect();
+    pieces.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     let parts = parts.max(1);
     let mut load = vec![0u64; parts];
-    let mut part_of_root: BTreeMap<usize, usize> = BTreeMap::new();
-    for (s, r) in comps {
+    let mut part_of_piece: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    for (s, key) in pieces {
         let (i, _) = load
             .iter()
             .enumerate()
@@ -78,14 +157,25 @@ pub fn partition(estate: &Estate, parts: usize) -> Result<Vec<Estate>, Reconcile
         if let Some(l) = load.get_mut(i) {
             *l += s;
         }
-        part_of_root.insert(r, i);
+        part_of_piece.insert(key.clone(), i);
     }
-    let part_of_product: Vec<usize> = (0..np)
-        .map(|p| {
-            let r = find(&mut parent, p);
-            part_of_root.get(&r).copied().unwrap_or(0)
-        })
-        .collect();
+    // Per component: the parts holding its pieces (each gets its software and every one of
+    // its entitlements: those scoped to other cells reject the part's consumers as
+    // `wrong_organisation`, exactly as in the single run).
+    let mut parts_of_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for ((root, _), &part) in &part_of_piece {
+        let v = parts_of_root.entry(*root).or_default();
+        if !v.contains(&part) {
+            v.push(part);
+        }
+    }
+    let no_parts: Vec<usize> = Vec::new();
+    let parts_of_product = |p: u32| -> &[usize] {
+        root_of
+            .get(p as usize)
+            .and_then(|r| parts_of_root.get(r))
+            .unwrap_or(&no_parts)
+    };
     let mut out: Vec<Estate> = (0..parts)
         .map(|_| Estate {
             devices: estate.devices.clone(),
@@ -93,42 +183,216 @@ pub fn partition(estate: &Estate, parts: usize) -> Result<Vec<Estate>, Reconcile
             ..Estate::default()
         })
         .collect();
-    let part_of_sw = |s: usize| {
-        m.software
-            .get(s)
-            .and_then(|&(p, _)| part_of_product.get(p as usize))
-            .copied()
-            .unwrap_or(0)
-    };
-    let mut tag_part: BTreeMap<&str, usize> = BTreeMap::new();
     for (s, sw) in estate.software.iter().enumerate() {
-        let part = part_of_sw(s);
-        tag_part.insert(sw.tag_id.as_str(), part);
-        if let Some(o) = out.get_mut(part) {
-            o.software.push(sw.clone());
+        let p = m.software.get(s).map_or(0, |x| x.0);
+        for &part in parts_of_product(p) {
+            if let Some(o) = out.get_mut(part) {
+                o.software.push(sw.clone());
+            }
         }
     }
-    for inst in &estate.installations {
-        let part = tag_part.get(inst.software.as_str()).copied().unwrap_or(0);
+    for (inst, piece) in estate.installations.iter().zip(&install_piece) {
+        let part = part_of_piece.get(piece).copied().unwrap_or(0);
         if let Some(o) = out.get_mut(part) {
             o.installations.push(inst.clone());
         }
     }
-    for pk in &estate.usage_peaks {
-        let part = tag_part.get(pk.software.as_str()).copied().unwrap_or(0);
+    for (pk, piece) in estate.usage_peaks.iter().zip(&peak_piece) {
+        let part = part_of_piece.get(piece).copied().unwrap_or(0);
         if let Some(o) = out.get_mut(part) {
             o.usage_peaks.push(pk.clone());
         }
     }
     for (e, ent) in estate.entitlements.iter().enumerate() {
-        let part = ent_product
+        let targets = ent_product
             .get(&(e as u32))
-            .and_then(|&p| part_of_product.get(p))
-            .copied()
-            .unwrap_or(0);
-        if let Some(o) = out.get_mut(part) {
-            o.entitlements.push(ent.clone());
+            .map_or(&[0usize][..], |&p| parts_of_product(p as u32));
+        for &part in targets {
+            if let Some(o) = out.get_mut(part) {
+                o.entitlements.push(ent.clone());
+            }
         }
     }
     Ok(out)
+}
+
+/// Whether a component of products may be split by organisation: every candidate
+/// entitlement is scoped to an organisation (an unrestricted one links every org), they all
+/// count one metric (so every piece counts its products in the same metric, and the
+/// optimiser has no metric choice to make across pieces), and that metric is not Oracle
+/// Processor or NUP (whose aggregation may span the estate or a core-factor group).
+fn org_splittable(estate: &Estate, ents: &[u32]) -> bool {
+    let mut metric = None;
+    for &e in ents {
+        let Some(x) = estate.entitlements.get(e as usize) else {
+            return false;
+        };
+        if x.org.is_none() || matches!(x.metric, Metric::OracleProcessor | Metric::OracleNup) {
+            return false;
+        }
+        match metric {
+            None => metric = Some(&x.metric),
+            Some(m) if *m == x.metric => {}
+            Some(_) => return false,
+        }
+    }
+    metric.is_some()
+}
+
+/// The organisation cell of every installation and peak of splittable products.
+#[derive(Debug, Default)]
+struct Cells {
+    installs: Vec<String>,
+    peaks: Vec<String>,
+}
+
+/// The top-level organisation unit of a path (`emea` for `emea/fr`); "" for none. An
+/// entitlement scoped to an org only admits consumers within it, hence within its top-level
+/// unit.
+fn top(org: Option<&str>) -> &str {
+    org.map_or("", |o| o.split('/').next().unwrap_or(""))
+}
+
+/// Cells: top-level organisation units, linked where one consumer may span them — the
+/// devices of one host or cluster (host, cluster and soft-partitioning metrics aggregate
+/// them), and the devices and org of one user (named-user metrics). Each installation or
+/// peak of a splittable product gets the smallest top-level unit of its linked set.
+fn org_cells<'e>(
+    m: &Model<'_>,
+    estate: &'e Estate,
+    metric_of: &dyn Fn(u32) -> Option<&'e Metric>,
+    root_of: &[usize],
+) -> Cells {
+    let mut tokens: BTreeMap<String, usize> = BTreeMap::new();
+    let mut parent: Vec<usize> = Vec::new();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while let Some(&p) = parent.get(x) {
+            if p == x {
+                break;
+            }
+            x = p;
+        }
+        x
+    }
+    let node = |tokens: &mut BTreeMap<String, usize>, parent: &mut Vec<usize>, t: String| {
+        *tokens.entry(t).or_insert_with(|| {
+            parent.push(parent.len());
+            parent.len() - 1
+        })
+    };
+    let dev_top = |d: usize| -> String {
+        format!(
+            "o:{}",
+            top(estate.devices.get(d).and_then(|x| x.org.as_deref()))
+        )
+    };
+    let dev_index: BTreeMap<&str, usize> = estate
+        .devices
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let user_org: BTreeMap<&str, Option<&str>> = estate
+        .users
+        .iter()
+        .map(|u| (u.id.as_str(), u.org.as_deref()))
+        .collect();
+    let mut product_of: BTreeMap<&str, u32> = BTreeMap::new();
+    for (s, sw) in estate.software.iter().enumerate() {
+        if let Some(&(p, _)) = m.software.get(s) {
+            product_of.insert(sw.tag_id.as_str(), p);
+        }
+    }
+    // Per installation of a splittable product: its tokens, linked together.
+    let mut inst_node: Vec<Option<usize>> = Vec::with_capacity(estate.installations.len());
+    for inst in &estate.installations {
+        let p = product_of.get(inst.software.as_str()).copied().unwrap_or(0);
+        let Some(&d) = dev_index.get(inst.device.as_str()) else {
+            inst_node.push(None);
+            continue;
+        };
+        let Some(metric) = metric_of(p) else {
+            inst_node.push(None);
+            continue;
+        };
+        let mut ts = vec![dev_top(d)];
+        let per_device = matches!(
+            metric,
+            Metric::Installation
+                | Metric::Device
+                | Metric::Site
+                | Metric::Core
+                | Metric::Tiered
+                | Metric::SqlServerCore
+                | Metric::Other(_)
+        );
+        if *metric == Metric::NamedUser {
+            // A user is one consumer over all its devices, in its own org if it has one.
+            if let Some(u) = inst.user.as_deref() {
+                ts.push(format!("u:{u}"));
+                ts.push(format!("o:{}", top(user_org.get(u).copied().flatten())));
+            }
+        } else if !per_device {
+            // Host metrics: the host and its VMs; a clustered host with every host of the
+            // cluster (cluster-wide stacking, soft partitioning), hence their VMs.
+            let h = m.phys.get(d).copied().unwrap_or(0) as usize;
+            ts.push(dev_top(h));
+            ts.push(format!("h:{h}"));
+            if let Some(&c) = m.cluster.get(d).filter(|&&c| c != crate::model::NONE) {
+                let hosts = m
+                    .cluster_hosts
+                    .get(c as usize)
+                    .map_or(&[][..], Vec::as_slice);
+                ts.extend(hosts.iter().map(|&x| dev_top(x as usize)));
+                ts.push(format!("c:{c}"));
+            }
+        }
+        // Tokens are per component: other components' links do not bind this one.
+        let root = root_of.get(p as usize).copied().unwrap_or(0);
+        let ids: Vec<usize> = ts
+            .into_iter()
+            .map(|t| node(&mut tokens, &mut parent, format!("{root}/{t}")))
+            .collect();
+        for w in ids.windows(2) {
+            if let [a, b] = *w {
+                let (a, b) = (find(&mut parent, a), find(&mut parent, b));
+                if a != b {
+                    if let Some(slot) = parent.get_mut(a.max(b)) {
+                        *slot = a.min(b);
+                    }
+                }
+            }
+        }
+        inst_node.push(ids.first().copied());
+    }
+    let peak_node: Vec<Option<usize>> = estate
+        .usage_peaks
+        .iter()
+        .map(|pk| {
+            let p = product_of.get(pk.software.as_str()).copied().unwrap_or(0);
+            let root = root_of.get(p as usize).copied().unwrap_or(0);
+            metric_of(p).map(|_| {
+                node(
+                    &mut tokens,
+                    &mut parent,
+                    format!("{root}/o:{}", top(pk.org.as_deref())),
+                )
+            })
+        })
+        .collect();
+    // Name each linked set by its smallest token (input-order independent).
+    let mut name: BTreeMap<usize, String> = BTreeMap::new();
+    for (t, &i) in &tokens {
+        let r = find(&mut parent, i);
+        name.entry(r).or_insert_with(|| t.clone());
+    }
+    let mut label = |n: Option<usize>| -> String {
+        n.map(|i| find(&mut parent, i))
+            .and_then(|r| name.get(&r).cloned())
+            .unwrap_or_default()
+    };
+    Cells {
+        installs: inst_node.into_iter().map(&mut label).collect(),
+        peaks: peak_node.into_iter().map(&mut label).collect(),
+    }
 }

@@ -616,8 +616,10 @@ impl Position {
     }
 
     /// Merges the positions of independent partitions (see [`crate::partition()`]) into the
-    /// position of the whole estate. All parts must share mode and as-of date; none of their
-    /// products, entitlements or consumers may overlap.
+    /// position of the whole estate. All parts must share mode and as-of date and no
+    /// consumer may appear in two. A product line (product × metric) or an entitlement in
+    /// several parts — a product split by organisation, each part holding all of its
+    /// entitlements — is merged: counts added, shared facts kept once.
     #[must_use]
     pub fn merge(parts: Vec<Self>) -> Option<Self> {
         let first = parts.first()?;
@@ -645,23 +647,60 @@ impl Position {
             }
         }
         let norm = |l: &ProductLine| {
-            [&l.publisher, &l.product, &l.edition].map(|s| s.trim().to_lowercase())
+            (
+                [&l.publisher, &l.product, &l.edition].map(|s| s.trim().to_lowercase()),
+                l.metric.to_string(),
+            )
         };
-        products.sort_by_key(|a| norm(&a.0));
+        // Stable: the lines of one product keep their order (the Priority metric first).
+        products.sort_by_key(|a| norm(&a.0).0);
         ents.sort_by(|a, b| a.0.id.cmp(&b.0.id));
         for (i, v) in names.values_mut().enumerate() {
             *v = i as u32;
         }
-        let prod_map: BTreeMap<(usize, u32), u32> = products
-            .iter()
-            .enumerate()
-            .map(|(i, (_, pi, old))| ((*pi, *old), i as u32))
-            .collect();
-        let ent_map: BTreeMap<(usize, u32), u32> = ents
-            .iter()
-            .enumerate()
-            .map(|(i, (_, pi, old))| ((*pi, *old), i as u32))
-            .collect();
+        // A product split by organisation appears in several parts, each with every
+        // entitlement of the product: add the counts, keep the shared facts once.
+        let mut merged_products: Vec<ProductLine> = Vec::with_capacity(products.len());
+        let mut prod_map: BTreeMap<(usize, u32), u32> = BTreeMap::new();
+        for (l, pi, old) in products {
+            match merged_products.last_mut() {
+                Some(m) if norm(m) == norm(&l) => {
+                    m.consumers = m.consumers.saturating_add(l.consumers);
+                    m.demand = m.demand.saturating_add(l.demand);
+                    m.exempt = m.exempt.saturating_add(l.exempt);
+                    m.covered = m.covered.saturating_add(l.covered);
+                    m.shortfall = m.shortfall.saturating_add(l.shortfall);
+                    m.unlicensed_consumers = m
+                        .unlicensed_consumers
+                        .saturating_add(l.unlicensed_consumers);
+                    // Shortfall × the same lowest unit cost in every part: the sum.
+                    m.shortfall_cost = match (m.shortfall_cost, l.shortfall_cost) {
+                        (Some(a), Some(b)) => Some(crate::engine::dec_add(a, b)),
+                        (a, b) => a.or(b),
+                    };
+                }
+                _ => merged_products.push(l),
+            }
+            prod_map.insert((pi, old), (merged_products.len() - 1) as u32);
+        }
+        let mut merged_ents: Vec<EntitlementLine> = Vec::with_capacity(ents.len());
+        let mut ent_map: BTreeMap<(usize, u32), u32> = BTreeMap::new();
+        for (l, pi, old) in ents {
+            match merged_ents.last_mut() {
+                Some(m) if m.id == l.id => {
+                    m.consumed = m.consumed.saturating_add(l.consumed);
+                    m.true_up = m.true_up.saturating_add(l.true_up);
+                    m.cost = crate::engine::dec_add(m.cost, l.cost);
+                    m.surplus = if m.unlimited || m.status != Status::Active {
+                        0
+                    } else {
+                        m.entitled.saturating_sub(m.consumed)
+                    };
+                }
+                _ => merged_ents.push(l),
+            }
+            ent_map.insert((pi, old), (merged_ents.len() - 1) as u32);
+        }
         let mut consumers = Vec::new();
         let mut allocations = Vec::new();
         let mut groups = Vec::new();
@@ -724,8 +763,8 @@ impl Position {
             mode,
             as_of,
             totals,
-            products: products.into_iter().map(|x| x.0).collect(),
-            entitlements: ents.into_iter().map(|x| x.0).collect(),
+            products: merged_products,
+            entitlements: merged_ents,
             names: names.into_keys().collect(),
             consumers,
             allocations,
@@ -844,7 +883,8 @@ pub struct Comparison {
 /// Optimal minus Priority.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Gap {
-    /// Extra units covered by Optimal (never negative).
+    /// Extra units covered by Optimal; never negative unless Optimal counted a product in
+    /// another metric that needs fewer units (see the manual's metric choices).
     pub covered: i128,
     /// Cost difference (Optimal − Priority).
     pub cost: Decimal,

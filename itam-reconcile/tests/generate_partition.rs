@@ -94,3 +94,55 @@ fn a_generated_estate_in_reverse_order_gives_the_same_position() {
         assert_eq!(a.to_text(), b.to_text(), "{mode:?}");
     }
 }
+
+/// Entitlements scoped to organisation units: the products whose entitlements are all
+/// org-scoped (and count one metric) split by top-level unit across parts, and the merged
+/// position still equals the single run, decisions included.
+#[test]
+fn org_scoped_estates_split_by_organisation_and_merge_into_the_single_run() {
+    let mut estate = generate(&GenParams {
+        overlap: 0,
+        ..small(13)
+    });
+    for (i, e) in estate.entitlements.iter_mut().enumerate() {
+        // Most entitlements scoped to a region or a unit in it; a few left unrestricted.
+        e.org = match i % 7 {
+            0 => None,
+            1 | 2 => Some(format!("region{}/unit{}", i % 3, i % 3)),
+            _ => Some(format!("region{}", i % 3)),
+        };
+    }
+    for mode in [Mode::Priority, Mode::Optimal] {
+        let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).with_mode(mode);
+        let whole = reconcile(&estate, &policy).unwrap();
+        assert!(
+            whole
+                .decisions()
+                .any(|d| d.reason == itam_reconcile::Reason::WrongOrganisation)
+        );
+        for parts in [2, 5] {
+            let pieces = partition(&estate, parts).unwrap();
+            let n: usize = pieces.iter().map(|p| p.installations.len()).sum();
+            assert_eq!(n, estate.installations.len());
+            // Some product's installations are in more than one part: the org split.
+            let split = estate.software.iter().any(|s| {
+                pieces
+                    .iter()
+                    .filter(|p| p.installations.iter().any(|i| i.software == s.tag_id))
+                    .count()
+                    > 1
+            });
+            assert!(
+                split,
+                "{mode:?} {parts}: no product was split by organisation"
+            );
+            let positions: Vec<Position> = pieces
+                .iter()
+                .map(|p| reconcile(p, &policy).unwrap())
+                .collect();
+            let merged = Position::merge(positions).unwrap();
+            assert_eq!(merged.totals, whole.totals, "{mode:?} {parts}");
+            assert_eq!(merged.to_text(), whole.to_text(), "{mode:?} {parts}");
+        }
+    }
+}
