@@ -3,8 +3,9 @@
 //! `cargo run --release -p itam-examples --bin estate_generate [S|M|L] [SEED]` — size S
 //! (10³ devices, 5·10⁴ installations, 500 entitlements) and seed 42 by default. The estate and
 //! the positions depend only on the size and seed, so every run prints the same figures; only
-//! the times change. Build with `--release` for meaningful times (a debug build is slower). The criterion benches (`cargo bench -p itam-benches --bench reconcile`) are the
-//! careful measurement; this is the quick look.
+//! the times change. Build with `--release` for meaningful times (a debug build is slower).
+//! The criterion benches (`cargo bench -p itam-benches --bench reconcile`) are the careful
+//! measurement; this is the quick look.
 
 use std::time::{Duration, Instant};
 

@@ -34,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // CBOR tag 1398229316 ("SWID" in ASCII): da 53 57 49 44.
     let encoded = xml_to_coswid(&xml, &ReadOptions::LAX, &EncodeOptions::default())?;
     println!(
-        "CoSWID, {} bytes ({} of XML):",
+        "CoSWID, {} bytes (the XML has {}):",
         encoded.bytes.len(),
         xml.len()
     );
