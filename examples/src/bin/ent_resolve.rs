@@ -2,9 +2,9 @@
 //!
 //! `cargo run -p itam-examples --bin ent_resolve [FILE…]` — without files, eight Ents of the
 //! CLI's demo estate are read: a per-core database licence and its transfer to a new
-//! licensee, an office licence and its allocation to the Lyon site, and a CRM subscription,
-//! its add-on and the consolidation that merges both. The Ents are given in no particular
-//! order; `resolve_all` finds each base and applies its supplemental Ents.
+//! licensee, an office licence and its allocation to the Lyon site, a CRM subscription, its
+//! add-on and the consolidation that merges both, and a site licence. The Ents are given in
+//! no particular order; `resolve_all` finds each base and applies its supplemental Ents.
 
 use itam_ent::read;
 use itam_ent::resolve::{Status, resolve_all};
