@@ -102,7 +102,8 @@ pub(crate) fn read(paths: &[PathBuf]) -> Option<EntInput> {
                 ));
                 continue;
             }
-            out.purchases.extend(purchases(&eff, &entitlement));
+            out.purchases
+                .extend(purchases(&eff, &entitlement, supplier(&eff, &ents)));
             out.entitlements.push(entitlement);
         }
     }
@@ -134,32 +135,41 @@ pub(crate) fn fold_allocations(facts: Vec<Entitlement>) -> Vec<Entitlement> {
     kept
 }
 
-/// The purchase data of one projected entitlement: the Ent's first `OrderInfo` and first
-/// `InvoiceData` give the order number, SKU, quantity ordered, invoice number, date (the
-/// invoice's, else the order's), unit price and currency; the supplier is the Ent's first
-/// `reseller` or `distributor` entity (without one, the reconciliation falls back on the
-/// licensor). Every further order or invoice number gets a record of its own carrying the
-/// same data, so each is a key the ledger can match on.
-///
-/// This belongs in `itam-ent` beside `project` (an Ent's OrderInfo and InvoiceData projected
-/// into `itam_core::finance::EntitlementPurchase`); it lives here until it moves.
-pub(crate) fn purchases(eff: &Effective, entitlement: &Entitlement) -> Vec<EntitlementPurchase> {
-    let order = eff.order_info.first();
-    let invoice = eff.invoice_data.first();
-    if order.is_none() && invoice.is_none() {
-        return Vec::new();
-    }
-    let supplier = eff
-        .licensors
-        .iter()
-        .chain(&eff.licensees)
-        .chain(&eff.former_licensees)
+/// The supplier of an effective Ent: the first `reseller` or `distributor` entity of the Ents
+/// of its chain (the base, then the supplementals applied, then the Ents it consolidates).
+/// The effective entitlement keeps licensors and licensees only, so the Ents are searched.
+pub(crate) fn supplier(eff: &Effective, ents: &[Ent]) -> Option<String> {
+    std::iter::once(&eff.ent_id)
+        .chain(&eff.applied)
+        .chain(&eff.consolidated_from)
+        .filter_map(|id| ents.iter().find(|e| &e.ent_id == id))
+        .flat_map(|e| &e.entities)
         .find(|e| {
             e.role
                 .iter()
                 .any(|r| matches!(r, Role::Reseller | Role::Distributor))
         })
-        .map(|e| e.name.clone());
+        .map(|e| e.name.clone())
+}
+
+/// The purchase data of one projected entitlement: the Ent's first `OrderInfo` and first
+/// `InvoiceData` give the order number, SKU, quantity ordered, invoice number, date (the
+/// invoice's, else the order's), unit price and currency; `supplier` is the chain's reseller
+/// or distributor ([`supplier`]; without one, the reconciliation falls back on the licensor). Every further order or invoice number gets a record of its own carrying the
+/// same data, so each is a key the ledger can match on.
+///
+/// This belongs in `itam-ent` beside `project` (an Ent's OrderInfo and InvoiceData projected
+/// into `itam_core::finance::EntitlementPurchase`); it lives here until it moves.
+pub(crate) fn purchases(
+    eff: &Effective,
+    entitlement: &Entitlement,
+    supplier: Option<String>,
+) -> Vec<EntitlementPurchase> {
+    let order = eff.order_info.first();
+    let invoice = eff.invoice_data.first();
+    if order.is_none() && invoice.is_none() {
+        return Vec::new();
+    }
     let mut first = EntitlementPurchase::new(entitlement.id.clone());
     first.order_number = order.and_then(|o| o.order_id.clone());
     first.invoice_number = invoice.and_then(|i| i.invoice_id.clone());
@@ -239,7 +249,7 @@ mod tests {
             .find_map(|r| r.effective.clone())
             .expect("resolves");
         let facts = project(&eff).entitlements;
-        let p = purchases(&eff, &facts[0]);
+        let p = purchases(&eff, &facts[0], supplier(&eff, &ent));
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].ent.as_str(), "e-1");
         assert_eq!(p[0].order_number.as_deref(), Some("PO-1"));
