@@ -308,3 +308,28 @@ fn unreadable_inputs_exit_2_with_line_and_column() {
     );
     assert_eq!(code(&both), 2);
 }
+
+#[test]
+fn the_date_window_bounds_the_description_rule() {
+    // The Lyon workstation matches its register line only by description: the CI was
+    // acquired on 2025-05-10, the line on 2025-05-12. With a window of one day they no
+    // longer pair, and each side is reported unmatched.
+    let dir = demo();
+    let cms = dir.arg("northwind/finance/cms.json");
+    let ledger = dir.arg("northwind/finance/ledger.csv");
+    let rules_of = |window: &str| {
+        let out = reconcile(&cms, &ledger, &["--date-window", window, "--json"]);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        discrepancies(&json(&out))
+            .into_iter()
+            .filter(|(_, records)| {
+                records
+                    .iter()
+                    .any(|r| r == "item:ws-lyo-02" || r == "register:FA-0107")
+            })
+            .map(|(rule, _)| rule)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rules_of("2"), Vec::<String>::new());
+    assert_eq!(rules_of("1"), ["FIN-GHOST-1", "FIN-UNRECORDED-1"]);
+}
