@@ -14,6 +14,7 @@ mod estate;
 mod files;
 mod pipeline;
 mod reconcile;
+mod render;
 mod report;
 mod swid;
 
