@@ -17,7 +17,7 @@
 //!
 //! # HTML
 //!
-//! [`html`]: one page, no network and no external asset (inline CSS, inline SVG bars, one
+//! [`html()`]: one page, no network and no external asset (inline CSS, inline SVG bars, one
 //! small inline script). Every string from the input is escaped.
 
 mod html;
