@@ -737,3 +737,46 @@ fn csv_wants_one_position_and_one_format() {
         assert!(stdout(&out).is_empty(), "{extra:?}");
     }
 }
+
+/// Runs `itam` with standard output on a pseudo-terminal (util-linux `script`), `NO_COLOR` set
+/// or removed; none when `script` is not installed.
+fn itam_on_a_terminal(args: &[&str], no_colour: Option<&str>) -> Option<String> {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let command = std::iter::once(env!("CARGO_BIN_EXE_itam"))
+        .chain(args.iter().copied())
+        .map(quote)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut script = std::process::Command::new("script");
+    script.args(["-qec", &command, "/dev/null"]);
+    match no_colour {
+        Some(value) => script.env("NO_COLOR", value),
+        None => script.env_remove("NO_COLOR"),
+    };
+    let out = script.output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"))
+}
+
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    let file = data("hostile.json");
+    let args = ["reconcile", file.as_str(), "--as-of", "2026-01-01"];
+    let Some(coloured) = itam_on_a_terminal(&args, None) else {
+        println!(
+            "reconcile_cli: terminal colour test skipped: no `script` (util-linux) to make a terminal"
+        );
+        return;
+    };
+    let red_line = coloured
+        .lines()
+        .find(|l| l.contains("<script>alert"))
+        .unwrap_or_else(|| panic!("{coloured}"));
+    assert!(red_line.starts_with("\x1b[31m"), "{red_line:?}");
+    assert!(coloured.contains("\x1b[1mproduct "), "{coloured:?}");
+    // NO_COLOR set (and not empty): the plain table; set but empty: colour.
+    let plain = itam_on_a_terminal(&args, Some("1")).unwrap();
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    assert!(plain.contains("<script>alert"));
+    let empty = itam_on_a_terminal(&args, Some("")).unwrap();
+    assert!(empty.contains("\x1b[31m"), "{empty:?}");
+}
