@@ -224,3 +224,38 @@ fn chromium_renders_the_numbers_of_the_position() {
     }
     assert!(dom.contains("shortfall 3"), "the demo's office shortfall");
 }
+
+#[test]
+fn a_page_that_cannot_be_written_is_an_error_before_any_output() {
+    let dir = TempDir::new("html-unwritable");
+    let page = dir.arg("no-such-folder/report.html");
+    let out = itam(&[
+        "reconcile",
+        &data("compliant.json"),
+        "--as-of",
+        "2026-01-01",
+        "--html",
+        &page,
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_table_is_printed_beside_the_page() {
+    let dir = TempDir::new("html-and-table");
+    let page = dir.arg("report.html");
+    let out = itam(&[
+        "reconcile",
+        &data("compliant.json"),
+        "--as-of",
+        "2026-01-01",
+        "--html",
+        &page,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("priority mode, as of 2026-01-01"));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("data-total=\"shortfall\">0</dd>"));
+}
