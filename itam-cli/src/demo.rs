@@ -64,6 +64,8 @@ pub(crate) const FILES: &[(&str, &[u8])] = embedded![
     "entitlements/saas/crm-2025.ent",
     "entitlements/saas/crm-consolidated.ent",
     "entitlements/shield-site.ent",
+    "finance/cms.json",
+    "finance/ledger.csv",
     "inventory/db-vm-1/example-database-19.22-patch.swidtag",
     "inventory/db-vm-1/example-database-19.swidtag",
     "inventory/db-vm-1/example-shield-12.swidtag",
@@ -223,6 +225,7 @@ pub(crate) fn position_text() -> Result<String, itam_reconcile::ReconcileError> 
          \x20 itam ent show northwind/entitlements\n\
          \x20 itam reconcile --as-of 2026-10-01 --mode both northwind/estate.json\n\
          \x20                                      the estate the demo built, in both modes\n\
+         \x20 itam finance reconcile --cms northwind/finance/cms.json --ledger northwind/finance/ledger.csv --entitlements northwind/entitlements\n\
          \x20 itam demo --cms                       the configuration-management walkthrough"
     );
     Ok(out)

@@ -12,6 +12,7 @@ mod demo;
 mod ent;
 mod estate;
 mod files;
+mod finance;
 mod pipeline;
 mod reconcile;
 mod render;
@@ -42,6 +43,13 @@ enum Command {
     /// gate on compliance), 2 when an input could not be read or parsed or the engine
     /// refused the estate.
     Reconcile(reconcile::ReconcileArgs),
+    /// Financial records: reconcile the CMS and the entitlements with the ledger (fixed-asset
+    /// register, purchase orders, invoices).
+    ///
+    /// Exit status of `reconcile`: 0 when no discrepancy is an error, 1 when one is, 2 when
+    /// an input could not be read or parsed.
+    #[command(subcommand)]
+    Finance(finance::Command),
     /// Synthetic estates for benchmarks and research.
     #[command(subcommand)]
     Estate(estate::Command),
@@ -57,6 +65,7 @@ fn main() -> ExitCode {
         Command::Swid(command) => swid::run(command),
         Command::Ent(command) => ent::run(command),
         Command::Reconcile(args) => reconcile::run(&args),
+        Command::Finance(command) => finance::run(command),
         Command::Estate(command) => estate::run(command),
         Command::Bench(command) => bench::run(command),
     }

@@ -1,6 +1,8 @@
 //! A walkthrough of `itam-reconcile`: a small estate with an Oracle cluster, Windows Server
-//! hosts and a seat product; the position in both modes, the gap, and why one server is
-//! unlicensed.
+//! hosts and a seat product; the position in both modes, the gap, and why consumers are
+//! unlicensed. The seat product shows the gap: a manual priority sends the EMEA laptop to the
+//! one any-region seat first (Priority mode follows it), which leaves the AMER laptop with
+//! nothing it may use; Optimal mode covers both.
 //!
 //! Run: `cargo run -p itam-examples --bin reconcile_walkthrough`
 
@@ -38,7 +40,7 @@ const ESTATE: &str = r#"{
     {"id": "WSS-1", "scope": {"product": "Windows Server", "edition": "Standard"}, "metric": "windows_server_standard",
      "quantity": 32, "unit_cost": "120", "end": "2026-02-28"},
     {"id": "VIZ-EMEA", "scope": {"product": "Visio-like"}, "metric": "device", "quantity": 5, "org": "emea", "unit_cost": "300"},
-    {"id": "VIZ-ANY", "scope": {"product": "Visio-like"}, "metric": "device", "quantity": 1, "unit_cost": "450"}
+    {"id": "VIZ-ANY", "scope": {"product": "Visio-like"}, "metric": "device", "quantity": 1, "unit_cost": "450", "priority": 1}
   ]
 }"#;
 
@@ -46,32 +48,46 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let estate: Estate = serde_json::from_str(ESTATE)?;
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("bad date")?;
     let both = reconcile_both(&estate, &Policy::new(as_of))?;
+    // The Priority position in full: products, entitlements, totals.
     println!("{}", both.priority.to_table());
+
+    // Both modes side by side, per product.
     println!(
-        "gap (optimal - priority): covered {} cost {}",
-        both.gap.covered, both.gap.cost
+        "{:<34} {:<24} {:>6} {:>17} {:>17}",
+        "product", "metric", "demand", "covered P / O", "shortfall P / O"
     );
-    for p in &both.priority.products {
+    for (p, o) in both.priority.products.iter().zip(&both.optimal.products) {
         println!(
-            "{:<40} {:<26} demand {:>4} covered {:>4} shortfall {:>4}",
+            "{:<34} {:<24} {:>6} {:>8} / {:<6} {:>8} / {}",
             p.key(),
             p.metric.as_str(),
             p.demand,
             p.covered,
-            p.shortfall
+            o.covered,
+            p.shortfall,
+            o.shortfall
         );
     }
-    let rejected = both
-        .priority
-        .decisions()
-        .filter(|d| d.decision == Decision::Rejected);
-    for d in rejected {
-        println!(
-            "{} cannot use {}: {}",
-            d.consumer,
-            d.entitlement,
-            d.reason.as_str()
-        );
+    let gap = &both.gap;
+    println!(
+        "\ngap (Optimal - Priority): covered {:+}, shortfall {:+}, cost {}",
+        gap.covered, gap.shortfall, gap.cost
+    );
+
+    // Why: every rejected consumer x entitlement pair, in each mode.
+    for (mode, position) in [("priority", &both.priority), ("optimal", &both.optimal)] {
+        println!("\n{mode}:");
+        let rejected = position
+            .decisions()
+            .filter(|d| d.decision == Decision::Rejected);
+        for d in rejected {
+            println!(
+                "  {} cannot use {}: {}",
+                d.consumer,
+                d.entitlement,
+                d.reason.as_str()
+            );
+        }
     }
     Ok(())
 }
