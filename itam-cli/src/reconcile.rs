@@ -58,7 +58,7 @@ pub(crate) struct ReconcileArgs {
     #[arg(long, value_name = "POLICY.json")]
     policy: Option<PathBuf>,
     /// Prints `position.json` instead of the table; with `--mode both`,
-    /// {"priority", "optimal", "gap"}.
+    /// {"priority", "optimal", "gap"}; from SWID tags and Ents, with an "unused" list.
     #[arg(long)]
     json: bool,
     /// Prints CSV instead of the table: one row per product × metric line (RFC 4180).
