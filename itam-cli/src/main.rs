@@ -15,6 +15,7 @@ mod files;
 mod finance;
 mod pipeline;
 mod reconcile;
+mod render;
 mod report;
 mod swid;
 

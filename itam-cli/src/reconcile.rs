@@ -1,5 +1,9 @@
-//! `itam reconcile ESTATE.json`: the effective license position of an estate, as a readable
-//! table or as `position.json`.
+//! `itam reconcile`: the effective license position of an estate, as a readable table,
+//! `position.json`, CSV or an HTML page.
+//!
+//! The estate comes from an `estate.json`, from a folder in the pipeline's layout, or from
+//! `--inventory DIR --entitlements DIR [--devices FILE]` (the pipeline, [`crate::pipeline`]);
+//! what the pipeline could not use is listed on standard error (and in `--json` output).
 //!
 //! The one place the as-of date may come from the clock: when neither `--as-of` nor the
 //! policy file gives one, today's local date is used, and the header says which it was.
@@ -16,20 +20,32 @@ use clap::{ArgGroup, Args, ValueEnum};
 use itam_reconcile::itam_core::estate::Estate;
 use itam_reconcile::{Comparison, Mode, Policy};
 
+use crate::pipeline::{self, Unused};
+use crate::render;
 use crate::report::{print, warn};
 
 /// `itam reconcile`.
 ///
-/// The estate comes from exactly one source, the `source` group; today that is the
-/// `ESTATE` file. Building an estate from SWID and Ent folders (`--inventory DIR
-/// --entitlements DIR`) joins the same group later without changing this form.
+/// The estate comes from exactly one source, the `source` group: the `ESTATE` file (or a
+/// folder in the pipeline's layout), or `--inventory` with `--entitlements`.
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("source").required(true).args(["estate"])))]
+#[command(group(ArgGroup::new("source").required(true).args(["estate", "inventory"])))]
+#[command(group(ArgGroup::new("format").args(["json", "csv", "csv_decisions"])))]
 pub(crate) struct ReconcileArgs {
     /// The estate (`estate.json`: devices, users, software, installations, usage,
-    /// entitlements); `-` reads standard input.
-    #[arg(value_name = "ESTATE.json")]
+    /// entitlements), or a folder holding `devices.json`, `inventory/` and `entitlements/`;
+    /// `-` reads standard input.
+    #[arg(value_name = "ESTATE.json|DIR")]
     estate: Option<PathBuf>,
+    /// SWID tags found on each device: `DIR/<device-id>/**` (with `--entitlements`).
+    #[arg(long, value_name = "DIR", requires = "entitlements")]
+    inventory: Option<PathBuf>,
+    /// Ent files (XML or JSON), any depth (with `--inventory`).
+    #[arg(long, value_name = "DIR", requires = "inventory")]
+    entitlements: Option<PathBuf>,
+    /// Device facts (`devices.json`) [default: devices.json beside the inventory folder].
+    #[arg(long, value_name = "FILE", requires = "inventory")]
+    devices: Option<PathBuf>,
     /// Allocation mode: the documented greedy `priority` order, the exact `optimal` one, or
     /// `both` side by side with the gap [default: the policy's, else priority].
     #[arg(long, value_enum)]
@@ -42,9 +58,18 @@ pub(crate) struct ReconcileArgs {
     #[arg(long, value_name = "POLICY.json")]
     policy: Option<PathBuf>,
     /// Prints `position.json` instead of the table; with `--mode both`,
-    /// {"priority", "optimal", "gap"}.
+    /// {"priority", "optimal", "gap"}; from SWID tags and Ents, with an "unused" list.
     #[arg(long)]
     json: bool,
+    /// Prints CSV instead of the table: one row per product × metric line (RFC 4180).
+    #[arg(long)]
+    csv: bool,
+    /// Prints CSV instead of the table: one row per consumer × entitlement decision.
+    #[arg(long)]
+    csv_decisions: bool,
+    /// Also writes a self-contained HTML report (bars, costs, every decision) to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 /// The `--mode` values: the library's two modes, or both.
@@ -114,17 +139,66 @@ impl DateSource {
     }
 }
 
-fn reconcile(args: &ReconcileArgs) -> Result<u8, String> {
-    let Some(estate_path) = &args.estate else {
-        return Err("no estate given".into());
+/// An estate, what names it in messages, and what the pipeline did not use (none for an
+/// `estate.json`).
+struct Source {
+    estate: Estate,
+    name: String,
+    unused: Option<Vec<Unused>>,
+}
+
+fn source(args: &ReconcileArgs) -> Result<Source, String> {
+    let (estate, name, unused) = match (&args.estate, &args.inventory, &args.entitlements) {
+        (_, Some(inventory), Some(entitlements)) => {
+            let devices = args.devices.clone().unwrap_or_else(|| {
+                inventory
+                    .parent()
+                    .unwrap_or_else(|| Path::new(""))
+                    .join(pipeline::DEVICES_FILE)
+            });
+            let (estate, unused) = pipeline::read_parts(inventory, entitlements, &devices);
+            (estate, display(inventory), unused)
+        }
+        (Some(path), _, _) if path.is_dir() => {
+            let (estate, unused) = pipeline::read(path);
+            (estate, display(path), unused)
+        }
+        (Some(path), _, _) => {
+            let estate: Estate = parse_json(&read_input(path)?, path)?;
+            return Ok(Source {
+                estate,
+                name: display(path),
+                unused: None,
+            });
+        }
+        _ => return Err("no estate given".into()),
     };
-    let estate: Estate = parse_json(&read_input(estate_path)?, estate_path)?;
-    let (mut policy, source) = policy(args)?;
+    for u in &unused {
+        warn(&format!("pipeline: {u}"));
+    }
+    Ok(Source {
+        estate,
+        name,
+        unused: Some(unused),
+    })
+}
+
+fn reconcile(args: &ReconcileArgs) -> Result<u8, String> {
+    let Source {
+        estate,
+        name,
+        unused,
+    } = source(args)?;
+    let (mut policy, date_source) = policy(args)?;
     let mode = args.mode.unwrap_or(match policy.mode {
         Mode::Priority => ModeArg::Priority,
         Mode::Optimal => ModeArg::Optimal,
     });
-    let name = display(estate_path);
+    if mode == ModeArg::Both && (args.csv || args.csv_decisions) {
+        return Err(
+            "--csv and --csv-decisions print one position: give --mode priority or optimal".into(),
+        );
+    }
     let policy_note = args
         .policy
         .as_deref()
@@ -132,27 +206,42 @@ fn reconcile(args: &ReconcileArgs) -> Result<u8, String> {
     let header = format!(
         "effective license position of {name} as of {} ({}), mode {}{policy_note}\n\n",
         policy.as_of,
-        source.describe(),
+        date_source.describe(),
         mode.as_str()
     );
     let refused = |e: itam_reconcile::ReconcileError| format!("{name}: {e}");
+    let colour = render::colour_wanted();
     let shortfall = match mode.single() {
         Some(single) => {
             policy.mode = single;
             let position = itam_reconcile::reconcile(&estate, &policy).map_err(refused)?;
+            if let Some(file) = &args.html {
+                write_html(file, &render::html(&[(single.as_str(), &position)], &name))?;
+            }
             if args.json {
-                print_json(&position)?;
+                print_json(&position, unused.as_deref())?;
+            } else if args.csv {
+                write_out(&render::products_csv(&position))?;
+            } else if args.csv_decisions {
+                write_out(&render::decisions_csv(&position))?;
             } else {
-                print(&format!("{header}{}", position.to_table()));
+                print(&format!("{header}{}", render::table(&position, colour)));
             }
             position.totals.shortfall
         }
         None => {
             let both = itam_reconcile::reconcile_both(&estate, &policy).map_err(refused)?;
+            if let Some(file) = &args.html {
+                let page = render::html(
+                    &[("priority", &both.priority), ("optimal", &both.optimal)],
+                    &name,
+                );
+                write_html(file, &page)?;
+            }
             if args.json {
-                print_json(&both)?;
+                print_json(&both, unused.as_deref())?;
             } else {
-                print(&format!("{header}{}", both_table(&both)));
+                print(&format!("{header}{}", both_table(&both, colour)));
             }
             both.priority
                 .totals
@@ -161,6 +250,18 @@ fn reconcile(args: &ReconcileArgs) -> Result<u8, String> {
         }
     };
     Ok(if shortfall > 0 { SHORTFALL } else { OK })
+}
+
+/// Writes the HTML page; an existing file is replaced (it is a report, written again on each
+/// run).
+fn write_html(path: &Path, page: &str) -> Result<(), String> {
+    std::fs::write(path, page).map_err(|e| format!("{}: cannot write: {e}", display(path)))
+}
+
+/// Writes text to standard output.
+fn write_out(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    quiet_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
 }
 
 /// The policy: the file's (with `as_of` filled in when it has none) or the defaults, with
@@ -206,12 +307,12 @@ fn policy(args: &ReconcileArgs) -> Result<(Policy, DateSource), String> {
 }
 
 /// Both tables and the gap.
-fn both_table(both: &Comparison) -> String {
+fn both_table(both: &Comparison, colour: bool) -> String {
     let gap = &both.gap;
     format!(
         "== priority ==\n{}\n== optimal ==\n{}\ngap (optimal - priority): covered {:+}, cost {:+}, shortfall {:+}\n",
-        both.priority.to_table(),
-        both.optimal.to_table(),
+        render::table(&both.priority, colour),
+        render::table(&both.optimal, colour),
         gap.covered,
         gap.cost.normalize(),
         gap.shortfall
@@ -249,10 +350,20 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|e| format!("{e} (expected a date as YYYY-MM-DD)"))
 }
 
-/// Streams a value as pretty JSON to standard output (positions can be large).
-fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
+/// Streams a value as pretty JSON to standard output (positions can be large); with the
+/// pipeline's `unused` list, that list is added to the object as `"unused"`.
+fn print_json<T: serde::Serialize>(value: &T, unused: Option<&[Unused]>) -> Result<(), String> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = serde_json::to_writer_pretty(&mut out, value)
+    let written = match unused {
+        None => serde_json::to_writer_pretty(&mut out, value),
+        Some(unused) => serde_json::to_value(value).and_then(|mut v| {
+            if let Some(object) = v.as_object_mut() {
+                object.insert("unused".into(), serde_json::to_value(unused)?);
+            }
+            serde_json::to_writer_pretty(&mut out, &v)
+        }),
+    };
+    let written = written
         .map_err(std::io::Error::from)
         .and_then(|()| out.write_all(b"\n"))
         .and_then(|()| out.flush());

@@ -438,3 +438,345 @@ fn bench_prints_one_line_of_phases_and_memory() {
         }
     }
 }
+
+// ---- the pipeline as a source: --inventory/--entitlements/--devices, or a layout folder ----
+
+fn pipeline_data(rel: &str) -> String {
+    format!("{}/tests/data/pipeline/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn summary_line(text: &str) -> String {
+    text.lines()
+        .find(|l| l.contains(" mode, as of "))
+        .unwrap_or_else(|| panic!("no summary line in {text}"))
+        .to_owned()
+}
+
+#[test]
+fn inventory_and_entitlements_build_the_estate_and_name_what_was_not_used() {
+    let parts = itam(&[
+        "reconcile",
+        "--inventory",
+        &pipeline_data("inventory"),
+        "--entitlements",
+        &pipeline_data("entitlements"),
+        "--devices",
+        &pipeline_data("devices.json"),
+        "--as-of",
+        "2026-10-01",
+    ]);
+    let text = stdout(&parts);
+    assert!(
+        text.contains("Fixture Inc./Fixture Tool  device       2         1        1          1"),
+        "{text}"
+    );
+    // The device without facts and the file that is no Ent are named, with their reasons.
+    let err = stderr(&parts);
+    assert!(
+        err.lines().any(|l| l.starts_with("pipeline: ")
+            && l.contains("spare/tool.swidtag")
+            && l.contains("has no facts")),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.contains("notes.txt") && l.contains("unreadable")),
+        "{err}"
+    );
+    assert_eq!(code(&parts), 1, "a shortfall of 1");
+
+    // `--devices` defaults to devices.json beside the inventory; the root folder works too.
+    let default_devices = itam(&[
+        "reconcile",
+        "--inventory",
+        &pipeline_data("inventory"),
+        "--entitlements",
+        &pipeline_data("entitlements"),
+        "--as-of",
+        "2026-10-01",
+    ]);
+    let root = itam(&["reconcile", &pipeline_data(""), "--as-of", "2026-10-01"]);
+    for other in [&default_devices, &root] {
+        assert_eq!(summary_line(&stdout(other)), summary_line(&text));
+        assert_eq!(stderr(other), err);
+        assert_eq!(code(other), 1);
+    }
+}
+
+#[test]
+fn json_from_the_pipeline_carries_the_unused_list() {
+    let out = itam(&[
+        "reconcile",
+        &pipeline_data(""),
+        "--as-of",
+        "2026-10-01",
+        "--json",
+    ]);
+    let v = json(&out);
+    assert_eq!(v["totals"]["shortfall"], 1);
+    let unused = v["unused"].as_array().expect("an unused array");
+    let stderr_lines = stderr(&out).lines().count();
+    assert_eq!(unused.len(), stderr_lines, "{}", stderr(&out));
+    assert!(unused.iter().any(|u| u["kind"] == "no_device_facts"
+        && u["file"].as_str().unwrap().ends_with("spare/tool.swidtag")));
+    assert!(unused.iter().any(|u| u["kind"] == "unreadable"
+        && u["file"].as_str().unwrap().ends_with("notes.txt")
+        && u["reason"].as_str().unwrap().starts_with("unreadable:")));
+    // `both` too.
+    let both = json(&itam(&[
+        "reconcile",
+        &pipeline_data(""),
+        "--as-of",
+        "2026-10-01",
+        "--json",
+        "--mode",
+        "both",
+    ]));
+    assert_eq!(both["unused"], v["unused"]);
+    assert!(both["gap"].is_object());
+    // An estate.json has no pipeline and no "unused" member.
+    let plain = json(&itam(&[
+        "reconcile",
+        &data("compliant.json"),
+        "--as-of",
+        "2026-01-01",
+        "--json",
+    ]));
+    assert!(plain.get("unused").is_none());
+}
+
+#[test]
+fn the_exported_demo_reconciles_to_the_demo_s_shortfall() {
+    let dir = TempDir::new("demo-export");
+    let root = dir.arg("demo");
+    let export = itam(&["demo", "--export", &root]);
+    assert_eq!(code(&export), 0, "{}", stderr(&export));
+    let demo = stdout(&itam(&["demo"]));
+    let out = itam(&[
+        "reconcile",
+        "--inventory",
+        &format!("{root}/inventory"),
+        "--entitlements",
+        &format!("{root}/entitlements"),
+        "--devices",
+        &format!("{root}/devices.json"),
+        "--as-of",
+        "2026-10-01",
+    ]);
+    let summary = summary_line(&stdout(&out));
+    assert!(summary.contains("shortfall 3 "), "{summary}");
+    assert!(
+        demo.lines().any(|l| l == summary),
+        "{summary}\nnot in\n{demo}"
+    );
+    assert_eq!(code(&out), 1);
+    // The same position as from the exported estate.json.
+    let from_files = json(&itam(&[
+        "reconcile",
+        &root,
+        "--as-of",
+        "2026-10-01",
+        "--json",
+    ]));
+    let from_estate = json(&itam(&[
+        "reconcile",
+        &format!("{root}/estate.json"),
+        "--as-of",
+        "2026-10-01",
+        "--json",
+    ]));
+    for key in ["totals", "products", "entitlements", "decisions"] {
+        assert_eq!(from_files[key], from_estate[key], "{key}");
+    }
+}
+
+#[test]
+fn source_forms_exclude_each_other_and_need_their_partner() {
+    for args in [
+        vec!["reconcile", "--inventory", "x"],
+        vec!["reconcile", "--entitlements", "x"],
+        vec![
+            "reconcile",
+            "est.json",
+            "--inventory",
+            "x",
+            "--entitlements",
+            "y",
+        ],
+        vec!["reconcile"],
+    ] {
+        let out = itam(&args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+    }
+}
+
+// ---- reports: the terminal table, CSV ----
+
+#[test]
+fn no_colour_when_standard_output_is_not_a_terminal() {
+    let out = itam(&["reconcile", &data("hostile.json"), "--as-of", "2026-01-01"]);
+    let text = stdout(&out);
+    assert!(!text.contains('\x1b'), "{text:?}");
+    // A newline inside a product name does not break the table's lines.
+    let calc = text
+        .lines()
+        .find(|l| l.starts_with("Plain & Simple/Calc\\nTwo lines "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(calc.contains(" device ") && calc.ends_with(" -"), "{calc}");
+}
+
+/// An RFC 4180 reader for the tests (quoted fields, doubled quotes, CRLF records).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let (mut records, mut record, mut field) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {
+                assert_eq!(chars.next(), Some('\n'));
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => {
+                assert_ne!(c, '\n', "bare LF");
+                field.push(c);
+            }
+        }
+    }
+    assert!(field.is_empty() && record.is_empty());
+    records
+}
+
+#[test]
+fn csv_is_the_json_position_row_for_row() {
+    let base = ["reconcile", "--as-of", "2026-01-01"];
+    let file = data("hostile.json");
+    let position = json(&itam(&[&base[..], &[&file, "--json"]].concat()));
+    let out = itam(&[&base[..], &[&file, "--csv"]].concat());
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let rows = parse_csv(&stdout(&out));
+    assert_eq!(rows[0][0], "publisher");
+    assert_eq!(rows[0][12], "shortfall_cost");
+    let products = position["products"].as_array().unwrap();
+    assert_eq!(rows.len(), products.len() + 1);
+    for (row, p) in rows.iter().skip(1).zip(products) {
+        for (i, name) in rows[0].iter().enumerate() {
+            let want = match &p[name.as_str()] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            if name == "shortfall_cost" && !want.is_empty() {
+                let a: f64 = row[i].parse().unwrap();
+                assert_eq!(a, want.parse::<f64>().unwrap());
+            } else {
+                assert_eq!(row[i], want, "column {name}");
+            }
+        }
+    }
+
+    let out = itam(&[&base[..], &[&file, "--csv-decisions"]].concat());
+    let rows = parse_csv(&stdout(&out));
+    let decisions = position["decisions"].as_array().unwrap();
+    assert_eq!(rows.len(), decisions.len() + 1);
+    assert_eq!(
+        rows[0],
+        [
+            "publisher",
+            "product",
+            "edition",
+            "metric",
+            "consumer",
+            "entitlement",
+            "decision",
+            "reason",
+            "units"
+        ]
+    );
+    for (row, d) in rows.iter().skip(1).zip(decisions) {
+        let key = if row[2].is_empty() {
+            format!("{}/{}", row[0], row[1])
+        } else {
+            format!("{}/{}/{}", row[0], row[1], row[2])
+        };
+        assert_eq!(key, d["product"].as_str().unwrap());
+        assert_eq!(row[4], d["consumer"].as_str().unwrap());
+        assert_eq!(row[5], d["entitlement"].as_str().unwrap());
+        assert_eq!(row[6], d["decision"].as_str().unwrap());
+        assert_eq!(row[7], d["reason"].as_str().unwrap());
+        assert_eq!(row[8], d["units"].to_string());
+    }
+}
+
+#[test]
+fn csv_wants_one_position_and_one_format() {
+    let file = data("hostile.json");
+    for extra in [
+        &["--csv", "--mode", "both"][..],
+        &["--csv-decisions", "--mode", "both"],
+        &["--csv", "--json"],
+        &["--csv", "--csv-decisions"],
+    ] {
+        let out = itam(
+            &[
+                &["reconcile", file.as_str(), "--as-of", "2026-01-01"][..],
+                extra,
+            ]
+            .concat(),
+        );
+        assert_eq!(code(&out), 2, "{extra:?}");
+        assert!(stdout(&out).is_empty(), "{extra:?}");
+    }
+}
+
+/// Runs `itam` with standard output on a pseudo-terminal (util-linux `script`), `NO_COLOR` set
+/// or removed; none when `script` is not installed.
+fn itam_on_a_terminal(args: &[&str], no_colour: Option<&str>) -> Option<String> {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let command = std::iter::once(env!("CARGO_BIN_EXE_itam"))
+        .chain(args.iter().copied())
+        .map(quote)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut script = std::process::Command::new("script");
+    script.args(["-qec", &command, "/dev/null"]);
+    match no_colour {
+        Some(value) => script.env("NO_COLOR", value),
+        None => script.env_remove("NO_COLOR"),
+    };
+    let out = script.output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"))
+}
+
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    let file = data("hostile.json");
+    let args = ["reconcile", file.as_str(), "--as-of", "2026-01-01"];
+    let Some(coloured) = itam_on_a_terminal(&args, None) else {
+        println!(
+            "reconcile_cli: terminal colour test skipped: no `script` (util-linux) to make a terminal"
+        );
+        return;
+    };
+    let red_line = coloured
+        .lines()
+        .find(|l| l.contains("<script>alert"))
+        .unwrap_or_else(|| panic!("{coloured}"));
+    assert!(red_line.starts_with("\x1b[31m"), "{red_line:?}");
+    assert!(coloured.contains("\x1b[1mproduct "), "{coloured:?}");
+    // NO_COLOR set (and not empty): the plain table; set but empty: colour.
+    let plain = itam_on_a_terminal(&args, Some("1")).unwrap();
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    assert!(plain.contains("<script>alert"));
+    let empty = itam_on_a_terminal(&args, Some("")).unwrap();
+    assert!(empty.contains("\x1b[31m"), "{empty:?}");
+}
