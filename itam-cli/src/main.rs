@@ -37,7 +37,8 @@ enum Command {
     /// Entitlements (ISO/IEC 19770-3, reconstructed profile): validate, show, convert, new, import-cyclonedx.
     #[command(subcommand)]
     Ent(ent::Command),
-    /// The effective license position of an estate.json: a readable table, or position.json.
+    /// The effective license position of an estate (estate.json, or SWID and Ent folders): a
+    /// readable table, position.json, CSV or an HTML report.
     ///
     /// Exit status: 0 when no position printed has a shortfall, 1 when one has (scripts can
     /// gate on compliance), 2 when an input could not be read or parsed or the engine

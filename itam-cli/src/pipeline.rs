@@ -44,7 +44,6 @@ pub(crate) const DEVICES_FILE: &str = "devices.json";
 /// The inventory folder: one sub-folder per device.
 pub(crate) const INVENTORY_DIR: &str = "inventory";
 /// The entitlements folder, walked recursively.
-#[cfg_attr(not(test), allow(dead_code))] // for `itam reconcile` on a folder
 pub(crate) const ENTITLEMENTS_DIR: &str = "entitlements";
 
 /// A file's path (as it is shown) and its bytes.
@@ -200,7 +199,6 @@ pub(crate) fn build(contents: &Contents) -> (Estate, Vec<Unused>) {
 
 /// Reads a folder laid out as the module docs say (`devices.json`, `inventory/`,
 /// `entitlements/`) and builds the estate from it.
-#[cfg_attr(not(test), allow(dead_code))] // for `itam reconcile` on a folder
 pub(crate) fn read(root: &Path) -> (Estate, Vec<Unused>) {
     read_parts(
         &root.join(INVENTORY_DIR),
@@ -211,7 +209,6 @@ pub(crate) fn read(root: &Path) -> (Estate, Vec<Unused>) {
 
 /// Reads the three parts from where they are and builds the estate. Files that cannot be
 /// read are listed as unused.
-#[cfg_attr(not(test), allow(dead_code))] // for `itam reconcile --inventory … --entitlements …`
 pub(crate) fn read_parts(
     inventory: &Path,
     entitlements: &Path,
@@ -240,7 +237,6 @@ pub(crate) fn read_parts(
 }
 
 /// Every file under `dir` (sorted), with its path relative to `dir` when `relative`.
-#[cfg_attr(not(test), allow(dead_code))]
 fn read_all(dir: &Path, relative: bool, unreadable: &mut Vec<Unused>) -> Vec<Content> {
     let mut out = Vec::new();
     for entry in files::expand(&[dir.to_path_buf()], |_| true) {
