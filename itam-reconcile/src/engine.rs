@@ -615,20 +615,25 @@ impl<'a> Plan<'a> {
                 }
             }
         }
-        // True-up entitlements take the overflow.
+        // True-up entitlements take the overflow: each group's first one, found once per
+        // group rather than per short consumer.
+        let true_ups: Vec<Option<u32>> = self
+            .groups
+            .iter()
+            .map(|group| {
+                group
+                    .eligible
+                    .iter()
+                    .find(|&&e| self.ents.get(e as usize).is_some_and(|i| i.true_up))
+                    .copied()
+            })
+            .collect();
         for (c, &g) in self.consumer_group.iter().enumerate() {
             let Some(n) = need.get_mut(c) else { continue };
             if *n == 0 {
                 continue;
             }
-            let Some(group) = self.groups.get(g as usize) else {
-                continue;
-            };
-            let true_up = group
-                .eligible
-                .iter()
-                .find(|&&e| self.ents.get(e as usize).is_some_and(|i| i.true_up));
-            if let Some(&e) = true_up {
+            if let Some(e) = true_ups.get(g as usize).copied().flatten() {
                 out.push((
                     c as u32,
                     Alloc {
