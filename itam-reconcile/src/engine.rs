@@ -267,6 +267,20 @@ impl<'a> Plan<'a> {
                 *slot = rank as u32;
             }
         }
+        // Entitlements with equal version ranges share one range number, so where a version
+        // text lies in a range is decided once per (range, text) rather than per candidate.
+        let mut range_ids: BTreeMap<RangeKey<'_>, u32> = BTreeMap::new();
+        let ent_range: Vec<u32> = estate
+            .entitlements
+            .iter()
+            .map(|e| {
+                let next = range_ids.len() as u32;
+                *range_ids
+                    .entry(RangeKey::of(&e.scope.versions))
+                    .or_insert(next)
+            })
+            .collect();
+        let mut placement: BTreeMap<(u32, &str), Placement> = BTreeMap::new();
         let mut tables = Tables::default();
         let mut lines: Vec<Line> = Vec::with_capacity(m.products.len());
         let mut consumers: Vec<Demand> = Vec::new();
@@ -300,25 +314,27 @@ impl<'a> Plan<'a> {
             pinned_devs.dedup();
             pinned_users.sort_unstable();
             pinned_users.dedup();
-            // Version verdicts per (variant, candidate), computed once per product.
-            let versions: Vec<Option<Reason>> = m
-                .variants
-                .get(p)
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .flat_map(|&sw| {
-                    let version = estate
-                        .software
-                        .get(sw as usize)
-                        .map_or("", |s| s.version.as_str());
-                    cs.iter().map(move |&e| {
-                        estate
-                            .entitlements
-                            .get(e as usize)
-                            .and_then(|x| version_reject(x, version))
-                    })
-                })
-                .collect();
+            // Version verdicts per (variant, candidate), computed once per product; the
+            // place of a version text in a range is remembered across products.
+            let mut versions: Vec<Option<Reason>> =
+                Vec::with_capacity(m.variants.get(p).map_or(0, Vec::len) * cs.len());
+            for &sw in m.variants.get(p).map_or(&[][..], Vec::as_slice) {
+                let version = estate
+                    .software
+                    .get(sw as usize)
+                    .map_or("", |s| s.version.as_str());
+                for &e in cs {
+                    let Some(x) = estate.entitlements.get(e as usize) else {
+                        versions.push(None);
+                        continue;
+                    };
+                    let range = ent_range.get(e as usize).copied().unwrap_or(NONE);
+                    let place = *placement
+                        .entry((range, version))
+                        .or_insert_with(|| Placement::of(&x.scope.versions, version));
+                    versions.push(place.reject(x));
+                }
+            }
             // Orgs (environments) that no candidate tells apart give the same verdicts:
             // classes are keyed by one representative of each, so a verdict vector is
             // computed per distinct case rather than per org × environment.
@@ -599,20 +615,25 @@ impl<'a> Plan<'a> {
                 }
             }
         }
-        // True-up entitlements take the overflow.
+        // True-up entitlements take the overflow: each group's first one, found once per
+        // group rather than per short consumer.
+        let true_ups: Vec<Option<u32>> = self
+            .groups
+            .iter()
+            .map(|group| {
+                group
+                    .eligible
+                    .iter()
+                    .find(|&&e| self.ents.get(e as usize).is_some_and(|i| i.true_up))
+                    .copied()
+            })
+            .collect();
         for (c, &g) in self.consumer_group.iter().enumerate() {
             let Some(n) = need.get_mut(c) else { continue };
             if *n == 0 {
                 continue;
             }
-            let Some(group) = self.groups.get(g as usize) else {
-                continue;
-            };
-            let true_up = group
-                .eligible
-                .iter()
-                .find(|&&e| self.ents.get(e as usize).is_some_and(|i| i.true_up));
-            if let Some(&e) = true_up {
+            if let Some(e) = true_ups.get(g as usize).copied().flatten() {
                 out.push((
                     c as u32,
                     Alloc {
@@ -1576,21 +1597,60 @@ fn verdicts(
     }
 }
 
-fn version_reject(e: &Entitlement, version: &str) -> Option<Reason> {
-    let r = &e.scope.versions;
-    if r.contains(version) {
-        return None;
+/// A version range as an ordered key: scheme, then each bound as (kind, text).
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct RangeKey<'a> {
+    scheme: &'a itam_core::version::VersionScheme,
+    lower: (u8, &'a str),
+    upper: (u8, &'a str),
+}
+
+impl<'a> RangeKey<'a> {
+    fn of(r: &'a itam_core::version::VersionRange) -> Self {
+        fn bound(b: &Bound) -> (u8, &str) {
+            match b {
+                Bound::Unbounded => (0, ""),
+                Bound::Inclusive(v) => (1, v),
+                Bound::Exclusive(v) => (2, v),
+            }
+        }
+        Self {
+            scheme: &r.scheme,
+            lower: bound(&r.lower),
+            upper: bound(&r.upper),
+        }
     }
-    let s = &r.scheme;
-    let below = match &r.lower {
-        Bound::Unbounded => false,
-        Bound::Inclusive(lo) => s.compare(version, lo) == Ordering::Less,
-        Bound::Exclusive(lo) => s.compare(version, lo) != Ordering::Greater,
-    };
-    if below {
-        (!e.rights.downgrade).then_some(Reason::VersionBelowRange)
-    } else {
-        (!e.rights.upgrade).then_some(Reason::VersionAboveRange)
+}
+
+/// Where a version text lies relative to a version range.
+#[derive(Clone, Copy)]
+enum Placement {
+    Inside,
+    Below,
+    Above,
+}
+
+impl Placement {
+    fn of(r: &itam_core::version::VersionRange, version: &str) -> Self {
+        if r.contains(version) {
+            return Self::Inside;
+        }
+        let s = &r.scheme;
+        let below = match &r.lower {
+            Bound::Unbounded => false,
+            Bound::Inclusive(lo) => s.compare(version, lo) == Ordering::Less,
+            Bound::Exclusive(lo) => s.compare(version, lo) != Ordering::Greater,
+        };
+        if below { Self::Below } else { Self::Above }
+    }
+
+    /// The rejection this placement gives under the entitlement's downgrade and upgrade rights.
+    fn reject(self, e: &Entitlement) -> Option<Reason> {
+        match self {
+            Self::Inside => None,
+            Self::Below => (!e.rights.downgrade).then_some(Reason::VersionBelowRange),
+            Self::Above => (!e.rights.upgrade).then_some(Reason::VersionAboveRange),
+        }
     }
 }
 
