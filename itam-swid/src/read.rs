@@ -681,12 +681,12 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             match local {
                 "name" | "tagId" => {}
                 "uniqueId" if consumed_unique_id => {}
-                "tagVersion" => tag.tag_version = Some(XmlInt::new(value)),
+                "tagVersion" => tag.tag_version = Some(XmlInt::from_text(value)),
                 "version" => tag.version = v(),
                 "versionScheme" => tag.version_scheme = Some(value.into()),
-                "corpus" => tag.corpus = Some(XmlBool::new(value)),
-                "patch" => tag.patch = Some(XmlBool::new(value)),
-                "supplemental" => tag.supplemental = Some(XmlBool::new(value)),
+                "corpus" => tag.corpus = Some(XmlBool::from_text(value)),
+                "patch" => tag.patch = Some(XmlBool::from_text(value)),
+                "supplemental" => tag.supplemental = Some(XmlBool::from_text(value)),
                 "media" => tag.media = v(),
                 _ => return false,
             }
@@ -891,7 +891,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 return false;
             }
             if local == "entitlementDataRequired" {
-                meta.entitlement_data_required = Some(XmlBool::new(value));
+                meta.entitlement_data_required = Some(XmlBool::from_text(value));
                 return true;
             }
             match meta.field_mut(local) {
@@ -982,7 +982,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             let v = || Some(value.to_owned());
             match local {
                 "name" => {}
-                "key" => dir.key = Some(XmlBool::new(value)),
+                "key" => dir.key = Some(XmlBool::from_text(value)),
                 "location" => dir.location = v(),
                 "root" => dir.root = v(),
                 _ => return false,
@@ -1020,12 +1020,12 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             let v = || Some(value.to_owned());
             match (ns_uri, local) {
                 (None, "name") => {}
-                (None, "key") => file.key = Some(XmlBool::new(value)),
+                (None, "key") => file.key = Some(XmlBool::from_text(value)),
                 (None, "location") => file.location = v(),
                 (None, "root") => file.root = v(),
-                (None, "size") => file.size = Some(XmlInt::new(value)),
+                (None, "size") => file.size = Some(XmlInt::from_text(value)),
                 (None, "version") => file.version = v(),
-                (Some(ns::N8060), "mutable") => file.mutable = Some(XmlBool::new(value)),
+                (Some(ns::N8060), "mutable") => file.mutable = Some(XmlBool::from_text(value)),
                 (Some(ns::N8060), "patchEvent") => file.patch_event = Some(PatchEvent::from(value)),
                 (Some(uri), "hash") if uri != ns::N8060 => {
                     file.hashes
@@ -1049,7 +1049,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             match (ns_uri, local) {
                 (None, "name") => {}
-                (None, "pid") => process.pid = Some(XmlInt::new(value)),
+                (None, "pid") => process.pid = Some(XmlInt::from_text(value)),
                 _ => return false,
             }
             true
