@@ -623,8 +623,21 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     }
 
     fn required(&mut self, node: Node<'_, '_>, at: u32, attr: &str) -> Result<String, ParseError> {
-        match node.attribute(attr) {
-            Some(v) => Ok(v.to_owned()),
+        let value = node.attribute(attr).map(str::to_owned);
+        self.require(node, at, attr, value)
+    }
+
+    /// A required attribute's value found while reading the attributes, or (when `value` is
+    /// `None`) the strict-mode error or the lax-mode finding, as [`Self::required`].
+    fn require(
+        &mut self,
+        node: Node<'_, '_>,
+        at: u32,
+        attr: &str,
+        value: Option<String>,
+    ) -> Result<String, ParseError> {
+        match value {
+            Some(v) => Ok(v),
             None => {
                 let p = path::attr(&self.map.path_of(at), attr);
                 let pos = self.pos(node.range().start);
@@ -971,17 +984,17 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
 
     fn directory(&mut self, node: Node<'_, 'i>, at: u32) -> Result<Directory, ParseError> {
         let mut dir = Directory {
-            name: self.required(node, at, "name")?,
             children: Vec::with_capacity(element_children(node)),
             ..Directory::default()
         };
+        let mut name = None;
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             if ns_uri.is_some() {
                 return false;
             }
             let v = || Some(value.to_owned());
             match local {
-                "name" => {}
+                "name" => name = v(),
                 "key" => dir.key = Some(XmlBool::from_text(value)),
                 "location" => dir.location = v(),
                 "root" => dir.root = v(),
@@ -989,6 +1002,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             }
             true
         });
+        dir.name = self.require(node, at, "name", name)?;
         dir.lang = lang;
         dir.attributes = attributes;
         let mut counter = Counter::default();
@@ -1012,14 +1026,12 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     }
 
     fn file(&mut self, node: Node<'_, 'i>, at: u32) -> Result<File, ParseError> {
-        let mut file = File {
-            name: self.required(node, at, "name")?,
-            ..File::default()
-        };
+        let mut file = File::default();
+        let mut name = None;
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             let v = || Some(value.to_owned());
             match (ns_uri, local) {
-                (None, "name") => {}
+                (None, "name") => name = v(),
                 (None, "key") => file.key = Some(XmlBool::from_text(value)),
                 (None, "location") => file.location = v(),
                 (None, "root") => file.root = v(),
@@ -1035,6 +1047,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             }
             true
         });
+        file.name = self.require(node, at, "name", name)?;
         file.lang = lang;
         file.attributes = attributes;
         file.content = self.leaf_content(node, at);
