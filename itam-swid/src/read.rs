@@ -380,10 +380,9 @@ impl<'i> LineIndex<'i> {
 }
 
 /// Moves a line and column (from 1, in characters) over `bytes` (valid UTF-8 between two
-/// character boundaries). Eight bytes at a time while they are ASCII without a newline.
+/// character boundaries). Eight bytes at a time while they are ASCII (the tail zero-padded to
+/// eight); byte by byte only through non-ASCII words.
 fn advance(bytes: &[u8], mut line: usize, mut col: usize) -> (usize, usize) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let step = |b: u8, line: &mut usize, col: &mut usize| {
         if b == b'\n' {
             *line += 1;
@@ -397,20 +396,44 @@ fn advance(bytes: &[u8], mut line: usize, mut col: usize) -> (usize, usize) {
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let x = w ^ (ONES * u64::from(b'\n'));
-        let has_newline = x.wrapping_sub(ONES) & !x & HIGH != 0;
-        if w & HIGH == 0 && !has_newline {
-            col += 8;
-        } else {
+        if !advance_ascii_word(u64::from_le_bytes(word), &mut line, &mut col) {
             chunk.iter().for_each(|&b| step(b, &mut line, &mut col));
         }
     }
-    chunks
-        .remainder()
-        .iter()
-        .for_each(|&b| step(b, &mut line, &mut col));
+    let tail = chunks.remainder();
+    let mut word = [0u8; 8];
+    if let Some(slot) = word.get_mut(..tail.len()) {
+        slot.copy_from_slice(tail);
+    }
+    if advance_ascii_word(u64::from_le_bytes(word), &mut line, &mut col) {
+        // The zero padding after the tail was counted as characters.
+        col -= 8 - tail.len();
+    } else {
+        tail.iter().for_each(|&b| step(b, &mut line, &mut col));
+    }
     (line, col)
+}
+
+/// Moves a line and column over eight bytes read as a little-endian word, when they are all
+/// ASCII (returns `false` otherwise, and changes nothing): counts the newlines and, when
+/// there is one, restarts the column after the last.
+fn advance_ascii_word(word: u64, line: &mut usize, col: &mut usize) -> bool {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = !LOW7;
+    if word & HIGH != 0 {
+        return false;
+    }
+    let x = word ^ 0x0a0a_0a0a_0a0a_0a0a;
+    // The high bit of each byte that was a newline (exact: no carry crosses a byte).
+    let newlines = !(((x & LOW7) + LOW7) | x) & HIGH;
+    if newlines == 0 {
+        *col += 8;
+    } else {
+        *line += newlines.count_ones() as usize;
+        // Bytes after the last newline (the most significant one, little-endian).
+        *col = 1 + (newlines.leading_zeros() / 8) as usize;
+    }
+    true
 }
 
 fn is_swid_namespace(ns: Option<&str>) -> bool {
@@ -1336,4 +1359,58 @@ fn static_name(name: &str) -> Option<&'static str> {
         "pid" => "pid",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Line (from 0) and column (from 1, in characters) at the end of `text`, one char at a time.
+    fn naive(text: &str) -> (usize, usize) {
+        text.chars().fold((0, 1), |(line, col), c| {
+            if c == '\n' {
+                (line + 1, 1)
+            } else {
+                (line, col + 1)
+            }
+        })
+    }
+
+    #[test]
+    fn advance_matches_a_char_by_char_count() {
+        let pieces = [
+            "a",
+            "\n",
+            "é",
+            "\u{1F600}",
+            "  <File name=\"x\"/>",
+            "\n\n",
+            "\u{b}",
+            "\r\n",
+        ];
+        // Every sequence of up to four pieces, so that newlines, non-ASCII characters and
+        // `\u{b}` (0x0b, the false positive of the cheaper zero-byte test) fall at every
+        // offset of an eight-byte word and of the tail.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let grown: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(grown);
+        }
+        for text in &texts {
+            assert_eq!(advance(text.as_bytes(), 0, 1), naive(text), "{text:?}");
+            // Split at every char boundary: the cursor carries over correctly.
+            for (i, _) in text.char_indices() {
+                let (head, rest) = text.split_at(i);
+                let (line, col) = advance(head.as_bytes(), 0, 1);
+                assert_eq!(
+                    advance(rest.as_bytes(), line, col),
+                    naive(text),
+                    "{text:?} at {i}"
+                );
+            }
+        }
+    }
 }
