@@ -579,7 +579,12 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     }
 
     fn is_swid(&self, node: Node<'_, '_>) -> bool {
-        element_ns(node) == self.swid_ns
+        match (element_ns(node), self.swid_ns) {
+            // roxmltree stores each namespace URI once per document, so elements in the
+            // root's namespace usually share its text: compare addresses before bytes.
+            (Some(a), Some(b)) => std::ptr::eq(a, b) || a == b,
+            (a, b) => a == b,
+        }
     }
 
     fn pos(&self, offset: usize) -> TextPos {
