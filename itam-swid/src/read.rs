@@ -552,19 +552,35 @@ struct Reader<'o, 'l, 'i> {
     findings: Vec<Finding>,
 }
 
-/// Counts siblings by name, for `[n]` path steps.
+/// Counts siblings by name, for `[n]` path steps. The first few borrowed names (an element
+/// has few distinct SWID child names) are counted in place, without allocating.
 #[derive(Default)]
-struct Counter<'i>(Vec<(Cow<'i, str>, usize)>);
+struct Counter<'i> {
+    few: [(&'i str, usize); 4],
+    used: usize,
+    rest: Vec<(Cow<'i, str>, usize)>,
+}
 
 impl<'i> Counter<'i> {
     fn next(&mut self, key: impl Into<Cow<'i, str>> + AsRef<str>) -> usize {
-        if let Some(entry) = self.0.iter_mut().find(|(k, _)| k == key.as_ref()) {
+        let name = key.as_ref();
+        let few = self.few.get_mut(..self.used).unwrap_or_default();
+        if let Some(entry) = few.iter_mut().find(|(k, _)| *k == name) {
             entry.1 += 1;
-            entry.1
-        } else {
-            self.0.push((key.into(), 1));
-            1
+            return entry.1;
         }
+        if let Some(entry) = self.rest.iter_mut().find(|(k, _)| k == name) {
+            entry.1 += 1;
+            return entry.1;
+        }
+        match (key.into(), self.few.get_mut(self.used)) {
+            (Cow::Borrowed(name), Some(slot)) => {
+                *slot = (name, 1);
+                self.used += 1;
+            }
+            (key, _) => self.rest.push((key, 1)),
+        }
+        1
     }
 }
 
