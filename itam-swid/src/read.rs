@@ -401,11 +401,12 @@ fn advance(bytes: &[u8], mut line: usize, mut col: usize) -> (usize, usize) {
         }
     }
     let tail = chunks.remainder();
-    let mut word = [0u8; 8];
-    if let Some(slot) = word.get_mut(..tail.len()) {
-        slot.copy_from_slice(tail);
-    }
-    if advance_ascii_word(u64::from_le_bytes(word), &mut line, &mut col) {
+    // Little-endian, zero-padded (a shift loop: a variable-length copy calls memcpy).
+    let word = tail
+        .iter()
+        .rev()
+        .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+    if advance_ascii_word(word, &mut line, &mut col) {
         // The zero padding after the tail was counted as characters.
         col -= 8 - tail.len();
     } else {
