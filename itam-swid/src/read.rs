@@ -380,10 +380,9 @@ impl<'i> LineIndex<'i> {
 }
 
 /// Moves a line and column (from 1, in characters) over `bytes` (valid UTF-8 between two
-/// character boundaries). Eight bytes at a time while they are ASCII without a newline.
+/// character boundaries). Eight bytes at a time while they are ASCII (the tail zero-padded to
+/// eight); byte by byte only through non-ASCII words.
 fn advance(bytes: &[u8], mut line: usize, mut col: usize) -> (usize, usize) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let step = |b: u8, line: &mut usize, col: &mut usize| {
         if b == b'\n' {
             *line += 1;
@@ -397,20 +396,45 @@ fn advance(bytes: &[u8], mut line: usize, mut col: usize) -> (usize, usize) {
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let x = w ^ (ONES * u64::from(b'\n'));
-        let has_newline = x.wrapping_sub(ONES) & !x & HIGH != 0;
-        if w & HIGH == 0 && !has_newline {
-            col += 8;
-        } else {
+        if !advance_ascii_word(u64::from_le_bytes(word), &mut line, &mut col) {
             chunk.iter().for_each(|&b| step(b, &mut line, &mut col));
         }
     }
-    chunks
-        .remainder()
+    let tail = chunks.remainder();
+    // Little-endian, zero-padded (a shift loop: a variable-length copy calls memcpy).
+    let word = tail
         .iter()
-        .for_each(|&b| step(b, &mut line, &mut col));
+        .rev()
+        .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+    if advance_ascii_word(word, &mut line, &mut col) {
+        // The zero padding after the tail was counted as characters.
+        col -= 8 - tail.len();
+    } else {
+        tail.iter().for_each(|&b| step(b, &mut line, &mut col));
+    }
     (line, col)
+}
+
+/// Moves a line and column over eight bytes read as a little-endian word, when they are all
+/// ASCII (returns `false` otherwise, and changes nothing): counts the newlines and, when
+/// there is one, restarts the column after the last.
+fn advance_ascii_word(word: u64, line: &mut usize, col: &mut usize) -> bool {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = !LOW7;
+    if word & HIGH != 0 {
+        return false;
+    }
+    let x = word ^ 0x0a0a_0a0a_0a0a_0a0a;
+    // The high bit of each byte that was a newline (exact: no carry crosses a byte).
+    let newlines = !(((x & LOW7) + LOW7) | x) & HIGH;
+    if newlines == 0 {
+        *col += 8;
+    } else {
+        *line += newlines.count_ones() as usize;
+        // Bytes after the last newline (the most significant one, little-endian).
+        *col = 1 + (newlines.leading_zeros() / 8) as usize;
+    }
+    true
 }
 
 fn is_swid_namespace(ns: Option<&str>) -> bool {
@@ -529,19 +553,35 @@ struct Reader<'o, 'l, 'i> {
     findings: Vec<Finding>,
 }
 
-/// Counts siblings by name, for `[n]` path steps.
+/// Counts siblings by name, for `[n]` path steps. The first few borrowed names (an element
+/// has few distinct SWID child names) are counted in place, without allocating.
 #[derive(Default)]
-struct Counter<'i>(Vec<(Cow<'i, str>, usize)>);
+struct Counter<'i> {
+    few: [(&'i str, usize); 4],
+    used: usize,
+    rest: Vec<(Cow<'i, str>, usize)>,
+}
 
 impl<'i> Counter<'i> {
     fn next(&mut self, key: impl Into<Cow<'i, str>> + AsRef<str>) -> usize {
-        if let Some(entry) = self.0.iter_mut().find(|(k, _)| k == key.as_ref()) {
+        let name = key.as_ref();
+        let few = self.few.get_mut(..self.used).unwrap_or_default();
+        if let Some(entry) = few.iter_mut().find(|(k, _)| *k == name) {
             entry.1 += 1;
-            entry.1
-        } else {
-            self.0.push((key.into(), 1));
-            1
+            return entry.1;
         }
+        if let Some(entry) = self.rest.iter_mut().find(|(k, _)| k == name) {
+            entry.1 += 1;
+            return entry.1;
+        }
+        match (key.into(), self.few.get_mut(self.used)) {
+            (Cow::Borrowed(name), Some(slot)) => {
+                *slot = (name, 1);
+                self.used += 1;
+            }
+            (key, _) => self.rest.push((key, 1)),
+        }
+        1
     }
 }
 
@@ -556,7 +596,12 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     }
 
     fn is_swid(&self, node: Node<'_, '_>) -> bool {
-        element_ns(node) == self.swid_ns
+        match (element_ns(node), self.swid_ns) {
+            // roxmltree stores each namespace URI once per document, so elements in the
+            // root's namespace usually share its text: compare addresses before bytes.
+            (Some(a), Some(b)) => std::ptr::eq(a, b) || a == b,
+            (a, b) => a == b,
+        }
     }
 
     fn pos(&self, offset: usize) -> TextPos {
@@ -623,8 +668,21 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     }
 
     fn required(&mut self, node: Node<'_, '_>, at: u32, attr: &str) -> Result<String, ParseError> {
-        match node.attribute(attr) {
-            Some(v) => Ok(v.to_owned()),
+        let value = node.attribute(attr).map(str::to_owned);
+        self.require(node, at, attr, value)
+    }
+
+    /// A required attribute's value found while reading the attributes, or (when `value` is
+    /// `None`) the strict-mode error or the lax-mode finding, as [`Self::required`].
+    fn require(
+        &mut self,
+        node: Node<'_, '_>,
+        at: u32,
+        attr: &str,
+        value: Option<String>,
+    ) -> Result<String, ParseError> {
+        match value {
+            Some(v) => Ok(v),
             None => {
                 let p = path::attr(&self.map.path_of(at), attr);
                 let pos = self.pos(node.range().start);
@@ -681,12 +739,12 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             match local {
                 "name" | "tagId" => {}
                 "uniqueId" if consumed_unique_id => {}
-                "tagVersion" => tag.tag_version = Some(XmlInt::new(value)),
+                "tagVersion" => tag.tag_version = Some(XmlInt::from_text(value)),
                 "version" => tag.version = v(),
                 "versionScheme" => tag.version_scheme = Some(value.into()),
-                "corpus" => tag.corpus = Some(XmlBool::new(value)),
-                "patch" => tag.patch = Some(XmlBool::new(value)),
-                "supplemental" => tag.supplemental = Some(XmlBool::new(value)),
+                "corpus" => tag.corpus = Some(XmlBool::from_text(value)),
+                "patch" => tag.patch = Some(XmlBool::from_text(value)),
+                "supplemental" => tag.supplemental = Some(XmlBool::from_text(value)),
                 "media" => tag.media = v(),
                 _ => return false,
             }
@@ -891,7 +949,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                 return false;
             }
             if local == "entitlementDataRequired" {
-                meta.entitlement_data_required = Some(XmlBool::new(value));
+                meta.entitlement_data_required = Some(XmlBool::from_text(value));
                 return true;
             }
             match meta.field_mut(local) {
@@ -971,24 +1029,25 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
 
     fn directory(&mut self, node: Node<'_, 'i>, at: u32) -> Result<Directory, ParseError> {
         let mut dir = Directory {
-            name: self.required(node, at, "name")?,
             children: Vec::with_capacity(element_children(node)),
             ..Directory::default()
         };
+        let mut name = None;
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             if ns_uri.is_some() {
                 return false;
             }
             let v = || Some(value.to_owned());
             match local {
-                "name" => {}
-                "key" => dir.key = Some(XmlBool::new(value)),
+                "name" => name = v(),
+                "key" => dir.key = Some(XmlBool::from_text(value)),
                 "location" => dir.location = v(),
                 "root" => dir.root = v(),
                 _ => return false,
             }
             true
         });
+        dir.name = self.require(node, at, "name", name)?;
         dir.lang = lang;
         dir.attributes = attributes;
         let mut counter = Counter::default();
@@ -1012,20 +1071,18 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     }
 
     fn file(&mut self, node: Node<'_, 'i>, at: u32) -> Result<File, ParseError> {
-        let mut file = File {
-            name: self.required(node, at, "name")?,
-            ..File::default()
-        };
+        let mut file = File::default();
+        let mut name = None;
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             let v = || Some(value.to_owned());
             match (ns_uri, local) {
-                (None, "name") => {}
-                (None, "key") => file.key = Some(XmlBool::new(value)),
+                (None, "name") => name = v(),
+                (None, "key") => file.key = Some(XmlBool::from_text(value)),
                 (None, "location") => file.location = v(),
                 (None, "root") => file.root = v(),
-                (None, "size") => file.size = Some(XmlInt::new(value)),
+                (None, "size") => file.size = Some(XmlInt::from_text(value)),
                 (None, "version") => file.version = v(),
-                (Some(ns::N8060), "mutable") => file.mutable = Some(XmlBool::new(value)),
+                (Some(ns::N8060), "mutable") => file.mutable = Some(XmlBool::from_text(value)),
                 (Some(ns::N8060), "patchEvent") => file.patch_event = Some(PatchEvent::from(value)),
                 (Some(uri), "hash") if uri != ns::N8060 => {
                     file.hashes
@@ -1035,6 +1092,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             }
             true
         });
+        file.name = self.require(node, at, "name", name)?;
         file.lang = lang;
         file.attributes = attributes;
         file.content = self.leaf_content(node, at);
@@ -1049,7 +1107,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             match (ns_uri, local) {
                 (None, "name") => {}
-                (None, "pid") => process.pid = Some(XmlInt::new(value)),
+                (None, "pid") => process.pid = Some(XmlInt::from_text(value)),
                 _ => return false,
             }
             true
@@ -1323,4 +1381,58 @@ fn static_name(name: &str) -> Option<&'static str> {
         "pid" => "pid",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Line (from 0) and column (from 1, in characters) at the end of `text`, one char at a time.
+    fn naive(text: &str) -> (usize, usize) {
+        text.chars().fold((0, 1), |(line, col), c| {
+            if c == '\n' {
+                (line + 1, 1)
+            } else {
+                (line, col + 1)
+            }
+        })
+    }
+
+    #[test]
+    fn advance_matches_a_char_by_char_count() {
+        let pieces = [
+            "a",
+            "\n",
+            "é",
+            "\u{1F600}",
+            "  <File name=\"x\"/>",
+            "\n\n",
+            "\u{b}",
+            "\r\n",
+        ];
+        // Every sequence of up to four pieces, so that newlines, non-ASCII characters and
+        // `\u{b}` (0x0b, the false positive of the cheaper zero-byte test) fall at every
+        // offset of an eight-byte word and of the tail.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let grown: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(grown);
+        }
+        for text in &texts {
+            assert_eq!(advance(text.as_bytes(), 0, 1), naive(text), "{text:?}");
+            // Split at every char boundary: the cursor carries over correctly.
+            for (i, _) in text.char_indices() {
+                let (head, rest) = text.split_at(i);
+                let (line, col) = advance(head.as_bytes(), 0, 1);
+                assert_eq!(
+                    advance(rest.as_bytes(), line, col),
+                    naive(text),
+                    "{text:?} at {i}"
+                );
+            }
+        }
+    }
 }
