@@ -92,7 +92,11 @@
 //! - **Hashes are namespaced `hash` attributes** (GEN-16, GEN-17, GEN-19, GEN-20); XPath's
 //!   `@*:hash` would also count an unqualified `hash`.
 //! - **More ISO rules**: ISO-PAYLOAD-1, ISO-EVIDENCE-1, ISO-TAGTYPE-1 and ISO-PATCH-1 (which
-//!   swidval lists, as SWID-1/SWID-2 of its ISO requirements, without a test).
+//!   swidval lists, as SWID-1/SWID-2 of its ISO requirements, without a test), and
+//!   ISO-CASE-1 (a Warning, ours): a `role`, `rel`, `versionScheme` or `n8060:patchEvent`
+//!   value that differs from a predefined value only in case, such as strongTNC's
+//!   `role="tagcreator"`. Values are case-sensitive, so such a tag still has no tagCreator
+//!   (SWID-1-1); the warning says which value was probably meant.
 //!
 //! INFO-1-1 and INFO-1-2 (the assessed authoritativeness and type) are reported only with
 //! [`Profile::with_info`].
@@ -106,6 +110,7 @@ mod profile;
 mod rules;
 mod schema;
 pub mod tree;
+mod vocab;
 
 use std::collections::BTreeMap;
 
@@ -243,6 +248,7 @@ pub fn validate_tree(root: &Element<'_>, profile: &Profile) -> Report {
     if root.name == "SoftwareIdentity" {
         if profile.iso {
             iso::check(&mut ctx, root, &path);
+            vocab::check(&mut ctx, root, &path);
         }
         if profile.nistir {
             nistir::check(&mut ctx, root, &path);

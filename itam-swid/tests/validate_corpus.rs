@@ -317,6 +317,29 @@ fn swidval_example_tags() {
     assert!(info.message.contains("non-authoritative"), "{info}");
 }
 
+/// strongTNC's draft-era tags write the role `tagcreator`. SOURCES.tsv gives them as invalid
+/// against the 2015 schema; XML is case-sensitive, so they also lack a tag creator (SWID-1-1,
+/// an Error, kept), and ISO-CASE-1 (a Warning) names the value they probably meant.
+#[test]
+fn strongtnc_lowercase_tagcreator_is_named() {
+    let Some(dir) = corpus() else { return };
+    let dir = dir.join("strongswan__strongTNC");
+    for file in ["cowsay.short.swidtag", "cowsay.full.swidtag"] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let report = validate_xml(&text, &Profile::ISO_19770_2_2015).unwrap();
+        assert!(!report.is_conformant(), "{file}: {report}");
+        assert!(report.rules().contains("SWID-1-1"), "{file}: {report}");
+        let case = report.by_rule("ISO-CASE-1").next().unwrap();
+        assert_eq!(case.severity, Severity::Warning);
+        assert_eq!(case.location.path, "/SoftwareIdentity/Entity[1]/@role");
+        assert!(
+            case.message.contains(r#"role "tagcreator""#)
+                && case.message.contains(r#"did you mean "tagCreator"?"#),
+            "{file}: {case}"
+        );
+    }
+}
+
 /// Every corpus file the lax reader turns into a tag gives the same findings (rule, path,
 /// line and column) through the typed model as through the text, under every profile.
 #[test]

@@ -249,6 +249,8 @@ catalogue! {
         "at most one Evidence";
     IsoTagType = "ISO-TAGTYPE-1", Iso, Must, ALL, Any, "ISO/IEC 19770-2:2015 5.3",
         "at most one of corpus, patch and supplemental is true (a tag has one type)";
+    IsoCase1 = "ISO-CASE-1", Iso, Should, ALL, Any, "ISO/IEC 19770-2:2015 XSD predefined values (an itam check: the values are case-sensitive)",
+        "no role, rel, versionScheme or n8060:patchEvent value differs from a predefined value only in case (`tagcreator` is not `tagCreator`)";
     IsoPatchLink = "ISO-PATCH-1", Iso, Must, PATCH, Any, "ISO/IEC 19770-2:2015 5.3.3 (as quoted by swidval)",
         "a patch tag has a Link with rel=\"patches\" to the software it patches";
 
