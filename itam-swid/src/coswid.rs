@@ -145,6 +145,10 @@
 //! - of several file hashes, the first (by algorithm) with a CoSWID algorithm id travels as
 //!   the `hash` entry, the others as text-labelled `{namespace}hash` entries.
 //!
+//! CoSWID → SWID XML: the COSE envelope of a signed tag ([`Decoded::signed`]) is outside the
+//! model, so [`coswid_to_xml`] writes the payload's tag without it (XML-DSig would need a
+//! new signature).
+//!
 //! CoSWID → model → CoSWID keeps every entry but normalises (not reported): key order
 //! (as above), integer and length widths, indefinite lengths, a one-item array for a
 //! `one-or-more` (written as the bare item), text names of registered codes (written as
@@ -325,8 +329,8 @@ fn from_value_with(value: &Value, limits: Limits) -> Result<Decoded, CoswidError
     };
     let payload = cbor::decode_with(envelope.payload(), limits).map_err(|e| {
         cose_error(CoseError {
-            offset: at + e.offset,
-            kind: CoseErrorKind::PayloadCbor(e),
+            offset: envelope.payload_offset(at, e.offset),
+            kind: CoseErrorKind::PayloadCbor(e.kind),
         })
     })?;
     let mut decoded = unsigned(&payload, limits)?;
@@ -498,7 +502,7 @@ pub fn xml_to_coswid(
 
 /// Converts one CoSWID tag to SWID XML through the model: [`decode`], then
 /// [`crate::write::write`]. CoSWID entries without an XML counterpart appear as
-/// [`EXTENSION_NS`] attributes (prefix `coswid`).
+/// [`EXTENSION_NS`] attributes (prefix `coswid`); a signed tag's COSE envelope is left out.
 ///
 /// # Errors
 /// [`ConvertError::Decode`] when the bytes are not a CoSWID tag, [`ConvertError::Write`]

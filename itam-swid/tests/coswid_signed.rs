@@ -464,12 +464,47 @@ fn errors_inside_byte_strings_point_into_them() {
     let payload_at = 2 + bstr(&protected()).len() + unprotected().len() + 1;
     assert_eq!(offset, payload_at + 7);
 
-    // The message says where.
+    // The message says where, once.
     let message = coswid::decode(&bytes).unwrap_err().to_string();
-    assert!(
-        message.contains(&format!("at byte {}", payload_at + 7)),
-        "{message}"
+    assert_eq!(
+        message,
+        format!(
+            "malformed cose envelope at byte {}: the payload is not cbor: length 22 exceeds the remaining input at /",
+            payload_at + 7
+        )
     );
+}
+
+/// `18([<<protected>>, {4: h'6b6579'}, (_ h'…', h'…'), h'5a5a…'])`: the payload as a
+/// chunked (indefinite-length) byte string.
+fn sign1_chunked(payload: &[u8], split: usize) -> Vec<u8> {
+    [
+        vec![0xd2],
+        head(4, 4),
+        bstr(&protected()),
+        unprotected(),
+        vec![0x5f],
+        bstr(&payload[..split]),
+        bstr(&payload[split..]),
+        vec![0xff],
+        bstr(&SIGNATURE),
+    ]
+    .concat()
+}
+
+#[test]
+fn a_chunked_payload_round_trips_and_its_errors_point_at_the_string() {
+    let bytes = sign1_chunked(&payload(), 10);
+    let decoded = coswid::decode(&bytes).unwrap();
+    check_example(&decoded.tag);
+    assert_eq!(decoded.encode().bytes, bytes);
+
+    // Content that is not CBOR: no single input byte holds the error, so the offset is
+    // the byte string's.
+    let bytes = sign1_chunked(&payload()[..20], 10);
+    let (offset, kind) = cose_error(&bytes);
+    assert!(matches!(kind, CoseErrorKind::PayloadCbor(_)), "{kind:?}");
+    assert_eq!(offset, 2 + bstr(&protected()).len() + unprotected().len());
 }
 
 #[test]

@@ -74,6 +74,13 @@ fn convert(input: &Input, to: Target, sink: &Sink, written: &mut Written) -> Res
 /// The tag in the target format. What CoSWID cannot carry is reported on standard error.
 fn encode(tag: &Tag, to: Target, file: &str) -> Result<Vec<u8>, String> {
     let model: &SoftwareIdentity = &tag.parsed.tag;
+    if let (Some(envelope), Target::Xml | Target::Json) = (&tag.signed, to) {
+        warn(&format!(
+            "{file}: warning: the {} signature of this coswid has no {} form; left out",
+            envelope.structure().name(),
+            to.extension()
+        ));
+    }
     match to {
         Target::Xml => write(model)
             .map(String::into_bytes)

@@ -98,7 +98,11 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
                 format: Format::Uswid,
                 tags: decoded
                     .into_iter()
-                    .map(|d| plain(d.tag, Some(d.options)))
+                    .map(|d| {
+                        let mut tag = plain(d.tag, Some(d.options));
+                        tag.signed = d.signed;
+                        tag
+                    })
                     .collect(),
             })
         }

@@ -8,7 +8,7 @@
 //! CBOR encoding choice), so that writing it back around an unchanged payload gives the
 //! same bytes and the signature stays valid for whoever verifies it.
 
-use super::cbor::{self, DecodeError, Len, StrEncoding, Value};
+use super::cbor::{self, DecodeErrorKind, Len, StrEncoding, Value};
 use super::keys::COSWID_TAG;
 
 /// CBOR tag of a `COSE_Sign1` structure (RFC 9052 §4.2).
@@ -187,6 +187,13 @@ impl CoseEnvelope {
         self.item(2).and_then(Value::as_bytes).unwrap_or_default()
     }
 
+    /// The input offset of byte `inner` of the payload, for a payload byte string that
+    /// starts at `start`.
+    pub(crate) fn payload_offset(&self, start: usize, inner: usize) -> usize {
+        self.item(2)
+            .map_or(start, |payload| offset_inside(payload, start, inner))
+    }
+
     /// The signature bytes of a `COSE_Sign1` (`None` for a `COSE_Sign`).
     #[must_use]
     pub fn signature(&self) -> Option<&[u8]> {
@@ -295,9 +302,10 @@ pub enum CoseErrorKind {
     /// The protected header is not a byte string.
     #[error("the protected header is a {0}, not a byte string")]
     ProtectedNotBytes(&'static str),
-    /// The protected header's bytes are not one CBOR item.
+    /// The protected header's bytes are not one CBOR item ([`CoseError::offset`] points at
+    /// the offending byte inside them).
     #[error("the protected header is not cbor: {0}")]
-    ProtectedCbor(DecodeError),
+    ProtectedCbor(DecodeErrorKind),
     /// The protected header's bytes hold something other than a map.
     #[error("the protected header holds a {0}, not a map")]
     ProtectedNotMap(&'static str),
@@ -310,9 +318,10 @@ pub enum CoseErrorKind {
     /// The payload is not a byte string.
     #[error("the payload is a {0}, not a byte string")]
     PayloadNotBytes(&'static str),
-    /// The payload's bytes are not one CBOR item.
+    /// The payload's bytes are not one CBOR item ([`CoseError::offset`] points at the
+    /// offending byte inside them).
     #[error("the payload is not cbor: {0}")]
-    PayloadCbor(DecodeError),
+    PayloadCbor(DecodeErrorKind),
     /// The signature of a `COSE_Sign1` is not a byte string.
     #[error("the signature is a {0}, not a byte string")]
     SignatureNotBytes(&'static str),
@@ -325,6 +334,19 @@ pub enum CoseErrorKind {
         /// Its position among the signatures, from 1.
         index: usize,
     },
+}
+
+/// The offset of byte `inner` of a byte string's content, for a byte string that starts at
+/// `start`: inside a definite-length string, that byte; in a chunked one (whose content is
+/// not contiguous), the string's start.
+pub(crate) fn offset_inside(string: &Value, start: usize, inner: usize) -> usize {
+    match string {
+        Value::Bytes {
+            encoding: StrEncoding::Definite(_),
+            ..
+        } => start + head_len(string) + inner,
+        _ => start,
+    }
 }
 
 /// Length of an item's head (initial byte and argument), for offsets.
@@ -351,7 +373,7 @@ fn encoded_len(value: &Value) -> usize {
 }
 
 /// Recognises a signed CoSWID: `#6.18([…])`, `#6.98([…])`, or either inside the CoSWID
-/// tag. Returns the envelope and the offset of the payload's content; `None` when `value`
+/// tag. Returns the envelope and the offset of the payload byte string; `None` when `value`
 /// is not a COSE signing structure (an unsigned tag, or anything else).
 ///
 /// # Errors
@@ -406,13 +428,20 @@ pub(crate) fn unwrap(value: &Value) -> Result<Option<(CoseEnvelope, usize)>, Cos
     let protected_header = if protected_bytes.is_empty() {
         Value::map(Vec::new())
     } else {
-        let content = offset + head_len(protected);
         match cbor::decode(protected_bytes) {
             Ok(map @ Value::Map { .. }) => map,
             Ok(other) => {
-                return fail(content, CoseErrorKind::ProtectedNotMap(other.type_name()));
+                return fail(
+                    offset_inside(protected, offset, 0),
+                    CoseErrorKind::ProtectedNotMap(other.type_name()),
+                );
             }
-            Err(e) => return fail(content + e.offset, CoseErrorKind::ProtectedCbor(e)),
+            Err(e) => {
+                return fail(
+                    offset_inside(protected, offset, e.offset),
+                    CoseErrorKind::ProtectedCbor(e.kind),
+                );
+            }
         }
     };
     offset += encoded_len(protected);
@@ -426,7 +455,7 @@ pub(crate) fn unwrap(value: &Value) -> Result<Option<(CoseEnvelope, usize)>, Cos
     offset += encoded_len(unprotected);
 
     let payload_offset = match payload {
-        Value::Bytes { .. } => offset + head_len(payload),
+        Value::Bytes { .. } => offset,
         Value::Null => return fail(offset, CoseErrorKind::DetachedPayload),
         other => return fail(offset, CoseErrorKind::PayloadNotBytes(other.type_name())),
     };
