@@ -144,6 +144,7 @@ fn a_cose_sign1_coswid_decodes_with_its_envelope_kept() {
     assert_eq!(signed.unprotected(), &cbor::decode(&unprotected()).unwrap());
     assert_eq!(signed.signature(), Some(&SIGNATURE[..]));
     assert_eq!(signed.signatures().len(), 1);
+    assert_eq!(signed.signatures()[0].algorithm(), Some(-7));
     assert_eq!(signed.payload(), payload().as_slice());
     // The same tag as the payload alone.
     assert_eq!(coswid::decode(&payload()).unwrap().tag, decoded.tag);
@@ -283,7 +284,52 @@ fn a_cose_sign_coswid_with_two_signers_round_trips() {
     assert_eq!(signers[0].protected, b"");
     assert_eq!(signers[0].signature, &[0x11; 32][..]);
     assert_eq!(signers[1].protected, &[0xa1, 0x01, 0x38, 0x22][..]);
+    assert_eq!(signers[1].algorithm(), Some(-35));
+    assert_eq!(
+        signers[0].header(4).as_ref().and_then(Value::as_bytes),
+        Some(&b"k1"[..])
+    );
     assert_eq!(signers[1].signature, &[0x22; 48][..]);
+    assert_eq!(decoded.encode().bytes, bytes);
+}
+
+/// The shape Intel's FSP attestation tool (`FspGenCoSwid.py sign`, which builds a pycose
+/// `SignMessage`) writes: a `COSE_Sign` with no structure-level headers around an
+/// *untagged* CoSWID map, and one signer whose protected header holds the algorithm and whose
+/// unprotected header holds a text `kid` "11". Built here by hand; the bytes are ours.
+#[test]
+fn a_cose_sign_in_the_shape_fsp_tools_write_round_trips() {
+    let signer = [
+        head(4, 3),
+        bstr(&[0xa1, 0x01, 0x26]), // {1: -7}
+        [head(5, 1), uint(4), text("11")].concat(),
+        bstr(&[0x33; 64]),
+    ]
+    .concat();
+    let bytes = [
+        vec![0xd8, 0x62],
+        head(4, 4),
+        bstr(&[]),
+        head(5, 0),
+        bstr(&payload()[5..]), // untagged
+        head(4, 1),
+        signer,
+    ]
+    .concat();
+    let decoded = coswid::decode(&bytes).unwrap();
+    check_example(&decoded.tag);
+    assert_eq!(decoded.options.envelope, Envelope::Untagged);
+    let signed = decoded.signed.as_ref().unwrap();
+    assert_eq!(signed.protected(), b"");
+    assert_eq!(signed.algorithm(), None, "the algorithm is the signer's");
+    let signers = signed.signatures();
+    assert_eq!(signers.len(), 1);
+    assert_eq!(signers[0].protected, &[0xa1, 0x01, 0x26][..]);
+    assert_eq!(signers[0].algorithm(), Some(-7));
+    assert_eq!(
+        signers[0].unprotected.as_map().unwrap()[0].1.as_text(),
+        Some("11")
+    );
     assert_eq!(decoded.encode().bytes, bytes);
 }
 

@@ -161,14 +161,22 @@ fn tag_summary(out: &mut String, tag: &SoftwareIdentity, cose: Option<&CoseEnvel
     line(
         "signed",
         &match (cose, signatures) {
-            (Some(envelope), _) => format!(
-                "yes ({}, {} signature(s), algorithm {}; not verified)",
-                envelope.structure().name(),
-                envelope.signatures().len(),
-                envelope
-                    .algorithm()
-                    .map_or_else(|| "not given".to_owned(), |a| a.to_string())
-            ),
+            (Some(envelope), _) => {
+                let signers = envelope.signatures();
+                let algorithms: Vec<String> = signers
+                    .iter()
+                    .map(|s| {
+                        s.algorithm()
+                            .map_or_else(|| "?".to_owned(), |a| a.to_string())
+                    })
+                    .collect();
+                format!(
+                    "yes ({}, {} signature(s), algorithm {}; not verified)",
+                    envelope.structure().name(),
+                    signers.len(),
+                    algorithms.join(", ")
+                )
+            }
             (None, 0) => "no".to_owned(),
             (None, n) => format!("yes ({n} ds:Signature)"),
         },

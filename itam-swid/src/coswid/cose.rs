@@ -76,6 +76,31 @@ pub struct CoseSignature<'a> {
     pub signature: &'a [u8],
 }
 
+impl CoseSignature<'_> {
+    /// The header parameter `label` (an integer label) of this signer, looked up in its
+    /// protected header first (decoded; `None` if it is not a CBOR map), then in its
+    /// unprotected one.
+    #[must_use]
+    pub fn header(&self, label: i64) -> Option<Value> {
+        let find = |map: &Value| {
+            map.as_map()?
+                .iter()
+                .find(|(k, _)| k.as_i64() == Some(label))
+                .map(|(_, v)| v.clone())
+        };
+        cbor::decode(self.protected)
+            .ok()
+            .and_then(|p| find(&p))
+            .or_else(|| find(self.unprotected))
+    }
+
+    /// The signer's algorithm (header label 1), such as -7 (ES256).
+    #[must_use]
+    pub fn algorithm(&self) -> Option<i64> {
+        self.header(1).as_ref().and_then(Value::as_i64)
+    }
+}
+
 impl CoseEnvelope {
     /// A `COSE_Sign1` envelope from its parts: the protected header's bytes (empty, or a
     /// serialized map), the unprotected header map and the signature. The payload slot is
