@@ -1,6 +1,7 @@
 //! Fuzz target: the CBOR codec, the CoSWID decoder and encoder, and the uSWID container
-//! reader. Nothing may panic; what decodes must re-encode to the same bytes (CBOR) and
-//! reach a fixed point after one model round trip (CoSWID). The saved inputs in
+//! reader. Nothing may panic; what decodes must re-encode to the same bytes (CBOR, and
+//! signed CoSWID in its COSE envelope) and reach a fixed point after one model round trip
+//! (CoSWID). The saved inputs in
 //! `corpus/coswid_decode/` are replayed on stable by `itam-swid/tests/coswid_fuzz_replay.rs`,
 //! which applies the same checks.
 #![no_main]
@@ -14,6 +15,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = cbor::decode_sequence(data, cbor::Limits::default());
     if let Ok(decoded) = coswid::decode(data) {
+        if decoded.signed.is_some() {
+            // A signed tag (COSE_Sign1 / COSE_Sign) writes back exactly as read.
+            assert_eq!(decoded.encode().bytes, data, "signed re-encoding");
+        }
         let first = coswid::encode(&decoded.tag, &decoded.options);
         assert!(first.dropped.is_empty(), "a decoded tag drops nothing");
         let again = coswid::decode(&first.bytes).expect("an encoded tag decodes");

@@ -25,8 +25,45 @@
 //! - [`keys`]: the integer key map and value codes (roles, rels, ownership, use, version
 //!   schemes, hash algorithms) as data tables.
 //! - [`uswid`]: the uSWID container that firmware tools wrap CoSWID tags in.
+//! - [`cose`]: the COSE envelope of a signed CoSWID tag, kept verbatim.
 //! - This module: CoSWID ↔ model ([`decode`], [`encode`]) and SWID XML ↔ CoSWID through the
 //!   model (read the XML with [`crate::read`], encode the model; decode, then write XML).
+//!
+//! # Signed CoSWID
+//!
+//! RFC 9393 §7 signs a CoSWID tag by making its encoding the payload (`bstr .cbor`) of a
+//! `COSE_Sign1` (CBOR tag 18) or `COSE_Sign` (CBOR tag 98) structure of RFC 9052; §8 allows
+//! the whole inside the CoSWID tag (`#6.1398229316(#6.18([…]))`). [`decode`] reads all of
+//! these: [`Decoded::tag`] is the payload's tag, [`Decoded::options`] how the payload was
+//! wrapped, and [`Decoded::signed`] the [`CoseEnvelope`] exactly as written (protected
+//! header bytes, unprotected header map, signature or `COSE_Signature`s, every encoding
+//! choice). **The signature is kept, not checked**: this crate has no cryptography, so
+//! verify [`CoseEnvelope::payload`] with a COSE library before trusting the tag.
+//!
+//! [`Decoded::encode`] (or [`encode_signed`]) writes a signed tag back byte for byte when
+//! the tag is unchanged, even when its payload was not in this crate's canonical form; a
+//! changed tag is written as a new payload inside the same envelope, which its old
+//! signature then no longer covers. A malformed envelope is a [`CoswidErrorKind::Cose`]
+//! error with the byte offset of the offending item; a detached (`nil`) payload and a
+//! payload that is itself signed are refused.
+//!
+//! ```
+//! use itam_swid::coswid::{self, cbor::Value, CoseEnvelope, EncodeOptions};
+//! use itam_swid::{Entity, Role, SoftwareIdentity};
+//!
+//! let mut tag = SoftwareIdentity::new("Roadrunner", "example.acme.roadrunner-1-0-0");
+//! tag.push(Entity::new("ACME Ltd", "acme.example", &[Role::TagCreator]));
+//! // {1: -7 (ES256)} as the protected header, a signature computed elsewhere.
+//! let envelope = CoseEnvelope::sign1(vec![0xa1, 0x01, 0x26], Value::map(vec![]), vec![0; 64])?;
+//! let signed = coswid::encode_signed(&tag, &EncodeOptions::default(), &envelope);
+//! assert_eq!(signed.bytes[0], 0xd2); // tag 18
+//!
+//! let decoded = coswid::decode(&signed.bytes)?;
+//! assert_eq!(decoded.tag, tag);
+//! assert_eq!(decoded.signed.as_ref().map(|e| e.algorithm()), Some(Some(-7)));
+//! assert_eq!(decoded.encode().bytes, signed.bytes);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! # The mapping
 //!
@@ -108,6 +145,10 @@
 //! - of several file hashes, the first (by algorithm) with a CoSWID algorithm id travels as
 //!   the `hash` entry, the others as text-labelled `{namespace}hash` entries.
 //!
+//! CoSWID → SWID XML: the COSE envelope of a signed tag ([`Decoded::signed`]) is outside the
+//! model, so [`coswid_to_xml`] writes the payload's tag without it (XML-DSig would need a
+//! new signature).
+//!
 //! CoSWID → model → CoSWID keeps every entry but normalises (not reported): key order
 //! (as above), integer and length widths, indefinite lengths, a one-item array for a
 //! `one-or-more` (written as the bare item), text names of registered codes (written as
@@ -118,12 +159,14 @@
 //! written to XML as `coswid:` attributes.
 
 pub mod cbor;
+pub mod cose;
 mod decode;
 mod encode;
 mod ext;
 pub mod keys;
 pub mod uswid;
 
+pub use cose::{CoseEnvelope, CoseError, CoseErrorKind, CoseStructure};
 pub use ext::{EXTENSION_NS, EXTENSION_PREFIX};
 pub use keys::COSWID_TAG;
 
@@ -186,8 +229,12 @@ pub struct Decoded {
     /// The tag, in the SWID model.
     pub tag: SoftwareIdentity,
     /// The options that write the tag back the way it came: its envelope, and whether its
-    /// `tag-id` and `generator` were 16-byte strings.
+    /// `tag-id` and `generator` were 16-byte strings. For a signed tag, the envelope is the
+    /// payload's (inside the COSE structure).
     pub options: EncodeOptions,
+    /// For a signed tag (RFC 9393 §7), its COSE envelope, kept verbatim and **not
+    /// verified**; [`encode_signed`] writes the tag back inside it.
+    pub signed: Option<CoseEnvelope>,
 }
 
 /// The result of [`encode`]: the bytes, and what the model held that CoSWID cannot carry.
@@ -229,20 +276,28 @@ pub enum CoswidErrorKind {
     /// A map was expected.
     #[error("expected a map, found a {0}")]
     NotAMap(&'static str),
-    /// The top level is tagged with a tag other than the CoSWID tag (COSE-signed tags,
-    /// tags 18 and 98, are not unwrapped).
+    /// The top level is tagged with a tag other than the CoSWID tag and the COSE signing
+    /// tags 18 and 98 (or the payload of a signed tag is itself signed).
     #[error("cbor tag {0} is not the coswid tag 1398229316")]
     UnexpectedTag(u64),
+    /// A COSE signing structure (tag 18 or 98) around the tag is malformed.
+    #[error("{0}")]
+    Cose(CoseError),
     /// The uSWID container could not be read.
     #[error("{0}")]
     Uswid(uswid::UswidError),
 }
 
-/// Decodes one CoSWID tag (untagged, tagged, or tagged around a byte string) with the
-/// default CBOR [`Limits`].
+/// Decodes one CoSWID tag (untagged, tagged, or tagged around a byte string), signed or
+/// not, with the default CBOR [`Limits`].
+///
+/// A signed tag (RFC 9393 §7: `#6.18` `COSE_Sign1` or `#6.98` `COSE_Sign`, optionally
+/// inside the CoSWID tag) decodes to its payload's tag, with the envelope in
+/// [`Decoded::signed`]. The signature is kept, not verified.
 ///
 /// # Errors
-/// [`CoswidError`] when the bytes are not one well-formed CBOR item holding a CoSWID map.
+/// [`CoswidError`] when the bytes are not one well-formed CBOR item holding a CoSWID map;
+/// [`CoswidErrorKind::Cose`] (with the byte offset) when a COSE envelope is malformed.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, CoswidError> {
     decode_with(bytes, Limits::default())
 }
@@ -265,6 +320,26 @@ pub fn from_value(value: &Value) -> Result<Decoded, CoswidError> {
 }
 
 fn from_value_with(value: &Value, limits: Limits) -> Result<Decoded, CoswidError> {
+    let cose_error = |e| CoswidError {
+        path: "/".into(),
+        kind: CoswidErrorKind::Cose(e),
+    };
+    let Some((envelope, at)) = cose::unwrap(value).map_err(cose_error)? else {
+        return unsigned(value, limits);
+    };
+    let payload = cbor::decode_with(envelope.payload(), limits).map_err(|e| {
+        cose_error(CoseError {
+            offset: envelope.payload_offset(at, e.offset),
+            kind: CoseErrorKind::PayloadCbor(e.kind),
+        })
+    })?;
+    let mut decoded = unsigned(&payload, limits)?;
+    decoded.signed = Some(envelope);
+    Ok(decoded)
+}
+
+/// An unsigned tag: a map, tagged or not, or a byte string holding one inside the tag.
+fn unsigned(value: &Value, limits: Limits) -> Result<Decoded, CoswidError> {
     let inner;
     let (map, envelope) = match value {
         Value::Tag {
@@ -295,6 +370,7 @@ fn from_value_with(value: &Value, limits: Limits) -> Result<Decoded, CoswidError
             tag_id_as_bytes,
             generator_as_bytes,
         },
+        signed: None,
     })
 }
 
@@ -343,6 +419,48 @@ pub fn encode(tag: &SoftwareIdentity, options: &EncodeOptions) -> Encoded {
     Encoded { bytes, dropped }
 }
 
+/// Encodes a tag as a signed CoSWID: the tag encoded as [`encode`] does, as the payload of
+/// `envelope` (which keeps its headers and signature as they are: nothing is signed here).
+///
+/// When the tag and options are those decoded from the envelope's payload, the payload is
+/// written exactly as it was read, so `encode_signed` of a [`decode`]d signed tag gives
+/// back the input bytes and the signature still holds. A changed tag gets a new payload,
+/// which the kept signature no longer covers: sign the new payload elsewhere and build an
+/// envelope with [`CoseEnvelope::sign1`] or [`CoseEnvelope::sign`].
+#[must_use]
+pub fn encode_signed(
+    tag: &SoftwareIdentity,
+    options: &EncodeOptions,
+    envelope: &CoseEnvelope,
+) -> Encoded {
+    let original = envelope.payload();
+    let unchanged = !original.is_empty()
+        && decode(original).is_ok_and(|d| d.tag == *tag && d.options == *options);
+    if unchanged {
+        return Encoded {
+            bytes: envelope.wrap(original),
+            dropped: Vec::new(),
+        };
+    }
+    let encoded = encode(tag, options);
+    Encoded {
+        bytes: envelope.wrap(&encoded.bytes),
+        dropped: encoded.dropped,
+    }
+}
+
+impl Decoded {
+    /// Writes the tag back as it came: inside its COSE envelope when it was signed
+    /// ([`encode_signed`]), else as [`encode`] does.
+    #[must_use]
+    pub fn encode(&self) -> Encoded {
+        match &self.signed {
+            Some(envelope) => encode_signed(&self.tag, &self.options, envelope),
+            None => encode(&self.tag, &self.options),
+        }
+    }
+}
+
 /// The tag as a CoSWID map value (the envelope in `options` is not applied), and what
 /// could not be carried.
 #[must_use]
@@ -384,7 +502,7 @@ pub fn xml_to_coswid(
 
 /// Converts one CoSWID tag to SWID XML through the model: [`decode`], then
 /// [`crate::write::write`]. CoSWID entries without an XML counterpart appear as
-/// [`EXTENSION_NS`] attributes (prefix `coswid`).
+/// [`EXTENSION_NS`] attributes (prefix `coswid`); a signed tag's COSE envelope is left out.
 ///
 /// # Errors
 /// [`ConvertError::Decode`] when the bytes are not a CoSWID tag, [`ConvertError::Write`]

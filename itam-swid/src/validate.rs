@@ -32,6 +32,7 @@
 //!
 //! let report = validate_xml(tag, &Profile::NISTIR_8060).unwrap();
 //! assert!(report.rules().contains("GEN-2-1")); // no xml:lang
+//! assert!(!report.rules().contains("GEN-2-2")); // (only for an empty one)
 //! assert!(report.rules().contains("PRI-3-1")); // a version without a versionScheme
 //! let finding = report.by_rule("GEN-2-1").next().unwrap();
 //! assert_eq!(finding.location.path, "/SoftwareIdentity");
@@ -75,6 +76,12 @@
 //! - **Blank means empty or white space** for the "non-blank" checks (GEN-4-2, GEN-5-2,
 //!   GEN-6-2, GEN-14-2, GEN-15-2, COR-/PRI-x-2); swidval tests `string-length() != 0`, so
 //!   `regid=" "` passes there.
+//! - **GEN-2-2 fires only for a present, empty `xml:lang`.** Its text requires the
+//!   `xml:lang` of GEN-2-1 to be non-empty; swidval's test (`@xml:lang and
+//!   string-length(@xml:lang)!=0`) also fails a missing one, so one defect fires both rules
+//!   there (and in NIST's unit test `GEN-2-1-authoritative-no-xml-lang`). Here a missing
+//!   `xml:lang` is GEN-2-1 alone, as swidval's own GEN-15-2, GEN-22-2 and COR-/PRI-x-2 treat
+//!   a missing attribute.
 //! - **GEN-15-1 is a Warning.** NISTIR 8060 asks for `File/@version` only if the file has one,
 //!   which no validator can know; swidval fails every File without one (disputed in
 //!   strongSwan PR #42). GEN-15-2 (a present version is not blank) stays an Error.
@@ -92,7 +99,11 @@
 //! - **Hashes are namespaced `hash` attributes** (GEN-16, GEN-17, GEN-19, GEN-20); XPath's
 //!   `@*:hash` would also count an unqualified `hash`.
 //! - **More ISO rules**: ISO-PAYLOAD-1, ISO-EVIDENCE-1, ISO-TAGTYPE-1 and ISO-PATCH-1 (which
-//!   swidval lists, as SWID-1/SWID-2 of its ISO requirements, without a test).
+//!   swidval lists, as SWID-1/SWID-2 of its ISO requirements, without a test), and
+//!   ISO-CASE-1 (a Warning, ours): a `role`, `rel`, `versionScheme` or `n8060:patchEvent`
+//!   value that differs from a predefined value only in case, such as strongTNC's
+//!   `role="tagcreator"`. Values are case-sensitive, so such a tag still has no tagCreator
+//!   (SWID-1-1); the warning says which value was probably meant.
 //!
 //! INFO-1-1 and INFO-1-2 (the assessed authoritativeness and type) are reported only with
 //! [`Profile::with_info`].
@@ -106,6 +117,7 @@ mod profile;
 mod rules;
 mod schema;
 pub mod tree;
+mod vocab;
 
 use std::collections::BTreeMap;
 
@@ -243,6 +255,7 @@ pub fn validate_tree(root: &Element<'_>, profile: &Profile) -> Report {
     if root.name == "SoftwareIdentity" {
         if profile.iso {
             iso::check(&mut ctx, root, &path);
+            vocab::check(&mut ctx, root, &path);
         }
         if profile.nistir {
             nistir::check(&mut ctx, root, &path);

@@ -19,6 +19,9 @@ fn check(name: &str, data: &[u8]) -> (bool, bool) {
     let _ = cbor::decode_sequence(data, cbor::Limits::default());
     let coswid_ok = match coswid::decode(data) {
         Ok(decoded) => {
+            if decoded.signed.is_some() {
+                assert_eq!(decoded.encode().bytes, data, "{name}: signed re-encoding");
+            }
             let first = coswid::encode(&decoded.tag, &decoded.options);
             assert!(first.dropped.is_empty(), "{name}");
             let again = coswid::decode(&first.bytes).unwrap();
@@ -65,6 +68,17 @@ fn saved_fuzz_inputs_replay() {
         find("uswid-v1"),
         Some((false, false)),
         "a container is not one cbor item"
+    );
+    // Signed CoSWID (COSE_Sign1, COSE_Sign, inside the CoSWID tag) reaches the new path.
+    for signed in ["signed-sign1", "signed-sign", "signed-full-tagged"] {
+        assert_eq!(find(signed), Some((true, true)), "{signed}");
+        let bytes = std::fs::read(dir.join(signed)).unwrap();
+        assert!(coswid::decode(&bytes).unwrap().signed.is_some(), "{signed}");
+    }
+    assert_eq!(
+        find("signed-detached"),
+        Some((true, false)),
+        "a detached payload is a cose error"
     );
     assert!(coswid::decode_uswid(&std::fs::read(dir.join("uswid-v1")).unwrap()).is_ok());
     println!("coswid fuzz replay: {} inputs", results.len());

@@ -472,8 +472,15 @@ fn structural_errors_say_where() {
         err.to_string(),
         "expected a map, found a unsigned integer at /"
     );
+    let err = coswid::decode(&Value::tag(99, Value::map(vec![])).encode()).unwrap_err();
+    assert_eq!(err.kind, CoswidErrorKind::UnexpectedTag(99));
+    // Tag 18 is a COSE_Sign1 (signed CoSWID, tests/coswid_signed.rs): a map in it is a
+    // malformed envelope, at the byte after the tag.
     let err = coswid::decode(&Value::tag(18, Value::map(vec![])).encode()).unwrap_err();
-    assert_eq!(err.kind, CoswidErrorKind::UnexpectedTag(18));
+    assert_eq!(
+        err.to_string(),
+        "malformed cose envelope at byte 1: the signing structure is a map, not an array at /"
+    );
     let err = coswid::decode(&[0xa1, 0x01]).unwrap_err();
     assert!(matches!(err.kind, CoswidErrorKind::Cbor(_)));
     assert_eq!(

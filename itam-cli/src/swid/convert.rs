@@ -74,6 +74,13 @@ fn convert(input: &Input, to: Target, sink: &Sink, written: &mut Written) -> Res
 /// The tag in the target format. What CoSWID cannot carry is reported on standard error.
 fn encode(tag: &Tag, to: Target, file: &str) -> Result<Vec<u8>, String> {
     let model: &SoftwareIdentity = &tag.parsed.tag;
+    if let (Some(envelope), Target::Xml | Target::Json) = (&tag.signed, to) {
+        warn(&format!(
+            "{file}: warning: the {} signature of this coswid has no {} form; left out",
+            envelope.structure().name(),
+            to.extension()
+        ));
+    }
     match to {
         Target::Xml => write(model)
             .map(String::into_bytes)
@@ -83,7 +90,11 @@ fn encode(tag: &Tag, to: Target, file: &str) -> Result<Vec<u8>, String> {
             .map_err(|e| format!("cannot write json: {e}")),
         Target::Coswid => {
             let options = tag.coswid.unwrap_or_default();
-            let encoded = coswid::encode(model, &options);
+            // A signed CoSWID stays in its COSE envelope (byte for byte when unchanged).
+            let encoded = match &tag.signed {
+                Some(envelope) => coswid::encode_signed(model, &options, envelope),
+                None => coswid::encode(model, &options),
+            };
             for dropped in &encoded.dropped {
                 warn(&format!(
                     "{file}: warning: coswid cannot carry {} at {}; left out",
@@ -111,6 +122,37 @@ fn out_name(relative: &Path, extension: &str, index: Option<usize>) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A `COSE_Sign1`-signed CoSWID, the `coswid_decode` fuzz seed built from RFC 9393 §7.
+    const SIGNED: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fuzz/corpus/coswid_decode/signed-sign1"
+    ));
+
+    #[test]
+    fn a_signed_coswid_is_read_shown_and_converted_with_its_envelope() {
+        let loaded = super::super::load::load(SIGNED).unwrap();
+        assert_eq!(loaded.format, super::super::load::Format::Coswid);
+        let tag = &loaded.tags[0];
+        assert!(tag.signed.is_some());
+        assert_eq!(tag.parsed.tag.name, "Signed Example");
+
+        let summary = super::super::show::summary("signed.coswid", &loaded);
+        assert!(
+            summary.contains(
+                "signed:         yes (COSE_Sign1, 1 signature(s), algorithm -7; not verified)"
+            ),
+            "{summary}"
+        );
+
+        // To CoSWID: the same bytes, signature and all; to XML: the payload's tag.
+        assert_eq!(
+            encode(tag, Target::Coswid, "signed.coswid").unwrap(),
+            SIGNED
+        );
+        let xml = String::from_utf8(encode(tag, Target::Xml, "signed.coswid").unwrap()).unwrap();
+        assert!(xml.contains(r#"name="Signed Example""#), "{xml}");
+    }
 
     #[test]
     fn output_names_keep_the_folder_and_replace_the_extension() {

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use itam_swid::coswid::uswid::USWID_MAGIC;
-use itam_swid::coswid::{self, EncodeOptions};
+use itam_swid::coswid::{self, CoseEnvelope, EncodeOptions};
 use itam_swid::read::{ReadOptions, read_all, read_all_bytes};
 use itam_swid::source::{Dialect, Parsed, SourceMap};
 use itam_swid::{ParseError, SoftwareIdentity};
@@ -42,6 +42,8 @@ pub(crate) struct Tag {
     pub parsed: Parsed<SoftwareIdentity>,
     /// For a CoSWID input: the options that write it back as it came.
     pub coswid: Option<EncodeOptions>,
+    /// For a signed CoSWID input: its COSE envelope (kept, not verified).
+    pub signed: Option<CoseEnvelope>,
 }
 
 /// A file's tags.
@@ -96,7 +98,11 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
                 format: Format::Uswid,
                 tags: decoded
                     .into_iter()
-                    .map(|d| plain(d.tag, Some(d.options)))
+                    .map(|d| {
+                        let mut tag = plain(d.tag, Some(d.options));
+                        tag.signed = d.signed;
+                        tag
+                    })
                     .collect(),
             })
         }
@@ -109,9 +115,11 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
                 message: format!("neither xml nor json, and not coswid: {e}"),
                 pos: None,
             })?;
+            let mut tag = plain(decoded.tag, Some(decoded.options));
+            tag.signed = decoded.signed;
             Ok(Loaded {
                 format: Format::Coswid,
-                tags: vec![plain(decoded.tag, Some(decoded.options))],
+                tags: vec![tag],
             })
         }
     }
@@ -174,6 +182,7 @@ fn xml_loaded(parsed: Vec<Parsed<SoftwareIdentity>>) -> Result<Loaded, LoadError
             .map(|parsed| Tag {
                 parsed,
                 coswid: None,
+                signed: None,
             })
             .collect(),
     })
@@ -214,5 +223,6 @@ fn plain(tag: SoftwareIdentity, coswid: Option<EncodeOptions>) -> Tag {
             dialect: Dialect::Iso2015,
         },
         coswid,
+        signed: None,
     }
 }

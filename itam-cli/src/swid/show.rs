@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use itam_swid::coswid::CoseEnvelope;
 use itam_swid::project::{SoftwareFact, project};
 use itam_swid::{ResourceChild, ResourceCollection, SoftwareIdentity, SoftwareMeta};
 use serde::Serialize;
@@ -94,12 +95,12 @@ pub(super) fn summary(file: &str, loaded: &Loaded) -> String {
         } else {
             writeln!(out, "{file} ({})", loaded.format.as_str())
         };
-        tag_summary(&mut out, &tag.parsed.tag);
+        tag_summary(&mut out, &tag.parsed.tag, tag.signed.as_ref());
     }
     out
 }
 
-fn tag_summary(out: &mut String, tag: &SoftwareIdentity) {
+fn tag_summary(out: &mut String, tag: &SoftwareIdentity, cose: Option<&CoseEnvelope>) {
     let fact = project(tag);
     let mut line = |name: &str, value: &str| field(out, name, value);
     line("name", &tag.name);
@@ -159,10 +160,25 @@ fn tag_summary(out: &mut String, tag: &SoftwareIdentity) {
     let signatures = tag.signatures().count();
     line(
         "signed",
-        &if signatures == 0 {
-            "no".to_owned()
-        } else {
-            format!("yes ({signatures} ds:Signature)")
+        &match (cose, signatures) {
+            (Some(envelope), _) => {
+                let signers = envelope.signatures();
+                let algorithms: Vec<String> = signers
+                    .iter()
+                    .map(|s| {
+                        s.algorithm()
+                            .map_or_else(|| "?".to_owned(), |a| a.to_string())
+                    })
+                    .collect();
+                format!(
+                    "yes ({}, {} signature(s), algorithm {}; not verified)",
+                    envelope.structure().name(),
+                    signers.len(),
+                    algorithms.join(", ")
+                )
+            }
+            (None, 0) => "no".to_owned(),
+            (None, n) => format!("yes ({n} ds:Signature)"),
         },
     );
 

@@ -249,6 +249,8 @@ catalogue! {
         "at most one Evidence";
     IsoTagType = "ISO-TAGTYPE-1", Iso, Must, ALL, Any, "ISO/IEC 19770-2:2015 5.3",
         "at most one of corpus, patch and supplemental is true (a tag has one type)";
+    IsoCase1 = "ISO-CASE-1", Iso, Should, ALL, Any, "ISO/IEC 19770-2:2015 XSD predefined values (an itam check: the values are case-sensitive)",
+        "no role, rel, versionScheme or n8060:patchEvent value differs from a predefined value only in case (`tagcreator` is not `tagCreator`)";
     IsoPatchLink = "ISO-PATCH-1", Iso, Must, PATCH, Any, "ISO/IEC 19770-2:2015 5.3.3 (as quoted by swidval)",
         "a patch tag has a Link with rel=\"patches\" to the software it patches";
 
@@ -262,7 +264,7 @@ catalogue! {
     Gen2_1 = "GEN-2-1", Nistir8060, Must, ALL, Any, "NISTIR 8060 GEN-2",
         "SoftwareIdentity has an xml:lang attribute";
     Gen2_2 = "GEN-2-2", Nistir8060, Must, ALL, Any, "NISTIR 8060 GEN-2",
-        "SoftwareIdentity's xml:lang is not empty";
+        "SoftwareIdentity's xml:lang, when present, is not empty (a missing one is GEN-2-1 only; swidval fires both)";
     Gen3 = "GEN-3", Nistir8060, Statement, ALL, NonAuthoritative, "NISTIR 8060 GEN-3",
         "xml:lang is the device's default language (needs the device; not checkable)";
     Gen4_1 = "GEN-4-1", Nistir8060, Must, ALL, Authoritative, "NISTIR 8060 GEN-4",
