@@ -32,7 +32,6 @@
 //!
 //! let report = validate_xml(tag, &Profile::NISTIR_8060).unwrap();
 //! assert!(report.rules().contains("GEN-2-1")); // no xml:lang
-//! assert!(!report.rules().contains("GEN-2-2")); // (only for an empty one)
 //! assert!(report.rules().contains("PRI-3-1")); // a version without a versionScheme
 //! let finding = report.by_rule("GEN-2-1").next().unwrap();
 //! assert_eq!(finding.location.path, "/SoftwareIdentity");
@@ -76,12 +75,6 @@
 //! - **Blank means empty or white space** for the "non-blank" checks (GEN-4-2, GEN-5-2,
 //!   GEN-6-2, GEN-14-2, GEN-15-2, COR-/PRI-x-2); swidval tests `string-length() != 0`, so
 //!   `regid=" "` passes there.
-//! - **GEN-2-2 fires only for a present, empty `xml:lang`.** Its text requires the
-//!   `xml:lang` of GEN-2-1 to be non-empty; swidval's test (`@xml:lang and
-//!   string-length(@xml:lang)!=0`) also fails a missing one, so one defect fires both rules
-//!   there (and in NIST's unit test `GEN-2-1-authoritative-no-xml-lang`). Here a missing
-//!   `xml:lang` is GEN-2-1 alone, as swidval's own GEN-15-2, GEN-22-2 and COR-/PRI-x-2 treat
-//!   a missing attribute.
 //! - **GEN-15-1 is a Warning.** NISTIR 8060 asks for `File/@version` only if the file has one,
 //!   which no validator can know; swidval fails every File without one (disputed in
 //!   strongSwan PR #42). GEN-15-2 (a present version is not blank) stays an Error.

@@ -111,27 +111,15 @@ fn our_verdicts(report: &Report) -> BTreeMap<String, Verdict> {
 }
 
 /// (spec stem, requirement, expected, ours, reason) for every known disagreement.
-const KNOWN: &[(&str, &str, Verdict, Verdict, &str)] = &[
-    (
-        "GEN-11-1-link-invalid-swid-scheme",
-        "GEN-1",
-        Verdict::Pass,
-        Verdict::Fail,
-        "the spec inserts <Link href=\"swid:^\"/> without the required rel attribute, so the tag is \
-         schema-invalid (libxml2 agrees: 'The attribute rel is required but missing'); NIST's spec \
-         still expects GEN-1 to pass",
-    ),
-    (
-        "GEN-2-1-authoritative-no-xml-lang",
-        "GEN-2-2",
-        Verdict::Fail,
-        Verdict::Pass,
-        "GEN-2-2 requires the xml:lang GEN-2-1 requires to be non-empty; a missing xml:lang is \
-         GEN-2-1's failure, not an empty value. swidval's test (`@xml:lang and \
-         string-length(@xml:lang)!=0`) fires both for one defect; we follow the rule text, as \
-         for GEN-15-2, GEN-22-2 and COR-/PRI-x-2, whose swidval tests are `not(@x) or ...`",
-    ),
-];
+const KNOWN: &[(&str, &str, Verdict, Verdict, &str)] = &[(
+    "GEN-11-1-link-invalid-swid-scheme",
+    "GEN-1",
+    Verdict::Pass,
+    Verdict::Fail,
+    "the spec inserts <Link href=\"swid:^\"/> without the required rel attribute, so the tag is \
+     schema-invalid (libxml2 agrees: 'The attribute rel is required but missing'); NIST's spec \
+     still expects GEN-1 to pass",
+)];
 
 #[test]
 fn nist_unit_test_specs_agree() {

@@ -57,12 +57,16 @@ pub(super) fn check(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str) {
         format!("assessing the tag type as {}", ctx.tag_type.as_str()),
     );
 
-    // GEN-2: xml:lang. GEN-2-2 is about the value of a present xml:lang; a missing one is
-    // GEN-2-1 alone (swidval fires both; see the module documentation).
+    // GEN-2: xml:lang
     match root.attribute(Some(XML_NS), "lang") {
         None => {
             ctx.fire(
                 Rule::Gen2_1,
+                here.clone(),
+                "SoftwareIdentity has no xml:lang",
+            );
+            ctx.fire(
+                Rule::Gen2_2,
                 here.clone(),
                 "SoftwareIdentity has no xml:lang",
             );

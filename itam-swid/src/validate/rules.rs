@@ -264,7 +264,7 @@ catalogue! {
     Gen2_1 = "GEN-2-1", Nistir8060, Must, ALL, Any, "NISTIR 8060 GEN-2",
         "SoftwareIdentity has an xml:lang attribute";
     Gen2_2 = "GEN-2-2", Nistir8060, Must, ALL, Any, "NISTIR 8060 GEN-2",
-        "SoftwareIdentity's xml:lang, when present, is not empty (a missing one is GEN-2-1 only; swidval fires both)";
+        "SoftwareIdentity's xml:lang is not empty";
     Gen3 = "GEN-3", Nistir8060, Statement, ALL, NonAuthoritative, "NISTIR 8060 GEN-3",
         "xml:lang is the device's default language (needs the device; not checkable)";
     Gen4_1 = "GEN-4-1", Nistir8060, Must, ALL, Authoritative, "NISTIR 8060 GEN-4",
