@@ -495,6 +495,12 @@ pub struct EntitlementPurchase {
     /// The currency of `unit_price` (and of the entitlement's unit cost).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
+    /// The entitlements bought together on this purchase, `ent` included, when one order or
+    /// invoice line bought several of them (an Ent counting several rights whose invoice data
+    /// does not tell them apart); empty when the purchase is `ent`'s alone. A ledger line
+    /// matched to any of them is the proof of purchase of all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_by: Vec<EntId>,
 }
 
 impl EntitlementPurchase {
@@ -510,6 +516,7 @@ impl EntitlementPurchase {
             quantity: None,
             unit_price: None,
             currency: None,
+            shared_by: Vec::new(),
         }
     }
 }
