@@ -51,8 +51,10 @@
 //! When an Ent counts several rights (`n` of them), its order and invoice lines either tell
 //! them apart or were one purchase for all:
 //!
-//! - **a line per right**: when there are exactly `n` `InvoiceData`, the i-th is the invoice of
-//!   the i-th counted right (in the Ent's order); the same for exactly `n` `OrderInfo`. Each
+//! - **a line per right**: when the effective entitlement has exactly `n` `InvoiceData` (the
+//!   base's, then its additions', in the order they apply), the i-th is the invoice of the i-th
+//!   counted right (in the Ent's order); the same for exactly `n` `OrderInfo`. The reconstructed
+//!   profile gives these elements no reference to a right, so the order is what ties them. Each
 //!   entitlement then has its own invoice number, SKU, quantity and price, and the ledger line
 //!   of each can be told apart (by number, else by SKU);
 //! - **one purchase shared**: otherwise every counted right carries all the lines, and its

@@ -83,7 +83,11 @@ fn the_order_date_stands_in_and_every_further_number_is_a_key() {
         OrderInfo::default(),
     ];
     ent.invoice_data = vec![
-        InvoiceData::default(),
+        // An amount alone is not divided back into a unit price.
+        InvoiceData {
+            amount: dec("300"),
+            ..InvoiceData::default()
+        },
         InvoiceData {
             invoice_id: Some("INV-2".into()),
             ..InvoiceData::default()
@@ -104,6 +108,10 @@ fn the_order_date_stands_in_and_every_further_number_is_a_key() {
         ]
     );
     assert!(got.iter().all(|p| p.date == date("2025-01-02")));
+    assert!(
+        got.iter()
+            .all(|p| p.unit_price.is_none() && p.quantity.is_none())
+    );
     // No reseller or distributor: the supplier is left to the reconciliation (licensor).
     assert!(got.iter().all(|p| p.supplier.is_none()));
 }
