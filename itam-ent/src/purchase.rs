@@ -49,18 +49,23 @@
 //! # Several counted rights
 //!
 //! When an Ent counts several rights (`n` of them), its order and invoice lines either tell
-//! them apart or were one purchase for all:
+//! them apart or were one purchase for all. The reconstructed profile gives `OrderInfo` and
+//! `InvoiceData` no reference to a right, so, for each of the two kinds on its own:
 //!
-//! - **a line per right**: when the effective entitlement has exactly `n` `InvoiceData` (the
-//!   base's, then its additions', in the order they apply), the i-th is the invoice of the i-th
-//!   counted right (in the Ent's order); the same for exactly `n` `OrderInfo`. The reconstructed
-//!   profile gives these elements no reference to a right, so the order is what ties them. Each
-//!   entitlement then has its own invoice number, SKU, quantity and price, and the ledger line
-//!   of each can be told apart (by number, else by SKU);
-//! - **one purchase shared**: otherwise every counted right carries all the lines, and its
-//!   records name all `n` entitlements in `shared_by`: one invoice line is the proof of
-//!   purchase of the whole Ent. What proves a purchase is the invoice, so `shared_by` follows
-//!   the `InvoiceData` (the `OrderInfo` when there is no invoice).
+//! 1. **named**: a line with a `Meta` whose `right` attribute names a counted right (and whose
+//!    `metric` attribute, when present, its metric) belongs to that right
+//!    (`<InvoiceData invoiceId="INV-1"><Meta right="use" metric="device"/></InvoiceData>`);
+//!    a line that names no counted right belongs to all of them (after their own);
+//! 2. else, **a line per right**: when the effective entitlement has exactly `n` lines of the
+//!    kind (the base's, then its additions', in the order they apply), the i-th belongs to the
+//!    i-th counted right (in the Ent's order);
+//! 3. else every counted right takes all the lines.
+//!
+//! Each entitlement then has its own invoice number, SKU, quantity and price where its lines are
+//! its own, and the ledger line of each can be told apart (by number, else by SKU). Rights
+//! whose proof-of-purchase lines overlap (the invoices; the orders when there is no invoice)
+//! were bought together: their records name all of them in `shared_by`, since one invoice line
+//! then proves the purchase of each.
 //!
 //! ```
 //! use itam_ent::ops::{self, Issue};
@@ -102,7 +107,7 @@ use itam_core::EntId;
 use itam_core::estate::Entitlement;
 use itam_core::finance::{Currency, EntitlementPurchase};
 
-use crate::model::{Entity, InvoiceData, OrderInfo};
+use crate::model::{Entity, InvoiceData, Meta, OrderInfo};
 use crate::project::project;
 use crate::resolve::{Effective, EffectiveRight};
 use crate::values::{RightName, Role};
@@ -242,14 +247,51 @@ pub fn entitlement_ids(eff: &Effective) -> Vec<EntId> {
         .collect()
 }
 
-/// The lines of one kind that belong to the i-th of `n` counted rights: the i-th when there
-/// are exactly `n` (and more than one right), else all of them.
-fn lines_of<T>(lines: &[T], i: usize, n: usize) -> &[T] {
-    if n > 1 && lines.len() == n {
-        lines.get(i..=i).unwrap_or(&[])
+/// The counted right a line names in its `Meta` (`right`, and `metric` when given), if any.
+fn named(meta: &[Meta], rights: &[&EffectiveRight]) -> Option<usize> {
+    meta.iter().find_map(|m| {
+        let right = m.get("right")?;
+        let metric = m.get("metric");
+        rights.iter().position(|r| {
+            r.right.as_str() == right
+                && metric.is_none_or(|want| r.metric.as_ref().is_some_and(|m| m.as_str() == want))
+        })
+    })
+}
+
+/// For each counted right, the indexes of the lines of one kind (given by their `Meta`) that
+/// belong to it (see the [module documentation](self)).
+fn attribute(metas: &[&[Meta]], rights: &[&EffectiveRight]) -> Vec<Vec<usize>> {
+    let n = rights.len();
+    let names: Vec<Option<usize>> = metas.iter().map(|m| named(m, rights)).collect();
+    if names.iter().any(Option::is_some) {
+        let unnamed: Vec<usize> = (0..names.len())
+            .filter(|&j| names.get(j).copied().flatten().is_none())
+            .collect();
+        (0..n)
+            .map(|i| {
+                // Its own lines first (the first supplies SKU, quantity, price), then those
+                // of every right.
+                let mut own: Vec<usize> = (0..names.len())
+                    .filter(|&j| names.get(j).copied().flatten() == Some(i))
+                    .collect();
+                own.extend(&unnamed);
+                own
+            })
+            .collect()
+    } else if n > 1 && metas.len() == n {
+        (0..n).map(|i| vec![i]).collect()
     } else {
-        lines
+        vec![(0..metas.len()).collect(); n]
     }
+}
+
+/// The lines at `indexes`.
+fn pick<T: Clone>(lines: &[T], indexes: &[usize]) -> Vec<T> {
+    indexes
+        .iter()
+        .filter_map(|&j| lines.get(j).cloned())
+        .collect()
 }
 
 /// The purchase records of `eff` (see the [module documentation](self) for the mapping), in
@@ -258,27 +300,37 @@ fn lines_of<T>(lines: &[T], i: usize, n: usize) -> &[T] {
 #[must_use]
 pub fn purchases(eff: &Effective) -> Vec<EntitlementPurchase> {
     let ids = entitlement_ids(eff);
-    let n = ids.len();
+    let rights = counted(eff);
     let supplier = supplier(eff).map(|e| e.name.clone());
+    let order_metas: Vec<&[Meta]> = eff.order_info.iter().map(|o| o.meta.as_slice()).collect();
+    let invoice_metas: Vec<&[Meta]> = eff.invoice_data.iter().map(|i| i.meta.as_slice()).collect();
+    let orders = attribute(&order_metas, &rights);
+    let invoices = attribute(&invoice_metas, &rights);
     // What proves a purchase is the invoice; without one, the order.
-    let proof_per_right = if eff.invoice_data.is_empty() {
-        eff.order_info.len() == n
+    let proof = if eff.invoice_data.is_empty() {
+        &orders
     } else {
-        eff.invoice_data.len() == n
-    };
-    let shared_by: Vec<EntId> = if n > 1 && !proof_per_right {
-        ids.clone()
-    } else {
-        Vec::new()
+        &invoices
     };
     let mut out = Vec::new();
     for (i, id) in ids.iter().enumerate() {
-        let orders = lines_of(&eff.order_info, i, n);
-        let invoices = lines_of(&eff.invoice_data, i, n);
+        let mine = proof.get(i).map_or(&[][..], Vec::as_slice);
+        let together: Vec<EntId> = ids
+            .iter()
+            .zip(proof)
+            .filter(|(_, theirs)| theirs.iter().any(|j| mine.contains(j)))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let shared_by = if together.len() > 1 {
+            together
+        } else {
+            Vec::new()
+        };
+        let none = Vec::new();
         records(
             id,
-            orders,
-            invoices,
+            &pick(&eff.order_info, orders.get(i).unwrap_or(&none)),
+            &pick(&eff.invoice_data, invoices.get(i).unwrap_or(&none)),
             supplier.as_ref(),
             &shared_by,
             &mut out,

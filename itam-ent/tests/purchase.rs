@@ -460,3 +460,56 @@ proptest! {
         prop_assert_eq!(got.entitlements[0].quantity.to_string(), "30");
     }
 }
+
+#[test]
+fn a_meta_naming_the_right_ties_a_line_to_it() {
+    use itam_ent::Meta;
+    let tag = |right: &str, metric: Option<&str>| {
+        let mut m = Meta::default();
+        m.set("right", right);
+        if let Some(metric) = metric {
+            m.set("metric", metric);
+        }
+        vec![m]
+    };
+    let mut ent = sample("reseller-bundle");
+    // The invoice lines in the other order than the rights, each naming its right; a third
+    // invoice (support, for the whole bundle) names none.
+    ent.invoice_data.swap(0, 1);
+    ent.invoice_data[0].meta = tag("access", None);
+    ent.invoice_data[1].meta = tag("use", Some("device"));
+    ent.invoice_data.push(InvoiceData {
+        invoice_id: Some("SUP-7".into()),
+        ..InvoiceData::default()
+    });
+    let eff = effective(BUNDLE, &[ent.clone()]);
+    let ids = entitlement_ids(&eff);
+    let got = purchases(&eff);
+    let rows: Vec<(&str, Option<&str>, Option<Decimal>)> = got
+        .iter()
+        .map(|p| (p.ent.as_str(), p.invoice_number.as_deref(), p.unit_price))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (ids[0].as_str(), Some("SC-88120"), dec("300.00")),
+            (ids[0].as_str(), Some("SUP-7"), dec("300.00")),
+            (ids[1].as_str(), Some("SC-88120"), dec("180.00")),
+            (ids[1].as_str(), Some("SUP-7"), dec("180.00")),
+        ]
+    );
+    // The support invoice is one line for both rights: bought together.
+    assert!(got.iter().all(|p| p.shared_by == ids));
+    // Without it, each right has its own invoice line: nothing shared.
+    ent.invoice_data.pop();
+    let got = purchases(&effective(BUNDLE, &[ent.clone()]));
+    assert_eq!(got[0].unit_price, dec("300.00"));
+    assert!(got.iter().all(|p| p.shared_by.is_empty()));
+    // A Meta naming a metric the right is not counted by ties the line to nothing: the two
+    // lines are then taken in order (the first, 180.00, for `use`).
+    ent.invoice_data[0].meta = tag("access", Some("device"));
+    ent.invoice_data[1].meta = tag("use", Some("core"));
+    let got = purchases(&effective(BUNDLE, &[ent]));
+    assert_eq!(got[0].unit_price, dec("180.00"));
+    assert_eq!(got[1].unit_price, dec("300.00"));
+}
