@@ -527,6 +527,19 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_purchase_shared_by_several_entitlements_names_them_all() {
+        // Without `shared_by` the JSON form is unchanged; with it, it round-trips.
+        let alone = EntitlementPurchase::new("E-1");
+        assert_eq!(serde_json::to_value(&alone).unwrap(), json!({"ent": "E-1"}));
+        let value = json!({"ent": "E-1#use-device", "invoice_number": "INV-1",
+                           "shared_by": ["E-1#use-device", "E-1#access-namedUser"]});
+        let shared: EntitlementPurchase = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(shared.shared_by.len(), 2);
+        assert_eq!(shared.shared_by[1].as_str(), "E-1#access-namedUser");
+        assert_eq!(serde_json::to_value(&shared).unwrap(), value);
+    }
+
+    #[test]
     fn json_form_is_the_documented_one() {
         let value = json!({
             "register": [
