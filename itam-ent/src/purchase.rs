@@ -42,7 +42,8 @@
 //!
 //! Not mapped: `OrderInfo/@orderLine` (the ledger numbers its lines its own way),
 //! `InvoiceData/@amount` (the reconciliation compares unit prices; an amount is not divided
-//! back into one), the `Meta` children and foreign content of both, `Contract` (an agreement
+//! back into one), the `Meta` children of both (but `right` and `metric`, which tie a line to a
+//! right, below) and their foreign content, `Contract` (an agreement
 //! is not a purchase document), the regid of the reseller (suppliers are compared by name),
 //! and rights without a metric (nothing is counted, so nothing is projected to prove).
 //!
