@@ -323,6 +323,47 @@ fn show_reads_the_json_form_to_the_same_effective_entitlement() {
 }
 
 #[test]
+fn show_lists_the_reseller_and_distributor_through_a_transfer() {
+    // The bundle names a reseller and a distributor beside licensor and licensee.
+    let out = itam(&["ent", "show", &samples("reseller-bundle.ent.xml")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("  party:           Shop and Co [shop.example] (reseller)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  party:           Wholesale Distribution AG [wholesale.example] (distributor)\n"
+        ),
+        "{text}"
+    );
+    // The site licence's reseller stays after the transfer to a new licensee.
+    let out = itam(&[
+        "ent",
+        "show",
+        "--json",
+        &samples("site-licence.ent.xml"),
+        &samples("transfer.ent.xml"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let eff = &v[0]["effective"];
+    assert_eq!(eff["licensees"][0]["name"], "Example United University");
+    let others: Vec<&str> = eff["other_entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(others, ["Example Analytics AB", "Campus Reseller"]);
+    assert_eq!(
+        eff["other_entities"][1]["role"],
+        serde_json::json!(["entCreator", "reseller"])
+    );
+}
+
+#[test]
 fn show_reports_a_refused_chain_as_findings_and_exits_1() {
     let out = itam(&["ent", "show", &data("overallocated"), &data("chain")]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));

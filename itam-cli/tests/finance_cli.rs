@@ -333,3 +333,53 @@ fn the_date_window_bounds_the_description_rule() {
     assert_eq!(rules_of("2"), Vec::<String>::new());
     assert_eq!(rules_of("1"), ["FIN-GHOST-1", "FIN-UNRECORDED-1"]);
 }
+
+#[test]
+fn an_ent_counting_two_rights_is_proven_line_by_line() {
+    // The itam-ent sample: a reseller bundle of 40 devices and 15 named users, an order line
+    // and an invoice line each, both on invoice SC-88120. The ledger lists the two lines in
+    // the other order: each entitlement is paired with its own line (by SKU), so neither
+    // lacks a proof of purchase and no quantity or price differs.
+    let bundle = format!(
+        "{}/../itam-ent/tests/data/reseller-bundle.ent.xml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = reconcile(
+        &data("empty-cms.json"),
+        &data("bundle-ledger.json"),
+        &["--entitlements", &bundle, "--json"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let value = json(&out);
+    assert_eq!(discrepancies(&value), []);
+    let pairs: Vec<(String, String)> = value["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["itam"].as_str().unwrap().to_owned(),
+                m["ledger"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let ent = "entitlement:urn:uuid:5b1f8e2a-7c34-4d6e-9a10-2f3b4c5d6e7f";
+    assert_eq!(
+        pairs,
+        [
+            (
+                format!("{ent}#access-namedUser"),
+                "invoice:SC-88120/1".to_owned()
+            ),
+            (format!("{ent}#use-device"), "invoice:SC-88120/2".to_owned()),
+        ]
+    );
+    assert_eq!(value["summary"]["without_proof"], 0);
+    // The supplier is the Ent's reseller: the summary counts both under it.
+    let by_supplier = value["summary"]["by_supplier"].as_object().unwrap();
+    assert_eq!(by_supplier.len(), 1, "{by_supplier:?}");
+    assert!(
+        by_supplier.keys().all(|k| k.starts_with("shop")),
+        "{by_supplier:?}"
+    );
+}

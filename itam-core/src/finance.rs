@@ -495,6 +495,12 @@ pub struct EntitlementPurchase {
     /// The currency of `unit_price` (and of the entitlement's unit cost).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
+    /// The entitlements bought together on this purchase, `ent` included, when one order or
+    /// invoice line bought several of them (an Ent counting several rights whose invoice data
+    /// does not tell them apart); empty when the purchase is `ent`'s alone. A ledger line
+    /// matched to any of them is the proof of purchase of all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_by: Vec<EntId>,
 }
 
 impl EntitlementPurchase {
@@ -510,6 +516,7 @@ impl EntitlementPurchase {
             quantity: None,
             unit_price: None,
             currency: None,
+            shared_by: Vec::new(),
         }
     }
 }
@@ -518,6 +525,19 @@ impl EntitlementPurchase {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_purchase_shared_by_several_entitlements_names_them_all() {
+        // Without `shared_by` the JSON form is unchanged; with it, it round-trips.
+        let alone = EntitlementPurchase::new("E-1");
+        assert_eq!(serde_json::to_value(&alone).unwrap(), json!({"ent": "E-1"}));
+        let value = json!({"ent": "E-1#use-device", "invoice_number": "INV-1",
+                           "shared_by": ["E-1#use-device", "E-1#access-namedUser"]});
+        let shared: EntitlementPurchase = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(shared.shared_by.len(), 2);
+        assert_eq!(shared.shared_by[1].as_str(), "E-1#access-namedUser");
+        assert_eq!(serde_json::to_value(&shared).unwrap(), value);
+    }
 
     #[test]
     fn json_form_is_the_documented_one() {

@@ -7,6 +7,7 @@ pub mod ops;
 pub mod optisam;
 pub mod profile;
 pub mod project;
+pub mod purchase;
 pub mod read;
 pub mod resolve;
 pub mod validate;

@@ -8,9 +8,9 @@
 //!
 //! | supplemental type | effect |
 //! |---|---|
-//! | `addition` | contracts, orders, invoices, links and descriptive data are added; rights the base lacks are added |
+//! | `addition` | contracts, orders, invoices, links and descriptive data are added; rights the base lacks are added; entities with a role other than `entCreator`, `licensor` and `licensee` (a reseller, distributor or purchaser named later) join [`Effective::other_entities`] |
 //! | `allocation` | part of a quantity goes to an allocatee; allocations of an allocation form a chain; a revocation of an allocation cancels it |
-//! | `transfer` | the licensees are replaced (the former ones are kept) |
+//! | `transfer` | the licensees are replaced (the former ones are kept); licensors and the other entities (reseller, distributor, purchaser…) stay |
 //! | `revocation` | the entitlement is revoked |
 //! | `archive` | the entitlement is kept for the record only |
 //! | `consolidation` | a base of its own, granting what the Ents it links to with `rel="consolidates"` granted; those become `consolidated` |
@@ -218,6 +218,15 @@ pub struct Effective {
     pub licensees: Vec<Entity>,
     /// Licensees before transfers, oldest first.
     pub former_licensees: Vec<Entity>,
+    /// The entities with a role other than licensor and licensee (reseller, distributor,
+    /// purchaser, the Ent's creator…), each whole (with all its roles, so one that is also a
+    /// licensor or licensee appears here too): the base's, in document order, then those
+    /// additions name with such a role (other than `entCreator`: an addition's creator made
+    /// that document, not the entitlement), in the order the additions apply, without
+    /// repeats. Transfers, allocations, revocations and archives do not change them; a
+    /// consolidation is a base of its own and has its own.
+    #[serde(default)]
+    pub other_entities: Vec<Entity>,
     /// The rights, per right, metric and unit, in the base's order.
     pub rights: Vec<EffectiveRight>,
     /// Every allocation of the chain, in the order applied.
@@ -471,6 +480,12 @@ impl<'a> Resolver<'a> {
             licensors: root.entities_with_role(&Role::Licensor).cloned().collect(),
             licensees: root.entities_with_role(&Role::Licensee).cloned().collect(),
             former_licensees: Vec::new(),
+            other_entities: root
+                .entities
+                .iter()
+                .filter(|e| has_other_role(e, &[Role::Licensor, Role::Licensee]))
+                .cloned()
+                .collect(),
             rights: Vec::new(),
             allocations: Vec::new(),
             ent_meta: root.ent_meta.clone(),
@@ -617,6 +632,13 @@ impl<'a> Resolver<'a> {
         let mut ok = true;
         match c.supplemental_ent_type.as_ref() {
             Some(SupplementalEntType::Addition) => {
+                for e in &c.entities {
+                    if has_other_role(e, &[Role::EntCreator, Role::Licensor, Role::Licensee])
+                        && !eff.other_entities.contains(e)
+                    {
+                        eff.other_entities.push(e.clone());
+                    }
+                }
                 eff.ent_meta.extend(c.ent_meta.iter().cloned());
                 eff.contracts.extend(c.contracts.iter().cloned());
                 eff.order_info.extend(c.order_info.iter().cloned());
@@ -858,6 +880,11 @@ impl<'a> Resolver<'a> {
         }
         ok
     }
+}
+
+/// Whether `e` has a role that is not one of `besides`.
+fn has_other_role(e: &Entity, besides: &[Role]) -> bool {
+    e.role.iter().any(|r| !besides.contains(r))
 }
 
 fn matches(r: &EffectiveRight, a: &Allocation) -> bool {

@@ -183,6 +183,15 @@ fn effective_text(out: &mut String, eff: &Effective) {
             field(out, name, &entity(party));
         }
     }
+    // Resellers, distributors, purchasers, the Ent's creator…: with every role they have.
+    for party in &eff.other_entities {
+        let roles: Vec<&str> = party.role.iter().map(|r| r.as_str()).collect();
+        field(
+            out,
+            "party",
+            &format!("{} ({})", entity(party), roles.join(" ")),
+        );
+    }
     let _ = writeln!(out, "  rights ({}):", eff.rights.len());
     for right in &eff.rights {
         let _ = writeln!(out, "    {}", right_line(right));

@@ -1,0 +1,390 @@
+//! Purchase data: what an effective entitlement says about how it was bought (its `OrderInfo`
+//! and `InvoiceData`, its reseller or distributor), as the records the finance reconciliation
+//! matches against the ledger ([`itam_core::finance::EntitlementPurchase`]).
+//!
+//! Finance records what was *bought*, not how it is shared out, so [`bought`] differs from the
+//! license-position projection ([`project`]) in two ways:
+//!
+//! - an allocation's entitlement (`<id>@<allocation>`) is folded back into the entitlement it
+//!   was allocated from, so the quantity compared with the invoice is the quantity bought;
+//! - a FOSS Ent (an `EntMeta` with `fossCopyleft` or `licenseExpression`) with no `OrderInfo`
+//!   and no `InvoiceData` was not bought and is left out ([`LeftOut::Foss`]), rather than
+//!   reported as lacking a proof of purchase. A revoked, archived or consolidated entitlement
+//!   counts nothing and is left out too ([`LeftOut::NotActive`]).
+//!
+//! # Mapping
+//!
+//! One set of records per counted right (a right with a metric that is not a flag such as
+//! `downgrade`), for the entitlement the projection makes of it:
+//!
+//! | Ent (effective) | `EntitlementPurchase` |
+//! |---|---|
+//! | the projected entitlement id: the Ent id, or `<Ent id>#<right>-<metric>` when the Ent counts more than one right ([`entitlement_ids`]) | `ent` |
+//! | `OrderInfo/@orderId` | `order_number` |
+//! | `InvoiceData/@invoiceId` | `invoice_number` |
+//! | the first entity of [`Effective::other_entities`] with the role `reseller`, else the first with `distributor`: its `@name` | `supplier` |
+//! | `OrderInfo/@partNumber` | `sku` |
+//! | `InvoiceData/@invoiceDate`, else `OrderInfo/@orderDate` | `date` |
+//! | `OrderInfo/@quantity` | `quantity` |
+//! | `InvoiceData/@unitPrice` | `unit_price` |
+//! | `InvoiceData/@currency` | `currency` (as written) |
+//! | the counted rights that share the purchase (below) | `shared_by` |
+//!
+//! The first record of an entitlement carries its first `OrderInfo` and first `InvoiceData`;
+//! every further order or invoice number gets a record of its own carrying the same data, so
+//! each number is a key the ledger can match on.
+//!
+//! With no reseller or distributor named, `supplier` is left empty: the reconciliation then
+//! takes the counterparty of the CMS's contract for the entitlement, else the entitlement's
+//! publisher, which is the Ent's licensor. So the supplier of a purchase is the reseller or
+//! distributor when the Ent names one, else the licensor, and the Ent never overrides a
+//! contract the CMS records.
+//!
+//! Not mapped: `OrderInfo/@orderLine` (the ledger numbers its lines its own way),
+//! `InvoiceData/@amount` (the reconciliation compares unit prices; an amount is not divided
+//! back into one), the `Meta` children of both (but `right` and `metric`, which tie a line to a
+//! right, below) and their foreign content, `Contract` (an agreement
+//! is not a purchase document), the regid of the reseller (suppliers are compared by name),
+//! and rights without a metric (nothing is counted, so nothing is projected to prove).
+//!
+//! # Several counted rights
+//!
+//! When an Ent counts several rights (`n` of them), its order and invoice lines either tell
+//! them apart or were one purchase for all. The reconstructed profile gives `OrderInfo` and
+//! `InvoiceData` no reference to a right, so, for each of the two kinds on its own:
+//!
+//! 1. **named**: a line with a `Meta` whose `right` attribute names a counted right (and whose
+//!    `metric` attribute, when present, its metric) belongs to that right
+//!    (`<InvoiceData invoiceId="INV-1"><Meta right="use" metric="device"/></InvoiceData>`);
+//!    a line that names no counted right belongs to all of them (after their own);
+//! 2. else, **a line per right**: when the effective entitlement has exactly `n` lines of the
+//!    kind (the base's, then its additions', in the order they apply), the i-th belongs to the
+//!    i-th counted right (in the Ent's order);
+//! 3. else every counted right takes all the lines.
+//!
+//! Each entitlement then has its own invoice number, SKU, quantity and price where its lines are
+//! its own, and the ledger line of each can be told apart (by number, else by SKU). Rights
+//! whose proof-of-purchase lines overlap (the invoices; the orders when there is no invoice)
+//! were bought together: their records name all of them in `shared_by`, since one invoice line
+//! then proves the purchase of each.
+//!
+//! ```
+//! use itam_ent::ops::{self, Issue};
+//! use itam_ent::purchase::{bought, purchases};
+//! use itam_ent::resolve::resolve;
+//! use itam_ent::values::{MetricType, RightName, Role};
+//! use itam_ent::{Entity, InvoiceData, Right};
+//! use itam_ent::itam_core::{Decimal, EntId};
+//!
+//! let vendor = Entity::new("Vendor", "vendor.example", vec![Role::Licensor]);
+//! let buyer = Entity::new("Buyer", "buyer.example", vec![]);
+//! let mut ent = ops::issue(Issue::new("e-1", "Product", vendor, buyer)
+//!     .right(Right::new(RightName::Use).with_quantity(MetricType::Device, Decimal::from(10))));
+//! ent.entities.push(Entity::new("Shop", "shop.example", vec![Role::Reseller]));
+//! ent.invoice_data.push(InvoiceData {
+//!     invoice_id: Some("INV-1".into()),
+//!     unit_price: Some(Decimal::new(4250, 2)),
+//!     currency: Some("EUR".into()),
+//!     ..InvoiceData::default()
+//! });
+//! let eff = resolve(&EntId::new("e-1"), &[ent]).effective.unwrap();
+//!
+//! let p = purchases(&eff);
+//! assert_eq!(p[0].ent.as_str(), "e-1");
+//! assert_eq!(p[0].invoice_number.as_deref(), Some("INV-1"));
+//! assert_eq!(p[0].supplier.as_deref(), Some("Shop"));
+//! assert_eq!(p[0].unit_price, Some(Decimal::new(4250, 2)));
+//!
+//! let b = bought(&eff).unwrap();
+//! assert_eq!(b.entitlements.len(), 1);
+//! assert_eq!(b.purchases, p);
+//! ```
+//!
+//! [`project`]: crate::project::project
+
+use std::fmt;
+
+use itam_core::EntId;
+use itam_core::estate::Entitlement;
+use itam_core::finance::{Currency, EntitlementPurchase};
+
+use crate::model::{Entity, InvoiceData, Meta, OrderInfo};
+use crate::project::project;
+use crate::resolve::{Effective, EffectiveRight};
+use crate::values::{RightName, Role};
+
+/// Why an effective entitlement has nothing for the finance reconciliation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LeftOut {
+    /// Revoked, archived or consolidated: it counts nothing.
+    NotActive,
+    /// A FOSS licence with no `OrderInfo` and no `InvoiceData`: it was not bought.
+    Foss,
+}
+
+impl fmt::Display for LeftOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NotActive => "not active: it counts nothing",
+            Self::Foss => "a FOSS licence with no order or invoice: not a purchase",
+        })
+    }
+}
+
+/// What finance sees of one effective entitlement.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Bought {
+    /// The projected entitlements, allocations folded back: one per counted right.
+    pub entitlements: Vec<Entitlement>,
+    /// Their purchase data ([`purchases`]).
+    pub purchases: Vec<EntitlementPurchase>,
+}
+
+/// The entitlements and purchase data of `eff` for the finance reconciliation, or why it has
+/// none (see the [module documentation](self)).
+///
+/// # Errors
+///
+/// [`LeftOut`] when the entitlement is not active, or is a FOSS licence that was not bought.
+pub fn bought(eff: &Effective) -> Result<Bought, LeftOut> {
+    if !eff.status.is_active() {
+        return Err(LeftOut::NotActive);
+    }
+    if is_foss(eff) && eff.order_info.is_empty() && eff.invoice_data.is_empty() {
+        return Err(LeftOut::Foss);
+    }
+    Ok(Bought {
+        entitlements: fold_allocations(eff, project(eff).entitlements),
+        purchases: purchases(eff),
+    })
+}
+
+/// Whether an effective Ent describes a FOSS licence: an `EntMeta` gives `fossCopyleft` or
+/// `licenseExpression`.
+#[must_use]
+pub fn is_foss(eff: &Effective) -> bool {
+    eff.ent_meta
+        .iter()
+        .any(|m| m.foss_copyleft.is_some() || m.license_expression.is_some())
+}
+
+/// Folds each allocation's entitlement (`<id>@<allocation Ent id>`, an allocation of `eff`)
+/// back into the entitlement `<id>` it was allocated from: its quantity is added back (the
+/// projection took it away). Any other fact is kept as it is.
+#[must_use]
+pub fn fold_allocations(eff: &Effective, facts: Vec<Entitlement>) -> Vec<Entitlement> {
+    let parent_of = |f: &Entitlement| -> Option<String> {
+        eff.allocations.iter().find_map(|a| {
+            let parent =
+                f.id.as_str()
+                    .strip_suffix(a.ent_id.as_str())?
+                    .strip_suffix('@')?;
+            Some(parent.to_owned())
+        })
+    };
+    let (allocations, mut kept): (Vec<_>, Vec<_>) =
+        facts.into_iter().partition(|f| parent_of(f).is_some());
+    for a in allocations {
+        let parent = parent_of(&a).unwrap_or_default();
+        match kept.iter_mut().find(|f| f.id.as_str() == parent) {
+            Some(f) => f.quantity = f.quantity.saturating_add(a.quantity),
+            None => kept.push(a),
+        }
+    }
+    kept
+}
+
+/// The supplier an effective entitlement was bought from, when it names one: the first of
+/// its [`other_entities`](Effective::other_entities) with the role `reseller`, else the first
+/// with `distributor` (the customer buys from the reseller, who buys from the distributor).
+#[must_use]
+pub fn supplier(eff: &Effective) -> Option<&Entity> {
+    let with = |role: Role| {
+        eff.other_entities
+            .iter()
+            .find(move |e| e.role.contains(&role))
+    };
+    with(Role::Reseller).or_else(|| with(Role::Distributor))
+}
+
+/// The rights the projection counts: a metric, and not a flag right.
+fn counted(eff: &Effective) -> Vec<&EffectiveRight> {
+    eff.rights
+        .iter()
+        .filter(|r| r.metric.is_some() && !is_flag(&r.right))
+        .collect()
+}
+
+fn is_flag(r: &RightName) -> bool {
+    matches!(
+        r,
+        RightName::Downgrade
+            | RightName::Upgrade
+            | RightName::SecondaryUse
+            | RightName::Backup
+            | RightName::DisasterRecovery
+            | RightName::Failover
+    )
+}
+
+/// The ids of the entitlements the projection makes of `eff`'s counted rights (allocations
+/// aside), in the Ent's order: the Ent id when it counts one right, else
+/// `<Ent id>#<right>-<metric>` for each.
+#[must_use]
+pub fn entitlement_ids(eff: &Effective) -> Vec<EntId> {
+    let counted = counted(eff);
+    let one = counted.len() == 1;
+    counted
+        .iter()
+        .filter_map(|r| {
+            let metric = r.metric.as_ref()?;
+            Some(if one {
+                eff.ent_id.clone()
+            } else {
+                EntId::new(format!("{}#{}-{}", eff.ent_id, r.right, metric))
+            })
+        })
+        .collect()
+}
+
+/// The counted right a line names in its `Meta` (`right`, and `metric` when given), if any.
+fn named(meta: &[Meta], rights: &[&EffectiveRight]) -> Option<usize> {
+    meta.iter().find_map(|m| {
+        let right = m.get("right")?;
+        let metric = m.get("metric");
+        rights.iter().position(|r| {
+            r.right.as_str() == right
+                && metric.is_none_or(|want| r.metric.as_ref().is_some_and(|m| m.as_str() == want))
+        })
+    })
+}
+
+/// For each counted right, the indexes of the lines of one kind (given by their `Meta`) that
+/// belong to it (see the [module documentation](self)).
+fn attribute(metas: &[&[Meta]], rights: &[&EffectiveRight]) -> Vec<Vec<usize>> {
+    let n = rights.len();
+    let names: Vec<Option<usize>> = metas.iter().map(|m| named(m, rights)).collect();
+    if names.iter().any(Option::is_some) {
+        let unnamed: Vec<usize> = (0..names.len())
+            .filter(|&j| names.get(j).copied().flatten().is_none())
+            .collect();
+        (0..n)
+            .map(|i| {
+                // Its own lines first (the first supplies SKU, quantity, price), then those
+                // of every right.
+                let mut own: Vec<usize> = (0..names.len())
+                    .filter(|&j| names.get(j).copied().flatten() == Some(i))
+                    .collect();
+                own.extend(&unnamed);
+                own
+            })
+            .collect()
+    } else if n > 1 && metas.len() == n {
+        (0..n).map(|i| vec![i]).collect()
+    } else {
+        vec![(0..metas.len()).collect(); n]
+    }
+}
+
+/// The lines at `indexes`.
+fn pick<T: Clone>(lines: &[T], indexes: &[usize]) -> Vec<T> {
+    indexes
+        .iter()
+        .filter_map(|&j| lines.get(j).cloned())
+        .collect()
+}
+
+/// The purchase records of `eff` (see the [module documentation](self) for the mapping), in
+/// the order of its counted rights. Empty when it has no `OrderInfo` and no `InvoiceData`, or
+/// counts no right.
+#[must_use]
+pub fn purchases(eff: &Effective) -> Vec<EntitlementPurchase> {
+    let ids = entitlement_ids(eff);
+    let rights = counted(eff);
+    let supplier = supplier(eff).map(|e| e.name.clone());
+    let order_metas: Vec<&[Meta]> = eff.order_info.iter().map(|o| o.meta.as_slice()).collect();
+    let invoice_metas: Vec<&[Meta]> = eff.invoice_data.iter().map(|i| i.meta.as_slice()).collect();
+    let orders = attribute(&order_metas, &rights);
+    let invoices = attribute(&invoice_metas, &rights);
+    // What proves a purchase is the invoice; without one, the order.
+    let proof = if eff.invoice_data.is_empty() {
+        &orders
+    } else {
+        &invoices
+    };
+    let mut out = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let mine = proof.get(i).map_or(&[][..], Vec::as_slice);
+        let together: Vec<EntId> = ids
+            .iter()
+            .zip(proof)
+            .filter(|(_, theirs)| theirs.iter().any(|j| mine.contains(j)))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let shared_by = if together.len() > 1 {
+            together
+        } else {
+            Vec::new()
+        };
+        let none = Vec::new();
+        records(
+            id,
+            &pick(&eff.order_info, orders.get(i).unwrap_or(&none)),
+            &pick(&eff.invoice_data, invoices.get(i).unwrap_or(&none)),
+            supplier.as_ref(),
+            &shared_by,
+            &mut out,
+        );
+    }
+    out
+}
+
+/// The records of one entitlement from its order and invoice lines.
+fn records(
+    id: &EntId,
+    orders: &[OrderInfo],
+    invoices: &[InvoiceData],
+    supplier: Option<&String>,
+    shared_by: &[EntId],
+    out: &mut Vec<EntitlementPurchase>,
+) {
+    let order = orders.first();
+    let invoice = invoices.first();
+    if order.is_none() && invoice.is_none() {
+        return;
+    }
+    let mut first = EntitlementPurchase::new(id.clone());
+    first.order_number = order.and_then(|o| o.order_id.clone());
+    first.invoice_number = invoice.and_then(|i| i.invoice_id.clone());
+    first.supplier = supplier.cloned();
+    first.sku = order.and_then(|o| o.part_number.clone());
+    first.date = invoice
+        .and_then(|i| i.invoice_date)
+        .or_else(|| order.and_then(|o| o.order_date));
+    first.quantity = order.and_then(|o| o.quantity);
+    first.unit_price = invoice.and_then(|i| i.unit_price);
+    first.currency = invoice
+        .and_then(|i| i.currency.as_deref())
+        .map(Currency::new);
+    first.shared_by = shared_by.to_vec();
+    out.push(first.clone());
+    for o in orders.iter().skip(1) {
+        if let Some(number) = &o.order_id {
+            out.push(EntitlementPurchase {
+                order_number: Some(number.clone()),
+                invoice_number: None,
+                ..first.clone()
+            });
+        }
+    }
+    for i in invoices.iter().skip(1) {
+        if let Some(number) = &i.invoice_id {
+            out.push(EntitlementPurchase {
+                order_number: None,
+                invoice_number: Some(number.clone()),
+                ..first.clone()
+            });
+        }
+    }
+}
