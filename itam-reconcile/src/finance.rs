@@ -514,7 +514,7 @@ impl EntSide<'_> {
         match self.purchase.and_then(|p| p.quantity) {
             Some(q) => Some(q),
             None if self.ent.unlimited => None,
-            None => Some(Decimal::from(self.ent.quantity)),
+            None => Some(self.ent.quantity),
         }
     }
 }

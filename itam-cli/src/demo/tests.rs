@@ -79,7 +79,7 @@ fn the_demo_estate_is_deterministic_and_its_transfer_applies() {
         .entitlements
         .iter()
         .find(|e| e.id.as_str() == "nw-db-cores");
-    assert_eq!(db.map(|e| e.quantity), Some(16));
+    assert_eq!(db.map(|e| e.quantity), Some(itam_core::Decimal::from(16)));
     let lyon = a
         .entitlements
         .iter()

@@ -223,7 +223,10 @@ mod tests {
     #[test]
     fn allocations_fold_back_into_what_was_bought() {
         let folded = fold_allocations(vec![fact("o", 3), fact("o@lyon", 2), fact("x@y", 1)]);
-        let got: Vec<(&str, u64)> = folded.iter().map(|f| (f.id.as_str(), f.quantity)).collect();
+        let got: Vec<(&str, u64)> = folded
+            .iter()
+            .map(|f| (f.id.as_str(), f.whole_units()))
+            .collect();
         assert_eq!(got, [("o", 5), ("x@y", 1)]);
     }
 
