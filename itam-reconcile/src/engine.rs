@@ -81,15 +81,7 @@ impl Prepared<'_> {
     pub fn both(&self) -> Result<Comparison, ReconcileError> {
         let priority = self.0.position(Mode::Priority)?;
         let optimal = self.0.position(Mode::Optimal)?;
-        let gap = Gap {
-            covered: i128::from(optimal.totals.covered) - i128::from(priority.totals.covered),
-            cost: optimal
-                .totals
-                .cost
-                .checked_sub(priority.totals.cost)
-                .unwrap_or(Decimal::MIN),
-            shortfall: i128::from(optimal.totals.shortfall) - i128::from(priority.totals.shortfall),
-        };
+        let gap = Gap::between(&priority, &optimal);
         Ok(Comparison {
             priority,
             optimal,

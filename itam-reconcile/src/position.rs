@@ -1118,22 +1118,57 @@ pub struct Gap {
     /// Extra units covered by Optimal; never negative unless Optimal counted a product in
     /// another metric that needs fewer units (see the manual's metric choices).
     pub covered: i128,
-    /// Cost difference (Optimal − Priority).
+    /// Cost difference (Optimal − Priority), when the positions use at most one currency;
+    /// 0 when several (see `by_currency`).
     pub cost: Decimal,
     /// Shortfall difference (Optimal − Priority; never positive).
     pub shortfall: i128,
+    /// Cost difference per currency, when the positions use several. Empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_currency: Vec<CurrencyAmount>,
+}
+
+impl Gap {
+    /// The gap between two positions of the same estate (`optimal` − `priority`).
+    #[must_use]
+    pub fn between(priority: &Position, optimal: &Position) -> Self {
+        let (p, o) = (&priority.totals, &optimal.totals);
+        let mut by: BTreeMap<Option<Currency>, Decimal> = BTreeMap::new();
+        for c in &o.by_currency {
+            let x = by.entry(c.currency.clone()).or_default();
+            *x = crate::engine::dec_add(*x, c.cost);
+        }
+        for c in &p.by_currency {
+            let x = by.entry(c.currency.clone()).or_default();
+            *x = crate::engine::dec_sub(*x, c.cost);
+        }
+        Self {
+            covered: i128::from(o.covered) - i128::from(p.covered),
+            cost: crate::engine::dec_sub(o.cost, p.cost),
+            shortfall: i128::from(o.shortfall) - i128::from(p.shortfall),
+            by_currency: by
+                .into_iter()
+                .map(|(currency, amount)| CurrencyAmount { currency, amount })
+                .collect(),
+        }
+    }
 }
 
 impl Comparison {
     /// The canonical text of both positions and the gap.
     #[must_use]
     pub fn to_text(&self) -> String {
+        let cost = if self.gap.by_currency.is_empty() {
+            self.gap.cost.normalize().to_string()
+        } else {
+            per_currency(self.gap.by_currency.iter().map(|a| (&a.currency, a.amount)))
+        };
         format!(
             "{}{}gap covered={} cost={} shortfall={}\n",
             self.priority.to_text(),
             self.optimal.to_text(),
             self.gap.covered,
-            self.gap.cost.normalize(),
+            cost,
             self.gap.shortfall
         )
     }
