@@ -169,6 +169,64 @@ pub struct Totals {
     pub by_currency: Vec<CurrencyTotals>,
 }
 
+impl Totals {
+    /// `cost` for a reader: the amount with its currency code when one is stated (`200 EUR`),
+    /// or per currency (`EUR:200,USD:90`) when several occur.
+    #[must_use]
+    pub fn cost_text(&self) -> String {
+        self.money_text(self.cost, |c| c.cost)
+    }
+
+    /// `shortfall_cost` for a reader, as [`cost_text`](Self::cost_text).
+    #[must_use]
+    pub fn shortfall_cost_text(&self) -> String {
+        self.money_text(self.shortfall_cost, |c| c.shortfall_cost)
+    }
+
+    fn money_text(&self, single: Decimal, each: impl Fn(&CurrencyTotals) -> Decimal) -> String {
+        if self.by_currency.is_empty() {
+            format!(
+                "{}{}",
+                single.normalize(),
+                self.currency
+                    .as_ref()
+                    .map(|c| format!(" {c}"))
+                    .unwrap_or_default()
+            )
+        } else {
+            per_currency(self.by_currency.iter().map(|c| (&c.currency, each(c))))
+        }
+    }
+}
+
+impl EntitlementLine {
+    /// The units for a reader: `unlimited`, the whole units, or the exact quantity with the
+    /// whole units usable (`2.5 (2 usable)`).
+    #[must_use]
+    pub fn entitled_text(&self) -> String {
+        if self.unlimited {
+            "unlimited".to_owned()
+        } else if whole_units_only(&self.quantity) {
+            self.entitled.to_string()
+        } else {
+            format!("{} ({} usable)", self.quantity.normalize(), self.entitled)
+        }
+    }
+
+    /// The cost for a reader, with its currency code when stated (`200 EUR`).
+    #[must_use]
+    pub fn cost_text(&self) -> String {
+        format!(
+            "{}{}",
+            self.cost.normalize(),
+            self.currency
+                .as_ref()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default()
+        )
+    }
+}
+
 /// The cost figures of one currency (see [`Totals::by_currency`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CurrencyTotals {
@@ -565,14 +623,7 @@ impl Position {
                 e.id.clone(),
                 e.metric.to_string(),
                 status.into(),
-                if e.unlimited {
-                    "unlimited".into()
-                } else if whole_units_only(&e.quantity) {
-                    e.entitled.to_string()
-                } else {
-                    // The exact quantity, and the whole units that can be used.
-                    format!("{} ({} usable)", e.quantity.normalize(), e.entitled)
-                },
+                e.entitled_text(),
                 e.consumed.to_string(),
                 e.surplus.to_string(),
                 e.true_up.to_string(),
@@ -591,34 +642,8 @@ impl Position {
             t.exempt,
             t.shortfall,
             t.unlicensed_consumers,
-            if t.by_currency.is_empty() {
-                format!(
-                    "{}{}",
-                    t.cost.normalize(),
-                    t.currency
-                        .as_ref()
-                        .map(|c| format!(" {c}"))
-                        .unwrap_or_default()
-                )
-            } else {
-                per_currency(t.by_currency.iter().map(|c| (&c.currency, c.cost)))
-            },
-            if t.by_currency.is_empty() {
-                format!(
-                    "{}{}",
-                    t.shortfall_cost.normalize(),
-                    t.currency
-                        .as_ref()
-                        .map(|c| format!(" {c}"))
-                        .unwrap_or_default()
-                )
-            } else {
-                per_currency(
-                    t.by_currency
-                        .iter()
-                        .map(|c| (&c.currency, c.shortfall_cost)),
-                )
-            }
+            t.cost_text(),
+            t.shortfall_cost_text()
         );
         out
     }
@@ -1129,6 +1154,17 @@ pub struct Gap {
 }
 
 impl Gap {
+    /// The cost difference for a reader: the amount, or per currency (`EUR:0,USD:-10`)
+    /// when the positions use several.
+    #[must_use]
+    pub fn cost_text(&self) -> String {
+        if self.by_currency.is_empty() {
+            self.cost.normalize().to_string()
+        } else {
+            per_currency(self.by_currency.iter().map(|a| (&a.currency, a.amount)))
+        }
+    }
+
     /// The gap between two positions of the same estate (`optimal` − `priority`).
     #[must_use]
     pub fn between(priority: &Position, optimal: &Position) -> Self {
@@ -1158,11 +1194,7 @@ impl Comparison {
     /// The canonical text of both positions and the gap.
     #[must_use]
     pub fn to_text(&self) -> String {
-        let cost = if self.gap.by_currency.is_empty() {
-            self.gap.cost.normalize().to_string()
-        } else {
-            per_currency(self.gap.by_currency.iter().map(|a| (&a.currency, a.amount)))
-        };
+        let cost = self.gap.cost_text();
         format!(
             "{}{}gap covered={} cost={} shortfall={}\n",
             self.priority.to_text(),
