@@ -109,6 +109,27 @@ fn absurd_numbers_saturate_instead_of_panicking() {
     concurrent.entitlements[0].metric = "concurrent_user".parse().unwrap();
     let p = itam_reconcile::reconcile(&concurrent, &policy).unwrap();
     assert_eq!(p.totals.demand, u64::MAX);
+    // A quantity beyond u64 (exact in the estate) saturates the whole units, keeps the exact
+    // figure in the position, and sums of such quantities saturate too.
+    let mut huge = concurrent.clone();
+    huge.entitlements[0].quantity = "79228162514264337593543950.335".parse().unwrap();
+    let mut twin = huge.entitlements[0].clone();
+    twin.id = "F".into();
+    twin.currency = Some("EUR".into());
+    huge.entitlements.push(twin);
+    let p = itam_reconcile::reconcile(&huge, &policy).unwrap();
+    let e = &p.entitlements[0];
+    assert_eq!(e.entitled, u64::MAX);
+    assert_eq!(e.quantity, huge.entitlements[0].quantity);
+    assert!(
+        p.to_text()
+            .contains("quantity=79228162514264337593543950.335")
+    );
+    assert_eq!(
+        p.totals.by_currency.len(),
+        2,
+        "a priced entitlement without a currency and one in EUR"
+    );
 }
 
 #[test]
