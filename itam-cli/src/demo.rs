@@ -200,7 +200,7 @@ pub(crate) fn position_text() -> Result<String, itam_reconcile::ReconcileError> 
         out,
         "The optimal mode (maximum coverage, then minimum cost) covers {} more unit(s) at a cost difference of {}.\n",
         both.gap.covered,
-        both.gap.cost.normalize()
+        both.gap.cost_text()
     );
     let _ = writeln!(
         out,

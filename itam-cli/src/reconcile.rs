@@ -309,12 +309,18 @@ fn policy(args: &ReconcileArgs) -> Result<(Policy, DateSource), String> {
 /// Both tables and the gap.
 fn both_table(both: &Comparison, colour: bool) -> String {
     let gap = &both.gap;
+    let cost = if gap.by_currency.is_empty() {
+        format!("{:+}", gap.cost.normalize())
+    } else {
+        // Per currency: amounts in different currencies are never added.
+        gap.cost_text()
+    };
     format!(
-        "== priority ==\n{}\n== optimal ==\n{}\ngap (optimal - priority): covered {:+}, cost {:+}, shortfall {:+}\n",
+        "== priority ==\n{}\n== optimal ==\n{}\ngap (optimal - priority): covered {:+}, cost {}, shortfall {:+}\n",
         render::table(&both.priority, colour),
         render::table(&both.optimal, colour),
         gap.covered,
-        gap.cost.normalize(),
+        cost,
         gap.shortfall
     )
 }

@@ -8,8 +8,13 @@
 //!
 //! [`products_csv`] (`--csv`): a header, then one row per product × metric line, in the
 //! position's order: `publisher,product,edition,metric,consumers,demand,exempt,covered,
-//! shortfall,unlicensed_consumers,entitled,unlimited,shortfall_cost` (`entitled` is empty
-//! when `unlimited` is `true`; `shortfall_cost` is empty when no entitlement states a cost).
+//! shortfall,unlicensed_consumers,entitled,unlimited,shortfall_cost,quantity,currency,
+//! shortfall_costs` (`entitled`, the whole units, is empty when `unlimited` is `true`;
+//! `shortfall_cost` is empty when no entitlement states a cost or when they state several
+//! currencies; `quantity` is the exact sum of the quantities when a fraction makes it differ
+//! from `entitled`, else empty; `currency` is the currency of `shortfall_cost` when stated;
+//! `shortfall_costs` holds the per-currency figures, `EUR:200,USD:180`, when several
+//! currencies occur, else empty). The columns match the JSON form's fields of the same name.
 //!
 //! [`decisions_csv`] (`--csv-decisions`): a header, then one row per consumer × entitlement
 //! decision, in the position's order: `publisher,product,edition,metric,consumer,
@@ -29,7 +34,7 @@ use itam_reconcile::Position;
 pub(crate) use html::html;
 
 /// The `--csv` header.
-pub(crate) const PRODUCT_COLUMNS: [&str; 13] = [
+pub(crate) const PRODUCT_COLUMNS: [&str; 16] = [
     "publisher",
     "product",
     "edition",
@@ -43,6 +48,9 @@ pub(crate) const PRODUCT_COLUMNS: [&str; 13] = [
     "entitled",
     "unlimited",
     "shortfall_cost",
+    "quantity",
+    "currency",
+    "shortfall_costs",
 ];
 
 /// The `--csv-decisions` header.
@@ -100,6 +108,19 @@ pub(crate) fn products_csv(position: &Position) -> String {
                 p.unlimited.to_string(),
                 p.shortfall_cost
                     .map_or_else(String::new, |c| c.normalize().to_string()),
+                if p.quantity == p.entitled.into() {
+                    String::new()
+                } else {
+                    p.quantity.to_string()
+                },
+                p.currency
+                    .as_ref()
+                    .map_or_else(String::new, ToString::to_string),
+                if p.shortfall_costs.is_empty() {
+                    String::new()
+                } else {
+                    p.shortfall_cost_text()
+                },
             ],
         );
     }

@@ -145,7 +145,9 @@ fn every_product_and_decision_is_on_the_page() {
     }
     let cost: f64 = t["shortfall_cost"].as_str().unwrap().parse().unwrap();
     assert_eq!(cost, 420.0, "the demo's office shortfall");
-    assert!(page.contains("data-total=\"shortfall-cost\">420</dd>"));
+    // The demo's Ents state their unit prices in euros: the currency shows.
+    assert_eq!(t["currency"], "EUR");
+    assert!(page.contains("data-total=\"shortfall-cost\">420 EUR</dd>"));
 }
 
 /// Chromium, when installed.

@@ -31,7 +31,8 @@
 //!   "entitlements": [
 //!     {"id": "E-1", "scope": {"publisher": "Oracle", "product": "Database",
 //!      "versions": "[12,)"}, "metric": "oracle_processor", "quantity": 16,
-//!      "end": "2027-12-31", "unit_cost": "47500", "rights": {"downgrade": true}}
+//!      "end": "2027-12-31", "unit_cost": "47500", "currency": "USD",
+//!      "rights": {"downgrade": true}}
 //!   ]
 //! }
 //! ```
@@ -64,21 +65,32 @@
 //! | entitlement | `id` | string | required | unique id ([`EntId`]) |
 //! | | `scope` | [`ProductScope`] | required | which software it covers |
 //! | | `metric` | see [`Metric`] | required | the unit the quantity counts |
-//! | | `quantity` | integer | 0 | units bought |
+//! | | `quantity` | integer or decimal string | 0 | units bought, exact (`16`, `"2.5"`); a fraction must be a string; only whole units cover consumers |
 //! | | `unlimited` | bool | false | no limit on units (site / unlimited agreements) |
 //! | | `start`, `end` | date | none | validity (inclusive); none = open |
 //! | | `rights` | [`Rights`] | all false | downgrade, upgrade, secondary use, exempt environments |
 //! | | `pinned` | list of `{"device": id}` / `{"user": id}` | empty | allocations: these consumers use this entitlement only |
 //! | | `org` | string | none | only consumers in this organisation unit (or below it) may consume |
 //! | | `unit_cost` | decimal string | none | price of one unit |
+//! | | `currency` | string | none | ISO 4217 code of `unit_cost` (`"EUR"`); amounts in different currencies are never added |
 //! | | `priority` | integer | none | manual order: lower first, before unordered ones |
 //! | | `true_up` | bool | false | consumption beyond the quantity is allowed and reported as true-up |
 //!
 //! A [`ProductScope`] is `{"tag_id", "publisher", "product", "edition", "versions",
-//! "version_scheme"}`; every part is optional, a missing part matches anything, and
-//! `versions` is interval notation (`"*"`, `"[12,19]"`, `"(,3)"`, `"=2019"`; see
-//! [`VersionRange`]).
+//! "version_scheme"}`; every part is optional and a missing part matches anything.
+//!
+//! | scope field | type | default | meaning |
+//! |---|---|---|---|
+//! | `publisher`, `product`, `edition` | string | any | names, compared case-insensitively |
+//! | `tag_id` | string | any | only this software identity (for every span without its own) |
+//! | `versions` | range string, or list | every version | one range in interval notation (`"*"`, `"[12,19]"`, `"(,3)"`, `"=2019"`; see [`VersionRange`]), or a list of spans — their union — each a range string or `{"tag_id", "versions", "version_scheme"}` |
+//! | `version_scheme` | string | `"multipartnumeric"` | how versions compare (for every span without its own) |
+//!
+//! `"versions": ["[1,2]", {"tag_id": "acme-office-4", "versions": "[4,5)"}]` covers versions
+//! 1 to 2 of any identity the names match, and 4 up to 5 of `acme-office-4` only. Downgrade
+//! and upgrade rights over such a set are defined in [`VersionSet`] and [`Rights::covers`].
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
@@ -86,8 +98,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::Decimal;
+use crate::finance::Currency;
 use crate::id::{AssetId, EntId, TagId};
-use crate::version::{VersionRange, VersionScheme};
+use crate::version::{Bound, VersionRange, VersionScheme};
 
 /// Everything a reconciliation needs to know about an organisation's software use and rights.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -464,21 +477,243 @@ impl<'de> Deserialize<'de> for Environment {
 /// Which software an entitlement covers. Every part is optional; a missing part matches
 /// anything. Names compare case-insensitively after trimming.
 ///
-/// JSON: `{"tag_id", "publisher", "product", "edition", "versions", "version_scheme"}` with
-/// `versions` in interval notation (`"*"`, `"[12,19]"`, `"(,3)"`, `"=2019"`).
+/// The versions are a [`VersionSet`]: a union of ranges, each optionally limited to one
+/// software identity (tag id), so an Ent right with several `ValidVersion` elements projects
+/// exactly.
+///
+/// JSON: `{"tag_id", "publisher", "product", "edition", "versions", "version_scheme"}`.
+/// `versions` is either one range in interval notation (`"*"`, `"[12,19]"`, `"(,3)"`,
+/// `"=2019"`), read together with the top-level `tag_id`, or a list whose entries are a range
+/// (`"[1,2]"`) or an object `{"tag_id", "versions", "version_scheme"}` (every field optional;
+/// `versions` missing = every version). The top-level `version_scheme` applies to every entry
+/// without its own, the top-level `tag_id` to every entry without its own. A scope with one
+/// span is written in the single form, so files written before the list form existed read and
+/// write unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(try_from = "ScopeRepr", into = "ScopeRepr")]
 pub struct ProductScope {
-    /// Exactly this software identity.
-    pub tag_id: Option<TagId>,
     /// The publisher.
     pub publisher: Option<String>,
     /// The product.
     pub product: Option<String>,
     /// The edition.
     pub edition: Option<String>,
-    /// The versions covered (before downgrade and upgrade rights).
-    pub versions: VersionRange,
+    /// The versions (and software identities) covered, before downgrade and upgrade rights.
+    pub versions: VersionSet,
+}
+
+impl ProductScope {
+    /// Whether the publisher, product and edition named by the scope are those of `sw`
+    /// (a part the scope leaves out matches anything).
+    #[must_use]
+    pub fn names_match(&self, sw: &Software) -> bool {
+        fn same(a: &str, b: &str) -> bool {
+            a.trim().to_lowercase() == b.trim().to_lowercase()
+        }
+        self.publisher
+            .as_deref()
+            .is_none_or(|p| same(p, &sw.publisher))
+            && self.product.as_deref().is_none_or(|p| same(p, &sw.product))
+            && self
+                .edition
+                .as_deref()
+                .is_none_or(|e| sw.edition.as_deref().is_some_and(|x| same(e, x)))
+    }
+
+    /// Whether the scope, under `rights` (downgrade, upgrade), covers `sw`: its names match
+    /// and [`Rights::covers`] its place in the version set.
+    #[must_use]
+    pub fn matches(&self, sw: &Software, rights: &Rights) -> bool {
+        self.names_match(sw) && rights.covers(self.versions.place(&sw.tag_id, &sw.version))
+    }
+}
+
+/// One part of a [`VersionSet`]: a version range, optionally of one software identity only
+/// (an ISO/IEC 19770-3 `ValidVersion`: its `tagId`, range and scheme).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VersionSpan {
+    /// Only software with this tag id; none = any software the scope's names match.
+    pub tag_id: Option<TagId>,
+    /// The versions, compared by the range's scheme.
+    pub range: VersionRange,
+}
+
+impl VersionSpan {
+    /// A span of `range` for any software identity.
+    #[must_use]
+    pub fn range(range: VersionRange) -> Self {
+        Self {
+            tag_id: None,
+            range,
+        }
+    }
+
+    /// A span of `range` for the software identity `tag_id` only.
+    pub fn tagged(tag_id: impl Into<TagId>, range: VersionRange) -> Self {
+        Self {
+            tag_id: Some(tag_id.into()),
+            range,
+        }
+    }
+
+    /// Whether the span applies to software with this tag id.
+    #[must_use]
+    pub fn applies_to(&self, tag: &TagId) -> bool {
+        self.tag_id.as_ref().is_none_or(|t| t == tag)
+    }
+}
+
+/// Where a software's version lies relative to a [`VersionSet`].
+///
+/// Only the spans that apply to the software's tag id count ([`VersionSpan::applies_to`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum VersionPlace {
+    /// In one of the spans.
+    Inside,
+    /// Below every span (under the lowest lower bound).
+    Below,
+    /// In a gap: above at least one span and below at least one other.
+    Between,
+    /// Above every span (over the highest upper bound).
+    Above,
+    /// No span applies: every span names another tag id.
+    OtherIdentity,
+}
+
+/// The versions a [`ProductScope`] covers: a union of [`VersionSpan`]s, never empty.
+///
+/// Downgrade and upgrade rights over a set (see [`Rights::covers`]): a **downgrade** right
+/// covers every version below the highest upper bound of the spans that apply (a version in
+/// a gap lies below a later span, so downgrading from it covers the gap); an **upgrade** right
+/// covers every version above the lowest lower bound. With one span this is the classic
+/// meaning: downgrade covers below the range, upgrade above it.
+///
+/// [`VersionSet::default`] is every version of any identity, by the default scheme. It parses
+/// from one range (`"[12,19]".parse::<VersionSet>()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionSet {
+    spans: Vec<VersionSpan>,
+}
+
+impl Default for VersionSet {
+    fn default() -> Self {
+        Self::any(VersionScheme::default())
+    }
+}
+
+impl From<VersionRange> for VersionSet {
+    fn from(range: VersionRange) -> Self {
+        Self {
+            spans: vec![VersionSpan::range(range)],
+        }
+    }
+}
+
+impl From<VersionSpan> for VersionSet {
+    fn from(span: VersionSpan) -> Self {
+        Self { spans: vec![span] }
+    }
+}
+
+impl FromStr for VersionSet {
+    type Err = crate::version::RangeParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse::<VersionRange>().map(Self::from)
+    }
+}
+
+impl VersionSet {
+    /// Every version of any identity, compared by `scheme`.
+    #[must_use]
+    pub fn any(scheme: VersionScheme) -> Self {
+        Self::from(VersionRange::any(scheme))
+    }
+
+    /// The union of `spans`; none when `spans` is empty (a scope covering no version is
+    /// refused rather than silently meaning "every version").
+    #[must_use]
+    pub fn new(spans: Vec<VersionSpan>) -> Option<Self> {
+        (!spans.is_empty()).then_some(Self { spans })
+    }
+
+    /// The spans, in the order given.
+    #[must_use]
+    pub fn spans(&self) -> &[VersionSpan] {
+        &self.spans
+    }
+
+    /// Adds a span to the union.
+    pub fn push(&mut self, span: VersionSpan) {
+        self.spans.push(span);
+    }
+
+    /// Whether the set is one span covering every version of any identity.
+    #[must_use]
+    pub fn is_any(&self) -> bool {
+        matches!(self.spans.as_slice(), [s] if s.tag_id.is_none() && s.range.is_any())
+    }
+
+    /// When every span names a tag id: those tag ids (sorted, without repeats). None when a
+    /// span applies to any identity.
+    #[must_use]
+    pub fn tag_ids(&self) -> Option<Vec<&TagId>> {
+        let mut tags: Vec<&TagId> = self
+            .spans
+            .iter()
+            .map(|s| s.tag_id.as_ref())
+            .collect::<Option<_>>()?;
+        tags.sort_unstable();
+        tags.dedup();
+        Some(tags)
+    }
+
+    /// Whether every span has a lower bound (the set starts somewhere).
+    #[must_use]
+    pub fn lower_bounded(&self) -> bool {
+        self.spans.iter().all(|s| s.range.lower != Bound::Unbounded)
+    }
+
+    /// Whether every span has an upper bound (the set ends somewhere).
+    #[must_use]
+    pub fn upper_bounded(&self) -> bool {
+        self.spans.iter().all(|s| s.range.upper != Bound::Unbounded)
+    }
+
+    /// Where `version` of the software identity `tag` lies in the set.
+    #[must_use]
+    pub fn place(&self, tag: &TagId, version: &str) -> VersionPlace {
+        let mut applies = false;
+        let (mut below_some, mut above_some) = (false, false);
+        for s in self.spans.iter().filter(|s| s.applies_to(tag)) {
+            applies = true;
+            let r = &s.range;
+            if r.contains(version) {
+                return VersionPlace::Inside;
+            }
+            let below = match &r.lower {
+                Bound::Unbounded => false,
+                Bound::Inclusive(lo) => r.scheme.compare(version, lo) == Ordering::Less,
+                Bound::Exclusive(lo) => r.scheme.compare(version, lo) != Ordering::Greater,
+            };
+            if below {
+                below_some = true;
+            } else {
+                above_some = true;
+            }
+        }
+        match (applies, below_some, above_some) {
+            (false, _, _) => VersionPlace::OtherIdentity,
+            (true, true, true) => VersionPlace::Between,
+            (true, true, false) => VersionPlace::Below,
+            (true, false, _) => VersionPlace::Above,
+        }
+    }
+
+    /// Whether `version` of `tag` lies in one of the spans (no rights applied).
+    #[must_use]
+    pub fn contains(&self, tag: &TagId, version: &str) -> bool {
+        self.place(tag, version) == VersionPlace::Inside
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -493,9 +728,50 @@ struct ScopeRepr {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     edition: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    versions: Option<VersionsRepr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    version_scheme: Option<VersionScheme>,
+}
+
+/// `versions`: one range, or a list of spans.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum VersionsRepr {
+    One(String),
+    Many(Vec<SpanRepr>),
+}
+
+/// One entry of the list form: a range, or an object.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum SpanRepr {
+    Range(String),
+    Object(SpanObject),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpanObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tag_id: Option<TagId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     versions: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     version_scheme: Option<VersionScheme>,
+}
+
+fn parse_range(
+    text: Option<String>,
+    scheme: VersionScheme,
+    at: &str,
+) -> Result<VersionRange, String> {
+    match text {
+        None => Ok(VersionRange::any(scheme)),
+        Some(text) => Ok(text
+            .parse::<VersionRange>()
+            .map_err(|e| format!("{at} {text:?}: {e}"))?
+            .with_scheme(scheme)),
+    }
 }
 
 impl TryFrom<ScopeRepr> for ProductScope {
@@ -503,14 +779,41 @@ impl TryFrom<ScopeRepr> for ProductScope {
     fn try_from(r: ScopeRepr) -> Result<Self, Self::Error> {
         let scheme = r.version_scheme.unwrap_or_default();
         let versions = match r.versions {
-            None => VersionRange::any(scheme),
-            Some(text) => text
-                .parse::<VersionRange>()
-                .map_err(|e| format!("scope.versions {text:?}: {e}"))?
-                .with_scheme(scheme),
+            None => VersionSet::from(VersionSpan {
+                tag_id: r.tag_id,
+                range: VersionRange::any(scheme),
+            }),
+            Some(VersionsRepr::One(text)) => VersionSet::from(VersionSpan {
+                tag_id: r.tag_id,
+                range: parse_range(Some(text), scheme, "scope.versions")?,
+            }),
+            Some(VersionsRepr::Many(list)) => {
+                let mut spans = Vec::with_capacity(list.len());
+                for (i, entry) in list.into_iter().enumerate() {
+                    let at = format!("scope.versions[{i}]");
+                    spans.push(match entry {
+                        SpanRepr::Range(text) => VersionSpan {
+                            tag_id: r.tag_id.clone(),
+                            range: parse_range(Some(text), scheme.clone(), &at)?,
+                        },
+                        SpanRepr::Object(o) => VersionSpan {
+                            tag_id: o.tag_id.or_else(|| r.tag_id.clone()),
+                            range: parse_range(
+                                o.versions,
+                                o.version_scheme.unwrap_or_else(|| scheme.clone()),
+                                &at,
+                            )?,
+                        },
+                    });
+                }
+                VersionSet::new(spans).ok_or_else(|| {
+                    "scope.versions: an empty list covers no version; leave the field out to \
+                     cover every version"
+                        .to_owned()
+                })?
+            }
         };
         Ok(Self {
-            tag_id: r.tag_id,
             publisher: r.publisher,
             product: r.product,
             edition: r.edition,
@@ -521,13 +824,41 @@ impl TryFrom<ScopeRepr> for ProductScope {
 
 impl From<ProductScope> for ScopeRepr {
     fn from(s: ProductScope) -> Self {
-        let scheme = s.versions.scheme.clone();
+        let text = |r: &VersionRange| (!r.is_any()).then(|| r.to_string());
+        let mut spans = s.versions.spans;
+        let (tag_id, versions, scheme) = if spans.len() == 1 {
+            let span = spans.pop().unwrap_or_default();
+            let v = text(&span.range).map(VersionsRepr::One);
+            (span.tag_id, v, span.range.scheme)
+        } else {
+            // One scheme for the list when all spans share it; else each entry names its own.
+            let common = spans
+                .first()
+                .map(|x| x.range.scheme.clone())
+                .filter(|c| spans.iter().all(|x| x.range.scheme == *c))
+                .unwrap_or_default();
+            let list = spans
+                .iter()
+                .map(|x| {
+                    let own = (x.range.scheme != common).then(|| x.range.scheme.clone());
+                    match (&x.tag_id, &own) {
+                        (None, None) => SpanRepr::Range(x.range.to_string()),
+                        _ => SpanRepr::Object(SpanObject {
+                            tag_id: x.tag_id.clone(),
+                            versions: text(&x.range),
+                            version_scheme: own,
+                        }),
+                    }
+                })
+                .collect();
+            (None, Some(VersionsRepr::Many(list)), common)
+        };
         Self {
-            tag_id: s.tag_id,
+            tag_id,
             publisher: s.publisher,
             product: s.product,
             edition: s.edition,
-            versions: (!s.versions.is_any()).then(|| s.versions.to_string()),
+            versions,
             version_scheme: (scheme != VersionScheme::default()).then_some(scheme),
         }
     }
@@ -552,6 +883,21 @@ pub struct Rights {
 }
 
 impl Rights {
+    /// Whether a version at `place` in the scope's [`VersionSet`] is covered: inside a span
+    /// always; below every span with a downgrade right; above every span with an upgrade
+    /// right; in a gap between spans with either (it lies below the highest upper bound and
+    /// above the lowest lower bound); another identity never.
+    #[must_use]
+    pub fn covers(&self, place: VersionPlace) -> bool {
+        match place {
+            VersionPlace::Inside => true,
+            VersionPlace::Below => self.downgrade,
+            VersionPlace::Above => self.upgrade,
+            VersionPlace::Between => self.downgrade || self.upgrade,
+            VersionPlace::OtherIdentity => false,
+        }
+    }
+
     /// Whether a device in `env` is exempt under these rights.
     #[must_use]
     pub fn exempts(&self, env: &Environment) -> bool {
@@ -580,9 +926,10 @@ pub struct Entitlement {
     pub scope: ProductScope,
     /// The unit its quantity counts.
     pub metric: Metric,
-    /// Units bought.
-    #[serde(default)]
-    pub quantity: u64,
+    /// Units bought, exact and non-negative. Consumers need whole units, so only
+    /// [`whole_units`](Self::whole_units) can cover them; the fraction stays visible.
+    #[serde(default, with = "quantity")]
+    pub quantity: Decimal,
     /// No limit on units.
     #[serde(default, skip_serializing_if = "is_false")]
     pub unlimited: bool,
@@ -604,6 +951,9 @@ pub struct Entitlement {
     /// Price of one unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<Decimal>,
+    /// The currency of `unit_cost` (ISO 4217 code); none = not stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
     /// Manual order: lower first, before entitlements without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
@@ -614,12 +964,17 @@ pub struct Entitlement {
 
 impl Entitlement {
     /// An entitlement with the given id, scope, metric and quantity, and nothing else.
-    pub fn new(id: impl Into<EntId>, scope: ProductScope, metric: Metric, quantity: u64) -> Self {
+    pub fn new(
+        id: impl Into<EntId>,
+        scope: ProductScope,
+        metric: Metric,
+        quantity: impl Into<Decimal>,
+    ) -> Self {
         Self {
             id: id.into(),
             scope,
             metric,
-            quantity,
+            quantity: quantity.into(),
             unlimited: false,
             start: None,
             end: None,
@@ -627,9 +982,41 @@ impl Entitlement {
             pinned: Vec::new(),
             org: None,
             unit_cost: None,
+            currency: None,
             priority: None,
             true_up: false,
         }
+    }
+}
+
+impl Entitlement {
+    /// The whole units the quantity holds (rounded down; 0 when negative, `u64::MAX` beyond
+    /// it): what can cover consumers, since every metric counts whole units.
+    #[must_use]
+    pub fn whole_units(&self) -> u64 {
+        whole_units(self.quantity)
+    }
+
+    /// The part of the quantity that is not a whole unit (`0.5` of `2.5`); zero for a whole
+    /// quantity. No consumer can use it.
+    #[must_use]
+    pub fn fraction(&self) -> Decimal {
+        if self.quantity <= Decimal::ZERO {
+            Decimal::ZERO
+        } else {
+            self.quantity.fract()
+        }
+    }
+}
+
+/// The whole units in `q`: rounded down, 0 when negative, `u64::MAX` beyond it.
+#[must_use]
+pub fn whole_units(q: Decimal) -> u64 {
+    use rust_decimal::prelude::ToPrimitive;
+    if q <= Decimal::ZERO {
+        0
+    } else {
+        q.trunc().to_u64().unwrap_or(u64::MAX)
     }
 }
 
@@ -648,6 +1035,68 @@ fn one() -> u32 {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// A quantity: a JSON number when whole (as every estate written before exact quantities),
+/// else a string (`"2.5"`). Reads a whole number or a decimal string, never a JSON number with
+/// a fraction (it would have passed through binary floating point); refuses negatives.
+mod quantity {
+    use std::fmt;
+
+    use rust_decimal::prelude::ToPrimitive;
+    use serde::de::{self, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    use crate::Decimal;
+
+    pub(super) fn serialize<S: Serializer>(q: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        match q.is_integer().then(|| q.to_u64()).flatten() {
+            Some(n) if q.scale() == 0 => s.serialize_u64(n),
+            _ => s.serialize_str(&q.to_string()),
+        }
+    }
+
+    struct Quantity;
+
+    impl Visitor<'_> for Quantity {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a non-negative whole number or a decimal string such as \"2.5\"")
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            if v < 0 {
+                Err(E::custom(format!("quantity {v} is negative")))
+            } else {
+                Ok(Decimal::from(v))
+            }
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            Err(E::custom(format!(
+                "quantity {v}: write a quantity that is not a whole number within 0..2^64 as a \
+                 string (\"2.5\"), so it is read exactly"
+            )))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+            let q = Decimal::from_str_exact(v.trim())
+                .map_err(|e| E::custom(format!("quantity {v:?}: {e}")))?;
+            if q.is_sign_negative() && !q.is_zero() {
+                return Err(E::custom(format!("quantity {v:?} is negative")));
+            }
+            Ok(q)
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(Quantity)
+    }
 }
 
 /// Environment as its plain name.
@@ -703,8 +1152,10 @@ mod tests {
         let ent = &e.entitlements[0];
         assert_eq!(ent.metric, Metric::OracleProcessor);
         assert_eq!(ent.unit_cost, Some(Decimal::new(47500, 0)));
-        assert!(ent.scope.versions.contains("19.3"));
-        assert!(!ent.scope.versions.contains("11.2"));
+        let tag = TagId::new("oracle-db-19");
+        assert!(ent.scope.versions.contains(&tag, "19.3"));
+        assert!(!ent.scope.versions.contains(&tag, "11.2"));
+        assert_eq!(ent.quantity, Decimal::from(16));
         assert!(ent.rights.downgrade && !ent.rights.upgrade);
         assert_eq!(
             ent.pinned,
@@ -789,9 +1240,185 @@ mod tests {
         let s: ProductScope =
             serde_json::from_str(r#"{"versions": "[1.0.0,2.0.0)", "version_scheme": "semver"}"#)
                 .unwrap();
-        assert_eq!(s.versions.scheme, VersionScheme::Semver);
-        assert!(!s.versions.contains("2.0.0"));
-        assert!(s.versions.contains("2.0.0-rc.1"));
+        let span = &s.versions.spans()[0];
+        assert_eq!(span.range.scheme, VersionScheme::Semver);
+        let tag = TagId::new("t");
+        assert!(!s.versions.contains(&tag, "2.0.0"));
+        assert!(s.versions.contains(&tag, "2.0.0-rc.1"));
+    }
+
+    fn sw(tag: &str, version: &str) -> Software {
+        Software {
+            tag_id: TagId::new(tag),
+            publisher: "Acme".into(),
+            product: "Office".into(),
+            edition: Some("Pro".into()),
+            version: version.into(),
+            version_scheme: VersionScheme::default(),
+        }
+    }
+
+    #[test]
+    fn legacy_single_form_reads_and_writes_unchanged() {
+        for text in [
+            r#"{"tag_id":"t-1","versions":"[12,19]"}"#,
+            r#"{"tag_id":"t-1"}"#,
+            r#"{"product":"Office","versions":"[1.0.0,2.0.0)","version_scheme":"semver"}"#,
+            r#"{"version_scheme":"semver"}"#,
+            r#"{}"#,
+        ] {
+            let s: ProductScope = serde_json::from_str(text).unwrap();
+            assert_eq!(s.versions.spans().len(), 1, "{text}");
+            assert_eq!(serde_json::to_string(&s).unwrap(), text);
+        }
+        let s: ProductScope =
+            serde_json::from_str(r#"{"tag_id":"t-1","versions":"[12,19]"}"#).unwrap();
+        assert_eq!(
+            s.versions.spans()[0],
+            VersionSpan::tagged("t-1", "[12,19]".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn list_form_reads_every_span_and_round_trips() {
+        let text = r#"{"product":"Office","versions":["[1,2]",{"tag_id":"o-4","versions":"[4,5)"},{"tag_id":"o-9"},{"versions":"[7,8]","version_scheme":"semver"}]}"#;
+        let s: ProductScope = serde_json::from_str(text).unwrap();
+        let spans = s.versions.spans();
+        assert_eq!(spans.len(), 4);
+        assert_eq!(spans[0], VersionSpan::range("[1,2]".parse().unwrap()));
+        assert_eq!(
+            spans[1],
+            VersionSpan::tagged("o-4", "[4,5)".parse().unwrap())
+        );
+        assert_eq!(
+            spans[2],
+            VersionSpan::tagged("o-9", VersionRange::default())
+        );
+        assert_eq!(spans[3].range.scheme, VersionScheme::Semver);
+        assert_eq!(serde_json::to_string(&s).unwrap(), text);
+        // The top-level tag id and scheme apply to entries without their own.
+        let s: ProductScope = serde_json::from_str(
+            r#"{"tag_id":"t","version_scheme":"semver","versions":["[1.0.0,2.0.0)",{"tag_id":"u"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.versions.spans()[0].tag_id, Some(TagId::new("t")));
+        assert_eq!(s.versions.spans()[0].range.scheme, VersionScheme::Semver);
+        assert_eq!(s.versions.spans()[1].tag_id, Some(TagId::new("u")));
+        let back: ProductScope = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn bad_list_forms_are_refused_with_their_place() {
+        let err = serde_json::from_str::<ProductScope>(r#"{"versions": []}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("empty list"), "{err}");
+        let err = serde_json::from_str::<ProductScope>(r#"{"versions": ["[1,2]", "[3,"]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("scope.versions[1]"), "{err}");
+        assert!(serde_json::from_str::<ProductScope>(r#"{"versions": [{"tag": "x"}]}"#).is_err());
+    }
+
+    #[test]
+    fn a_set_matches_each_span_and_not_between() {
+        let set = VersionSet::new(vec![
+            VersionSpan::tagged("o-1", "[1,2]".parse().unwrap()),
+            VersionSpan::tagged("o-4", "[4,5)".parse().unwrap()),
+        ])
+        .unwrap();
+        let scope = ProductScope {
+            publisher: Some(" acme ".into()),
+            product: Some("OFFICE".into()),
+            edition: Some("pro".into()),
+            versions: set,
+        };
+        let none = Rights::default();
+        assert!(scope.matches(&sw("o-1", "1.5"), &none));
+        assert!(scope.matches(&sw("o-4", "4.2"), &none));
+        // Each span holds for its own tag only.
+        assert!(!scope.matches(&sw("o-1", "4.2"), &none));
+        assert!(!scope.matches(&sw("o-4", "1.5"), &none));
+        assert!(!scope.matches(&sw("o-9", "1.5"), &none));
+        assert_eq!(
+            scope.versions.place(&TagId::new("o-9"), "1.5"),
+            VersionPlace::OtherIdentity
+        );
+        let mut other = sw("o-1", "1.5");
+        other.edition = Some("Home".into());
+        assert!(!scope.matches(&other, &none));
+    }
+
+    #[test]
+    fn rights_over_a_set() {
+        let set = VersionSet::new(vec![
+            VersionSpan::range("[1,2]".parse().unwrap()),
+            VersionSpan::range("[4,5)".parse().unwrap()),
+        ])
+        .unwrap();
+        let t = TagId::new("x");
+        assert_eq!(set.place(&t, "0.5"), VersionPlace::Below);
+        assert_eq!(set.place(&t, "1.5"), VersionPlace::Inside);
+        assert_eq!(set.place(&t, "3"), VersionPlace::Between);
+        assert_eq!(set.place(&t, "4"), VersionPlace::Inside);
+        assert_eq!(set.place(&t, "5"), VersionPlace::Above);
+        let down = Rights {
+            downgrade: true,
+            ..Rights::default()
+        };
+        let up = Rights {
+            upgrade: true,
+            ..Rights::default()
+        };
+        let none = Rights::default();
+        // Downgrade: everything below the highest upper bound (5, exclusive).
+        assert!(down.covers(set.place(&t, "0.5")) && down.covers(set.place(&t, "3")));
+        assert!(!down.covers(set.place(&t, "5")));
+        // Upgrade: everything above the lowest lower bound (1).
+        assert!(up.covers(set.place(&t, "3")) && up.covers(set.place(&t, "9")));
+        assert!(!up.covers(set.place(&t, "0.5")));
+        // Neither: the spans only.
+        assert!(!none.covers(set.place(&t, "3")));
+        assert!(none.covers(set.place(&t, "4.9")));
+    }
+
+    #[test]
+    fn quantities_are_exact_and_read_as_number_or_string() {
+        let read = |q: &str| {
+            serde_json::from_str::<Entitlement>(&format!(
+                r#"{{"id":"e","scope":{{}},"metric":"device","quantity":{q}}}"#
+            ))
+            .map(|e| e.quantity)
+        };
+        assert_eq!(read("10").unwrap(), Decimal::from(10));
+        assert_eq!(read("\"2.5\"").unwrap(), Decimal::new(25, 1));
+        assert_eq!(
+            read("\"0.1000000000000000055511151231\"")
+                .unwrap()
+                .to_string(),
+            "0.1000000000000000055511151231"
+        );
+        // Beyond 28 digits a quantity would be rounded: refused rather than changed.
+        assert!(read("\"0.1000000000000000055511151231257827\"").is_err());
+        let err = read("2.5").unwrap_err().to_string();
+        assert!(err.contains("as a string"), "{err}");
+        assert!(read("-1").is_err());
+        assert!(read("\"-0.5\"").is_err());
+        assert!(read("\"lots\"").is_err());
+        // Whole quantities write as numbers (as before), fractions as strings.
+        let mut e = Entitlement::new("e", ProductScope::default(), Metric::Device, 7u64);
+        assert_eq!(serde_json::to_value(&e).unwrap()["quantity"], 7);
+        e.quantity = Decimal::new(25, 1);
+        e.currency = Some(Currency::new("EUR"));
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["quantity"], "2.5");
+        assert_eq!(v["currency"], "EUR");
+        let back: Entitlement = serde_json::from_value(v).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(back.whole_units(), 2);
+        assert_eq!(back.fraction(), Decimal::new(5, 1));
+        assert_eq!(whole_units(Decimal::MAX), u64::MAX);
     }
 
     #[test]

@@ -7,22 +7,24 @@
 //! | Ent (effective) | estate `Entitlement` |
 //! |---|---|
 //! | Ent id (`#right-metric` appended when the Ent counts more than one right) | `id`; an allocation's fact is `<id>@<allocation id>` |
-//! | `ValidVersion` of the right: `tagId`, range and scheme | `scope.tag_id`, `scope.versions` |
+//! | every `ValidVersion` of the right: `tagId` (else the Ent's SWID link target), range and scheme | one span each of `scope.versions` (a union; a span with a `tagId` covers that identity only); no `ValidVersion` = every version |
 //! | `EntMeta` `product`, `edition`; the first licensor's name | `scope.product`, `scope.edition`, `scope.publisher` |
 //! | `Metric/@type` | `metric`: `device`, `namedUser`/`user` → `named_user`, `concurrentUser`, `core`, `processor`/`socket` → `processor`, `instance` → `installation`, `site`; others kept as `Other` |
-//! | quantity − what is allocated from it | `quantity` (whole units; a fraction is rounded down, with a note) |
+//! | quantity − what is allocated from it | `quantity`, exact (a fraction is kept; the engine covers whole units and shows the fraction as unusable) |
 //! | `unlimited="true"` | `unlimited` |
 //! | `Limit type="time"`: `LimitTime` start, end (or start + duration in days, weeks, months, quarters, years) | `start`, `end` (dates, inclusive) |
 //! | rights `downgrade`, `upgrade`; `secondaryUse`, `backup`, `disasterRecovery`, `failover` | `rights.downgrade`, `rights.upgrade`, `rights.secondary_use` |
 //! | an allocation's allocatee: `Meta org="…"` (else its name), `Meta device="…"`, `Meta user="…"` | `org`, `pinned` |
-//! | the first `InvoiceData/@unitPrice` | `unit_cost` (the currency is not carried: the estate has none) |
+//! | the first `InvoiceData` with a `@unitPrice`: the price, its `@currency` | `unit_cost`, `currency` |
 //!
 //! A revoked, archived or consolidated entitlement projects to nothing. What does not map is
 //! listed in the projection's notes: rights without a metric (measurability is optional in Ents),
-//! limits other than time, more than one `ValidVersion` per right, fractional quantities.
+//! limits other than time, a `ValidVersion/@persistentId` (the estate's software identities
+//! carry none), unit prices after the first.
 
 use chrono::{Days, Months, NaiveDate};
-use itam_core::estate::{Entitlement, Metric, Pin, ProductScope, Rights};
+use itam_core::estate::{Entitlement, Metric, Pin, ProductScope, Rights, VersionSet, VersionSpan};
+use itam_core::finance::Currency;
 use itam_core::{AssetId, Decimal, EntId, VersionRange};
 
 use crate::model::{Entity, LimitTime};
@@ -65,12 +67,13 @@ fn is_flag(r: &RightName) -> bool {
     )
 }
 
-fn whole(q: Decimal, what: &str, notes: &mut Vec<String>) -> u64 {
-    let floor = q.floor();
-    if floor != q {
-        notes.push(format!("{what}: {q} is not whole; {floor} units projected"));
+/// A quantity as the estate holds it: exact, and never negative.
+fn exact(q: Decimal, what: &str, notes: &mut Vec<String>) -> Decimal {
+    if q < Decimal::ZERO {
+        notes.push(format!("{what}: quantity {q} is negative; 0 projected"));
+        return Decimal::ZERO;
     }
-    u64::try_from(floor.max(Decimal::ZERO)).unwrap_or(u64::MAX)
+    q
 }
 
 fn period(
@@ -106,25 +109,40 @@ fn period(
 
 fn scope_of(eff: &Effective, r: &EffectiveRight, notes: &mut Vec<String>) -> ProductScope {
     let meta = eff.ent_meta.iter().find(|m| m.product.is_some());
-    let vv = r.valid_versions.first();
-    if r.valid_versions.len() > 1 {
-        notes.push(format!(
-            "{}: {} ValidVersion elements; only the first is the scope",
-            eff.ent_id,
-            r.valid_versions.len()
-        ));
-    }
+    // A ValidVersion without a tagId names the software the Ent links to, if any.
+    let linked = r
+        .links
+        .iter()
+        .chain(&eff.links)
+        .find_map(crate::model::Link::swid_target);
+    let spans: Vec<VersionSpan> = r
+        .valid_versions
+        .iter()
+        .map(|v| {
+            if let Some(p) = &v.persistent_id {
+                notes.push(format!(
+                    "{}: ValidVersion persistentId {p:?} is not projected (software identities \
+                     in the estate carry none); its tagId and range are",
+                    eff.ent_id
+                ));
+            }
+            VersionSpan {
+                tag_id: v.tag_id.clone().or_else(|| linked.clone()),
+                range: v.range.clone(),
+            }
+        })
+        .collect();
+    let versions = VersionSet::new(spans).unwrap_or_else(|| {
+        VersionSet::from(VersionSpan {
+            tag_id: linked,
+            range: VersionRange::default(),
+        })
+    });
     ProductScope {
-        tag_id: vv.and_then(|v| v.tag_id.clone()).or_else(|| {
-            r.links
-                .iter()
-                .chain(&eff.links)
-                .find_map(crate::model::Link::swid_target)
-        }),
         publisher: eff.licensors.first().map(|l| l.name.clone()),
         product: meta.and_then(|m| m.product.clone()),
         edition: meta.and_then(|m| m.edition.clone()),
-        versions: vv.map_or_else(VersionRange::default, |v| v.range.clone()),
+        versions,
     }
 }
 
@@ -181,7 +199,29 @@ pub fn project(eff: &Effective) -> Projection {
             eff.ent_id, r.right
         ));
     }
-    let unit_cost = eff.invoice_data.iter().find_map(|i| i.unit_price);
+    let priced: Vec<_> = eff
+        .invoice_data
+        .iter()
+        .filter(|i| i.unit_price.is_some())
+        .collect();
+    let unit_cost = priced.first().and_then(|i| i.unit_price);
+    let currency = priced
+        .first()
+        .and_then(|i| i.currency.as_deref())
+        .map(Currency::new);
+    if let Some(other) = priced.iter().skip(1).find(|i| {
+        i.unit_price != unit_cost
+            || i.currency.as_deref() != currency.as_ref().map(Currency::as_str)
+    }) {
+        out.notes.push(format!(
+            "{}: unit price {} {} of a later InvoiceData is not projected; the first, {} {}, is",
+            eff.ent_id,
+            other.unit_price.unwrap_or_default(),
+            other.currency.as_deref().unwrap_or("(no currency)"),
+            unit_cost.unwrap_or_default(),
+            currency.as_ref().map_or("(no currency)", Currency::as_str),
+        ));
+    }
     for r in &counted {
         let Some(metric) = &r.metric else { continue };
         let id = if counted.len() == 1 {
@@ -206,7 +246,9 @@ pub fn project(eff: &Effective) -> Projection {
             }
         }
         let scope = scope_of(eff, r, &mut out.notes);
-        let quantity = r.available().map_or(0, |q| whole(q, &what, &mut out.notes));
+        let quantity = r
+            .available()
+            .map_or(Decimal::ZERO, |q| exact(q, &what, &mut out.notes));
         let mut fact = Entitlement::new(
             EntId::new(id.clone()),
             scope.clone(),
@@ -218,6 +260,7 @@ pub fn project(eff: &Effective) -> Projection {
         fact.end = end;
         fact.rights = rights.clone();
         fact.unit_cost = unit_cost;
+        fact.currency = currency.clone();
         out.entitlements.push(fact.clone());
         for a in eff
             .allocations
@@ -228,7 +271,13 @@ pub fn project(eff: &Effective) -> Projection {
             let mut alloc = fact.clone();
             alloc.id = EntId::new(aid.clone());
             alloc.unlimited = false;
-            alloc.quantity = whole(a.quantity - a.sub_allocated, &aid, &mut out.notes);
+            alloc.quantity = exact(
+                a.quantity
+                    .checked_sub(a.sub_allocated)
+                    .unwrap_or(Decimal::ZERO),
+                &aid,
+                &mut out.notes,
+            );
             if let Some(who) = a.allocatees.first() {
                 alloc.org = meta_value(who, "org").or_else(|| Some(who.name.clone()));
                 for who in &a.allocatees {
@@ -242,14 +291,6 @@ pub fn project(eff: &Effective) -> Projection {
             }
             out.entitlements.push(alloc);
         }
-    }
-    if eff
-        .invoice_data
-        .iter()
-        .any(|i| i.currency.is_some() && i.unit_price.is_some())
-    {
-        out.notes
-            .push("unit cost carried without its currency (the estate has none)".to_owned());
     }
     out
 }

@@ -3,8 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use chrono::NaiveDate;
-use itam_core::estate::{Metric, Pin};
-use itam_core::{Decimal, EntId};
+use itam_core::estate::{Metric, Pin, Rights, Software, VersionPlace};
+use itam_core::finance::Currency;
+use itam_core::{Decimal, EntId, TagId, VersionScheme};
+use itam_ent::model::{EntMeta, InvoiceData, ValidVersion};
 use itam_ent::ops::{self, Issue, Supplement};
 use itam_ent::project::project;
 use itam_ent::values::{MetricType, RightName};
@@ -42,20 +44,18 @@ fn allocation_chain_projects_one_fact_per_holder_and_conserves_units() {
             format!("{base}#use-device@alloc-3b6f-finance-laptops"),
         ]
     );
-    let qty: Vec<u64> = p.entitlements.iter().map(|e| e.quantity).collect();
-    assert_eq!(qty, [25, 15, 6, 4]);
-    let use_total: u64 = qty.iter().skip(1).sum();
-    assert_eq!(use_total, 25);
+    let qty: Vec<Decimal> = p.entitlements.iter().map(|e| e.quantity).collect();
+    assert_eq!(qty, [25, 15, 6, 4].map(Decimal::from));
+    let use_total: Decimal = qty.iter().skip(1).sum();
+    assert_eq!(use_total, Decimal::from(25));
     let f = &p.entitlements[1];
     assert_eq!(f.metric, Metric::Device);
-    assert_eq!(
-        f.scope.tag_id.as_ref().unwrap().as_str(),
-        "example-office-2024"
-    );
+    let tag = TagId::new("example-office-2024");
+    assert_eq!(f.scope.versions.tag_ids(), Some(vec![&tag]));
     assert_eq!(f.scope.product.as_deref(), Some("Example Office"));
     assert_eq!(f.scope.edition.as_deref(), Some("Professional"));
     assert_eq!(f.scope.publisher.as_deref(), Some("Example Software Inc."));
-    assert!(f.scope.versions.contains("16.0") && !f.scope.versions.contains("15.0"));
+    assert!(f.scope.versions.contains(&tag, "16.0") && !f.scope.versions.contains(&tag, "15.0"));
     assert!(f.rights.secondary_use && !f.rights.downgrade);
     assert_eq!(p.entitlements[2].org.as_deref(), Some("Finance department"));
 }
@@ -70,7 +70,7 @@ fn subscription_dates_downgrade_and_unit_cost() {
     assert_eq!(p.entitlements.len(), 1);
     let f = &p.entitlements[0];
     assert_eq!(f.metric, Metric::Core);
-    assert_eq!(f.quantity, 16);
+    assert_eq!(f.quantity, Decimal::from(16));
     assert_eq!((f.start, f.end), (date(2025, 1, 1), date(2027, 12, 31)));
     assert!(f.rights.downgrade);
     assert_eq!(f.unit_cost, Some(Decimal::new(360_000, 2)));
@@ -79,7 +79,116 @@ fn subscription_dates_downgrade_and_unit_cost() {
         "{:?}",
         p.notes
     );
-    assert!(p.notes.iter().any(|n| n.contains("currency")));
+    // The currency of the unit price is carried, so no note is needed for it.
+    assert_eq!(f.currency, Some(Currency::new("EUR")));
+    assert!(
+        !p.notes.iter().any(|n| n.contains("currency")),
+        "{:?}",
+        p.notes
+    );
+}
+
+/// An Ent whose one right names two software identities, each with its own versions, sold
+/// in a fraction of a unit at a price in a currency.
+fn two_versions_ent(quantity: Decimal) -> Ent {
+    let buyer = Entity::new("Buyer", "buyer.example", vec![]);
+    let mut right = Right::new(RightName::Use).with_quantity(MetricType::Core, quantity);
+    right.valid_versions = vec![
+        ValidVersion {
+            range: "[1,2]".parse().unwrap(),
+            tag_id: Some(TagId::new("acme-db-1")),
+            ..ValidVersion::default()
+        },
+        ValidVersion {
+            range: "[4,5)".parse().unwrap(),
+            tag_id: Some(TagId::new("acme-db-4")),
+            ..ValidVersion::default()
+        },
+    ];
+    let mut ent = ops::issue(Issue::new("vv", "Acme DB", buyer.clone(), buyer).right(right));
+    ent.ent_meta.push(EntMeta {
+        product: Some("Acme DB".into()),
+        ..EntMeta::default()
+    });
+    ent.invoice_data.push(InvoiceData {
+        unit_price: Some(Decimal::new(12_050, 2)),
+        currency: Some("CHF".into()),
+        ..InvoiceData::default()
+    });
+    ent
+}
+
+fn software(tag: &str, version: &str) -> Software {
+    Software {
+        tag_id: TagId::new(tag),
+        publisher: "Buyer".into(),
+        product: "Acme DB".into(),
+        edition: None,
+        version: version.into(),
+        version_scheme: VersionScheme::default(),
+    }
+}
+
+#[test]
+fn every_valid_version_projects_with_its_own_tag_id() {
+    let ent = two_versions_ent(Decimal::new(25, 1));
+    let p = project(
+        &resolve(&ent.ent_id, std::slice::from_ref(&ent))
+            .effective
+            .unwrap(),
+    );
+    assert_eq!(p.entitlements.len(), 1, "{:?}", p.notes);
+    let f = &p.entitlements[0];
+    let spans = f.scope.versions.spans();
+    assert_eq!(spans.len(), 2);
+    let none = Rights::default();
+    // Each identity in its own range…
+    assert!(f.scope.matches(&software("acme-db-1", "1.5"), &none));
+    assert!(f.scope.matches(&software("acme-db-4", "4.9"), &none));
+    // …and not in the other's, nor between, nor another identity.
+    assert!(!f.scope.matches(&software("acme-db-1", "4.5"), &none));
+    assert!(!f.scope.matches(&software("acme-db-4", "1.5"), &none));
+    assert!(!f.scope.matches(&software("acme-db-4", "3"), &none));
+    assert!(!f.scope.matches(&software("acme-db-9", "1.5"), &none));
+    assert_eq!(
+        f.scope.versions.place(&TagId::new("acme-db-9"), "1.5"),
+        VersionPlace::OtherIdentity
+    );
+    // Exact quantity and the price's currency, with no note about either.
+    assert_eq!(f.quantity, Decimal::new(25, 1));
+    assert_eq!(f.whole_units(), 2);
+    assert_eq!(f.unit_cost, Some(Decimal::new(12_050, 2)));
+    assert_eq!(f.currency, Some(Currency::new("CHF")));
+    assert!(
+        !p.notes
+            .iter()
+            .any(|n| n.contains("ValidVersion") || n.contains("whole")),
+        "{:?}",
+        p.notes
+    );
+    // The projected fact survives the estate's JSON form.
+    let json = serde_json::to_string(f).unwrap();
+    assert!(json.contains(r#""quantity":"2.5""#), "{json}");
+    let back: itam_core::estate::Entitlement = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, f);
+}
+
+#[test]
+fn a_persistent_id_is_noted_not_dropped_silently() {
+    let mut ent = two_versions_ent(Decimal::from(2));
+    ent.rights[0].valid_versions[0].persistent_id = Some("acme-db".into());
+    let p = project(
+        &resolve(&ent.ent_id, std::slice::from_ref(&ent))
+            .effective
+            .unwrap(),
+    );
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("persistentId") && n.contains("acme-db")),
+        "{:?}",
+        p.notes
+    );
 }
 
 #[test]
@@ -146,7 +255,10 @@ fn allocatee_meta_gives_org_and_pins() {
     let alloc = &p.entitlements[1];
     assert_eq!(alloc.org.as_deref(), Some("emea/fr"));
     assert_eq!(alloc.pinned, [Pin::Device(itam_core::AssetId::new("LT-7"))]);
-    assert_eq!(p.entitlements[0].quantity + alloc.quantity, 3);
+    assert_eq!(
+        p.entitlements[0].quantity + alloc.quantity,
+        Decimal::from(3)
+    );
 }
 
 proptest! {
@@ -181,8 +293,8 @@ proptest! {
         }
         let res = resolve(&EntId::new("b"), &ents);
         if let Some(eff) = res.effective {
-            let total: u64 = project(&eff).entitlements.iter().map(|e| e.quantity).sum();
-            prop_assert_eq!(total, u64::from(qty));
+            let total: Decimal = project(&eff).entitlements.iter().map(|e| e.quantity).sum();
+            prop_assert_eq!(total, Decimal::from(qty));
         } else {
             prop_assert!(res.report.by_rule("ENT-RES-3").next().is_some());
         }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::Days;
 use itam_core::Decimal;
-use itam_core::estate::{Entitlement, Estate, Metric};
+use itam_core::estate::{Entitlement, Estate, Metric, VersionPlace};
 use itam_core::version::Bound;
 
 use crate::error::ReconcileError;
@@ -15,9 +15,10 @@ use crate::metrics::{ConsumerKind, Demand, Tables, consume, env_value};
 use crate::model::{Model, NONE, norm};
 use crate::policy::{Mode, Policy};
 use crate::position::{
-    Alloc, Comparison, ConsumerLine, EntitlementLine, Gap, GroupLine, Position, ProductLine,
-    Reason, Status, Totals, Verdict,
+    Alloc, Comparison, ConsumerLine, CurrencyAmount, EntitlementLine, Gap, GroupLine, Position,
+    ProductLine, Reason, Status, Totals, Verdict, bucket, price_totals,
 };
+use itam_core::finance::Currency;
 
 /// Reconciles `estate` under `policy`.
 ///
@@ -80,15 +81,7 @@ impl Prepared<'_> {
     pub fn both(&self) -> Result<Comparison, ReconcileError> {
         let priority = self.0.position(Mode::Priority)?;
         let optimal = self.0.position(Mode::Optimal)?;
-        let gap = Gap {
-            covered: i128::from(optimal.totals.covered) - i128::from(priority.totals.covered),
-            cost: optimal
-                .totals
-                .cost
-                .checked_sub(priority.totals.cost)
-                .unwrap_or(Decimal::MIN),
-            shortfall: i128::from(optimal.totals.shortfall) - i128::from(priority.totals.shortfall),
-        };
+        let gap = Gap::between(&priority, &optimal);
         Ok(Comparison {
             priority,
             optimal,
@@ -176,13 +169,13 @@ struct Group {
 fn narrowness(e: &Entitlement) -> u32 {
     let s = &e.scope;
     let mut n = 0;
-    if s.tag_id.is_some() {
+    if s.versions.tag_ids().is_some() {
         n += 32;
     }
-    if s.versions.lower != Bound::Unbounded {
+    if s.versions.lower_bounded() {
         n += 8;
     }
-    if s.versions.upper != Bound::Unbounded {
+    if s.versions.upper_bounded() {
         n += 8;
     }
     if s.edition.is_some() {
@@ -238,7 +231,13 @@ impl<'a> Plan<'a> {
                 } else {
                     Status::Active
                 },
-                capacity: if e.unlimited { u64::MAX } else { e.quantity },
+                // Whole units only: every metric counts whole units, so a fraction of the
+                // quantity can cover no consumer (the position shows it).
+                capacity: if e.unlimited {
+                    u64::MAX
+                } else {
+                    e.whole_units()
+                },
                 true_up: e.true_up,
                 cost: e.unit_cost.unwrap_or(Decimal::ZERO),
             })
@@ -267,20 +266,36 @@ impl<'a> Plan<'a> {
                 *slot = rank as u32;
             }
         }
-        // Entitlements with equal version ranges share one range number, so where a version
-        // text lies in a range is decided once per (range, text) rather than per candidate.
-        let mut range_ids: BTreeMap<RangeKey<'_>, u32> = BTreeMap::new();
+        // Entitlements with equal version sets share one set number, so where a version text
+        // lies in a set is decided once per (set, tag, text) rather than per candidate. The
+        // tag counts only for sets with a tagged span.
+        let mut range_ids: BTreeMap<Vec<(Option<&str>, RangeKey<'_>)>, u32> = BTreeMap::new();
+        let mut set_tagged: Vec<bool> = Vec::new();
         let ent_range: Vec<u32> = estate
             .entitlements
             .iter()
             .map(|e| {
                 let next = range_ids.len() as u32;
+                let spans = e.scope.versions.spans();
                 *range_ids
-                    .entry(RangeKey::of(&e.scope.versions))
-                    .or_insert(next)
+                    .entry(
+                        spans
+                            .iter()
+                            .map(|s| {
+                                (
+                                    s.tag_id.as_ref().map(|t| t.as_str()),
+                                    RangeKey::of(&s.range),
+                                )
+                            })
+                            .collect(),
+                    )
+                    .or_insert_with(|| {
+                        set_tagged.push(spans.iter().any(|s| s.tag_id.is_some()));
+                        next
+                    })
             })
             .collect();
-        let mut placement: BTreeMap<(u32, &str), Placement> = BTreeMap::new();
+        let mut placement: BTreeMap<(u32, &str, &str), VersionPlace> = BTreeMap::new();
         let mut tables = Tables::default();
         let mut lines: Vec<Line> = Vec::with_capacity(m.products.len());
         let mut consumers: Vec<Demand> = Vec::new();
@@ -319,20 +334,26 @@ impl<'a> Plan<'a> {
             let mut versions: Vec<Option<Reason>> =
                 Vec::with_capacity(m.variants.get(p).map_or(0, Vec::len) * cs.len());
             for &sw in m.variants.get(p).map_or(&[][..], Vec::as_slice) {
-                let version = estate
-                    .software
-                    .get(sw as usize)
-                    .map_or("", |s| s.version.as_str());
+                let Some(software) = estate.software.get(sw as usize) else {
+                    versions.extend(cs.iter().map(|_| Some(Reason::OtherSoftwareIdentity)));
+                    continue;
+                };
+                let version = software.version.as_str();
                 for &e in cs {
                     let Some(x) = estate.entitlements.get(e as usize) else {
                         versions.push(None);
                         continue;
                     };
                     let range = ent_range.get(e as usize).copied().unwrap_or(NONE);
+                    let tag = if set_tagged.get(range as usize).copied().unwrap_or(true) {
+                        software.tag_id.as_str()
+                    } else {
+                        ""
+                    };
                     let place = *placement
-                        .entry((range, version))
-                        .or_insert_with(|| Placement::of(&x.scope.versions, version));
-                    versions.push(place.reject(x));
+                        .entry((range, tag, version))
+                        .or_insert_with(|| x.scope.versions.place(&software.tag_id, version));
+                    versions.push(reject(place, x));
                 }
             }
             // Orgs (environments) that no candidate tells apart give the same verdicts:
@@ -412,7 +433,7 @@ impl<'a> Plan<'a> {
                     let g = match class_group.get(&class) {
                         Some(&g) => g,
                         None => {
-                            let group = verdicts(m, &ents, p32, metric, cs, &versions, &class);
+                            let group = verdicts(m, &ents, metric, cs, &versions, &class);
                             // Keyed by entitlement rank (by id), not input position, so
                             // group numbers do not depend on the input order.
                             let key = (
@@ -1070,22 +1091,25 @@ impl<'a> Plan<'a> {
                 let used = consumed.get(e as usize).copied().unwrap_or(0);
                 let over = overflow.get(e as usize).copied().unwrap_or(0);
                 let cost = dec_mul(Decimal::from(used), info.cost);
-                totals.cost = dec_add(totals.cost, cost);
                 totals.true_up = totals.true_up.saturating_add(over);
+                let whole = x.whole_units();
                 Some(EntitlementLine {
                     id: x.id.to_string(),
                     metric: x.metric.clone(),
                     status: info.status,
-                    entitled: x.quantity,
+                    entitled: whole,
+                    quantity: x.quantity,
                     unlimited: x.unlimited,
                     consumed: used,
                     surplus: if x.unlimited || info.status != Status::Active {
                         0
                     } else {
-                        x.quantity.saturating_sub(used)
+                        whole.saturating_sub(used)
                     },
                     true_up: over,
                     cost,
+                    currency: bucket(x.currency.as_ref()),
+                    priced: x.unit_cost.is_some(),
                     expiring: info.status == Status::Active
                         && x.end
                             .is_some_and(|end| window_end.is_some_and(|w| end <= w)),
@@ -1163,7 +1187,9 @@ impl<'a> Plan<'a> {
                 continue;
             }
             let metric = line.metric.clone();
-            let (mut entitled, mut unlimited, mut min_cost) = (0u64, false, None::<Decimal>);
+            let (mut entitled, mut quantity, mut unlimited) = (0u64, Decimal::ZERO, false);
+            // Lowest unit cost per currency (never compared across currencies).
+            let mut min_cost: BTreeMap<Option<Currency>, Decimal> = BTreeMap::new();
             for &e in cs {
                 let (Some(x), Some(info)) = (
                     estate.entitlements.get(e as usize),
@@ -1174,13 +1200,31 @@ impl<'a> Plan<'a> {
                 if x.metric != metric || info.status != Status::Active {
                     continue;
                 }
-                entitled = entitled.saturating_add(x.quantity);
+                entitled = entitled.saturating_add(x.whole_units());
+                quantity = dec_add(quantity, x.quantity);
                 unlimited |= x.unlimited;
                 if let Some(c) = x.unit_cost {
-                    min_cost = Some(min_cost.map_or(c, |m: Decimal| m.min(c)));
+                    min_cost
+                        .entry(bucket(x.currency.as_ref()))
+                        .and_modify(|m| *m = (*m).min(c))
+                        .or_insert(c);
                 }
             }
-            let shortfall_cost = min_cost.map(|c| dec_mul(c, Decimal::from(acc.shortfall)));
+            let short = Decimal::from(acc.shortfall);
+            let (shortfall_cost, currency, shortfall_costs) = if min_cost.len() <= 1 {
+                let one = min_cost.into_iter().next();
+                let currency = one.as_ref().and_then(|(c, _)| c.clone());
+                (one.map(|(_, c)| dec_mul(c, short)), currency, Vec::new())
+            } else {
+                let each = min_cost
+                    .into_iter()
+                    .map(|(currency, c)| CurrencyAmount {
+                        currency,
+                        amount: dec_mul(c, short),
+                    })
+                    .collect();
+                (None, None, each)
+            };
             let first = self
                 .m
                 .variants
@@ -1196,10 +1240,6 @@ impl<'a> Plan<'a> {
             totals.covered = totals.covered.saturating_add(acc.covered);
             totals.shortfall = totals.shortfall.saturating_add(acc.shortfall);
             totals.unlicensed_consumers += acc.unlicensed;
-            totals.shortfall_cost = dec_add(
-                totals.shortfall_cost,
-                shortfall_cost.unwrap_or(Decimal::ZERO),
-            );
             products.push(ProductLine {
                 publisher: first
                     .map(|s| s.publisher.trim().to_owned())
@@ -1219,13 +1259,17 @@ impl<'a> Plan<'a> {
                 shortfall: acc.shortfall,
                 unlicensed_consumers: acc.unlicensed,
                 entitled,
+                quantity,
                 unlimited,
                 shortfall_cost,
+                currency,
+                shortfall_costs,
             });
         }
         for c in &mut consumers {
             c.product = product_pos.get(c.product as usize).copied().unwrap_or(0);
         }
+        price_totals(&mut totals, &products, &entitlements);
         let groups = if self.policy.explain {
             self.groups
                 .iter()
@@ -1284,15 +1328,17 @@ pub(crate) fn candidates(m: &Model<'_>) -> Vec<Vec<u32>> {
             s.product.as_deref().map(norm),
             s.edition.as_deref().map(norm),
         );
-        let tag_products: Vec<u32>;
-        let pool: &[u32] = if let Some(tag) = &s.tag_id {
+        let mut tag_products: Vec<u32>;
+        let pool: &[u32] = if let Some(tags) = s.versions.tag_ids() {
             tag_products = estate
                 .software
                 .iter()
                 .enumerate()
-                .filter(|(_, sw)| sw.tag_id == *tag)
+                .filter(|(_, sw)| tags.binary_search(&&sw.tag_id).is_ok())
                 .filter_map(|(j, _)| m.software.get(j).map(|x| x.0))
                 .collect();
+            tag_products.sort_unstable();
+            tag_products.dedup();
             &tag_products
         } else if let Some(name) = &product {
             by_product.get(name.as_str()).map_or(&[], Vec::as_slice)
@@ -1505,18 +1551,12 @@ fn representatives(m: &Model<'_>, cands: &[u32]) -> (Vec<u32>, Vec<u32>) {
 fn verdicts(
     m: &Model<'_>,
     ents: &[EntInfo],
-    p: u32,
     metric: &Metric,
     cands: &[u32],
     versions: &[Option<Reason>],
     class: &Class,
 ) -> Group {
     let estate = m.estate;
-    let software = m
-        .variants
-        .get(p as usize)
-        .and_then(|v| v.get(class.variant as usize))
-        .and_then(|&s| estate.software.get(s as usize));
     let env = env_value(&m.envs, class.env);
     let mut out: Vec<(u32, Verdict)> = Vec::with_capacity(cands.len());
     for (ci, &e) in cands.iter().enumerate() {
@@ -1534,13 +1574,6 @@ fn verdicts(
             Some(Reason::NotYetValid)
         } else if class.not_applicable {
             Some(Reason::MetricNotApplicable)
-        } else if x
-            .scope
-            .tag_id
-            .as_ref()
-            .is_some_and(|t| software.is_none_or(|s| s.tag_id != *t))
-        {
-            Some(Reason::OtherSoftwareIdentity)
         } else if let Some(r) = versions
             .get(class.variant as usize * cands.len() + ci)
             .copied()
@@ -1622,36 +1655,18 @@ impl<'a> RangeKey<'a> {
     }
 }
 
-/// Where a version text lies relative to a version range.
-#[derive(Clone, Copy)]
-enum Placement {
-    Inside,
-    Below,
-    Above,
-}
-
-impl Placement {
-    fn of(r: &itam_core::version::VersionRange, version: &str) -> Self {
-        if r.contains(version) {
-            return Self::Inside;
-        }
-        let s = &r.scheme;
-        let below = match &r.lower {
-            Bound::Unbounded => false,
-            Bound::Inclusive(lo) => s.compare(version, lo) == Ordering::Less,
-            Bound::Exclusive(lo) => s.compare(version, lo) != Ordering::Greater,
-        };
-        if below { Self::Below } else { Self::Above }
+/// The rejection a software's place in an entitlement's version set gives under its
+/// downgrade and upgrade rights ([`itam_core::estate::Rights::covers`]).
+fn reject(place: VersionPlace, e: &Entitlement) -> Option<Reason> {
+    if e.rights.covers(place) {
+        return None;
     }
-
-    /// The rejection this placement gives under the entitlement's downgrade and upgrade rights.
-    fn reject(self, e: &Entitlement) -> Option<Reason> {
-        match self {
-            Self::Inside => None,
-            Self::Below => (!e.rights.downgrade).then_some(Reason::VersionBelowRange),
-            Self::Above => (!e.rights.upgrade).then_some(Reason::VersionAboveRange),
-        }
-    }
+    Some(match place {
+        VersionPlace::OtherIdentity => Reason::OtherSoftwareIdentity,
+        VersionPlace::Below => Reason::VersionBelowRange,
+        VersionPlace::Above => Reason::VersionAboveRange,
+        VersionPlace::Between | VersionPlace::Inside => Reason::VersionBetweenRanges,
+    })
 }
 
 /// Consumer names (`kind:name`), sorted; and each consumer's index into them.
@@ -1747,6 +1762,11 @@ fn name_consumers(m: &Model<'_>, tables: &Tables, consumers: &[Demand]) -> (Vec<
 /// Decimal product, saturating at the largest decimal (costs of absurd inputs must not panic).
 pub(crate) fn dec_mul(a: Decimal, b: Decimal) -> Decimal {
     a.checked_mul(b).unwrap_or(Decimal::MAX)
+}
+
+/// Decimal difference, saturating at the smallest decimal.
+pub(crate) fn dec_sub(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_sub(b).unwrap_or(Decimal::MIN)
 }
 
 /// Decimal sum, saturating at the largest decimal.

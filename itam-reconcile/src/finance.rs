@@ -362,7 +362,7 @@ pub const COST: Rule = Rule {
 pub const CURRENCY: Rule = Rule {
     id: "FIN-CURRENCY-1",
     severity: Severity::Error,
-    summary: "an entitlement's purchase currency shall be the currency of the line it matches",
+    summary: "an entitlement's currency (its purchase's, else its unit cost's) shall be the currency of the line it matches",
 };
 
 /// Every discrepancy rule, in id order.
@@ -506,15 +506,18 @@ impl EntSide<'_> {
             .or(self.ent.unit_cost)
     }
 
+    /// The purchase record's currency, else the currency of the entitlement's unit cost.
     fn currency(&self) -> Option<&Currency> {
-        self.purchase.and_then(|p| p.currency.as_ref())
+        self.purchase
+            .and_then(|p| p.currency.as_ref())
+            .or(self.ent.currency.as_ref())
     }
 
     fn quantity(&self) -> Option<Decimal> {
         match self.purchase.and_then(|p| p.quantity) {
             Some(q) => Some(q),
             None if self.ent.unlimited => None,
-            None => Some(Decimal::from(self.ent.quantity)),
+            None => Some(self.ent.quantity),
         }
     }
 }

@@ -282,7 +282,7 @@ pub fn generate(g: &GenParams) -> Estate {
         let scope = ProductScope {
             publisher: Some(format!("Publisher {}", p % publishers)),
             product: (!wide).then(|| format!("Product {p}")),
-            versions,
+            versions: versions.into(),
             ..ProductScope::default()
         };
         let units = match metric {

@@ -107,9 +107,13 @@
 //!
 //! For each consumer and each candidate entitlement, the first failing check gives the reason:
 //! `unknown_metric`, `metric_differs`, `expired` (end before as-of), `not_yet_valid` (start
-//! after as-of), `metric_not_applicable`, `other_software_identity` (tag-id scope),
-//! `version_below_range` / `version_above_range` (unless the downgrade / upgrade right covers
-//! it), `wrong_organisation` (the consumer's org unit is not the entitlement's or below it; a
+//! after as-of), then the version set (the scope's spans that apply to the software's tag
+//! id: [`VersionSet::place`](itam_core::estate::VersionSet::place)):
+//! `other_software_identity` (every span names another tag id), `version_below_range`
+//! (below every span, unless a downgrade right covers it), `version_above_range` (above every
+//! span, unless an upgrade right covers it), `version_between_ranges` (in a gap between
+//! spans, unless a downgrade or an upgrade right covers it: downgrade covers everything below
+//! the highest upper bound, upgrade everything above the lowest lower bound), `wrong_organisation` (the consumer's org unit is not the entitlement's or below it; a
 //! consumer without org fails an org-scoped entitlement). Then, if the entitlement's rights
 //! exempt the consumer's environment (`secondary_use` exempts disaster recovery and backup;
 //! `exempt_environments` lists others), the consumer is **exempt**: covered without consuming
@@ -125,7 +129,8 @@
 //! The order commercial tools document (Flexera's consumption order, Ercole's sort):
 //!
 //! 1. Candidates are ordered by manual `priority` (lower first, then entitlements without
-//!    one), then **narrowest scope** (tag id 32, each bounded version end 8, edition 4,
+//!    one), then **narrowest scope** (tag ids on every span 32, a lower bound on every span 8,
+//!    an upper bound on every span 8, edition 4,
 //!    organisation 2, product 1 — the higher the narrower), then **earliest expiry** (open
 //!    end last), then **lowest unit cost** (none last), then **id**.
 //!    With [`Policy::unlimited_first`](crate::Policy::unlimited_first), unlimited
@@ -171,19 +176,42 @@
 //! every metric per host and every integer allocation.
 //!
 //! *Cost* in both modes is Σ units consumed × unit cost of the entitlement (entitlements
-//! without a cost count 0): the value of rights used. [`reconcile_both`](crate::reconcile_both)
+//! without a cost count 0): the value of rights used.
+//!
+//! # Quantities and currencies
+//!
+//! An entitlement's `quantity` is an exact decimal. Every metric counts whole units, so only
+//! its whole units (the quantity rounded down) can cover consumers; the capacities are
+//! computed once, when the model is built. The fraction is not dropped: the entitlement line
+//! keeps the exact `quantity` beside `entitled` (the whole units), and the canonical text
+//! shows `entitled=2 quantity=2.5 unusable=0.5`; a product line sums both.
+//!
+//! Amounts in different currencies are never added. Each entitlement line carries the
+//! `currency` of its unit cost (upper-cased). When the priced entitlements of the estate use
+//! one currency (or none states one), the totals stay one `cost` and one `shortfall_cost`
+//! (with that `currency`); when they use several — a priced entitlement without a currency
+//! counting as a currency of its own — `totals.by_currency` lists cost and shortfall cost per
+//! currency (and `cost`, `shortfall_cost` are 0), a product whose candidates are priced in
+//! several currencies gives `shortfall_costs` per currency (its shortfall at the lowest
+//! price in each: alternatives, not parts of one sum), and the gap is per currency too. The
+//! text form writes them `EUR:200,USD:90`. The optimiser and the priority order compare unit
+//! costs by their numbers (no exchange rates are known): with several currencies, cost is a
+//! tie-break between entitlements of equal coverage, not a sum. [`reconcile_both`](crate::reconcile_both)
 //! returns both positions and the [`Gap`](crate::Gap) (Optimal − Priority: shortfall ≤ 0,
 //! cost, covered — ≥ 0 unless a metric choice counted some product in fewer units).
 //!
 //! # The Position
 //!
 //! - `totals`: consumers, demand, exempt, covered, shortfall (= demand − covered − exempt),
-//!   unlicensed consumers, true-up units, cost, shortfall cost.
-//! - `products`: per product × metric: the same sums, `entitled` (Σ quantities of its active
-//!   candidates in its metric), `unlimited`, `shortfall_cost` (shortfall × the lowest unit
-//!   cost among them).
-//! - `entitlements`: status (`active`, `expired`, `not_yet_valid`), entitled, consumed,
-//!   surplus (0 unless active), true-up, cost, `expiring` (active and ending within
+//!   unlicensed consumers, true-up units, cost, shortfall cost, `currency` (when stated),
+//!   `by_currency` (when several currencies occur).
+//! - `products`: per product × metric: the same sums, `entitled` (Σ whole units of its active
+//!   candidates in its metric), `quantity` (their exact sum, when a fraction makes it
+//!   differ), `unlimited`, `shortfall_cost` (shortfall × the lowest unit cost among them) with
+//!   its `currency`, or `shortfall_costs` per currency.
+//! - `entitlements`: status (`active`, `expired`, `not_yet_valid`), entitled (whole units),
+//!   `quantity` (exact, when it has a fraction), consumed, surplus (0 unless active; whole
+//!   units), true-up, cost, `currency`, `expiring` (active and ending within
 //!   `expiry_window_days`, default 90), end. Unused entitlements have `consumed` 0.
 //! - `consumers`: name (`device:srv-1`, `host:esx-1`, `cluster:prod`, `core_factor:0.5`,
 //!   `user:alice`, `org:emea/fr`, `estate`), kind, product, units, covered, exempt.
@@ -198,7 +226,7 @@
 //! | `exempt` | `exempt_environment` | its rights exempt the consumer's environment |
 //! | `rejected` | `unknown_metric`, `metric_differs`, `metric_not_applicable` | metric checks |
 //! | `rejected` | `expired`, `not_yet_valid` | validity dates against as-of |
-//! | `rejected` | `other_software_identity`, `version_below_range`, `version_above_range` | scope checks |
+//! | `rejected` | `other_software_identity`, `version_below_range`, `version_above_range`, `version_between_ranges` | scope checks (tag id, version set and rights) |
 //! | `rejected` | `wrong_organisation` | organisation scope |
 //! | `rejected` | `pinned_elsewhere` | the consumer is pinned to other entitlements |
 //! | `rejected` | `capacity_exhausted` | eligible, but no units left for this consumer |

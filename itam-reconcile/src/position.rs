@@ -6,6 +6,7 @@ use std::fmt::{self, Write as _};
 use chrono::NaiveDate;
 use itam_core::Decimal;
 use itam_core::estate::Metric;
+use itam_core::finance::Currency;
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
@@ -95,6 +96,9 @@ pub enum Reason {
     VersionBelowRange,
     /// Rejected: the version used is above the entitlement's range, without upgrade right.
     VersionAboveRange,
+    /// Rejected: the version used lies in a gap between the ranges of the entitlement's
+    /// version set, without downgrade or upgrade right.
+    VersionBetweenRanges,
     /// Rejected: the consumer is outside the entitlement's organisation scope.
     WrongOrganisation,
     /// Rejected: the consumer is pinned to other entitlements.
@@ -123,6 +127,7 @@ impl Reason {
             Self::OtherSoftwareIdentity => "other_software_identity",
             Self::VersionBelowRange => "version_below_range",
             Self::VersionAboveRange => "version_above_range",
+            Self::VersionBetweenRanges => "version_between_ranges",
             Self::WrongOrganisation => "wrong_organisation",
             Self::PinnedElsewhere => "pinned_elsewhere",
             Self::CapacityExhausted => "capacity_exhausted",
@@ -148,10 +153,100 @@ pub struct Totals {
     pub unlicensed_consumers: u64,
     /// Units consumed beyond the quantity of true-up entitlements.
     pub true_up: u64,
-    /// Σ consumed units × unit cost (entitlements without a cost count 0).
+    /// Σ consumed units × unit cost (entitlements without a cost count 0), when the priced
+    /// entitlements use at most one currency; 0 when they use several (see `by_currency`).
     pub cost: Decimal,
-    /// Σ of the product lines' shortfall costs.
+    /// Σ of the product lines' shortfall costs, in the same currency as `cost`; 0 when
+    /// several currencies occur.
     pub shortfall_cost: Decimal,
+    /// The currency of `cost` and `shortfall_cost`, when the priced entitlements name one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Per currency (entitlements without one form their own group, `currency` none), when
+    /// priced entitlements use more than one: amounts in different currencies are never
+    /// added. Empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_currency: Vec<CurrencyTotals>,
+}
+
+impl Totals {
+    /// `cost` for a reader: the amount with its currency code when one is stated (`200 EUR`),
+    /// or per currency (`EUR:200,USD:90`) when several occur.
+    #[must_use]
+    pub fn cost_text(&self) -> String {
+        self.money_text(self.cost, |c| c.cost)
+    }
+
+    /// `shortfall_cost` for a reader, as [`cost_text`](Self::cost_text).
+    #[must_use]
+    pub fn shortfall_cost_text(&self) -> String {
+        self.money_text(self.shortfall_cost, |c| c.shortfall_cost)
+    }
+
+    fn money_text(&self, single: Decimal, each: impl Fn(&CurrencyTotals) -> Decimal) -> String {
+        if self.by_currency.is_empty() {
+            format!(
+                "{}{}",
+                single.normalize(),
+                self.currency
+                    .as_ref()
+                    .map(|c| format!(" {c}"))
+                    .unwrap_or_default()
+            )
+        } else {
+            per_currency(self.by_currency.iter().map(|c| (&c.currency, each(c))))
+        }
+    }
+}
+
+impl EntitlementLine {
+    /// The units for a reader: `unlimited`, the whole units, or the exact quantity with the
+    /// whole units usable (`2.5 (2 usable)`).
+    #[must_use]
+    pub fn entitled_text(&self) -> String {
+        if self.unlimited {
+            "unlimited".to_owned()
+        } else if whole_units_only(&self.quantity) {
+            self.entitled.to_string()
+        } else {
+            format!("{} ({} usable)", self.quantity.normalize(), self.entitled)
+        }
+    }
+
+    /// The cost for a reader, with its currency code when stated (`200 EUR`).
+    #[must_use]
+    pub fn cost_text(&self) -> String {
+        format!(
+            "{}{}",
+            self.cost.normalize(),
+            self.currency
+                .as_ref()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default()
+        )
+    }
+}
+
+/// The cost figures of one currency (see [`Totals::by_currency`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CurrencyTotals {
+    /// The currency (upper-case code); none for entitlements that state none.
+    pub currency: Option<Currency>,
+    /// Σ consumed units × unit cost of the entitlements in this currency.
+    pub cost: Decimal,
+    /// Σ of the product lines' shortfall costs in this currency (each product's shortfall
+    /// priced at its lowest unit cost in this currency; the figures of different currencies
+    /// are alternatives, not parts of one sum).
+    pub shortfall_cost: Decimal,
+}
+
+/// An amount in one currency (none: not stated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CurrencyAmount {
+    /// The currency (upper-case code); none when not stated.
+    pub currency: Option<Currency>,
+    /// The amount.
+    pub amount: Decimal,
 }
 
 /// The position of one product counted in one metric.
@@ -177,16 +272,48 @@ pub struct ProductLine {
     pub shortfall: u64,
     /// Consumers not fully covered and not exempt.
     pub unlicensed_consumers: u64,
-    /// Units of active entitlements in this metric that can cover the product (sum of
-    /// quantities; an entitlement covering several products counts in each).
+    /// Whole units of active entitlements in this metric that can cover the product (sum of
+    /// their [`whole units`](itam_core::estate::Entitlement::whole_units); an entitlement
+    /// covering several products counts in each).
     pub entitled: u64,
+    /// The exact sum of those entitlements' quantities, fractions included; equal to
+    /// `entitled` unless a quantity has a fraction (then also in JSON, as `quantity`).
+    #[serde(skip_serializing_if = "whole_units_only")]
+    pub quantity: Decimal,
     /// Whether one of those entitlements is unlimited.
     pub unlimited: bool,
-    /// Shortfall × the lowest unit cost among those entitlements (none when none has a cost).
+    /// Shortfall × the lowest unit cost among those entitlements (none when none has a cost,
+    /// or when their costs are in several currencies: see `shortfall_costs`).
     pub shortfall_cost: Option<Decimal>,
+    /// The currency of `shortfall_cost`, when those entitlements name one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// When the priced entitlements use several currencies: per currency, shortfall × the
+    /// lowest unit cost in that currency (alternatives, never added). Empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shortfall_costs: Vec<CurrencyAmount>,
 }
 
 impl ProductLine {
+    /// The shortfall cost as text: `-` when none, the amount (with ` currency=…` when one
+    /// is stated), or `EUR:10,USD:12` when the entitlements are priced in several currencies.
+    #[must_use]
+    pub fn shortfall_cost_text(&self) -> String {
+        if !self.shortfall_costs.is_empty() {
+            return per_currency(self.shortfall_costs.iter().map(|a| (&a.currency, a.amount)));
+        }
+        self.shortfall_cost.map_or_else(
+            || "-".to_owned(),
+            |c| {
+                format!(
+                    "{}{}",
+                    c.normalize(),
+                    currency_suffix(self.currency.as_ref())
+                )
+            },
+        )
+    }
+
     /// `publisher/product/edition` (`publisher/product` without edition), the name used in
     /// text.
     #[must_use]
@@ -208,8 +335,13 @@ pub struct EntitlementLine {
     pub metric: Metric,
     /// Valid, expired or not yet valid on the as-of date.
     pub status: Status,
-    /// Units bought.
+    /// Whole units that can cover consumers: the quantity rounded down (every metric counts
+    /// whole units).
     pub entitled: u64,
+    /// The exact quantity bought; differs from `entitled` only by a fraction no consumer can
+    /// use (then shown, in JSON as `quantity`, and in text as `quantity=… unusable=…`).
+    #[serde(skip_serializing_if = "whole_units_only")]
+    pub quantity: Decimal,
     /// No limit on units.
     pub unlimited: bool,
     /// Units consumed (true-up overflow included).
@@ -220,6 +352,12 @@ pub struct EntitlementLine {
     pub true_up: u64,
     /// Consumed × unit cost.
     pub cost: Decimal,
+    /// The currency of the unit cost (and so of `cost`), when stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Whether the entitlement has a unit cost (its currency then counts in the totals).
+    #[serde(skip)]
+    pub(crate) priced: bool,
     /// Active and ending within the policy's window.
     pub expiring: bool,
     /// Its last day, when it has one.
@@ -462,8 +600,7 @@ impl Position {
                 },
                 (p.covered + p.exempt).to_string(),
                 p.shortfall.to_string(),
-                p.shortfall_cost
-                    .map_or_else(|| "-".into(), |c| c.normalize().to_string()),
+                p.shortfall_cost_text().replace(" currency=", " "),
             ]);
         }
         let mut out = table(&rows);
@@ -486,11 +623,7 @@ impl Position {
                 e.id.clone(),
                 e.metric.to_string(),
                 status.into(),
-                if e.unlimited {
-                    "unlimited".into()
-                } else {
-                    e.entitled.to_string()
-                },
+                e.entitled_text(),
                 e.consumed.to_string(),
                 e.surplus.to_string(),
                 e.true_up.to_string(),
@@ -509,8 +642,8 @@ impl Position {
             t.exempt,
             t.shortfall,
             t.unlicensed_consumers,
-            t.cost.normalize(),
-            t.shortfall_cost.normalize()
+            t.cost_text(),
+            t.shortfall_cost_text()
         );
         out
     }
@@ -532,6 +665,25 @@ impl Position {
             self.mode.as_str(),
             self.as_of
         )?;
+        let (cost, shortfall_cost) = if t.by_currency.is_empty() {
+            (
+                t.cost.normalize().to_string(),
+                format!(
+                    "{}{}",
+                    t.shortfall_cost.normalize(),
+                    currency_suffix(t.currency.as_ref())
+                ),
+            )
+        } else {
+            (
+                per_currency(t.by_currency.iter().map(|c| (&c.currency, c.cost))),
+                per_currency(
+                    t.by_currency
+                        .iter()
+                        .map(|c| (&c.currency, c.shortfall_cost)),
+                ),
+            )
+        };
         writeln!(
             out,
             "totals consumers={} demand={} exempt={} covered={} shortfall={} unlicensed={} true_up={} cost={} shortfall_cost={}",
@@ -542,13 +694,13 @@ impl Position {
             t.shortfall,
             t.unlicensed_consumers,
             t.true_up,
-            t.cost.normalize(),
-            t.shortfall_cost.normalize()
+            cost,
+            shortfall_cost
         )?;
         for p in &self.products {
             writeln!(
                 out,
-                "product {} metric={} consumers={} demand={} exempt={} covered={} shortfall={} unlicensed={} entitled={}{} shortfall_cost={}",
+                "product {} metric={} consumers={} demand={} exempt={} covered={} shortfall={} unlicensed={} entitled={}{}{} shortfall_cost={}",
                 p.key(),
                 p.metric,
                 p.consumers,
@@ -559,14 +711,14 @@ impl Position {
                 p.unlicensed_consumers,
                 p.entitled,
                 if p.unlimited { "+unlimited" } else { "" },
-                p.shortfall_cost
-                    .map_or_else(|| "-".to_owned(), |c| c.normalize().to_string())
+                exact_quantity(p.quantity, p.entitled),
+                p.shortfall_cost_text()
             )?;
         }
         for e in &self.entitlements {
             writeln!(
                 out,
-                "entitlement {} metric={} status={} entitled={} consumed={} surplus={} true_up={} cost={}{}",
+                "entitlement {} metric={} status={} entitled={}{} consumed={} surplus={} true_up={} cost={}{}{}",
                 e.id,
                 e.metric,
                 e.status.as_str(),
@@ -575,10 +727,16 @@ impl Position {
                 } else {
                     e.entitled.to_string()
                 },
+                if e.unlimited {
+                    String::new()
+                } else {
+                    exact_quantity(e.quantity, e.entitled)
+                },
                 e.consumed,
                 e.surplus,
                 e.true_up,
                 e.cost.normalize(),
+                currency_suffix(e.currency.as_ref()),
                 if e.expiring { " expiring" } else { "" }
             )?;
         }
@@ -673,11 +831,22 @@ impl Position {
                     m.unlicensed_consumers = m
                         .unlicensed_consumers
                         .saturating_add(l.unlicensed_consumers);
-                    // Shortfall × the same lowest unit cost in every part: the sum.
+                    // Shortfall × the same lowest unit cost in every part (the same
+                    // currency, as every part holds every entitlement): the sum.
                     m.shortfall_cost = match (m.shortfall_cost, l.shortfall_cost) {
                         (Some(a), Some(b)) => Some(crate::engine::dec_add(a, b)),
                         (a, b) => a.or(b),
                     };
+                    for a in l.shortfall_costs {
+                        match m
+                            .shortfall_costs
+                            .iter_mut()
+                            .find(|x| x.currency == a.currency)
+                        {
+                            Some(x) => x.amount = crate::engine::dec_add(x.amount, a.amount),
+                            None => m.shortfall_costs.push(a),
+                        }
+                    }
                 }
                 _ => merged_products.push(l),
             }
@@ -719,8 +888,6 @@ impl Position {
                 .unlicensed_consumers
                 .saturating_add(t.unlicensed_consumers);
             totals.true_up = totals.true_up.saturating_add(t.true_up);
-            totals.cost = crate::engine::dec_add(totals.cost, t.cost);
-            totals.shortfall_cost = crate::engine::dec_add(totals.shortfall_cost, t.shortfall_cost);
             let group_base = groups.len() as u32;
             for g in &p.groups {
                 groups.push(GroupLine {
@@ -759,6 +926,7 @@ impl Position {
             }
         }
         consumers.sort_by_key(|c| (c.product, c.name));
+        price_totals(&mut totals, &merged_products, &merged_ents);
         Some(Self {
             mode,
             as_of,
@@ -777,6 +945,95 @@ impl Position {
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_text())
+    }
+}
+
+/// Whether a quantity is a whole number of units that `entitled` (a `u64`) states exactly.
+fn whole_units_only(q: &Decimal) -> bool {
+    q.fract().is_zero() && *q >= Decimal::ZERO && *q <= Decimal::from(u64::MAX)
+}
+
+/// ` quantity=… unusable=…` when `quantity` is not exactly `entitled` whole units.
+fn exact_quantity(quantity: Decimal, entitled: u64) -> String {
+    if whole_units_only(&quantity) {
+        return String::new();
+    }
+    let unusable = crate::engine::dec_sub(quantity, Decimal::from(entitled));
+    format!(
+        " quantity={} unusable={}",
+        quantity.normalize(),
+        unusable.normalize()
+    )
+}
+
+/// An amount per currency, `EUR:10,USD:4` (`none:` for amounts without a currency).
+fn per_currency<'a>(items: impl Iterator<Item = (&'a Option<Currency>, Decimal)>) -> String {
+    let mut out = String::new();
+    for (i, (c, a)) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(
+            out,
+            "{}:{}",
+            c.as_ref().map_or("none", Currency::as_str),
+            a.normalize()
+        );
+    }
+    out
+}
+
+/// ` currency=EUR` when a currency is stated.
+fn currency_suffix(c: Option<&Currency>) -> String {
+    c.map(|c| format!(" currency={c}")).unwrap_or_default()
+}
+
+/// The bucket of an amount: its currency's upper-case code, none when not stated.
+pub(crate) fn bucket(c: Option<&Currency>) -> Option<Currency> {
+    c.map(|c| Currency::new(c.code()))
+}
+
+/// Fills the cost figures of `totals` from the lines: per currency, and as the simple
+/// `cost` / `shortfall_cost` when at most one currency occurs. Amounts in different
+/// currencies are never added.
+pub(crate) fn price_totals(
+    totals: &mut Totals,
+    products: &[ProductLine],
+    entitlements: &[EntitlementLine],
+) {
+    let mut by: BTreeMap<Option<Currency>, (Decimal, Decimal)> = BTreeMap::new();
+    for e in entitlements.iter().filter(|e| e.priced) {
+        let slot = by.entry(bucket(e.currency.as_ref())).or_default();
+        slot.0 = crate::engine::dec_add(slot.0, e.cost);
+    }
+    for p in products {
+        if let Some(c) = p.shortfall_cost {
+            let slot = by.entry(bucket(p.currency.as_ref())).or_default();
+            slot.1 = crate::engine::dec_add(slot.1, c);
+        }
+        for a in &p.shortfall_costs {
+            let slot = by.entry(bucket(a.currency.as_ref())).or_default();
+            slot.1 = crate::engine::dec_add(slot.1, a.amount);
+        }
+    }
+    totals.by_currency.clear();
+    if by.len() <= 1 {
+        let (currency, (cost, shortfall)) = by.into_iter().next().unwrap_or_default();
+        totals.cost = cost;
+        totals.shortfall_cost = shortfall;
+        totals.currency = currency;
+    } else {
+        totals.cost = Decimal::ZERO;
+        totals.shortfall_cost = Decimal::ZERO;
+        totals.currency = None;
+        totals.by_currency = by
+            .into_iter()
+            .map(|(currency, (cost, shortfall_cost))| CurrencyTotals {
+                currency,
+                cost,
+                shortfall_cost,
+            })
+            .collect();
     }
 }
 
@@ -886,22 +1143,64 @@ pub struct Gap {
     /// Extra units covered by Optimal; never negative unless Optimal counted a product in
     /// another metric that needs fewer units (see the manual's metric choices).
     pub covered: i128,
-    /// Cost difference (Optimal − Priority).
+    /// Cost difference (Optimal − Priority), when the positions use at most one currency;
+    /// 0 when several (see `by_currency`).
     pub cost: Decimal,
     /// Shortfall difference (Optimal − Priority; never positive).
     pub shortfall: i128,
+    /// Cost difference per currency, when the positions use several. Empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_currency: Vec<CurrencyAmount>,
+}
+
+impl Gap {
+    /// The cost difference for a reader: the amount, or per currency (`EUR:0,USD:-10`)
+    /// when the positions use several.
+    #[must_use]
+    pub fn cost_text(&self) -> String {
+        if self.by_currency.is_empty() {
+            self.cost.normalize().to_string()
+        } else {
+            per_currency(self.by_currency.iter().map(|a| (&a.currency, a.amount)))
+        }
+    }
+
+    /// The gap between two positions of the same estate (`optimal` − `priority`).
+    #[must_use]
+    pub fn between(priority: &Position, optimal: &Position) -> Self {
+        let (p, o) = (&priority.totals, &optimal.totals);
+        let mut by: BTreeMap<Option<Currency>, Decimal> = BTreeMap::new();
+        for c in &o.by_currency {
+            let x = by.entry(c.currency.clone()).or_default();
+            *x = crate::engine::dec_add(*x, c.cost);
+        }
+        for c in &p.by_currency {
+            let x = by.entry(c.currency.clone()).or_default();
+            *x = crate::engine::dec_sub(*x, c.cost);
+        }
+        Self {
+            covered: i128::from(o.covered) - i128::from(p.covered),
+            cost: crate::engine::dec_sub(o.cost, p.cost),
+            shortfall: i128::from(o.shortfall) - i128::from(p.shortfall),
+            by_currency: by
+                .into_iter()
+                .map(|(currency, amount)| CurrencyAmount { currency, amount })
+                .collect(),
+        }
+    }
 }
 
 impl Comparison {
     /// The canonical text of both positions and the gap.
     #[must_use]
     pub fn to_text(&self) -> String {
+        let cost = self.gap.cost_text();
         format!(
             "{}{}gap covered={} cost={} shortfall={}\n",
             self.priority.to_text(),
             self.optimal.to_text(),
             self.gap.covered,
-            self.gap.cost.normalize(),
+            cost,
             self.gap.shortfall
         )
     }

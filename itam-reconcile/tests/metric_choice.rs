@@ -520,7 +520,7 @@ fn brute_force(c: &Case, est: &Estate) -> (u64, Decimal) {
         per_metric.push((cons, ents));
     }
     let hosts: Vec<String> = (0..c.hosts.len()).map(|i| format!("h{i}")).collect();
-    let caps: Vec<u64> = est.entitlements.iter().map(|e| e.quantity).collect();
+    let caps: Vec<u64> = est.entitlements.iter().map(|e| e.whole_units()).collect();
     let costs: Vec<i64> = c.ents.iter().map(|e| e.2).collect();
     let k = metrics.len();
     let mut best = (u64::MAX, i64::MAX);

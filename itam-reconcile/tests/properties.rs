@@ -106,7 +106,8 @@ fn entitlement(i: usize, s: &EntSpec, metric: &Metric) -> Entitlement {
         format!("E{i}"),
         ProductScope {
             product: Some("App".into()),
-            versions: VersionRange::new(VersionScheme::MultipartNumeric, bound(s.lo), bound(s.hi)),
+            versions: VersionRange::new(VersionScheme::MultipartNumeric, bound(s.lo), bound(s.hi))
+                .into(),
             ..ProductScope::default()
         },
         metric.clone(),

@@ -109,6 +109,27 @@ fn absurd_numbers_saturate_instead_of_panicking() {
     concurrent.entitlements[0].metric = "concurrent_user".parse().unwrap();
     let p = itam_reconcile::reconcile(&concurrent, &policy).unwrap();
     assert_eq!(p.totals.demand, u64::MAX);
+    // A quantity beyond u64 (exact in the estate) saturates the whole units, keeps the exact
+    // figure in the position, and sums of such quantities saturate too.
+    let mut huge = concurrent.clone();
+    huge.entitlements[0].quantity = "79228162514264337593543950.335".parse().unwrap();
+    let mut twin = huge.entitlements[0].clone();
+    twin.id = "F".into();
+    twin.currency = Some("EUR".into());
+    huge.entitlements.push(twin);
+    let p = itam_reconcile::reconcile(&huge, &policy).unwrap();
+    let e = &p.entitlements[0];
+    assert_eq!(e.entitled, u64::MAX);
+    assert_eq!(e.quantity, huge.entitlements[0].quantity);
+    assert!(
+        p.to_text()
+            .contains("quantity=79228162514264337593543950.335")
+    );
+    assert_eq!(
+        p.totals.by_currency.len(),
+        2,
+        "a priced entitlement without a currency and one in EUR"
+    );
 }
 
 #[test]
@@ -157,4 +178,56 @@ fn unlimited_first_puts_site_agreements_on_top() {
             .collect::<Vec<_>>(),
         ["NARROW"]
     );
+}
+
+/// Version sets, fractional quantities and currencies survive partitioning: the merged
+/// position (per-currency totals included) equals the single run.
+#[test]
+fn currencies_and_fractions_merge_across_partitions() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/scenarios");
+    let mut estate: Estate = serde_json::from_str(
+        &std::fs::read_to_string(root.join("sets_fractions_currencies/estate.json")).unwrap(),
+    )
+    .unwrap();
+    let extra: Estate = serde_json::from_value(serde_json::json!({
+        "software": [{"tag_id": "tool", "publisher": "Other", "product": "Tool", "version": "1"}],
+        "installations": [{"software": "tool", "device": "d1"}, {"software": "tool", "device": "d2"}],
+        "entitlements": [{"id": "E-gbp", "scope": {"product": "Tool"}, "metric": "device",
+                          "quantity": "1.75", "unit_cost": "10", "currency": "GBP"}]
+    }))
+    .unwrap();
+    estate.software.extend(extra.software);
+    estate.installations.extend(extra.installations);
+    estate.entitlements.extend(extra.entitlements);
+    for mode in [
+        itam_reconcile::Mode::Priority,
+        itam_reconcile::Mode::Optimal,
+    ] {
+        let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).with_mode(mode);
+        let whole = itam_reconcile::reconcile(&estate, &policy).unwrap();
+        let currencies: Vec<String> = whole
+            .totals
+            .by_currency
+            .iter()
+            .map(|c| c.currency.as_ref().unwrap().to_string())
+            .collect();
+        assert_eq!(currencies, ["EUR", "GBP", "USD"]);
+        let gbp = whole.entitlements.iter().find(|e| e.id == "E-gbp").unwrap();
+        // 1.75 bought: one whole unit covers one device, 0.75 is shown as unusable.
+        assert_eq!((gbp.entitled, gbp.consumed), (1, 1));
+        assert!(
+            whole
+                .to_text()
+                .contains("entitled=1 quantity=1.75 unusable=0.75")
+        );
+        let pieces = itam_reconcile::partition(&estate, 2).unwrap();
+        assert_eq!(pieces.len(), 2);
+        let parts: Vec<_> = pieces
+            .iter()
+            .map(|p| itam_reconcile::reconcile(p, &policy).unwrap())
+            .collect();
+        let merged = itam_reconcile::Position::merge(parts).unwrap();
+        assert_eq!(merged.totals, whole.totals, "{mode:?}");
+        assert_eq!(merged.to_text(), whole.to_text(), "{mode:?}");
+    }
 }

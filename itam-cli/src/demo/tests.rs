@@ -4,7 +4,7 @@ use super::*;
 fn the_demo_estate_reconciles_with_a_shortfall_and_its_reasons() {
     let text = position_text().unwrap_or_default();
     // The office suite: 5 licences (2 allocated to Lyon) for 6 desktops; a Paris desktop is short.
-    assert!(text.contains("Example Software Inc./Example Office/Professional  device           6          5        5          1             420"), "{text}");
+    assert!(text.contains("Example Software Inc./Example Office/Professional  device           6          5        5          1         420 EUR"), "{text}");
     assert!(text.contains("device:ws-par-03 (Example Software Inc./Example Office/Professional): 0 of 1 unit(s) covered\n    nw-office-2024@nw-office-2024-lyon rejected: wrong_organisation\n    nw-office-2024 rejected: capacity_exhausted"), "{text}");
     // The design suite's subscription ended on 2026-06-30.
     assert!(
@@ -79,7 +79,7 @@ fn the_demo_estate_is_deterministic_and_its_transfer_applies() {
         .entitlements
         .iter()
         .find(|e| e.id.as_str() == "nw-db-cores");
-    assert_eq!(db.map(|e| e.quantity), Some(16));
+    assert_eq!(db.map(|e| e.quantity), Some(itam_core::Decimal::from(16)));
     let lyon = a
         .entitlements
         .iter()

@@ -73,7 +73,7 @@ fn primary_tags_become_installations_and_ents_entitlements() {
     assert_eq!(estate.entitlements.len(), 1);
     assert_eq!(estate.entitlements[0].id.as_str(), "E-tool");
     assert_eq!(estate.entitlements[0].metric, Metric::Device);
-    assert_eq!(estate.entitlements[0].quantity, 1);
+    assert_eq!(estate.entitlements[0].quantity, itam_core::Decimal::ONE);
 }
 
 #[test]
@@ -334,7 +334,7 @@ fn coswid_tags_and_the_ent_json_form_are_read_too() {
     let ids: Vec<(&str, u64)> = estate
         .entitlements
         .iter()
-        .map(|e| (e.id.as_str(), e.quantity))
+        .map(|e| (e.id.as_str(), e.whole_units()))
         .collect();
     assert_eq!(ids, [("E-json", 3), ("E-tool", 1)]);
 }

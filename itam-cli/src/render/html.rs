@@ -119,11 +119,11 @@ fn section(out: &mut String, n: usize, label: &str, position: &Position) {
             t.unlicensed_consumers.to_string(),
             shortfall_class,
         ),
-        ("cost", "cost", t.cost.normalize().to_string(), ""),
+        ("cost", "cost", escape(&t.cost_text()), ""),
         (
             "shortfall-cost",
             "shortfall cost",
-            t.shortfall_cost.normalize().to_string(),
+            escape(&t.shortfall_cost_text()),
             shortfall_class,
         ),
     ] {
@@ -169,15 +169,11 @@ fn section(out: &mut String, n: usize, label: &str, position: &Position) {
             id = escape(&e.id),
             metric = escape(&e.metric.to_string()),
             end = e.end.map_or_else(String::new, |d| d.to_string()),
-            entitled = if e.unlimited {
-                "unlimited".to_owned()
-            } else {
-                e.entitled.to_string()
-            },
+            entitled = escape(&e.entitled_text()),
             consumed = e.consumed,
             surplus = e.surplus,
             true_up = e.true_up,
-            cost = e.cost.normalize(),
+            cost = escape(&e.cost_text()),
         );
     }
     out.push_str("</tbody>\n</table>\n");
@@ -228,9 +224,7 @@ fn product_row(out: &mut String, p: &ProductLine) {
         exempt = p.exempt,
         short_x = covered_px + exempt_px,
         short_class = if p.shortfall > 0 { "bad" } else { "" },
-        cost = p
-            .shortfall_cost
-            .map_or_else(|| "-".to_owned(), |c| c.normalize().to_string()),
+        cost = escape(&p.shortfall_cost_text().replace(" currency=", " ")),
     );
 }
 

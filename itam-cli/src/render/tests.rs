@@ -1,6 +1,8 @@
 //! The renderings on a position with hostile names (`tests/data/reconcile/hostile.json`):
 //! CSV quoting and its parse back, the coloured and escaped table, HTML escaping.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use itam_reconcile::itam_core::estate::Estate;
 use itam_reconcile::{Policy, Position};
@@ -197,4 +199,39 @@ fn escape_covers_the_five_characters() {
         escape(r#"<a href="x" title='y'>&</a>"#),
         "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
     );
+}
+
+/// A version set, a fractional quantity and two currencies (the engine's scenario
+/// `sets_fractions_currencies`): every rendering shows the exact quantity and keeps the
+/// currencies apart.
+#[test]
+fn fractions_and_currencies_show_in_every_rendering() {
+    let text = include_str!(
+        "../../../itam-reconcile/tests/data/scenarios/sets_fractions_currencies/estate.json"
+    );
+    let estate: Estate = serde_json::from_str(text).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let position = itam_reconcile::reconcile(&estate, &Policy::new(day)).unwrap();
+    let rows = parse_csv(&products_csv(&position));
+    assert_eq!(rows.len(), 2);
+    let row: BTreeMap<&str, &str> = rows[0]
+        .iter()
+        .map(String::as_str)
+        .zip(rows[1].iter().map(String::as_str))
+        .collect();
+    assert_eq!(row["entitled"], "3");
+    assert_eq!(row["quantity"], "3.5");
+    assert_eq!(row["shortfall_cost"], "");
+    assert_eq!(row["shortfall_costs"], "EUR:200,USD:180");
+    let plain = table(&position, false);
+    assert!(plain.contains("2.5 (2 usable)"), "{plain}");
+    assert!(plain.contains("cost EUR:200,USD:90"), "{plain}");
+    let page = html(&[("priority", &position)], "currencies.json");
+    assert!(
+        page.contains("data-total=\"cost\">EUR:200,USD:90</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("<td>2.5 (2 usable)</td>"));
+    assert!(page.contains("<td>200 EUR</td>") && page.contains("<td>90 USD</td>"));
+    assert!(page.contains("<td>EUR:200,USD:180</td>"));
 }
