@@ -1092,6 +1092,15 @@ pub fn reconcile_finance(
                     e.id
                 ),
             };
+            // Bought together with others: say why their lines prove nothing for it.
+            let why = if side.sharers.is_empty() {
+                why
+            } else {
+                format!(
+                    "{why}; no invoice line carrying its document numbers is matched to an entitlement it was bought with ({})",
+                    side.sharers.join(", ")
+                )
+            };
             out.push(discrepancy(NO_PROOF, records, why));
         }
         // Quantity, currency and cost against its own invoice line, else its own order line
