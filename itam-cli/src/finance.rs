@@ -31,11 +31,12 @@ pub(crate) enum Command {
     /// invoice and order lines, by the ordered rules of itam-reconcile's FINANCE.md (asset
     /// tag, serial, document number, each exactly then normalised, then description).
     ///
-    /// Output: the readable reconciliation (matches, discrepancies with the records
-    /// involved, summary figures by cost centre and supplier); --json its JSON form; --csv two
-    /// CSV tables separated by one empty line, the matches
-    /// (itam,ledger,rule,confidence,evidence) then the discrepancies
-    /// (rule,severity,path,records,message).
+    /// Output: the readable reconciliation (matches, entitlements proven by an invoice line
+    /// they share with another right of the same Ent, discrepancies with the records
+    /// involved, summary figures by cost centre and supplier); --json its JSON form; --csv
+    /// three CSV tables separated by one empty line each, the matches
+    /// (itam,ledger,rule,confidence,evidence), the shared proofs (entitlement,invoice,via),
+    /// then the discrepancies (rule,severity,path,records,message).
     ///
     /// Exit status: 0 when no discrepancy is an error, 1 when one is (FIN-DISPOSED-1,
     /// FIN-CURRENCY-1), 2 when an input could not be read or parsed.
@@ -66,11 +67,12 @@ pub(crate) struct ReconcileArgs {
     /// The description rule pairs records dated at most this many days apart.
     #[arg(long, value_name = "DAYS")]
     date_window: Option<u32>,
-    /// Prints the reconciliation as JSON: {"matches", "discrepancies", "summary"}.
+    /// Prints the reconciliation as JSON: {"matches", "proven_by_shared", "discrepancies",
+    /// "summary"}.
     #[arg(long)]
     json: bool,
-    /// Prints the matches and the discrepancies as two CSV tables (RFC 4180, CRLF) separated
-    /// by one empty line.
+    /// Prints the matches, the shared proofs and the discrepancies as three CSV tables (RFC
+    /// 4180, CRLF), each separated from the next by one empty line.
     #[arg(long)]
     csv: bool,
 }
@@ -136,8 +138,9 @@ fn reconcile(args: &ReconcileArgs) -> u8 {
         }
     } else if args.csv {
         print(&format!(
-            "{}\r\n{}",
+            "{}\r\n{}\r\n{}",
             result.matches_csv(),
+            result.shared_proofs_csv(),
             result.discrepancies_csv()
         ));
     } else {

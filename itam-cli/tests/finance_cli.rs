@@ -1,6 +1,7 @@
 //! `itam finance reconcile` as a user runs it: on the exported demo estate it finds exactly
 //! the ledger's deliberate discrepancies; `--json` equals the library's result for the same
-//! input; `--csv` parses; a `;`-delimited ledger; exit codes 0, 1 and 2. Fixtures:
+//! input; `--csv` parses; a `;`-delimited ledger; exit codes 0, 1 and 2; one invoice line
+//! proving both rights of an Ent (`shared_by`). Fixtures:
 //! `tests/data/finance/` (self-written) and the demo's `finance/` folder, exported.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test code: a panic is a failure
 
@@ -142,7 +143,7 @@ fn json_is_the_library_result_for_the_same_input() {
 }
 
 #[test]
-fn csv_is_two_tables_that_parse() {
+fn csv_is_three_tables_that_parse() {
     let dir = demo();
     let out = reconcile(
         &dir.arg("northwind/finance/cms.json"),
@@ -155,10 +156,21 @@ fn csv_is_two_tables_that_parse() {
     );
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
-    let (matches, discrepancies) = text
-        .split_once("\r\n\r\n")
-        .expect("two tables separated by an empty line");
+    let tables: Vec<&str> = text.split("\r\n\r\n").collect();
+    let [matches, shared, discrepancies] = tables[..] else {
+        panic!("three tables separated by an empty line: {text}");
+    };
     let matches = read(matches, &Limits::default()).expect("matches csv");
+    // The demo's Ents each count one right: no shared proof, the header alone.
+    let shared = read(shared, &Limits::default()).expect("shared proofs csv");
+    assert_eq!(shared.len(), 1);
+    assert_eq!(
+        shared[0]
+            .iter()
+            .map(|f| f.text.as_str())
+            .collect::<Vec<_>>(),
+        ["entitlement", "invoice", "via"]
+    );
     let discrepancies = read(discrepancies, &Limits::default()).expect("discrepancies csv");
     let cells = |row: &Vec<itam_core::finance::csv::Field>| -> Vec<String> {
         row.iter().map(|f| f.text.clone()).collect()
@@ -381,5 +393,83 @@ fn an_ent_counting_two_rights_is_proven_line_by_line() {
     assert!(
         by_supplier.keys().all(|k| k.starts_with("shop")),
         "{by_supplier:?}"
+    );
+}
+
+#[test]
+fn one_invoice_line_proves_both_rights_of_an_ent() {
+    // `cad-1` counts rights install and use (five devices each): two entitlements, bought on
+    // one invoice line. The line is matched once, to the first; the second is proven by it
+    // through `shared_by`, so neither lacks a proof of purchase.
+    let ents = data("shared-ents");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--entitlements", ents.as_str()];
+        args.extend_from_slice(extra);
+        let out = reconcile(&data("empty-cms.json"), &data("shared-ledger.json"), &args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        stdout(&out)
+    };
+    let value: serde_json::Value = serde_json::from_str(&run(&["--json"])).unwrap();
+    assert_eq!(discrepancies(&value), []);
+    let matches: Vec<(&str, &str)> = value["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["itam"].as_str().unwrap(), m["ledger"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        matches,
+        [("entitlement:cad-1#install-device", "invoice:INV-90/1")]
+    );
+    assert_eq!(
+        value["proven_by_shared"],
+        serde_json::json!([{
+            "entitlement": "entitlement:cad-1#use-device",
+            "invoice": "invoice:INV-90/1",
+            "via": "entitlement:cad-1#install-device"
+        }])
+    );
+    assert_eq!(value["summary"]["without_proof"], 0);
+    assert_eq!(value["summary"]["entitlements"]["matched"], 2);
+    assert_eq!(value["summary"]["entitlements"]["total"], 2);
+
+    let text = run(&[]);
+    assert!(text.contains("\nshared proofs 1\n  entitlement:cad-1#use-device = invoice:INV-90/1 via entitlement:cad-1#install-device\n"), "{text}");
+    assert!(
+        text.contains("\n  entitlements with proof 2/2 (100.00%)\n"),
+        "{text}"
+    );
+
+    let csv = run(&["--csv"]);
+    let tables: Vec<&str> = csv.split("\r\n\r\n").collect();
+    assert_eq!(tables.len(), 3, "{csv}");
+    let shared = read(tables[1], &Limits::default()).expect("shared proofs csv");
+    let row: Vec<&str> = shared[1].iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(
+        row,
+        [
+            "entitlement:cad-1#use-device",
+            "invoice:INV-90/1",
+            "entitlement:cad-1#install-device"
+        ]
+    );
+
+    // Without the line, neither right has a proof of purchase.
+    let out = reconcile(
+        &data("empty-cms.json"),
+        &data("empty-ledger.json"),
+        &["--entitlements", &ents, "--json"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got: Vec<String> = discrepancies(&json(&out))
+        .into_iter()
+        .map(|(rule, records)| format!("{rule} {}", records.join(" ")))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "FIN-NOPROOF-1 entitlement:cad-1#install-device",
+            "FIN-NOPROOF-1 entitlement:cad-1#use-device"
+        ]
     );
 }

@@ -459,7 +459,8 @@ pub struct Summary {
     pub hardware: Coverage,
     /// Register lines matched to a CI.
     pub register: Coverage,
-    /// Entitlements matched to an invoice line (proof of purchase).
+    /// Entitlements with a proof of purchase: matched to an invoice line, or proven by one
+    /// shared with another entitlement ([`SharedProof`]).
     pub entitlements: Coverage,
     /// Software invoice lines (category `software`) matched to an entitlement.
     pub software_invoices: Coverage,
@@ -478,11 +479,29 @@ pub struct Summary {
     pub by_supplier: BTreeMap<String, Breakdown>,
 }
 
+/// An entitlement proven by the invoice line of another entitlement it was bought with: its
+/// purchase data names that entitlement in [`shared_by`](EntitlementPurchase::shared_by)
+/// (one invoice line paid for several rights of one Ent), and that entitlement is matched to
+/// the line. Not a [`Match`]: the line stays matched once, to `via`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct SharedProof {
+    /// The entitlement proven, which no invoice line matched itself.
+    pub entitlement: RecordRef,
+    /// The invoice line that proves it.
+    pub invoice: RecordRef,
+    /// The entitlement the line is matched to.
+    pub via: RecordRef,
+}
+
 /// The result: matches, discrepancies and summary, each sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FinanceReconciliation {
     /// Every pair found, sorted by ITAM record, then ledger record.
     pub matches: Vec<Match>,
+    /// Entitlements proven by an invoice line shared with another entitlement (see
+    /// [`SharedProof`]), sorted by entitlement. They raise no `FIN-NOPROOF-1` and count as
+    /// proven in the summary.
+    pub proven_by_shared: Vec<SharedProof>,
     /// Every discrepancy, sorted by finding (rule, severity, location, message).
     pub discrepancies: Vec<Discrepancy>,
     /// Figures for a manager.
@@ -497,6 +516,8 @@ struct EntSide<'a> {
     ent: &'a Entitlement,
     purchase: Option<&'a EntitlementPurchase>,
     supplier: Option<String>,
+    /// The other entitlements its purchase records name in `shared_by`, sorted, each once.
+    sharers: Vec<&'a str>,
 }
 
 impl EntSide<'_> {
@@ -513,11 +534,23 @@ impl EntSide<'_> {
             .or(self.ent.currency.as_ref())
     }
 
+    /// The quantity bought: the purchase's, else the entitlement's (none for an unlimited one).
     fn quantity(&self) -> Option<Decimal> {
         match self.purchase.and_then(|p| p.quantity) {
             Some(q) => Some(q),
             None if self.ent.unlimited => None,
             None => Some(self.ent.quantity),
+        }
+    }
+
+    /// The quantity compared with the line: [`quantity`](Self::quantity), but for an
+    /// entitlement bought together with others (`shared_by`) only the purchase's own: a
+    /// shared line counts the bundle, not each right.
+    fn compared_quantity(&self) -> Option<Decimal> {
+        if self.sharers.is_empty() {
+            self.quantity()
+        } else {
+            self.purchase.and_then(|p| p.quantity)
         }
     }
 }
@@ -592,6 +625,59 @@ fn prepare_line<'a>(l: &'a PurchaseLine, names: &mut SupplierNames<'a>) -> Prepa
     p.sku = l.sku.as_deref().and_then(normalise::key);
     p.text = vec![l.description.as_str()];
     p.finish()
+}
+
+/// A record's document keys, normalised, sorted, each once.
+fn normalised_keys(p: &Prepared<'_>) -> Vec<(KeyKind, String)> {
+    let mut keys: Vec<(KeyKind, String)> = p
+        .exact
+        .iter()
+        .filter(|(k, _)| matches!(k, KeyKind::Order | KeyKind::Invoice))
+        .filter_map(|(k, v)| Some((*k, normalise::key(v)?)))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// For each entitlement without an invoice line of its own, the invoice line (index into the
+/// canonical invoice lines) and the entitlement (index into `sides`) that prove it through
+/// `shared_by`: among the lines matched to the entitlements it names, the first in canonical
+/// order that carries one of its own document numbers (compared normalised, as rule
+/// `document_normalised` would), or any of them when it has no document number.
+fn shared_proofs(
+    sides: &[EntSide<'_>],
+    prepared: &[Prepared<'_>],
+    lines: &[Prepared<'_>],
+    ent_invoice: &[Option<usize>],
+) -> Vec<Option<(usize, usize)>> {
+    let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (k, side) in sides.iter().enumerate() {
+        by_id.entry(side.ent.id.as_str()).or_default().push(k);
+    }
+    sides
+        .iter()
+        .enumerate()
+        .map(|(i, side)| {
+            if side.sharers.is_empty() || ent_invoice.get(i).copied().flatten().is_some() {
+                return None;
+            }
+            let own = prepared.get(i).map(normalised_keys).unwrap_or_default();
+            let carries_own = |j: usize| {
+                own.is_empty()
+                    || lines
+                        .get(j)
+                        .is_some_and(|l| normalised_keys(l).iter().any(|k| own.contains(k)))
+            };
+            side.sharers
+                .iter()
+                .filter_map(|s| by_id.get(s))
+                .flatten()
+                .filter_map(|&k| Some((ent_invoice.get(k).copied().flatten()?, k)))
+                .filter(|&(j, _)| carries_own(j))
+                .min()
+        })
+        .collect()
 }
 
 /// Reconciles the ITAM records with the financial ones (see the [module documentation](self)).
@@ -700,10 +786,20 @@ pub fn reconcile_finance(
                 .and_then(|p| p.supplier.clone())
                 .or_else(|| counterparties.first().map(|s| (*s).to_owned()))
                 .or_else(|| e.scope.publisher.clone());
+            let mut sharers: Vec<&str> = list
+                .into_iter()
+                .flatten()
+                .flat_map(|p| &p.shared_by)
+                .map(EntId::as_str)
+                .filter(|s| *s != e.id.as_str())
+                .collect();
+            sharers.sort_unstable();
+            sharers.dedup();
             EntSide {
                 ent: e,
                 purchase,
                 supplier,
+                sharers,
             }
         })
         .collect();
@@ -789,6 +885,7 @@ pub fn reconcile_finance(
     let hw_match: Vec<Option<usize>> = hw_slots.iter().map(|p| p.map(|p| p.right)).collect();
     let ent_invoice: Vec<Option<usize>> = inv_slots.iter().map(|p| p.map(|p| p.right)).collect();
     let ent_order: Vec<Option<usize>> = ord_slots.iter().map(|p| p.map(|p| p.right)).collect();
+    let ent_shared = shared_proofs(&ent_sides, &ent_prepared, &inv_prepared, &ent_invoice);
     let mut matches = Vec::with_capacity(hw_pairs.len() + inv_pairs.len() + ord_pairs.len());
     let to_match = |itam: RecordRef, ledger: RecordRef, p: &matcher::Pair| Match {
         itam,
@@ -820,6 +917,7 @@ pub fn reconcile_finance(
 
     // ----- discrepancies and summary -----
     let mut out = Vec::new();
+    let mut proven_by_shared = Vec::new();
     let mut summary = Summary::default();
     let mut by_cc: BTreeMap<String, Breakdown> = BTreeMap::new();
     let mut by_sup: BTreeMap<String, Breakdown> = BTreeMap::new();
@@ -938,9 +1036,21 @@ pub fn reconcile_finance(
             .copied()
             .flatten()
             .and_then(|j| orders.get(j));
-        let has_proof = invoice.is_some();
+        let shared = ent_shared
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|(j, k)| Some((invoices.get(j)?, ent_sides.get(k)?.ent)));
+        if let Some((line, via)) = shared {
+            proven_by_shared.push(SharedProof {
+                entitlement: RecordRef::Entitlement(e.id.clone()),
+                invoice: RecordRef::purchase(line),
+                via: RecordRef::Entitlement(via.id.clone()),
+            });
+        }
+        let has_proof = invoice.is_some() || shared.is_some();
         summary.entitlements.add(has_proof);
-        let unmatched_value = (invoice.is_none() && order.is_none())
+        let unmatched_value = (!has_proof && order.is_none())
             .then(|| {
                 let unit = side.unit_price()?;
                 Some(side.quantity()?.saturating_mul(unit))
@@ -982,14 +1092,25 @@ pub fn reconcile_finance(
                     e.id
                 ),
             };
+            // Bought together with others: say why their lines prove nothing for it.
+            let why = if side.sharers.is_empty() {
+                why
+            } else {
+                format!(
+                    "{why}; no invoice line carrying its document numbers is matched to an entitlement it was bought with ({})",
+                    side.sharers.join(", ")
+                )
+            };
             out.push(discrepancy(NO_PROOF, records, why));
         }
-        // Quantity, currency and cost against the invoice line, else the order line.
+        // Quantity, currency and cost against its own invoice line, else its own order line
+        // (never against a line shared with another entitlement: that line's figures are
+        // the bundle's, compared on the entitlement it is matched to).
         let Some(line) = invoice.or(order) else {
             continue;
         };
         let records = vec![ent_ref, RecordRef::purchase(line)];
-        if let Some(q) = side.quantity() {
+        if let Some(q) = side.compared_quantity() {
             if q != line.quantity {
                 out.push(discrepancy(
                     QUANTITY,
@@ -1081,6 +1202,7 @@ pub fn reconcile_finance(
 
     FinanceReconciliation {
         matches,
+        proven_by_shared,
         discrepancies: out,
         summary,
     }
@@ -1097,8 +1219,8 @@ fn values(map: &BTreeMap<String, Decimal>) -> String {
 }
 
 impl FinanceReconciliation {
-    /// The canonical text rendering: matches, discrepancies, then the summary, one fact per
-    /// line, in a fixed order (what golden tests compare).
+    /// The canonical text rendering: matches, shared proofs, discrepancies, then the summary,
+    /// one fact per line, in a fixed order (what golden tests compare).
     #[must_use]
     pub fn to_text(&self) -> String {
         use fmt::Write as _;
@@ -1110,6 +1232,10 @@ impl FinanceReconciliation {
                 "  {} = {} rule={} confidence={} evidence={}",
                 m.itam, m.ledger, m.rule, m.confidence, m.evidence
             );
+        }
+        let _ = writeln!(s, "shared proofs {}", self.proven_by_shared.len());
+        for p in &self.proven_by_shared {
+            let _ = writeln!(s, "  {} = {} via {}", p.entitlement, p.invoice, p.via);
         }
         let _ = writeln!(s, "discrepancies {}", self.discrepancies.len());
         for d in &self.discrepancies {
@@ -1177,6 +1303,25 @@ impl FinanceReconciliation {
                     m.rule.as_str().to_owned(),
                     m.confidence.to_string(),
                     m.evidence.clone(),
+                ],
+            );
+        }
+        out
+    }
+
+    /// The entitlements proven by a shared invoice line as CSV (RFC 4180, CRLF):
+    /// `entitlement,invoice,via`, in the order of [`proven_by_shared`](Self::proven_by_shared).
+    #[must_use]
+    pub fn shared_proofs_csv(&self) -> String {
+        let mut out = String::new();
+        write_record(&mut out, &["entitlement", "invoice", "via"]);
+        for p in &self.proven_by_shared {
+            write_record(
+                &mut out,
+                &[
+                    p.entitlement.to_string(),
+                    p.invoice.to_string(),
+                    p.via.to_string(),
                 ],
             );
         }

@@ -3,7 +3,8 @@
 //!
 //! The generator draws keys from small pools and writes them in varied forms (case,
 //! punctuation, leading zeros), so exact, normalised and description rules all fire and
-//! compete for the same records.
+//! compete for the same records. Some entitlements are bought together (`shared_by`, as
+//! the rights of one Ent), often on the same invoice number, so shared proofs occur.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -16,6 +17,7 @@ use itam_core::estate::{Entitlement, Metric, ProductScope};
 use itam_core::finance::{
     Category, Currency, DocumentKind, EntitlementPurchase, Ledger, PurchaseLine, RegisterLine,
 };
+use itam_core::id::EntId;
 use itam_reconcile::finance::{
     FinanceInput, FinancePolicy, FinanceReconciliation, reconcile_finance,
 };
@@ -176,7 +178,14 @@ fn world() -> impl Strategy<Value = World> {
     (
         proptest::collection::vec(item(), 0..12),
         proptest::collection::vec(register_line(), 0..12),
-        proptest::collection::vec(entitlement(), 0..8),
+        proptest::collection::vec(
+            (
+                entitlement(),
+                proptest::option::weighted(0.7, 0usize..2),
+                proptest::bool::weighted(0.7),
+            ),
+            0..8,
+        ),
         proptest::collection::vec(purchase_line(), 0..10),
     )
         .prop_map(|(items, register, ents, lines)| {
@@ -209,13 +218,47 @@ fn world() -> impl Strategy<Value = World> {
                 l.line = u32::try_from(i).unwrap() + 1;
                 w.ledger.purchases.push(l);
             }
-            for (i, (mut e, p)) in ents.into_iter().enumerate() {
+            // Entitlements of one group were bought together: each purchase record names the
+            // whole group in `shared_by`, and with `same` carries the group's invoice number:
+            // that of the group's ledger invoice line (group g: the g-th invoice line) when
+            // there is one, else its first member's.
+            let ledger_invoices: Vec<String> = w
+                .ledger
+                .purchases
+                .iter()
+                .filter(|l| l.document == DocumentKind::Invoice)
+                .map(|l| l.number.clone())
+                .collect();
+            let mut groups: BTreeMap<usize, (Vec<EntId>, Option<String>)> = BTreeMap::new();
+            let mut members: Vec<(usize, usize, bool)> = Vec::new();
+            for (i, ((mut e, p), group, same)) in ents.into_iter().enumerate() {
                 e.id = format!("E-{i}").into();
                 if let Some(mut p) = p {
                     p.ent = e.id.clone();
+                    if let Some(g) = group {
+                        let (ids, number) = groups.entry(g).or_default();
+                        ids.push(e.id.clone());
+                        if number.is_none() {
+                            *number = ledger_invoices
+                                .get(g)
+                                .cloned()
+                                .or_else(|| p.invoice_number.clone());
+                        }
+                        members.push((w.purchases.len(), g, same));
+                    }
                     w.purchases.push(p);
                 }
                 w.entitlements.push(e);
+            }
+            for (at, g, same) in members {
+                let (ids, number) = &groups[&g];
+                let p = &mut w.purchases[at];
+                if ids.len() > 1 {
+                    p.shared_by.clone_from(ids);
+                }
+                if same {
+                    p.invoice_number.clone_from(number);
+                }
             }
             w
         })
@@ -286,8 +329,29 @@ proptest! {
         prop_assert_eq!(r.summary.hardware.matched, hw as u64);
         prop_assert_eq!(r.summary.register.matched, hw as u64);
         prop_assert_eq!(r.summary.register.total, w.ledger.register.len() as u64);
-        // Entitlements with proof = entitlements matched to an invoice line.
-        let proof = itam_side.keys().filter(|(_, s)| *s == "invoice").count();
+        // Entitlements with proof = entitlements matched to an invoice line, and those proven
+        // by a line shared with one of them (each once, none of them matched itself).
+        let invoice_of: BTreeMap<String, String> = r
+            .matches
+            .iter()
+            .filter(|m| m.ledger.to_string().starts_with("invoice:"))
+            .map(|m| (m.itam.to_string(), m.ledger.to_string()))
+            .collect();
+        let mut proven_shared: BTreeMap<String, usize> = BTreeMap::new();
+        for p in &r.proven_by_shared {
+            let ent = p.entitlement.to_string();
+            prop_assert!(!invoice_of.contains_key(&ent), "{:?}", p);
+            prop_assert_eq!(invoice_of.get(&p.via.to_string()), Some(&p.invoice.to_string()));
+            let named = w.purchases.iter().any(|q| {
+                format!("entitlement:{}", q.ent) == ent
+                    && q.shared_by.iter().any(|s| format!("entitlement:{s}") == p.via.to_string())
+            });
+            prop_assert!(named, "{:?} is not named in shared_by", p);
+            *proven_shared.entry(ent).or_default() += 1;
+        }
+        prop_assert!(proven_shared.values().all(|&n| n == 1), "{:?}", proven_shared);
+        let proof = itam_side.keys().filter(|(_, s)| *s == "invoice").count()
+            + r.proven_by_shared.len();
         prop_assert_eq!(r.summary.entitlements.matched, proof as u64);
         prop_assert_eq!(
             r.summary.without_proof,
@@ -323,4 +387,21 @@ proptest! {
         prop_assert_eq!(by_tag, tags.len());
         prop_assert!(r.rules().iter().all(|id| !id.starts_with("FIN-GHOST") && !id.starts_with("FIN-UNRECORDED")));
     }
+}
+
+/// The generator exercises shared proofs: among the first worlds of a deterministic run,
+/// some entitlements are proven by a line another one is matched to (else the checks above
+/// on `proven_by_shared` would hold vacuously).
+#[test]
+fn generated_worlds_contain_shared_proofs() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = world();
+    let shared: usize = (0..96)
+        .map(|_| {
+            let w = strategy.new_tree(&mut runner).unwrap().current();
+            reconcile(&w).proven_by_shared.len()
+        })
+        .sum();
+    assert!(shared >= 5, "only {shared} shared proofs in 96 worlds");
 }

@@ -224,6 +224,96 @@ fn entitlement_without_proof_of_purchase() {
     assert_eq!(r.summary.unmatched_itam_value["unknown"].to_string(), "60");
 }
 
+fn records_of(r: &FinanceReconciliation, rule: &str) -> Vec<String> {
+    r.discrepancies
+        .iter()
+        .filter(|d| d.finding.rule == rule)
+        .map(|d| d.records[0].to_string())
+        .collect()
+}
+
+#[test]
+fn one_invoice_line_proves_every_right_that_shares_it() {
+    let r = scenario("shared", &["FIN-NOPROOF-1", "FIN-QUANTITY-1"]);
+    let shared: Vec<String> = r
+        .proven_by_shared
+        .iter()
+        .map(|p| format!("{} = {} via {}", p.entitlement, p.invoice, p.via))
+        .collect();
+    assert_eq!(
+        shared,
+        [
+            "entitlement:CAD#use-device = invoice:INV-70/1 via entitlement:CAD#install-device",
+            "entitlement:OFF#use-device = invoice:INV-50/1 via entitlement:OFF#install-device",
+        ]
+    );
+    // The line stays matched once, to the entitlement it proves directly.
+    let ledger: Vec<String> = r.matches.iter().map(|m| m.ledger.to_string()).collect();
+    assert_eq!(
+        ledger,
+        ["invoice:INV-70/1", "invoice:INV-50/1", "invoice:INV-60/1"]
+    );
+    for p in &r.proven_by_shared {
+        assert!(r.matches.iter().all(|m| m.itam != p.entitlement), "{p:?}");
+    }
+    // INV-60 is SUI#use-device's own line: it carries no number of SUI#access-namedUser.
+    assert_eq!(
+        records_of(&r, "FIN-NOPROOF-1"),
+        ["entitlement:SUI#access-namedUser"]
+    );
+    // Quantities: OFF's bundle line (1) is not compared with each right (10); CAD's order
+    // quantity (5) is, on the entitlement matched to the line only.
+    assert_eq!(
+        records_of(&r, "FIN-QUANTITY-1"),
+        ["entitlement:CAD#install-device"]
+    );
+    assert_eq!(r.summary.entitlements.matched, 5);
+    assert_eq!(r.summary.entitlements.total, 6);
+    assert_eq!(r.summary.without_proof, 1);
+    assert_eq!(r.summary.by_cost_centre["CC-IT"].without_proof, 1);
+    assert_eq!(r.summary.by_supplier["shop and"].itam.matched, 5);
+    // Only SUI#access-namedUser (20 × 50) is unmatched on the ITAM side.
+    assert_eq!(r.summary.unmatched_itam_value["EUR"].to_string(), "1000");
+    let rows = itam_core::finance::csv::read(&r.shared_proofs_csv(), &Default::default()).unwrap();
+    assert_eq!(rows.len(), 3);
+    let first: Vec<&str> = rows[1].iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(
+        first,
+        [
+            "entitlement:CAD#use-device",
+            "invoice:INV-70/1",
+            "entitlement:CAD#install-device"
+        ]
+    );
+}
+
+#[test]
+fn without_shared_by_the_other_rights_lack_proof() {
+    let mut s = load("shared");
+    for p in &mut s.purchases {
+        p.shared_by.clear();
+    }
+    let r = run(&s);
+    assert!(r.proven_by_shared.is_empty());
+    assert_eq!(
+        records_of(&r, "FIN-NOPROOF-1"),
+        [
+            "entitlement:CAD#use-device",
+            "entitlement:OFF#use-device",
+            "entitlement:SUI#access-namedUser"
+        ]
+    );
+    // Not shared, OFF#install-device's quantity (10) is compared with the bundle line (1).
+    assert_eq!(
+        records_of(&r, "FIN-QUANTITY-1"),
+        [
+            "entitlement:CAD#install-device",
+            "entitlement:OFF#install-device"
+        ]
+    );
+    assert_eq!(r.summary.without_proof, 3);
+}
+
 #[test]
 fn cost_beyond_tolerance() {
     let r = scenario("cost", &["FIN-COST-1"]);
