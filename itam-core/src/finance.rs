@@ -498,7 +498,8 @@ pub struct EntitlementPurchase {
     /// The entitlements bought together on this purchase, `ent` included, when one order or
     /// invoice line bought several of them (an Ent counting several rights whose invoice data
     /// does not tell them apart); empty when the purchase is `ent`'s alone. A ledger line
-    /// matched to any of them is the proof of purchase of all of them.
+    /// matched to any of them that carries one of their document numbers is the proof of
+    /// purchase of all of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shared_by: Vec<EntId>,
 }
