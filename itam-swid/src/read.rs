@@ -142,15 +142,19 @@ pub fn read(input: &str, options: &ReadOptions) -> Result<Parsed<SoftwareIdentit
     read_element(root, options, &source, entries)
 }
 
-/// Reads one SWID tag from bytes: UTF-8, with or without a byte-order mark.
+/// Reads one SWID tag from bytes, decoded by [`decode_text`]: UTF-8 with or without a
+/// byte-order mark, or UTF-16 (little- or big-endian) after its byte-order mark.
+///
+/// Positions in the result are lines and columns of the decoded text (the same in any
+/// encoding).
 ///
 /// # Errors
-/// As [`read`]; also [`ParseError::Xml`] when the bytes are not UTF-8.
+/// As [`read`]; also [`ParseError::Encoding`] when the bytes do not decode.
 pub fn read_bytes(
     input: &[u8],
     options: &ReadOptions,
 ) -> Result<Parsed<SoftwareIdentity>, ParseError> {
-    read(decode(input, &options.limits)?, options)
+    read(&decode_text(input, &options.limits)?, options)
 }
 
 /// Reads every SWID tag in an input that holds several:
@@ -204,33 +208,115 @@ pub fn read_all(
     Ok(out)
 }
 
-/// As [`read_all`], from bytes (UTF-8, optional byte-order mark).
+/// As [`read_all`], from bytes (decoded by [`decode_text`]).
 ///
 /// # Errors
-/// As [`read_all`]; also [`ParseError::Xml`] when the bytes are not UTF-8.
+/// As [`read_all`]; also [`ParseError::Encoding`] when the bytes do not decode.
 pub fn read_all_bytes(
     input: &[u8],
     options: &ReadOptions,
 ) -> Result<Vec<Parsed<SoftwareIdentity>>, ParseError> {
-    read_all(decode(input, &options.limits)?, options)
+    read_all(&decode_text(input, &options.limits)?, options)
 }
 
-fn decode<'a>(input: &'a [u8], limits: &Limits) -> Result<&'a str, ParseError> {
+/// The text encodings [`decode_text`] reads (XML 1.0 §4.3.3: every processor reads UTF-8
+/// and UTF-16; UTF-16 starts with a byte-order mark).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// UTF-8, with or without the byte-order mark `EF BB BF`.
+    Utf8,
+    /// UTF-16 little-endian, after the byte-order mark `FF FE`.
+    Utf16Le,
+    /// UTF-16 big-endian, after the byte-order mark `FE FF`.
+    Utf16Be,
+}
+
+impl Encoding {
+    /// The encoding's name, lowercase (`utf-8`, `utf-16le`, `utf-16be`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Utf8 => "utf-8",
+            Self::Utf16Le => "utf-16le",
+            Self::Utf16Be => "utf-16be",
+        }
+    }
+
+    /// The encoding a byte-order mark at the start of `bytes` names, and the mark's length
+    /// (UTF-8 and no mark without one).
+    #[must_use]
+    pub fn sniff(bytes: &[u8]) -> (Self, usize) {
+        match bytes {
+            [0xEF, 0xBB, 0xBF, ..] => (Self::Utf8, 3),
+            [0xFF, 0xFE, ..] => (Self::Utf16Le, 2),
+            [0xFE, 0xFF, ..] => (Self::Utf16Be, 2),
+            _ => (Self::Utf8, 0),
+        }
+    }
+}
+
+impl std::fmt::Display for Encoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Decodes an input's bytes to text as [`read_bytes`] does: the byte-order mark decides
+/// ([`Encoding::sniff`]: UTF-8 or UTF-16 little- or big-endian; the mark is not part of the
+/// text); without one the bytes must be UTF-8. UTF-8 input is borrowed, UTF-16 decoded into
+/// a new string.
+///
+/// # Errors
+/// [`ParseError::TooLarge`] past [`Limits::max_bytes`]; [`ParseError::Encoding`] at the
+/// first byte that does not decode (an invalid UTF-8 sequence, an unpaired UTF-16
+/// surrogate, or a last UTF-16 code unit cut in half), with its offset in `input` and the
+/// line and column after the text decoded so far.
+pub fn decode_text<'a>(input: &'a [u8], limits: &Limits) -> Result<Cow<'a, str>, ParseError> {
     if input.len() > limits.max_bytes {
         return Err(ParseError::TooLarge {
             size: input.len(),
             limit: limits.max_bytes,
         });
     }
-    let body = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    std::str::from_utf8(body).map_err(|e| {
-        let valid = body.get(..e.valid_up_to()).unwrap_or(b"");
-        let text = std::str::from_utf8(valid).unwrap_or("");
-        ParseError::Xml {
-            message: "input is not valid utf-8".to_owned(),
-            pos: LineIndex::new(text, 0).pos(text.len()),
+    let (encoding, mark) = Encoding::sniff(input);
+    let body = input.get(mark..).unwrap_or_default();
+    let error = |valid: &str, offset: usize| ParseError::Encoding {
+        encoding,
+        offset: mark + offset,
+        pos: LineIndex::new(valid, 0).pos(valid.len()),
+    };
+    let big_endian = match encoding {
+        Encoding::Utf16Be => true,
+        Encoding::Utf16Le => false,
+        Encoding::Utf8 => {
+            return std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
+                let valid = body.get(..e.valid_up_to()).unwrap_or_default();
+                error(std::str::from_utf8(valid).unwrap_or(""), e.valid_up_to())
+            });
         }
-    })
+    };
+    let units = body.chunks_exact(2).map(|pair| match *pair {
+        [a, b] if big_endian => u16::from_be_bytes([a, b]),
+        [a, b] => u16::from_le_bytes([a, b]),
+        _ => 0,
+    });
+    let mut text = String::with_capacity(body.len() / 2);
+    // Bytes decoded so far: where an error is.
+    let mut offset = 0;
+    for decoded in char::decode_utf16(units) {
+        match decoded {
+            Ok(c) => {
+                text.push(c);
+                offset += 2 * c.len_utf16();
+            }
+            Err(_) => return Err(error(&text, offset)),
+        }
+    }
+    if offset != body.len() {
+        return Err(error(&text, offset));
+    }
+    Ok(Cow::Owned(text))
 }
 
 fn check_size(input: &str, limits: &Limits) -> Result<(), ParseError> {
