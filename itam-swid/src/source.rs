@@ -33,14 +33,18 @@ use itam_core::{Finding, Location, TextPos};
 /// Two maps are equal when they give the same positions to the same paths.
 #[derive(Clone, Default)]
 pub struct SourceMap {
+    /// Plain data (no drop glue): recording and dropping cost no more than the vector.
     entries: Vec<Entry>,
+    /// The text of steps that are not `'static` names (foreign elements, unknown
+    /// attributes, whole paths given to [`SourceMap::insert`]).
+    strings: Vec<String>,
     /// The text the reader's byte offsets point into (one copy per input, shared by every
     /// tag read from it).
     text: Option<Arc<str>>,
     index: OnceLock<BTreeMap<String, TextPos>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 struct Entry {
     parent: Option<u32>,
     step: Step,
@@ -55,14 +59,21 @@ enum At {
     Pos(TextPos),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 enum Step {
     /// A whole path, as given to [`SourceMap::insert`].
-    Raw(String),
+    Raw(Text),
     /// An element step `name[index]` (no index: the root `/name`).
-    Element(Cow<'static, str>, Option<u32>),
+    Element(Text, Option<u32>),
     /// An attribute step `@text`.
-    Attribute(Cow<'static, str>),
+    Attribute(Text),
+}
+
+/// A step's text: a name known at compile time, or one of the map's `strings`.
+#[derive(Debug, Clone, Copy)]
+enum Text {
+    Static(&'static str),
+    Owned(usize),
 }
 
 impl PartialEq for SourceMap {
@@ -91,6 +102,7 @@ impl SourceMap {
     pub(crate) fn with_text(text: Arc<str>, entries: usize) -> Self {
         Self {
             entries: Vec::with_capacity(entries),
+            strings: Vec::new(),
             text: Some(text),
             index: OnceLock::new(),
         }
@@ -98,7 +110,42 @@ impl SourceMap {
 
     /// Records a position for a whole path.
     pub fn insert(&mut self, path: impl Into<String>, pos: TextPos) {
-        self.push(None, Step::Raw(path.into()), At::Pos(pos));
+        let text = self.text_of(Cow::Owned(path.into()));
+        self.push(None, Step::Raw(text), At::Pos(pos));
+    }
+
+    fn text_of(&mut self, text: Cow<'static, str>) -> Text {
+        match text {
+            Cow::Borrowed(name) => Text::Static(name),
+            Cow::Owned(text) => {
+                self.strings.push(text);
+                Text::Owned(self.strings.len() - 1)
+            }
+        }
+    }
+
+    fn str(&self, text: Text) -> &str {
+        match text {
+            Text::Static(name) => name,
+            Text::Owned(i) => self.strings.get(i).map_or("", String::as_str),
+        }
+    }
+
+    fn render_step(&self, out: &mut String, step: Step) {
+        match step {
+            Step::Raw(path) => out.push_str(self.str(path)),
+            Step::Element(name, None) => {
+                out.push('/');
+                out.push_str(self.str(name));
+            }
+            Step::Element(name, Some(index)) => {
+                let _ = write!(out, "/{}[{index}]", self.str(name));
+            }
+            Step::Attribute(text) => {
+                out.push_str("/@");
+                out.push_str(self.str(text));
+            }
+        }
     }
 
     fn push(&mut self, parent: Option<u32>, step: Step, at: At) -> u32 {
@@ -118,12 +165,14 @@ impl SourceMap {
         index: Option<u32>,
         offset: usize,
     ) -> u32 {
+        let name = self.text_of(name);
         self.push(parent, Step::Element(name, index), At::Offset(offset))
     }
 
     /// Records an attribute step (the text after `@`) of element `parent`, at byte `offset`
     /// of the map's text.
     pub(crate) fn attribute(&mut self, parent: u32, step: Cow<'static, str>, offset: usize) {
+        let step = self.text_of(step);
         self.push(Some(parent), Step::Attribute(step), At::Offset(offset));
     }
 
@@ -135,12 +184,12 @@ impl SourceMap {
             let Some(entry) = self.entries.get(i as usize) else {
                 break;
             };
-            steps.push(&entry.step);
+            steps.push(entry.step);
             current = entry.parent;
         }
         let mut out = String::new();
-        for step in steps.iter().rev() {
-            render_step(&mut out, step);
+        for step in steps.into_iter().rev() {
+            self.render_step(&mut out, step);
         }
         out
     }
@@ -157,7 +206,7 @@ impl SourceMap {
                     .parent
                     .and_then(|p| element_paths.get(p as usize).cloned().flatten())
                     .unwrap_or_default();
-                render_step(&mut path, &entry.step);
+                self.render_step(&mut path, entry.step);
                 element_paths.push(matches!(entry.step, Step::Element(..)).then(|| path.clone()));
                 let pos = match entry.at {
                     At::Pos(pos) => Some(pos),
@@ -215,23 +264,6 @@ impl SourceMap {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
-    }
-}
-
-fn render_step(out: &mut String, step: &Step) {
-    match step {
-        Step::Raw(path) => out.push_str(path),
-        Step::Element(name, None) => {
-            out.push('/');
-            out.push_str(name);
-        }
-        Step::Element(name, Some(index)) => {
-            let _ = write!(out, "/{name}[{index}]");
-        }
-        Step::Attribute(text) => {
-            out.push_str("/@");
-            out.push_str(text);
-        }
     }
 }
 
