@@ -18,15 +18,15 @@
 //!   it, so `PartialEq` compares content only.
 
 mod foreign;
+mod hashes;
 mod lexical;
 mod vocab;
-
-use std::collections::BTreeMap;
 
 use itam_core::{RegId, TagId, Version, VersionScheme};
 use serde::{Deserialize, Serialize};
 
 pub use foreign::{Attribute, ForeignElement, ForeignNode, NamespaceDecl, QName};
+pub use hashes::{Hashes, HashesIter};
 #[allow(unused_imports)]
 pub(crate) use lexical::is_xml_space;
 pub use lexical::{XmlBool, XmlInt};
@@ -790,8 +790,8 @@ pub struct File {
     pub version: Option<String>,
     /// The `{algorithm-namespace}hash` attributes, keyed by algorithm (the attribute's
     /// namespace URI; the prefix does not matter). Values are kept as written (hex).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub hashes: BTreeMap<HashAlgorithm, String>,
+    #[serde(default, skip_serializing_if = "Hashes::is_empty")]
+    pub hashes: Hashes,
     /// `n8060:mutable` (NISTIR 8060, boolean, default false): the file may change after
     /// installation.
     #[serde(default, skip_serializing_if = "Option::is_none")]

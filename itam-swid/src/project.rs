@@ -415,7 +415,7 @@ fn file_fact(join: &PathJoin<'_>, parent: &str, file: &File) -> FileFact {
         version: file.version.clone(),
         key: file.key.as_ref().is_some_and(|k| k.is_true()),
         mutable: file.is_mutable(),
-        hashes: file.hashes.clone(),
+        hashes: file.hashes.clone().into(),
     }
 }
 

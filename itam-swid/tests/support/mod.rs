@@ -442,7 +442,7 @@ pub fn file() -> impl Strategy<Value = File> {
                 root,
                 size,
                 version,
-                hashes,
+                hashes: hashes.into(),
                 mutable,
                 patch_event,
                 lang,
