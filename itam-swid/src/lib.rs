@@ -17,7 +17,7 @@ pub use model::{
     Attribute, Child, Directory, DirectoryChild, Entity, EntityChild, Evidence, File,
     ForeignElement, ForeignNode, HashAlgorithm, Hashes, Link, LinkTarget, Meta, NamespaceDecl,
     Ownership, PatchEvent, Payload, Process, QName, Rel, Resource, ResourceChild,
-    ResourceCollection, Role, Roles, SoftwareIdentity, SoftwareMeta, TagType, TypeFlags,
-    TypePrecedence, Use, XmlBool, XmlInt,
+    ResourceCollection, Role, Roles, SmallString, SoftwareIdentity, SoftwareMeta, TagType,
+    TypeFlags, TypePrecedence, Use, XmlBool, XmlInt,
 };
 pub use source::{Dialect, Parsed, SourceMap};

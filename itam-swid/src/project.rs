@@ -729,7 +729,7 @@ mod tests {
                 let mut dir = Directory { name: "d".into(), ..Directory::default() };
                 let mut payload = Payload::default();
                 for (name, location, nested) in files {
-                    let file = File { name, location, ..File::default() };
+                    let file = File { name: name.into(), location, ..File::default() };
                     if nested {
                         dir.children.push(file.into());
                     } else {

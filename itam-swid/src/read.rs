@@ -101,8 +101,8 @@ use crate::error::ParseError;
 use crate::model::{
     Attribute, Child, Directory, DirectoryChild, Entity, EntityChild, Evidence, File,
     ForeignElement, ForeignNode, HashAlgorithm, Link, Meta, NamespaceDecl, PatchEvent, Process,
-    QName, Rel, Resource, ResourceChild, ResourceCollection, Roles, SoftwareIdentity, SoftwareMeta,
-    XmlBool, XmlInt,
+    QName, Rel, Resource, ResourceChild, ResourceCollection, Roles, SmallString, SoftwareIdentity,
+    SoftwareMeta, XmlBool, XmlInt,
 };
 use crate::ns;
 use crate::source::{Dialect, LineIndex, Parsed, SourceMap, path};
@@ -695,13 +695,13 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
 
     /// A required attribute's value found while reading the attributes, or (when `value` is
     /// `None`) the strict-mode error or the lax-mode finding, as [`Self::required`].
-    fn require(
+    fn require<T: Default>(
         &mut self,
         node: Node<'_, '_>,
         at: u32,
         attr: &str,
-        value: Option<String>,
-    ) -> Result<String, ParseError> {
+        value: Option<T>,
+    ) -> Result<T, ParseError> {
         match value {
             Some(v) => Ok(v),
             None => {
@@ -717,7 +717,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                     pos,
                     format!("required attribute `{attr}` is missing; read as empty"),
                 );
-                Ok(String::new())
+                Ok(T::default())
             }
         }
     }
@@ -1060,7 +1060,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             }
             let v = || Some(value.to_owned());
             match local {
-                "name" => name = v(),
+                "name" => name = Some(SmallString::new(value)),
                 "key" => dir.key = Some(XmlBool::from_text(value)),
                 "location" => dir.location = v(),
                 "root" => dir.root = v(),
@@ -1097,7 +1097,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             let v = || Some(value.to_owned());
             match (ns_uri, local) {
-                (None, "name") => name = v(),
+                (None, "name") => name = Some(SmallString::new(value)),
                 (None, "key") => file.key = Some(XmlBool::from_text(value)),
                 (None, "location") => file.location = v(),
                 (None, "root") => file.root = v(),
