@@ -1184,19 +1184,20 @@ fn foreign_element(
     let mark = scope.len();
     scope.extend(declared.iter().map(|d| d.prefix.clone()));
     let name = element_qname(node);
-    let mut need = |prefix: Option<String>, uri: &str, scope: &Vec<Option<String>>| {
-        if prefix.as_deref() == Some("xml") || scope.contains(&prefix) {
+    // Borrowed until a binding has to be added (most are in scope already).
+    let mut need = |prefix: Option<&str>, uri: &str, scope: &Vec<Option<String>>| {
+        if prefix == Some("xml") || scope.iter().any(|p| p.as_deref() == prefix) {
             return;
         }
-        if !needed.iter().any(|d| d.prefix == prefix) {
+        if !needed.iter().any(|d| d.prefix.as_deref() == prefix) {
             needed.push(NamespaceDecl {
-                prefix,
+                prefix: prefix.map(str::to_owned),
                 uri: uri.to_owned(),
             });
         }
     };
     need(
-        name.prefix.clone(),
+        name.prefix.as_deref(),
         name.namespace.as_deref().unwrap_or(""),
         scope,
     );
@@ -1208,7 +1209,7 @@ fn foreign_element(
             local: attr.name().to_owned(),
         };
         if let (Some(prefix), Some(uri)) = (&name.prefix, &name.namespace) {
-            need(Some(prefix.clone()), uri, scope);
+            need(Some(prefix), uri, scope);
         }
         attributes.push(Attribute::new(name, attr.value()));
     }
