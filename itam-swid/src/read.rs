@@ -1036,7 +1036,13 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                     let cp = self.child_element(at, local, idx, child);
                     match local {
                         "Directory" => ResourceChild::Directory(self.directory(child, cp)?),
-                        "File" => ResourceChild::File(self.file(child, cp)?),
+                        "File" => {
+                            coll.children.push(ResourceChild::File(File::default()));
+                            if let Some(ResourceChild::File(file)) = coll.children.last_mut() {
+                                self.file(child, cp, file)?;
+                            }
+                            continue;
+                        }
                         "Process" => ResourceChild::Process(self.process(child, cp)?),
                         "Resource" => ResourceChild::Resource(self.resource(child, cp)?),
                         _ => ResourceChild::Other(self.foreign_swid(child)),
@@ -1081,7 +1087,14 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                     let cp = self.child_element(at, local, idx, child);
                     match local {
                         "Directory" => DirectoryChild::Directory(self.directory(child, cp)?),
-                        "File" => DirectoryChild::File(self.file(child, cp)?),
+                        "File" => {
+                            // Built where it is stored: a `File` is a few hundred bytes.
+                            dir.children.push(DirectoryChild::File(File::default()));
+                            if let Some(DirectoryChild::File(file)) = dir.children.last_mut() {
+                                self.file(child, cp, file)?;
+                            }
+                            continue;
+                        }
                         _ => DirectoryChild::Other(self.foreign_swid(child)),
                     }
                 }
@@ -1091,8 +1104,8 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         Ok(dir)
     }
 
-    fn file(&mut self, node: Node<'_, 'i>, at: u32) -> Result<File, ParseError> {
-        let mut file = File::default();
+    /// Reads a `File` into `file` (a default one, already in its parent's list).
+    fn file(&mut self, node: Node<'_, 'i>, at: u32, file: &mut File) -> Result<(), ParseError> {
         let mut name = None;
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             let v = || Some(value.to_owned());
@@ -1117,7 +1130,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         file.lang = lang;
         file.attributes = attributes;
         file.content = self.leaf_content(node, at);
-        Ok(file)
+        Ok(())
     }
 
     fn process(&mut self, node: Node<'_, 'i>, at: u32) -> Result<Process, ParseError> {
