@@ -38,7 +38,7 @@ fn synthetic_tag() -> String {
     };
     for d in 0..40 {
         let mut dir = Directory {
-            name: format!("module-{d}"),
+            name: format!("module-{d}").into(),
             root: Some("/usr/lib/synthetic".into()),
             ..Directory::default()
         };

@@ -9,7 +9,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ParseError {
-    /// The input is not well-formed XML (or not UTF-8).
+    /// The input is not well-formed XML.
     #[error("not well-formed xml at {pos}: {message}")]
     Xml {
         /// What the XML parser said.
@@ -91,6 +91,18 @@ pub enum ParseError {
         /// Where its element starts.
         pos: TextPos,
     },
+    /// The input's bytes are not text in the encoding its byte-order mark names (UTF-8
+    /// without one); see [`decode_text`](crate::read::decode_text).
+    #[error("not valid {encoding} at byte {offset} (after {pos})")]
+    Encoding {
+        /// The encoding the bytes were read as.
+        encoding: crate::read::Encoding,
+        /// The offset of the first byte that does not decode, in the input (byte-order
+        /// mark included).
+        offset: usize,
+        /// The line and column just after the last character that decoded.
+        pos: TextPos,
+    },
     /// A multi-tag input holds no `SoftwareIdentity` at all.
     #[error("no swid `SoftwareIdentity` element found")]
     NoTag,
@@ -108,7 +120,8 @@ impl ParseError {
             | Self::WrongRoot { pos, .. }
             | Self::Iso2009 { pos, .. }
             | Self::NotIso2015 { pos, .. }
-            | Self::MissingAttribute { pos, .. } => Some(*pos),
+            | Self::MissingAttribute { pos, .. }
+            | Self::Encoding { pos, .. } => Some(*pos),
             Self::TooLarge { .. } | Self::TooManyNodes { .. } | Self::NoTag => None,
         }
     }

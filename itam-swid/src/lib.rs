@@ -15,9 +15,9 @@ pub mod write;
 pub use error::{ParseError, WriteError};
 pub use model::{
     Attribute, Child, Directory, DirectoryChild, Entity, EntityChild, Evidence, File,
-    ForeignElement, ForeignNode, HashAlgorithm, Link, LinkTarget, Meta, NamespaceDecl, Ownership,
-    PatchEvent, Payload, Process, QName, Rel, Resource, ResourceChild, ResourceCollection, Role,
-    Roles, SoftwareIdentity, SoftwareMeta, TagType, TypeFlags, TypePrecedence, Use, XmlBool,
-    XmlInt,
+    ForeignElement, ForeignNode, HashAlgorithm, Hashes, Link, LinkTarget, Meta, NamespaceDecl,
+    Ownership, PatchEvent, Payload, Process, QName, Rel, Resource, ResourceChild,
+    ResourceCollection, Role, Roles, SmallString, SoftwareIdentity, SoftwareMeta, TagType,
+    TypeFlags, TypePrecedence, Use, XmlBool, XmlInt,
 };
 pub use source::{Dialect, Parsed, SourceMap};

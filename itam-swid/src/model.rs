@@ -18,18 +18,20 @@
 //!   it, so `PartialEq` compares content only.
 
 mod foreign;
+mod hashes;
 mod lexical;
+mod small;
 mod vocab;
-
-use std::collections::BTreeMap;
 
 use itam_core::{RegId, TagId, Version, VersionScheme};
 use serde::{Deserialize, Serialize};
 
 pub use foreign::{Attribute, ForeignElement, ForeignNode, NamespaceDecl, QName};
+pub use hashes::{Hashes, HashesIter};
 #[allow(unused_imports)]
 pub(crate) use lexical::is_xml_space;
 pub use lexical::{XmlBool, XmlInt};
+pub use small::SmallString;
 pub use vocab::{HashAlgorithm, Ownership, PatchEvent, Rel, Role, Roles, Use};
 
 /// A SWID tag: the `SoftwareIdentity` root element (ISO/IEC 19770-2:2015 8.1; RFC 9393
@@ -746,7 +748,7 @@ pub enum DirectoryChild {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Directory {
     /// `name` (required in 2015; the 2014 DIS had none, read as empty in lax mode).
-    pub name: String,
+    pub name: SmallString,
     /// `key` (boolean).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<XmlBool>,
@@ -772,7 +774,7 @@ pub struct Directory {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct File {
     /// `name` (required): the file name, without a path.
-    pub name: String,
+    pub name: SmallString,
     /// `key` (boolean): the file proves the software is installed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<XmlBool>,
@@ -790,8 +792,8 @@ pub struct File {
     pub version: Option<String>,
     /// The `{algorithm-namespace}hash` attributes, keyed by algorithm (the attribute's
     /// namespace URI; the prefix does not matter). Values are kept as written (hex).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub hashes: BTreeMap<HashAlgorithm, String>,
+    #[serde(default, skip_serializing_if = "Hashes::is_empty")]
+    pub hashes: Hashes,
     /// `n8060:mutable` (NISTIR 8060, boolean, default false): the file may change after
     /// installation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -812,7 +814,7 @@ pub struct File {
 
 impl File {
     /// A file by name.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<SmallString>) -> Self {
         Self {
             name: name.into(),
             ..Self::default()

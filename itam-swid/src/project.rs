@@ -415,7 +415,7 @@ fn file_fact(join: &PathJoin<'_>, parent: &str, file: &File) -> FileFact {
         version: file.version.clone(),
         key: file.key.as_ref().is_some_and(|k| k.is_true()),
         mutable: file.is_mutable(),
-        hashes: file.hashes.clone(),
+        hashes: file.hashes.clone().into(),
     }
 }
 
@@ -729,7 +729,7 @@ mod tests {
                 let mut dir = Directory { name: "d".into(), ..Directory::default() };
                 let mut payload = Payload::default();
                 for (name, location, nested) in files {
-                    let file = File { name, location, ..File::default() };
+                    let file = File { name: name.into(), location, ..File::default() };
                     if nested {
                         dir.children.push(file.into());
                     } else {

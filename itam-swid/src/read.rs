@@ -101,12 +101,13 @@ use crate::error::ParseError;
 use crate::model::{
     Attribute, Child, Directory, DirectoryChild, Entity, EntityChild, Evidence, File,
     ForeignElement, ForeignNode, HashAlgorithm, Link, Meta, NamespaceDecl, PatchEvent, Process,
-    QName, Rel, Resource, ResourceChild, ResourceCollection, Roles, SoftwareIdentity, SoftwareMeta,
-    XmlBool, XmlInt,
+    QName, Rel, Resource, ResourceChild, ResourceCollection, Roles, SmallString, SoftwareIdentity,
+    SoftwareMeta, XmlBool, XmlInt,
 };
 use crate::ns;
-use crate::source::{Dialect, Parsed, SourceMap, path};
+use crate::source::{Dialect, LineIndex, Parsed, SourceMap, path};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Finding rule: the document uses a 2014 draft namespace (lax mode).
 pub const RULE_NS_DRAFT: &str = "READ-NS-DRAFT";
@@ -133,18 +134,27 @@ pub fn read(input: &str, options: &ReadOptions) -> Result<Parsed<SoftwareIdentit
     let lines = LineIndex::new(input, 0);
     let entries = check_structure(&doc, &options.limits, &lines)?;
     let root = doc.root_element();
-    read_element(root, options, &lines, entries)
+    let source = Source {
+        text: Arc::from(input),
+        base: 0,
+        lines: &lines,
+    };
+    read_element(root, options, &source, entries)
 }
 
-/// Reads one SWID tag from bytes: UTF-8, with or without a byte-order mark.
+/// Reads one SWID tag from bytes, decoded by [`decode_text`]: UTF-8 with or without a
+/// byte-order mark, or UTF-16 (little- or big-endian) after its byte-order mark.
+///
+/// Positions in the result are lines and columns of the decoded text (the same in any
+/// encoding).
 ///
 /// # Errors
-/// As [`read`]; also [`ParseError::Xml`] when the bytes are not UTF-8.
+/// As [`read`]; also [`ParseError::Encoding`] when the bytes do not decode.
 pub fn read_bytes(
     input: &[u8],
     options: &ReadOptions,
 ) -> Result<Parsed<SoftwareIdentity>, ParseError> {
-    read(decode(input, &options.limits)?, options)
+    read(&decode_text(input, &options.limits)?, options)
 }
 
 /// Reads every SWID tag in an input that holds several:
@@ -166,6 +176,7 @@ pub fn read_all(
 ) -> Result<Vec<Parsed<SoftwareIdentity>>, ParseError> {
     check_size(input, &options.limits)?;
     let chunks = split_documents(input);
+    let text: Arc<str> = Arc::from(input);
     let mut out = Vec::new();
     if chunks.len() > 1 {
         for (start, chunk) in chunks {
@@ -173,13 +184,23 @@ pub fn read_all(
             let doc = parse_document(chunk, &options.limits, line_offset)?;
             let lines = LineIndex::new(chunk, line_offset);
             check_structure(&doc, &options.limits, &lines)?;
-            collect_tags(doc.root_element(), options, &lines, &mut out)?;
+            let source = Source {
+                text: Arc::clone(&text),
+                base: start,
+                lines: &lines,
+            };
+            collect_tags(doc.root_element(), options, &source, &mut out)?;
         }
     } else {
         let doc = parse_document(input, &options.limits, 0)?;
         let lines = LineIndex::new(input, 0);
         check_structure(&doc, &options.limits, &lines)?;
-        collect_tags(doc.root_element(), options, &lines, &mut out)?;
+        let source = Source {
+            text,
+            base: 0,
+            lines: &lines,
+        };
+        collect_tags(doc.root_element(), options, &source, &mut out)?;
     }
     if out.is_empty() {
         return Err(ParseError::NoTag);
@@ -187,33 +208,115 @@ pub fn read_all(
     Ok(out)
 }
 
-/// As [`read_all`], from bytes (UTF-8, optional byte-order mark).
+/// As [`read_all`], from bytes (decoded by [`decode_text`]).
 ///
 /// # Errors
-/// As [`read_all`]; also [`ParseError::Xml`] when the bytes are not UTF-8.
+/// As [`read_all`]; also [`ParseError::Encoding`] when the bytes do not decode.
 pub fn read_all_bytes(
     input: &[u8],
     options: &ReadOptions,
 ) -> Result<Vec<Parsed<SoftwareIdentity>>, ParseError> {
-    read_all(decode(input, &options.limits)?, options)
+    read_all(&decode_text(input, &options.limits)?, options)
 }
 
-fn decode<'a>(input: &'a [u8], limits: &Limits) -> Result<&'a str, ParseError> {
+/// The text encodings [`decode_text`] reads (XML 1.0 §4.3.3: every processor reads UTF-8
+/// and UTF-16; UTF-16 starts with a byte-order mark).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// UTF-8, with or without the byte-order mark `EF BB BF`.
+    Utf8,
+    /// UTF-16 little-endian, after the byte-order mark `FF FE`.
+    Utf16Le,
+    /// UTF-16 big-endian, after the byte-order mark `FE FF`.
+    Utf16Be,
+}
+
+impl Encoding {
+    /// The encoding's name, lowercase (`utf-8`, `utf-16le`, `utf-16be`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Utf8 => "utf-8",
+            Self::Utf16Le => "utf-16le",
+            Self::Utf16Be => "utf-16be",
+        }
+    }
+
+    /// The encoding a byte-order mark at the start of `bytes` names, and the mark's length
+    /// (UTF-8 and no mark without one).
+    #[must_use]
+    pub fn sniff(bytes: &[u8]) -> (Self, usize) {
+        match bytes {
+            [0xEF, 0xBB, 0xBF, ..] => (Self::Utf8, 3),
+            [0xFF, 0xFE, ..] => (Self::Utf16Le, 2),
+            [0xFE, 0xFF, ..] => (Self::Utf16Be, 2),
+            _ => (Self::Utf8, 0),
+        }
+    }
+}
+
+impl std::fmt::Display for Encoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Decodes an input's bytes to text as [`read_bytes`] does: the byte-order mark decides
+/// ([`Encoding::sniff`]: UTF-8 or UTF-16 little- or big-endian; the mark is not part of the
+/// text); without one the bytes must be UTF-8. UTF-8 input is borrowed, UTF-16 decoded into
+/// a new string.
+///
+/// # Errors
+/// [`ParseError::TooLarge`] past [`Limits::max_bytes`]; [`ParseError::Encoding`] at the
+/// first byte that does not decode (an invalid UTF-8 sequence, an unpaired UTF-16
+/// surrogate, or a last UTF-16 code unit cut in half), with its offset in `input` and the
+/// line and column after the text decoded so far.
+pub fn decode_text<'a>(input: &'a [u8], limits: &Limits) -> Result<Cow<'a, str>, ParseError> {
     if input.len() > limits.max_bytes {
         return Err(ParseError::TooLarge {
             size: input.len(),
             limit: limits.max_bytes,
         });
     }
-    let body = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    std::str::from_utf8(body).map_err(|e| {
-        let valid = body.get(..e.valid_up_to()).unwrap_or(b"");
-        let text = std::str::from_utf8(valid).unwrap_or("");
-        ParseError::Xml {
-            message: "input is not valid utf-8".to_owned(),
-            pos: LineIndex::new(text, 0).pos(text.len()),
+    let (encoding, mark) = Encoding::sniff(input);
+    let body = input.get(mark..).unwrap_or_default();
+    let error = |valid: &str, offset: usize| ParseError::Encoding {
+        encoding,
+        offset: mark + offset,
+        pos: LineIndex::new(valid, 0).pos(valid.len()),
+    };
+    let big_endian = match encoding {
+        Encoding::Utf16Be => true,
+        Encoding::Utf16Le => false,
+        Encoding::Utf8 => {
+            return std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
+                let valid = body.get(..e.valid_up_to()).unwrap_or_default();
+                error(std::str::from_utf8(valid).unwrap_or(""), e.valid_up_to())
+            });
         }
-    })
+    };
+    let units = body.chunks_exact(2).map(|pair| match *pair {
+        [a, b] if big_endian => u16::from_be_bytes([a, b]),
+        [a, b] => u16::from_le_bytes([a, b]),
+        _ => 0,
+    });
+    let mut text = String::with_capacity(body.len() / 2);
+    // Bytes decoded so far: where an error is.
+    let mut offset = 0;
+    for decoded in char::decode_utf16(units) {
+        match decoded {
+            Ok(c) => {
+                text.push(c);
+                offset += 2 * c.len_utf16();
+            }
+            Err(_) => return Err(error(&text, offset)),
+        }
+    }
+    if offset != body.len() {
+        return Err(error(&text, offset));
+    }
+    Ok(Cow::Owned(text))
 }
 
 fn check_size(input: &str, limits: &Limits) -> Result<(), ParseError> {
@@ -338,105 +441,6 @@ fn check_structure(
     Ok(entries)
 }
 
-/// Byte offset → line and column (columns in characters), computed incrementally: queries
-/// come in document order, so each one counts newlines and characters only in the text
-/// since the previous query (with loops the compiler vectorises). A query before the
-/// previous one starts again from the beginning (that happens only on error paths).
-struct LineIndex<'i> {
-    text: &'i str,
-    line_offset: u32,
-    /// The last query: byte offset, line index (from 0), column (from 1).
-    cursor: std::cell::Cell<(usize, usize, usize)>,
-}
-
-impl<'i> LineIndex<'i> {
-    fn new(text: &'i str, line_offset: u32) -> Self {
-        Self {
-            text,
-            line_offset,
-            cursor: std::cell::Cell::new((0, 0, 1)),
-        }
-    }
-
-    fn pos(&self, offset: usize) -> TextPos {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let (mut from, mut line, mut col) = self.cursor.get();
-        if offset < from {
-            (from, line, col) = (0, 0, 1);
-        }
-        let bytes = self.text.as_bytes().get(from..offset).unwrap_or(&[]);
-        (line, col) = advance(bytes, line, col);
-        self.cursor.set((offset, line, col));
-        TextPos {
-            line: u32::try_from(line + 1)
-                .unwrap_or(u32::MAX)
-                .saturating_add(self.line_offset),
-            col: u32::try_from(col).unwrap_or(u32::MAX),
-        }
-    }
-}
-
-/// Moves a line and column (from 1, in characters) over `bytes` (valid UTF-8 between two
-/// character boundaries). Eight bytes at a time while they are ASCII (the tail zero-padded to
-/// eight); byte by byte only through non-ASCII words.
-fn advance(bytes: &[u8], mut line: usize, mut col: usize) -> (usize, usize) {
-    let step = |b: u8, line: &mut usize, col: &mut usize| {
-        if b == b'\n' {
-            *line += 1;
-            *col = 1;
-        } else if (b as i8) >= -0x40 {
-            // Not a UTF-8 continuation byte: a new character.
-            *col += 1;
-        }
-    };
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if !advance_ascii_word(u64::from_le_bytes(word), &mut line, &mut col) {
-            chunk.iter().for_each(|&b| step(b, &mut line, &mut col));
-        }
-    }
-    let tail = chunks.remainder();
-    // Little-endian, zero-padded (a shift loop: a variable-length copy calls memcpy).
-    let word = tail
-        .iter()
-        .rev()
-        .fold(0u64, |w, &b| (w << 8) | u64::from(b));
-    if advance_ascii_word(word, &mut line, &mut col) {
-        // The zero padding after the tail was counted as characters.
-        col -= 8 - tail.len();
-    } else {
-        tail.iter().for_each(|&b| step(b, &mut line, &mut col));
-    }
-    (line, col)
-}
-
-/// Moves a line and column over eight bytes read as a little-endian word, when they are all
-/// ASCII (returns `false` otherwise, and changes nothing): counts the newlines and, when
-/// there is one, restarts the column after the last.
-fn advance_ascii_word(word: u64, line: &mut usize, col: &mut usize) -> bool {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = !LOW7;
-    if word & HIGH != 0 {
-        return false;
-    }
-    let x = word ^ 0x0a0a_0a0a_0a0a_0a0a;
-    // The high bit of each byte that was a newline (exact: no carry crosses a byte).
-    let newlines = !(((x & LOW7) + LOW7) | x) & HIGH;
-    if newlines == 0 {
-        *col += 8;
-    } else {
-        *line += newlines.count_ones() as usize;
-        // Bytes after the last newline (the most significant one, little-endian).
-        *col = 1 + (newlines.leading_zeros() / 8) as usize;
-    }
-    true
-}
-
 fn is_swid_namespace(ns: Option<&str>) -> bool {
     matches!(ns, Some(ns::SWID_2015 | ns::SWID_2014_DIS | ns::SWID_2014))
 }
@@ -448,10 +452,18 @@ fn is_2009(node: Node<'_, '_>) -> bool {
     ) || node.tag_name().name() == "software_identification_tag"
 }
 
+/// The text being read: the whole input (shared by the source maps of its tags), where the
+/// document being read starts in it, and line and column for errors and findings.
+struct Source<'l, 'i> {
+    text: Arc<str>,
+    base: usize,
+    lines: &'l LineIndex<'i>,
+}
+
 fn collect_tags(
     node: Node<'_, '_>,
     options: &ReadOptions,
-    lines: &LineIndex<'_>,
+    source: &Source<'_, '_>,
     out: &mut Vec<Parsed<SoftwareIdentity>>,
 ) -> Result<(), ParseError> {
     if node.tag_name().name() == "SoftwareIdentity"
@@ -459,17 +471,17 @@ fn collect_tags(
             || (element_ns(node).is_none() && options.mode == ParseMode::Lax)
             || node.parent_element().is_none())
     {
-        out.push(read_element(node, options, lines, 0)?);
+        out.push(read_element(node, options, source, 0)?);
         return Ok(());
     }
     if is_2009(node) && node.parent_element().is_none() {
         return Err(ParseError::Iso2009 {
             namespace: node.tag_name().namespace().unwrap_or("").to_owned(),
-            pos: lines.pos(node.range().start),
+            pos: source.lines.pos(node.range().start),
         });
     }
     for child in node.children().filter(Node::is_element) {
-        collect_tags(child, options, lines, out)?;
+        collect_tags(child, options, source, out)?;
     }
     Ok(())
 }
@@ -478,10 +490,10 @@ fn collect_tags(
 fn read_element(
     root: Node<'_, '_>,
     options: &ReadOptions,
-    lines: &LineIndex<'_>,
+    source: &Source<'_, '_>,
     entries: usize,
 ) -> Result<Parsed<SoftwareIdentity>, ParseError> {
-    let pos = lines.pos(root.range().start);
+    let pos = source.lines.pos(root.range().start);
     let name = root.tag_name();
     if is_2009(root) {
         return Err(ParseError::Iso2009 {
@@ -506,8 +518,9 @@ fn read_element(
     let mut reader = Reader {
         swid_ns: element_ns(root),
         options,
-        lines,
-        map: SourceMap::with_capacity(entries),
+        lines: source.lines,
+        base: source.base,
+        map: SourceMap::with_text(Arc::clone(&source.text), entries),
         findings: Vec::new(),
     };
     match dialect {
@@ -549,6 +562,8 @@ struct Reader<'o, 'l, 'i> {
     swid_ns: Option<&'i str>,
     options: &'o ReadOptions,
     lines: &'l LineIndex<'i>,
+    /// Where the document starts in the source map's text.
+    base: usize,
     map: SourceMap,
     findings: Vec<Finding>,
 }
@@ -604,8 +619,14 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         }
     }
 
+    /// Line and column of a byte offset in the document (for findings).
     fn pos(&self, offset: usize) -> TextPos {
         self.lines.pos(offset)
+    }
+
+    /// The source map's offset of a byte offset in the document.
+    fn at(&self, offset: usize) -> usize {
+        self.base + offset
     }
 
     /// Records the element's position and reads its attributes through `known`, which
@@ -623,7 +644,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             let ns_uri = attr.namespace();
             let local = attr.name();
             let value = attr.value();
-            let pos = self.pos(attr.range().start);
+            let pos = self.at(attr.range().start);
             if ns_uri == Some(ns::XML) && local == "lang" {
                 self.map.attribute(at, Cow::Borrowed("xml:lang"), pos);
                 lang = Some(value.to_owned());
@@ -674,13 +695,13 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
 
     /// A required attribute's value found while reading the attributes, or (when `value` is
     /// `None`) the strict-mode error or the lax-mode finding, as [`Self::required`].
-    fn require(
+    fn require<T: Default>(
         &mut self,
         node: Node<'_, '_>,
         at: u32,
         attr: &str,
-        value: Option<String>,
-    ) -> Result<String, ParseError> {
+        value: Option<T>,
+    ) -> Result<T, ParseError> {
         match value {
             Some(v) => Ok(v),
             None => {
@@ -696,7 +717,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                     pos,
                     format!("required attribute `{attr}` is missing; read as empty"),
                 );
-                Ok(String::new())
+                Ok(T::default())
             }
         }
     }
@@ -706,7 +727,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             None,
             Cow::Borrowed("SoftwareIdentity"),
             None,
-            self.pos(node.range().start),
+            self.at(node.range().start),
         );
         let name = self.required(node, at, "name")?;
         let tag_id = if node.has_attribute("tagId")
@@ -802,7 +823,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                     node.tag_name().name()
                 );
                 let idx = counter.next(step.clone());
-                let pos = self.pos(node.range().start);
+                let pos = self.at(node.range().start);
                 self.map
                     .element(Some(parent), Cow::Owned(step), u32::try_from(idx).ok(), pos);
                 Content::Other(ForeignNode::Element(self.foreign_root(node)))
@@ -841,7 +862,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
     /// Records a SWID child element and returns its source-map id.
     fn child_element(&mut self, parent: u32, local: &str, index: usize, node: Node<'_, '_>) -> u32 {
         let name = static_name(local).map_or_else(|| Cow::Owned(local.to_owned()), Cow::Borrowed);
-        let pos = self.pos(node.range().start);
+        let pos = self.at(node.range().start);
         self.map.element(
             Some(parent),
             name,
@@ -1015,7 +1036,13 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                     let cp = self.child_element(at, local, idx, child);
                     match local {
                         "Directory" => ResourceChild::Directory(self.directory(child, cp)?),
-                        "File" => ResourceChild::File(self.file(child, cp)?),
+                        "File" => {
+                            coll.children.push(ResourceChild::File(File::default()));
+                            if let Some(ResourceChild::File(file)) = coll.children.last_mut() {
+                                self.file(child, cp, file)?;
+                            }
+                            continue;
+                        }
                         "Process" => ResourceChild::Process(self.process(child, cp)?),
                         "Resource" => ResourceChild::Resource(self.resource(child, cp)?),
                         _ => ResourceChild::Other(self.foreign_swid(child)),
@@ -1039,7 +1066,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
             }
             let v = || Some(value.to_owned());
             match local {
-                "name" => name = v(),
+                "name" => name = Some(SmallString::new(value)),
                 "key" => dir.key = Some(XmlBool::from_text(value)),
                 "location" => dir.location = v(),
                 "root" => dir.root = v(),
@@ -1060,7 +1087,14 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
                     let cp = self.child_element(at, local, idx, child);
                     match local {
                         "Directory" => DirectoryChild::Directory(self.directory(child, cp)?),
-                        "File" => DirectoryChild::File(self.file(child, cp)?),
+                        "File" => {
+                            // Built where it is stored: a `File` is a few hundred bytes.
+                            dir.children.push(DirectoryChild::File(File::default()));
+                            if let Some(DirectoryChild::File(file)) = dir.children.last_mut() {
+                                self.file(child, cp, file)?;
+                            }
+                            continue;
+                        }
                         _ => DirectoryChild::Other(self.foreign_swid(child)),
                     }
                 }
@@ -1070,13 +1104,13 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         Ok(dir)
     }
 
-    fn file(&mut self, node: Node<'_, 'i>, at: u32) -> Result<File, ParseError> {
-        let mut file = File::default();
+    /// Reads a `File` into `file` (a default one, already in its parent's list).
+    fn file(&mut self, node: Node<'_, 'i>, at: u32, file: &mut File) -> Result<(), ParseError> {
         let mut name = None;
         let (lang, attributes) = self.attributes(node, at, |_, ns_uri, local, value| {
             let v = || Some(value.to_owned());
             match (ns_uri, local) {
-                (None, "name") => name = v(),
+                (None, "name") => name = Some(SmallString::new(value)),
                 (None, "key") => file.key = Some(XmlBool::from_text(value)),
                 (None, "location") => file.location = v(),
                 (None, "root") => file.root = v(),
@@ -1096,7 +1130,7 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
         file.lang = lang;
         file.attributes = attributes;
         file.content = self.leaf_content(node, at);
-        Ok(file)
+        Ok(())
     }
 
     fn process(&mut self, node: Node<'_, 'i>, at: u32) -> Result<Process, ParseError> {
@@ -1163,19 +1197,20 @@ fn foreign_element(
     let mark = scope.len();
     scope.extend(declared.iter().map(|d| d.prefix.clone()));
     let name = element_qname(node);
-    let mut need = |prefix: Option<String>, uri: &str, scope: &Vec<Option<String>>| {
-        if prefix.as_deref() == Some("xml") || scope.contains(&prefix) {
+    // Borrowed until a binding has to be added (most are in scope already).
+    let mut need = |prefix: Option<&str>, uri: &str, scope: &Vec<Option<String>>| {
+        if prefix == Some("xml") || scope.iter().any(|p| p.as_deref() == prefix) {
             return;
         }
-        if !needed.iter().any(|d| d.prefix == prefix) {
+        if !needed.iter().any(|d| d.prefix.as_deref() == prefix) {
             needed.push(NamespaceDecl {
-                prefix,
+                prefix: prefix.map(str::to_owned),
                 uri: uri.to_owned(),
             });
         }
     };
     need(
-        name.prefix.clone(),
+        name.prefix.as_deref(),
         name.namespace.as_deref().unwrap_or(""),
         scope,
     );
@@ -1187,7 +1222,7 @@ fn foreign_element(
             local: attr.name().to_owned(),
         };
         if let (Some(prefix), Some(uri)) = (&name.prefix, &name.namespace) {
-            need(Some(prefix.clone()), uri, scope);
+            need(Some(prefix), uri, scope);
         }
         attributes.push(Attribute::new(name, attr.value()));
     }
@@ -1381,58 +1416,4 @@ fn static_name(name: &str) -> Option<&'static str> {
         "pid" => "pid",
         _ => return None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Line (from 0) and column (from 1, in characters) at the end of `text`, one char at a time.
-    fn naive(text: &str) -> (usize, usize) {
-        text.chars().fold((0, 1), |(line, col), c| {
-            if c == '\n' {
-                (line + 1, 1)
-            } else {
-                (line, col + 1)
-            }
-        })
-    }
-
-    #[test]
-    fn advance_matches_a_char_by_char_count() {
-        let pieces = [
-            "a",
-            "\n",
-            "é",
-            "\u{1F600}",
-            "  <File name=\"x\"/>",
-            "\n\n",
-            "\u{b}",
-            "\r\n",
-        ];
-        // Every sequence of up to four pieces, so that newlines, non-ASCII characters and
-        // `\u{b}` (0x0b, the false positive of the cheaper zero-byte test) fall at every
-        // offset of an eight-byte word and of the tail.
-        let mut texts = vec![String::new()];
-        for _ in 0..4 {
-            let grown: Vec<String> = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            texts.extend(grown);
-        }
-        for text in &texts {
-            assert_eq!(advance(text.as_bytes(), 0, 1), naive(text), "{text:?}");
-            // Split at every char boundary: the cursor carries over correctly.
-            for (i, _) in text.char_indices() {
-                let (head, rest) = text.split_at(i);
-                let (line, col) = advance(head.as_bytes(), 0, 1);
-                assert_eq!(
-                    advance(rest.as_bytes(), line, col),
-                    naive(text),
-                    "{text:?} at {i}"
-                );
-            }
-        }
-    }
 }

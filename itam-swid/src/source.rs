@@ -17,47 +17,78 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::fmt::{self, Write as _};
+use std::sync::{Arc, OnceLock};
 
 use itam_core::{Finding, Location, TextPos};
 
 /// The positions of elements and attributes in the source text, by path (see the module
 /// docs). Kept beside the model, so the model's `PartialEq` ignores positions.
 ///
-/// The reader records one compact entry per element and attribute (a parent link and the
-/// last path step); the path-to-position index is built on the first lookup, so reading
+/// The reader records one compact entry per element and attribute (a parent link, the last
+/// path step and a byte offset) and keeps a shared copy of the text it read. Lines and
+/// columns, and the path-to-position index, are computed on the first lookup, so reading
 /// stays fast when nobody asks.
-#[derive(Debug, Clone, Default)]
+///
+/// Two maps are equal when they give the same positions to the same paths.
+#[derive(Clone, Default)]
 pub struct SourceMap {
+    /// Plain data (no drop glue): recording and dropping cost no more than the vector.
     entries: Vec<Entry>,
+    /// The text of steps that are not `'static` names (foreign elements, unknown
+    /// attributes, whole paths given to [`SourceMap::insert`]).
+    strings: Vec<String>,
+    /// The text the reader's byte offsets point into (one copy per input, shared by every
+    /// tag read from it).
+    text: Option<Arc<str>>,
     index: OnceLock<BTreeMap<String, TextPos>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 struct Entry {
     parent: Option<u32>,
     step: Step,
-    pos: TextPos,
+    at: At,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where an entry is: a byte offset into the map's text (what the reader records), or a
+/// line and column given by the caller ([`SourceMap::insert`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum At {
+    Offset(usize),
+    Pos(TextPos),
+}
+
+#[derive(Debug, Clone, Copy)]
 enum Step {
     /// A whole path, as given to [`SourceMap::insert`].
-    Raw(String),
+    Raw(Text),
     /// An element step `name[index]` (no index: the root `/name`).
-    Element(Cow<'static, str>, Option<u32>),
+    Element(Text, Option<u32>),
     /// An attribute step `@text`.
-    Attribute(Cow<'static, str>),
+    Attribute(Text),
+}
+
+/// A step's text: a name known at compile time, or one of the map's `strings`.
+#[derive(Debug, Clone, Copy)]
+enum Text {
+    Static(&'static str),
+    Owned(usize),
 }
 
 impl PartialEq for SourceMap {
     fn eq(&self, other: &Self) -> bool {
-        self.entries == other.entries
+        self.entries.len() == other.entries.len() && self.index() == other.index()
     }
 }
 
 impl Eq for SourceMap {}
+
+impl fmt::Debug for SourceMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
 
 impl SourceMap {
     /// An empty map (for a model that was built, not read).
@@ -66,41 +97,83 @@ impl SourceMap {
         Self::default()
     }
 
-    /// An empty map with room for `entries` elements and attributes.
-    pub(crate) fn with_capacity(entries: usize) -> Self {
+    /// An empty map over `text` (what the reader's offsets point into), with room for
+    /// `entries` elements and attributes.
+    pub(crate) fn with_text(text: Arc<str>, entries: usize) -> Self {
         Self {
             entries: Vec::with_capacity(entries),
+            strings: Vec::new(),
+            text: Some(text),
             index: OnceLock::new(),
         }
     }
 
     /// Records a position for a whole path.
     pub fn insert(&mut self, path: impl Into<String>, pos: TextPos) {
-        self.push(None, Step::Raw(path.into()), pos);
+        let text = self.text_of(Cow::Owned(path.into()));
+        self.push(None, Step::Raw(text), At::Pos(pos));
     }
 
-    fn push(&mut self, parent: Option<u32>, step: Step, pos: TextPos) -> u32 {
+    fn text_of(&mut self, text: Cow<'static, str>) -> Text {
+        match text {
+            Cow::Borrowed(name) => Text::Static(name),
+            Cow::Owned(text) => {
+                self.strings.push(text);
+                Text::Owned(self.strings.len() - 1)
+            }
+        }
+    }
+
+    fn str(&self, text: Text) -> &str {
+        match text {
+            Text::Static(name) => name,
+            Text::Owned(i) => self.strings.get(i).map_or("", String::as_str),
+        }
+    }
+
+    fn render_step(&self, out: &mut String, step: Step) {
+        match step {
+            Step::Raw(path) => out.push_str(self.str(path)),
+            Step::Element(name, None) => {
+                out.push('/');
+                out.push_str(self.str(name));
+            }
+            Step::Element(name, Some(index)) => {
+                let _ = write!(out, "/{}[{index}]", self.str(name));
+            }
+            Step::Attribute(text) => {
+                out.push_str("/@");
+                out.push_str(self.str(text));
+            }
+        }
+    }
+
+    fn push(&mut self, parent: Option<u32>, step: Step, at: At) -> u32 {
         if self.index.get().is_some() {
             self.index = OnceLock::new();
         }
-        self.entries.push(Entry { parent, step, pos });
+        self.entries.push(Entry { parent, step, at });
         u32::try_from(self.entries.len() - 1).unwrap_or(u32::MAX)
     }
 
-    /// Records an element under `parent` (`None`: the root, written `/name`); returns its id.
+    /// Records an element under `parent` (`None`: the root, written `/name`) at byte
+    /// `offset` of the map's text; returns its id.
     pub(crate) fn element(
         &mut self,
         parent: Option<u32>,
         name: Cow<'static, str>,
         index: Option<u32>,
-        pos: TextPos,
+        offset: usize,
     ) -> u32 {
-        self.push(parent, Step::Element(name, index), pos)
+        let name = self.text_of(name);
+        self.push(parent, Step::Element(name, index), At::Offset(offset))
     }
 
-    /// Records an attribute step (the text after `@`) of element `parent`.
-    pub(crate) fn attribute(&mut self, parent: u32, step: Cow<'static, str>, pos: TextPos) {
-        self.push(Some(parent), Step::Attribute(step), pos);
+    /// Records an attribute step (the text after `@`) of element `parent`, at byte `offset`
+    /// of the map's text.
+    pub(crate) fn attribute(&mut self, parent: u32, step: Cow<'static, str>, offset: usize) {
+        let step = self.text_of(step);
+        self.push(Some(parent), Step::Attribute(step), At::Offset(offset));
     }
 
     /// The path of a recorded entry.
@@ -111,18 +184,21 @@ impl SourceMap {
             let Some(entry) = self.entries.get(i as usize) else {
                 break;
             };
-            steps.push(&entry.step);
+            steps.push(entry.step);
             current = entry.parent;
         }
         let mut out = String::new();
-        for step in steps.iter().rev() {
-            render_step(&mut out, step);
+        for step in steps.into_iter().rev() {
+            self.render_step(&mut out, step);
         }
         out
     }
 
     fn index(&self) -> &BTreeMap<String, TextPos> {
         self.index.get_or_init(|| {
+            // The reader records entries in document order, so one cursor over the text
+            // resolves every offset in a single pass.
+            let lines = self.text.as_deref().map(|text| LineIndex::new(text, 0));
             let mut element_paths: Vec<Option<String>> = Vec::with_capacity(self.entries.len());
             let mut out = BTreeMap::new();
             for entry in &self.entries {
@@ -130,9 +206,15 @@ impl SourceMap {
                     .parent
                     .and_then(|p| element_paths.get(p as usize).cloned().flatten())
                     .unwrap_or_default();
-                render_step(&mut path, &entry.step);
+                self.render_step(&mut path, entry.step);
                 element_paths.push(matches!(entry.step, Step::Element(..)).then(|| path.clone()));
-                out.insert(path, entry.pos);
+                let pos = match entry.at {
+                    At::Pos(pos) => Some(pos),
+                    At::Offset(offset) => lines.as_ref().map(|l| l.pos(offset)),
+                };
+                if let Some(pos) = pos {
+                    out.insert(path, pos);
+                }
             }
             out
         })
@@ -185,21 +267,103 @@ impl SourceMap {
     }
 }
 
-fn render_step(out: &mut String, step: &Step) {
-    match step {
-        Step::Raw(path) => out.push_str(path),
-        Step::Element(name, None) => {
-            out.push('/');
-            out.push_str(name);
-        }
-        Step::Element(name, Some(index)) => {
-            let _ = write!(out, "/{name}[{index}]");
-        }
-        Step::Attribute(text) => {
-            out.push_str("/@");
-            out.push_str(text);
+/// Byte offset → line and column (columns in characters), computed incrementally: queries
+/// come in document order, so each one counts newlines and characters only in the text
+/// since the previous query (with loops the compiler vectorises). A query before the
+/// previous one starts again from the beginning (that happens only on error paths).
+pub(crate) struct LineIndex<'i> {
+    text: &'i str,
+    line_offset: u32,
+    /// The last query: byte offset, line index (from 0), column (from 1).
+    cursor: std::cell::Cell<(usize, usize, usize)>,
+}
+
+impl<'i> LineIndex<'i> {
+    pub(crate) fn new(text: &'i str, line_offset: u32) -> Self {
+        Self {
+            text,
+            line_offset,
+            cursor: std::cell::Cell::new((0, 0, 1)),
         }
     }
+
+    pub(crate) fn pos(&self, offset: usize) -> TextPos {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let (mut from, mut line, mut col) = self.cursor.get();
+        if offset < from {
+            (from, line, col) = (0, 0, 1);
+        }
+        let bytes = self.text.as_bytes().get(from..offset).unwrap_or(&[]);
+        (line, col) = advance(bytes, line, col);
+        self.cursor.set((offset, line, col));
+        TextPos {
+            line: u32::try_from(line + 1)
+                .unwrap_or(u32::MAX)
+                .saturating_add(self.line_offset),
+            col: u32::try_from(col).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// Moves a line and column (from 1, in characters) over `bytes` (valid UTF-8 between two
+/// character boundaries). Eight bytes at a time while they are ASCII (the tail zero-padded to
+/// eight); byte by byte only through non-ASCII words.
+fn advance(bytes: &[u8], mut line: usize, mut col: usize) -> (usize, usize) {
+    let step = |b: u8, line: &mut usize, col: &mut usize| {
+        if b == b'\n' {
+            *line += 1;
+            *col = 1;
+        } else if (b as i8) >= -0x40 {
+            // Not a UTF-8 continuation byte: a new character.
+            *col += 1;
+        }
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if !advance_ascii_word(u64::from_le_bytes(word), &mut line, &mut col) {
+            chunk.iter().for_each(|&b| step(b, &mut line, &mut col));
+        }
+    }
+    let tail = chunks.remainder();
+    // Little-endian, zero-padded (a shift loop: a variable-length copy calls memcpy).
+    let word = tail
+        .iter()
+        .rev()
+        .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+    if advance_ascii_word(word, &mut line, &mut col) {
+        // The zero padding after the tail was counted as characters.
+        col -= 8 - tail.len();
+    } else {
+        tail.iter().for_each(|&b| step(b, &mut line, &mut col));
+    }
+    (line, col)
+}
+
+/// Moves a line and column over eight bytes read as a little-endian word, when they are all
+/// ASCII (returns `false` otherwise, and changes nothing): counts the newlines and, when
+/// there is one, restarts the column after the last.
+fn advance_ascii_word(word: u64, line: &mut usize, col: &mut usize) -> bool {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = !LOW7;
+    if word & HIGH != 0 {
+        return false;
+    }
+    let x = word ^ 0x0a0a_0a0a_0a0a_0a0a;
+    // The high bit of each byte that was a newline (exact: no carry crosses a byte).
+    let newlines = !(((x & LOW7) + LOW7) | x) & HIGH;
+    if newlines == 0 {
+        *col += 8;
+    } else {
+        *line += newlines.count_ones() as usize;
+        // Bytes after the last newline (the most significant one, little-endian).
+        *col = 1 + (newlines.leading_zeros() / 8) as usize;
+    }
+    true
 }
 
 /// Which SWID schema the document's root namespace named.
@@ -322,5 +486,106 @@ mod tests {
             path::child(path::ROOT, "Entity", 2),
             "/SoftwareIdentity/Entity[2]"
         );
+    }
+
+    /// Line (from 0) and column (from 1, in characters) at the end of `text`, one char at a time.
+    fn naive(text: &str) -> (usize, usize) {
+        text.chars().fold((0, 1), |(line, col), c| {
+            if c == '\n' {
+                (line + 1, 1)
+            } else {
+                (line, col + 1)
+            }
+        })
+    }
+
+    #[test]
+    fn advance_matches_a_char_by_char_count() {
+        let pieces = [
+            "a",
+            "\n",
+            "é",
+            "\u{1F600}",
+            "  <File name=\"x\"/>",
+            "\n\n",
+            "\u{b}",
+            "\r\n",
+        ];
+        // Every sequence of up to four pieces, so that newlines, non-ASCII characters and
+        // `\u{b}` (0x0b, the false positive of the cheaper zero-byte test) fall at every
+        // offset of an eight-byte word and of the tail.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let grown: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(grown);
+        }
+        for text in &texts {
+            assert_eq!(advance(text.as_bytes(), 0, 1), naive(text), "{text:?}");
+            // Split at every char boundary: the cursor carries over correctly.
+            for (i, _) in text.char_indices() {
+                let (head, rest) = text.split_at(i);
+                let (line, col) = advance(head.as_bytes(), 0, 1);
+                assert_eq!(
+                    advance(rest.as_bytes(), line, col),
+                    naive(text),
+                    "{text:?} at {i}"
+                );
+            }
+        }
+    }
+
+    /// Line (from 1) and column (from 1, in characters) of byte `offset`, char by char.
+    fn naive_pos(text: &str, offset: usize) -> TextPos {
+        let (line, col) = naive(text.get(..offset).unwrap_or(""));
+        TextPos {
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            col: u32::try_from(col).unwrap_or(u32::MAX),
+        }
+    }
+
+    #[test]
+    fn lazy_positions_are_lines_and_columns_in_characters() {
+        use crate::read::{ReadOptions, read, read_all};
+        let ns = crate::ns::SWID_2015;
+        let tag = format!(
+            "<SoftwareIdentity xmlns=\"{ns}\" name=\"Café ☕\" tagId=\"t\">\n \
+             <Entity name=\"Zoë\" regid=\"é.example\"\n\t role=\"tagCreator\"/>\
+             <Payload><File name=\"😀\" size=\"1\"/></Payload></SoftwareIdentity>"
+        );
+        let parsed = read(&tag, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
+        let map = &parsed.source_map;
+        let expect = |needle: &str| Some(naive_pos(&tag, tag.find(needle).unwrap_or(0)));
+        assert_eq!(map.get("/SoftwareIdentity/Entity[1]"), expect("<Entity"));
+        assert_eq!(
+            map.get("/SoftwareIdentity/Entity[1]/@regid"),
+            expect("regid")
+        );
+        assert_eq!(map.get("/SoftwareIdentity/Entity[1]/@role"), expect("role"));
+        assert_eq!(
+            map.get("/SoftwareIdentity/Payload[1]/File[1]/@size"),
+            expect("size")
+        );
+        assert_eq!(
+            map.get("/SoftwareIdentity/Entity[1]/@role"),
+            Some(TextPos { line: 3, col: 3 })
+        );
+
+        // Several documents: offsets count from the start of the whole input.
+        let input = format!("<?xml version=\"1.0\"?>\n{tag}\n<?xml version=\"1.0\"?>\n{tag}\n");
+        let all = read_all(&input, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(all.len(), 2);
+        let second = input.rfind("<Entity").unwrap_or(0);
+        assert_eq!(
+            all.get(1)
+                .and_then(|p| p.source_map.get("/SoftwareIdentity/Entity[1]")),
+            Some(naive_pos(&input, second))
+        );
+        // Equal maps: the same paths at the same positions.
+        let again = read(&tag, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(&again.source_map, map);
+        assert_ne!(all.get(1).map(|p| &p.source_map), Some(map));
     }
 }

@@ -425,7 +425,8 @@ fn bytes_with_bom_and_invalid_utf8() {
     let bad = b"<SoftwareIdentity name=\"\xFF\"/>";
     assert!(matches!(
         read_bytes(bad, &ReadOptions::LAX),
-        Err(ParseError::Xml {
+        Err(ParseError::Encoding {
+            offset: 24,
             pos: TextPos { line: 1, col: 25 },
             ..
         })

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use itam_swid::coswid::uswid::USWID_MAGIC;
 use itam_swid::coswid::{self, CoseEnvelope, EncodeOptions};
-use itam_swid::read::{ReadOptions, read_all, read_all_bytes};
+use itam_swid::read::{Encoding, ReadOptions, read_all_bytes};
 use itam_swid::source::{Dialect, Parsed, SourceMap};
 use itam_swid::{ParseError, SoftwareIdentity};
 
@@ -75,10 +75,13 @@ pub(crate) fn load_file(path: &Path) -> Result<Loaded, LoadError> {
 
 /// Reads tags from bytes, telling the format by content.
 pub(crate) fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
-    if let Some(text) = utf16(bytes) {
-        return load_xml_text(&text?);
+    let (encoding, mark) = Encoding::sniff(bytes);
+    if encoding != Encoding::Utf8 {
+        // UTF-16 with a byte-order mark (as some Windows tools write tags): the reader
+        // decodes it.
+        return load_xml(bytes);
     }
-    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let text = bytes.get(mark..).unwrap_or_default();
     let first = text.iter().find(|b| !b.is_ascii_whitespace()).copied();
     match first {
         Some(b'<') => load_xml(bytes),
@@ -125,46 +128,9 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
     }
 }
 
-/// Text with a UTF-16 byte-order mark (as some Windows tools write tags), decoded; `None`
-/// without one.
-fn utf16(bytes: &[u8]) -> Option<Result<String, LoadError>> {
-    let big_endian = match bytes {
-        [0xfe, 0xff, ..] => true,
-        [0xff, 0xfe, ..] => false,
-        _ => return None,
-    };
-    let error = |message: String| LoadError { message, pos: None };
-    let body = bytes.get(2..).unwrap_or_default();
-    if body.len() % 2 != 0 {
-        return Some(Err(error(
-            "not valid utf-16: an odd number of bytes".into(),
-        )));
-    }
-    let units = body.chunks_exact(2).map(|pair| {
-        let pair = [
-            pair.first().copied().unwrap_or(0),
-            pair.get(1).copied().unwrap_or(0),
-        ];
-        if big_endian {
-            u16::from_be_bytes(pair)
-        } else {
-            u16::from_le_bytes(pair)
-        }
-    });
-    Some(
-        char::decode_utf16(units)
-            .collect::<Result<String, _>>()
-            .map_err(|e| error(format!("not valid utf-16: {e}"))),
-    )
-}
-
 fn load_xml(bytes: &[u8]) -> Result<Loaded, LoadError> {
     let parsed = read_all_bytes(bytes, &ReadOptions::LAX).map_err(xml_error)?;
     xml_loaded(parsed)
-}
-
-fn load_xml_text(text: &str) -> Result<Loaded, LoadError> {
-    xml_loaded(read_all(text, &ReadOptions::LAX).map_err(xml_error)?)
 }
 
 fn xml_error(e: ParseError) -> LoadError {

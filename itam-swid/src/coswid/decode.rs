@@ -179,8 +179,8 @@ fn int_key(k: &Value) -> Option<i64> {
     k.as_i64()
 }
 
-fn set_text(field: &mut String, v: &Value) -> bool {
-    v.as_text().map(|t| *field = t.to_owned()).is_some()
+fn set_text<T: for<'t> From<&'t str>>(field: &mut T, v: &Value) -> bool {
+    v.as_text().map(|t| *field = T::from(t)).is_some()
 }
 
 fn set_opt_text(field: &mut Option<String>, v: &Value) -> bool {

@@ -436,13 +436,13 @@ pub fn file() -> impl Strategy<Value = File> {
                 (name, key, location, root, size, version),
                 (hashes, mutable, patch_event, lang, attributes, content),
             )| File {
-                name,
+                name: name.into(),
                 key,
                 location,
                 root,
                 size,
                 version,
-                hashes,
+                hashes: hashes.into(),
                 mutable,
                 patch_event,
                 lang,
@@ -462,7 +462,7 @@ pub fn directory() -> BoxedStrategy<Directory> {
         extra_attributes(),
     )
         .prop_map(|(name, key, location, root, lang, attributes)| Directory {
-            name,
+            name: name.into(),
             key,
             location,
             root,
@@ -484,7 +484,7 @@ pub fn directory() -> BoxedStrategy<Directory> {
             ),
         )
             .prop_map(|(name, attributes, children)| Directory {
-                name,
+                name: name.into(),
                 attributes,
                 children: merge_children(children, |c| match c {
                     DirectoryChild::Other(n) => Some(n),
