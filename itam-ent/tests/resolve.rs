@@ -256,8 +256,95 @@ fn every_resolution_rule_has_a_vector() {
         Some(Decimal::from(25))
     );
     fired.insert("ENT-RES-7");
+    // ENT-RES-8: two allocations of the largest decimal (see also
+    // `quantities_beyond_the_decimal_range_refuse_the_chain`).
+    let huge = with_quantity(base(1), Decimal::MAX);
+    let m1 = alloc_max(&huge, "m1", "base");
+    let m2 = alloc_max(&huge, "m2", "base");
+    refused("base", &[huge, m1, m2], "ENT-RES-8");
+    fired.insert("ENT-RES-8");
     let all: std::collections::BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
     assert_eq!(fired, all);
+}
+
+/// `ent` with the quantity of its first right set to `q`.
+fn with_quantity(mut ent: Ent, q: Decimal) -> Ent {
+    ent.rights[0].metrics[0].quantification[0].quantity = Some(q);
+    ent
+}
+
+/// An allocation `name` of the largest decimal, from `parent`.
+fn alloc_max(source: &Ent, name: &str, parent: &str) -> Ent {
+    let mut a = ops::allocate(
+        source,
+        sup(name, 2),
+        buyer(),
+        &RightName::Use,
+        &MetricType::Device,
+        Decimal::MAX,
+    )
+    .unwrap();
+    a.links = vec![Link::to_ent(&id(parent), Rel::Supplemental)];
+    a
+}
+
+/// Each place where resolution adds or subtracts quantities taken from documents: past the
+/// decimal range the chain is refused with ENT-RES-8 (it used to panic).
+#[test]
+fn quantities_beyond_the_decimal_range_refuse_the_chain() {
+    let huge = with_quantity(base(1), Decimal::MAX);
+    // Allocations from the base: their sum.
+    let m1 = alloc_max(&huge, "m1", "base");
+    let m2 = alloc_max(&huge, "m2", "base");
+    refused("base", &[huge.clone(), m1.clone(), m2], "ENT-RES-8");
+    // Sub-allocations from one allocation: their sum.
+    let s1 = alloc_max(&m1, "s1", "m1");
+    let s2 = alloc_max(&m1, "s2", "m1");
+    refused("base", &[huge.clone(), m1.clone(), s1, s2], "ENT-RES-8");
+    // A negative allocation: what is left (quantity − allocated) is out of range.
+    let neg = with_quantity(m1.clone(), Decimal::MIN);
+    refused("base", &[huge.clone(), neg], "ENT-RES-8");
+    // One Ent granting the same right twice.
+    let mut twice = huge.clone();
+    twice.rights.push(twice.rights[0].clone());
+    refused("base", std::slice::from_ref(&twice), "ENT-RES-8");
+    // An addition granting a new right twice.
+    let mut add = ops::add_information(&huge, sup("add", 3), Information::default());
+    let right = Right::new(RightName::Use).with_quantity(MetricType::Core, Decimal::MAX);
+    add.rights = vec![right.clone(), right];
+    refused("base", &[huge.clone(), add], "ENT-RES-8");
+    // A consolidation of two such Ents (built by hand: `ops::consolidate` refuses it).
+    let other = {
+        let mut o = huge.clone();
+        o.ent_id = id("other");
+        o
+    };
+    let small = base(1);
+    let mut other_small = small.clone();
+    other_small.ent_id = id("other");
+    let mut c = ops::consolidate(&[&small, &other_small], sup("c", 4), "All").unwrap();
+    c.rights[0].metrics[0].quantification[0].quantity = Some(Decimal::MAX);
+    refused("c", &[c, huge.clone(), other.clone()], "ENT-RES-8");
+    // The operations return their typed error instead.
+    assert!(matches!(
+        ops::consolidate(&[&huge, &other], sup("c", 4), "All"),
+        Err(OpError::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        ops::allocate(
+            &twice,
+            sup("a", 4),
+            buyer(),
+            &RightName::Use,
+            &MetricType::Device,
+            Decimal::ONE
+        ),
+        Err(OpError::OutOfRange { .. })
+    ));
+    // In range, the largest quantity resolves.
+    let res = resolve(&id("base"), &[huge, m1]);
+    let eff = res.effective.expect("in range");
+    assert_eq!(eff.rights[0].available(), Some(Decimal::ZERO));
 }
 
 #[test]
