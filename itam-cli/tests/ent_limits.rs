@@ -1,6 +1,10 @@
-//! `itam ent new -o DIR` and `itam ent import-cyclonedx -o DIR` with an Ent id whose encoded file
-//! name would pass the 255-byte limit of file systems (100 capital letters encode to 300 bytes):
-//! the file is written under the bounded name of `itam_ent::naming` and reads back.
+//! `itam ent` at the limits of what a document can hold.
+//!
+//! - `new -o DIR` and `import-cyclonedx -o DIR` with an Ent id whose encoded file name would pass
+//!   the 255-byte limit of file systems (100 capital letters encode to 300 bytes): the file is
+//!   written under the bounded name of `itam_ent::naming` and reads back.
+//! - `show` on a chain whose quantities sum beyond the decimal range: refused with `ENT-RES-8`
+//!   and exit 1, not a panic (exit 101).
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test code: a panic is a failure
 
 mod support;
@@ -76,4 +80,38 @@ fn import_cyclonedx_writes_a_licence_with_a_100_capital_bom_ref_into_a_folder() 
         }
     }
     assert_eq!(long, 1);
+}
+
+#[test]
+fn show_refuses_allocations_summing_beyond_the_decimal_range() {
+    let samples = format!("{}/../itam-ent/tests/data", env!("CARGO_MANIFEST_DIR"));
+    let alloc = std::fs::read_to_string(format!("{samples}/allocation-finance.ent.xml")).unwrap();
+    let huge = alloc.replace(
+        r#"quantity="10""#,
+        r#"quantity="79228162514264337593543950335""#,
+    );
+    assert_ne!(huge, alloc);
+    let dir = TempDir::new("huge");
+    std::fs::write(dir.join("a1.ent"), &huge).unwrap();
+    std::fs::write(
+        dir.join("a2.ent"),
+        huge.replace(
+            r#"entId="alloc-3b6f-finance""#,
+            r#"entId="alloc-3b6f-finance-2""#,
+        ),
+    )
+    .unwrap();
+    let out = itam(&[
+        "ent",
+        "show",
+        &format!("{samples}/perpetual-device.ent.xml"),
+        &dir.arg("a1.ent"),
+        &dir.arg("a2.ent"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("refused") && text.contains("[ENT-RES-8]"),
+        "{text}"
+    );
 }
