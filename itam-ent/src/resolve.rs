@@ -892,6 +892,8 @@ impl<'a> Resolver<'a> {
                     .or_insert(Decimal::ZERO);
                 match slot.checked_add(a.quantity) {
                     Some(sum) => *slot = sum,
+                    // Sums from the base were reported above.
+                    None if a.parent == eff.ent_id => {}
                     None => {
                         overflowed.insert((a.parent.clone(), a.right.clone()));
                     }

@@ -296,7 +296,9 @@ fn quantities_beyond_the_decimal_range_refuse_the_chain() {
     // Allocations from the base: their sum.
     let m1 = alloc_max(&huge, "m1", "base");
     let m2 = alloc_max(&huge, "m2", "base");
-    refused("base", &[huge.clone(), m1.clone(), m2], "ENT-RES-8");
+    refused("base", &[huge.clone(), m1.clone(), m2.clone()], "ENT-RES-8");
+    let res = resolve(&id("base"), &[huge.clone(), m1.clone(), m2]);
+    assert_eq!(res.report.by_rule("ENT-RES-8").count(), 1, "{}", res.report);
     // Sub-allocations from one allocation: their sum.
     let s1 = alloc_max(&m1, "s1", "m1");
     let s2 = alloc_max(&m1, "s2", "m1");
