@@ -13,6 +13,16 @@
 //! The encoding is reversible ([`parse_file_name`]), so the name says whose Ent it is. The reader
 //! never depends on it: an Ent file is read the same under any name.
 //!
+//! **Length bound.** File systems refuse names longer than 255 bytes, and the encoding can triple
+//! a part's length (an Ent id of 100 capital letters is 300 bytes encoded). A name is therefore
+//! at most [`MAX_NAME_BYTES`] bytes: when the full name would be longer, the encoded text is cut
+//! to at most its first 233 bytes (whole encoded characters only), followed by `_Z`, the 64-bit FNV-1a hash
+//! of the full encoded text (the name without `.ent`) in 16 lowercase hexadecimal digits, and
+//! `.ent`. Such a name is stable (the same regid and id always give it) and two different Ents
+//! get different names unless their hashes collide, but it is **one-way**: `_Z` is not an
+//! escape, so [`parse_file_name`] returns `None` for it, and the regid and id must be read from
+//! the file itself.
+//!
 //! ```
 //! use itam_ent::naming::{file_name, parse_file_name};
 //! use itam_ent::itam_core::{EntId, RegId};
@@ -32,6 +42,45 @@ pub const EXTENSION: &str = "ent";
 
 /// The separator between the encoded regid and the encoded Ent id.
 pub const SEPARATOR: &str = "__";
+
+/// The longest file name given, in bytes (the common file-system limit).
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Marks a shortened name: `_Z` is not an `_XX` escape, so such names do not parse.
+const SHORTENED: &str = "_Z";
+
+/// 64-bit FNV-1a (offset basis and prime from the published FNV parameters).
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The shortened name of the full encoded `stem` of `creator` and `id`: whole encoded characters
+/// of the stem up to the budget, `_Z`, the stem's hash and the extension.
+fn shortened(creator: &str, id: &str, stem: &str) -> String {
+    let budget = MAX_NAME_BYTES - (SHORTENED.len() + 16 + 1 + EXTENSION.len());
+    let mut prefix = String::new();
+    let mut piece = String::new();
+    'parts: for (part, guard, sep) in [(creator, true, SEPARATOR), (id, false, "")] {
+        for (i, ch) in part.char_indices() {
+            piece.clear();
+            encode(ch.encode_utf8(&mut [0; 4]), guard && i == 0, &mut piece);
+            if prefix.len() + piece.len() > budget {
+                break 'parts;
+            }
+            prefix.push_str(&piece);
+        }
+        if prefix.len() + sep.len() > budget {
+            break;
+        }
+        prefix.push_str(sep);
+    }
+    format!(
+        "{prefix}{SHORTENED}{:016x}.{EXTENSION}",
+        fnv1a64(stem.as_bytes())
+    )
+}
 
 fn encode(text: &str, guard_leading: bool, out: &mut String) {
     for (i, b) in text.bytes().enumerate() {
@@ -82,16 +131,20 @@ fn decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The file name for the Ent `id` created by `creator`.
+/// The file name for the Ent `id` created by `creator`: at most [`MAX_NAME_BYTES`] bytes,
+/// shortened (one-way) beyond that as the module docs say.
 #[must_use]
 pub fn file_name(creator: &RegId, id: &EntId) -> String {
-    let mut out = String::new();
-    encode(creator.as_str(), true, &mut out);
-    out.push_str(SEPARATOR);
-    encode(id.as_str(), false, &mut out);
-    out.push('.');
-    out.push_str(EXTENSION);
-    out
+    let mut stem = String::new();
+    encode(creator.as_str(), true, &mut stem);
+    stem.push_str(SEPARATOR);
+    encode(id.as_str(), false, &mut stem);
+    if stem.len() + 1 + EXTENSION.len() <= MAX_NAME_BYTES {
+        stem.push('.');
+        stem.push_str(EXTENSION);
+        return stem;
+    }
+    shortened(creator.as_str(), id.as_str(), &stem)
 }
 
 /// The file name of an Ent: its creator's regid (`http://invalid.unavailable` when it has no
@@ -106,7 +159,8 @@ pub fn file_name_of(ent: &Ent) -> String {
 }
 
 /// The creator regid and Ent id a file name encodes; `None` when the name does not follow the
-/// convention. Any directory part must be removed first.
+/// convention, or is a shortened name (see the module docs: those are one-way). Any directory
+/// part must be removed first.
 #[must_use]
 pub fn parse_file_name(name: &str) -> Option<(RegId, EntId)> {
     let stem = name.strip_suffix(EXTENSION)?.strip_suffix('.')?;
@@ -148,17 +202,80 @@ mod tests {
         assert_ne!(a.to_ascii_lowercase(), b.to_ascii_lowercase());
     }
 
+    #[test]
+    fn fnv1a_matches_the_published_test_vectors() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn an_id_of_100_capitals_gives_a_bounded_stable_one_way_name() {
+        let regid = RegId::new("example.com");
+        let long = EntId::new("A".repeat(100));
+        let name = file_name(&regid, &long);
+        assert!(name.len() <= MAX_NAME_BYTES, "{} bytes", name.len());
+        assert!(name.starts_with("example.com___41_41"), "{name}");
+        assert!(name.ends_with(".ent"));
+        assert_eq!(name, file_name(&regid, &long));
+        assert_eq!(parse_file_name(&name), None);
+        // One more capital: another name.
+        let longer = file_name(&regid, &EntId::new("A".repeat(101)));
+        assert_ne!(name, longer);
+        assert_eq!(name.len(), longer.len());
+        // Names at the bound are left alone and still parse.
+        let at_bound = "a".repeat(MAX_NAME_BYTES - "x__.ent".len());
+        let name = file_name(&RegId::new("x"), &EntId::new(at_bound.clone()));
+        assert_eq!(name.len(), MAX_NAME_BYTES);
+        assert_eq!(parse_file_name(&name).unwrap().1.as_str(), at_bound);
+        // One byte more is shortened.
+        let over = file_name(&RegId::new("x"), &EntId::new(format!("{at_bound}a")));
+        assert!(
+            over.contains("_Z") && over.len() <= MAX_NAME_BYTES,
+            "{over}"
+        );
+    }
+
+    #[test]
+    fn shortening_never_cuts_an_escape() {
+        for pad in 0..4 {
+            let id = format!("{}{}", "a".repeat(pad), "Ä".repeat(120));
+            let name = file_name(&RegId::new("r"), &EntId::new(id.clone()));
+            let (prefix, _) = name.split_once("_Z").unwrap();
+            // The prefix is whole encoded characters: it decodes to a prefix of the id.
+            let kept = decode(prefix.split_once(SEPARATOR).unwrap().1).unwrap();
+            assert!(
+                kept.chars().count() >= 35 && id.starts_with(&kept),
+                "{name}"
+            );
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
         #[test]
-        fn file_names_round_trip_and_are_portable(regid in ".{0,20}", id in ".{0,30}") {
+        fn every_name_is_bounded_and_portable_and_round_trips_within_the_bound(
+            regid in ".{0,100}",
+            id in ".{0,200}",
+        ) {
             let name = file_name(&RegId::new(regid.clone()), &EntId::new(id.clone()));
+            prop_assert!(name.len() <= MAX_NAME_BYTES, "{} bytes", name.len());
             prop_assert!(name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)));
             prop_assert!(!name.starts_with(['.', '-']));
-            let (r, i) = parse_file_name(&name).unwrap();
-            prop_assert_eq!(r.as_str(), regid.as_str());
-            prop_assert_eq!(i.as_str(), id.as_str());
+            prop_assert!(name.ends_with(".ent"));
+            let mut full = String::new();
+            encode(&regid, true, &mut full);
+            full.push_str(SEPARATOR);
+            encode(&id, false, &mut full);
+            if full.len() + ".ent".len() <= MAX_NAME_BYTES {
+                let (r, i) = parse_file_name(&name).unwrap();
+                prop_assert_eq!(r.as_str(), regid.as_str());
+                prop_assert_eq!(i.as_str(), id.as_str());
+            } else {
+                prop_assert_eq!(parse_file_name(&name), None);
+            }
         }
+
     }
 }

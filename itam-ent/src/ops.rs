@@ -81,6 +81,16 @@ pub enum OpError {
         /// The number of distinct Ents given.
         count: usize,
     },
+    /// A sum of quantities leaves the exact decimal range.
+    #[error("ent {ent}: the sum of the `{right}`/`{metric}` quantities exceeds the decimal range")]
+    OutOfRange {
+        /// The Ent whose quantities were summed.
+        ent: EntId,
+        /// The right.
+        right: String,
+        /// The metric.
+        metric: String,
+    },
     /// The same Ent was given twice to a consolidation.
     #[error("ent {ent} is given twice to the consolidation")]
     DuplicateSource {
@@ -244,7 +254,16 @@ fn granted(base: &Ent, right: &RightName, metric: &MetricType) -> Result<Option<
     if metrics.iter().any(|m| m.is_unlimited()) {
         return Ok(None);
     }
-    Ok(Some(metrics.iter().filter_map(|m| m.quantity()).sum()))
+    metrics
+        .iter()
+        .filter_map(|m| m.quantity())
+        .try_fold(Decimal::ZERO, Decimal::checked_add)
+        .map(Some)
+        .ok_or_else(|| OpError::OutOfRange {
+            ent: base.ent_id.clone(),
+            right: right.to_string(),
+            metric: metric.to_string(),
+        })
 }
 
 /// Allocation: a supplemental Ent of type `allocation` giving `quantity` of the base's `right`
@@ -254,8 +273,8 @@ fn granted(base: &Ent, right: &RightName, metric: &MetricType) -> Result<Option<
 /// The base may itself be an allocation (an allocation chain).
 ///
 /// # Errors
-/// When the base grants no such right, the quantity is not positive, or it exceeds what the base
-/// itself grants (allocations already made elsewhere are checked by [`crate::resolve()`]).
+/// When the base grants no such right, the quantity is not positive, what the base grants of it
+/// cannot be summed within the decimal range, or it exceeds what the base itself grants (allocations already made elsewhere are checked by [`crate::resolve()`]).
 pub fn allocate(
     base: &Ent,
     header: Supplement,
@@ -310,7 +329,8 @@ pub fn archive(base: &Ent, header: Supplement) -> Ent {
 /// (unlimited if any source is). Licensees of the sources are carried over once each.
 ///
 /// # Errors
-/// Fewer than two Ents, or the same Ent twice.
+/// Fewer than two Ents, the same Ent twice, or sums of quantities beyond the decimal range
+/// ([`OpError::OutOfRange`]).
 pub fn consolidate(
     sources: &[&Ent],
     header: Supplement,
@@ -363,7 +383,13 @@ pub fn consolidate(
                 };
                 let slot = sums.entry(key).or_insert(Some(Decimal::ZERO));
                 *slot = match (*slot, add) {
-                    (Some(a), Some(b)) => Some(a + b),
+                    (Some(a), Some(b)) => {
+                        Some(a.checked_add(b).ok_or_else(|| OpError::OutOfRange {
+                            ent: s.ent_id.clone(),
+                            right: r.name.to_string(),
+                            metric: m.metric_type.to_string(),
+                        })?)
+                    }
                     _ => None,
                 };
             }

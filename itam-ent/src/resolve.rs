@@ -18,7 +18,8 @@
 //! A chain is refused (no effective entitlement, an Error finding) when allocations exceed what
 //! they allocate from, when a revoked or archived Ent is transferred, allocated or consolidated,
 //! when a consolidation counts something twice, when links form a cycle, when a base is missing,
-//! or when two different documents claim the same id and revision.
+//! when two different documents claim the same id and revision, or when a sum of quantities
+//! leaves the exact decimal range (`ENT-RES-8`: checked arithmetic, never a panic).
 //!
 //! Allocations made before a transfer stay with the entitlement (the new licensee receives
 //! them); a revoked or archived entitlement keeps its allocations on record but counts for
@@ -113,6 +114,13 @@ pub static RULES: &[Rule] = &[
         severity: Severity::Warning,
         reconstructed: true,
     },
+    Rule {
+        id: "ENT-RES-8",
+        reference: "19770-3 Quantification (exact decimals)",
+        summary: "a sum or difference of quantities leaves the exact decimal range",
+        severity: Severity::Error,
+        reconstructed: false,
+    },
 ];
 
 /// Where the entitlement stands after its supplementals.
@@ -171,10 +179,12 @@ pub struct EffectiveRight {
 }
 
 impl EffectiveRight {
-    /// What is left to allocate: quantity − allocated; `None` when unlimited or unmeasured.
+    /// What is left to allocate: quantity − allocated; `None` when unlimited or unmeasured, or
+    /// when the difference leaves the decimal range (a resolution refuses such a chain with
+    /// `ENT-RES-8`, so this only happens to an [`EffectiveRight`] built by hand).
     #[must_use]
     pub fn available(&self) -> Option<Decimal> {
-        self.quantity.map(|q| q - self.allocated)
+        self.quantity.and_then(|q| q.checked_sub(self.allocated))
     }
 }
 
@@ -502,8 +512,11 @@ impl<'a> Resolver<'a> {
             applied: Vec::new(),
             consolidated_from: Vec::new(),
         };
-        add_rights(&mut eff.rights, root);
         let mut ok = true;
+        if !add_rights(&mut eff.rights, root) {
+            self.overflow(&root.ent_id, "the quantities it grants of one right");
+            ok = false;
+        }
         if root.supplemental_ent_type == Some(SupplementalEntType::Consolidation) {
             ok &= self.consolidation(root, &mut eff, stack);
         }
@@ -574,7 +587,10 @@ impl<'a> Resolver<'a> {
             }
             eff.consolidated_from.push(src.ent_id.clone());
             for r in src.rights {
-                merge_right(&mut sums, r);
+                if !merge_right(&mut sums, r) {
+                    self.overflow(&root.ent_id, "the quantities its sources grant");
+                    ok = false;
+                }
             }
         }
         for stated in &eff.rights {
@@ -651,7 +667,10 @@ impl<'a> Resolver<'a> {
                         .cloned(),
                 );
                 let mut extra = Vec::new();
-                add_rights(&mut extra, c);
+                if !add_rights(&mut extra, c) {
+                    self.overflow(&id, "the quantities it grants of one right");
+                    ok = false;
+                }
                 for r in extra {
                     if eff.rights.iter().any(|e| same_key(e, &r)) {
                         self.push(
@@ -813,15 +832,28 @@ impl<'a> Resolver<'a> {
             let Some(r) = eff.rights.get(i).cloned() else {
                 continue;
             };
-            let total: Decimal = eff
+            let total = eff
                 .allocations
                 .iter()
                 .zip(&flags)
                 .filter(|(a, on)| **on && a.parent == eff.ent_id && matches(&r, a))
-                .map(|(a, _)| a.quantity)
-                .sum();
+                .try_fold(Decimal::ZERO, |sum, (a, _)| sum.checked_add(a.quantity));
+            let Some(total) = total else {
+                let base = eff.ent_id.clone();
+                self.overflow(&base, &format!("the allocations of `{}`", r.right));
+                ok = false;
+                continue;
+            };
             if let Some(slot) = eff.rights.get_mut(i) {
                 slot.allocated = total;
+            }
+            if let Some(q) = r.quantity {
+                if q.checked_sub(total).is_none() {
+                    let base = eff.ent_id.clone();
+                    self.overflow(&base, &format!("what is left of `{}`", r.right));
+                    ok = false;
+                    continue;
+                }
             }
             if let Some(q) = r.quantity.filter(|_| !r.unlimited) {
                 if total > q {
@@ -852,12 +884,28 @@ impl<'a> Resolver<'a> {
         }
         // From allocations: one pass to sum what was allocated from each allocation.
         let mut from: BTreeMap<(EntId, RightName, MetricType), Decimal> = BTreeMap::new();
+        let mut overflowed = BTreeSet::new();
         for (a, on) in eff.allocations.iter().zip(&flags) {
             if *on {
-                *from
+                let slot = from
                     .entry((a.parent.clone(), a.right.clone(), a.metric.clone()))
-                    .or_insert(Decimal::ZERO) += a.quantity;
+                    .or_insert(Decimal::ZERO);
+                match slot.checked_add(a.quantity) {
+                    Some(sum) => *slot = sum,
+                    // Sums from the base were reported above.
+                    None if a.parent == eff.ent_id => {}
+                    None => {
+                        overflowed.insert((a.parent.clone(), a.right.clone()));
+                    }
+                }
             }
+        }
+        for (parent, right) in overflowed {
+            self.overflow(
+                &parent,
+                &format!("the allocations of `{right}` made from it"),
+            );
+            ok = false;
         }
         let mut over = Vec::new();
         for (a, on) in eff.allocations.iter_mut().zip(&flags) {
@@ -882,6 +930,21 @@ impl<'a> Resolver<'a> {
     }
 }
 
+impl Resolver<'_> {
+    /// An `ENT-RES-8` finding: `what` (a sum or difference of quantities about `about`) leaves
+    /// the exact decimal range.
+    fn overflow(&mut self, about: &EntId, what: &str) {
+        self.push(
+            "ENT-RES-8",
+            about,
+            format!(
+                "{what} cannot be counted: the sum or difference exceeds the exact decimal range (±{})",
+                Decimal::MAX
+            ),
+        );
+    }
+}
+
 /// Whether `e` has a role that is not one of `besides`.
 fn has_other_role(e: &Entity, besides: &[Role]) -> bool {
     e.role.iter().any(|r| !besides.contains(r))
@@ -903,13 +966,20 @@ fn show(r: &EffectiveRight) -> String {
     }
 }
 
-fn merge_right(into: &mut Vec<EffectiveRight>, r: EffectiveRight) {
+/// Adds `r` to the right of the same key in `into` (or appends it); `false` when the quantities'
+/// sum leaves the decimal range (the quantity then stays as it was).
+fn merge_right(into: &mut Vec<EffectiveRight>, r: EffectiveRight) -> bool {
+    let mut ok = true;
     match into.iter_mut().find(|e| same_key(e, &r)) {
         Some(e) => {
             e.unlimited |= r.unlimited;
             e.quantity = match (e.quantity, r.quantity) {
                 _ if e.unlimited => None,
-                (Some(a), Some(b)) => Some(a + b),
+                (Some(a), Some(b)) => {
+                    let sum = a.checked_add(b);
+                    ok = sum.is_some();
+                    Some(sum.unwrap_or(a))
+                }
                 (a, b) => a.or(b),
             };
             for l in r.limits {
@@ -930,9 +1000,12 @@ fn merge_right(into: &mut Vec<EffectiveRight>, r: EffectiveRight) {
         }
         None => into.push(r),
     }
+    ok
 }
 
-fn add_rights(into: &mut Vec<EffectiveRight>, ent: &Ent) {
+/// Adds the rights `ent` grants to `into`; `false` when a sum left the decimal range.
+fn add_rights(into: &mut Vec<EffectiveRight>, ent: &Ent) -> bool {
+    let mut ok = true;
     for r in &ent.rights {
         let base = EffectiveRight {
             right: r.name.clone(),
@@ -946,12 +1019,12 @@ fn add_rights(into: &mut Vec<EffectiveRight>, ent: &Ent) {
             links: r.links.clone(),
         };
         if r.metrics.is_empty() {
-            merge_right(into, base);
+            ok &= merge_right(into, base);
             continue;
         }
         for m in &r.metrics {
             let unlimited = m.is_unlimited();
-            merge_right(
+            ok &= merge_right(
                 into,
                 EffectiveRight {
                     metric: Some(m.metric_type.clone()),
@@ -963,4 +1036,5 @@ fn add_rights(into: &mut Vec<EffectiveRight>, ent: &Ent) {
             );
         }
     }
+    ok
 }

@@ -256,8 +256,97 @@ fn every_resolution_rule_has_a_vector() {
         Some(Decimal::from(25))
     );
     fired.insert("ENT-RES-7");
+    // ENT-RES-8: two allocations of the largest decimal (see also
+    // `quantities_beyond_the_decimal_range_refuse_the_chain`).
+    let huge = with_quantity(base(1), Decimal::MAX);
+    let m1 = alloc_max(&huge, "m1", "base");
+    let m2 = alloc_max(&huge, "m2", "base");
+    refused("base", &[huge, m1, m2], "ENT-RES-8");
+    fired.insert("ENT-RES-8");
     let all: std::collections::BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
     assert_eq!(fired, all);
+}
+
+/// `ent` with the quantity of its first right set to `q`.
+fn with_quantity(mut ent: Ent, q: Decimal) -> Ent {
+    ent.rights[0].metrics[0].quantification[0].quantity = Some(q);
+    ent
+}
+
+/// An allocation `name` of the largest decimal, from `parent`.
+fn alloc_max(source: &Ent, name: &str, parent: &str) -> Ent {
+    let mut a = ops::allocate(
+        source,
+        sup(name, 2),
+        buyer(),
+        &RightName::Use,
+        &MetricType::Device,
+        Decimal::MAX,
+    )
+    .unwrap();
+    a.links = vec![Link::to_ent(&id(parent), Rel::Supplemental)];
+    a
+}
+
+/// Each place where resolution adds or subtracts quantities taken from documents: past the
+/// decimal range the chain is refused with ENT-RES-8 (it used to panic).
+#[test]
+fn quantities_beyond_the_decimal_range_refuse_the_chain() {
+    let huge = with_quantity(base(1), Decimal::MAX);
+    // Allocations from the base: their sum.
+    let m1 = alloc_max(&huge, "m1", "base");
+    let m2 = alloc_max(&huge, "m2", "base");
+    refused("base", &[huge.clone(), m1.clone(), m2.clone()], "ENT-RES-8");
+    let res = resolve(&id("base"), &[huge.clone(), m1.clone(), m2]);
+    assert_eq!(res.report.by_rule("ENT-RES-8").count(), 1, "{}", res.report);
+    // Sub-allocations from one allocation: their sum.
+    let s1 = alloc_max(&m1, "s1", "m1");
+    let s2 = alloc_max(&m1, "s2", "m1");
+    refused("base", &[huge.clone(), m1.clone(), s1, s2], "ENT-RES-8");
+    // A negative allocation: what is left (quantity − allocated) is out of range.
+    let neg = with_quantity(m1.clone(), Decimal::MIN);
+    refused("base", &[huge.clone(), neg], "ENT-RES-8");
+    // One Ent granting the same right twice.
+    let mut twice = huge.clone();
+    twice.rights.push(twice.rights[0].clone());
+    refused("base", std::slice::from_ref(&twice), "ENT-RES-8");
+    // An addition granting a new right twice.
+    let mut add = ops::add_information(&huge, sup("add", 3), Information::default());
+    let right = Right::new(RightName::Use).with_quantity(MetricType::Core, Decimal::MAX);
+    add.rights = vec![right.clone(), right];
+    refused("base", &[huge.clone(), add], "ENT-RES-8");
+    // A consolidation of two such Ents (built by hand: `ops::consolidate` refuses it).
+    let other = {
+        let mut o = huge.clone();
+        o.ent_id = id("other");
+        o
+    };
+    let small = base(1);
+    let mut other_small = small.clone();
+    other_small.ent_id = id("other");
+    let mut c = ops::consolidate(&[&small, &other_small], sup("c", 4), "All").unwrap();
+    c.rights[0].metrics[0].quantification[0].quantity = Some(Decimal::MAX);
+    refused("c", &[c, huge.clone(), other.clone()], "ENT-RES-8");
+    // The operations return their typed error instead.
+    assert!(matches!(
+        ops::consolidate(&[&huge, &other], sup("c", 4), "All"),
+        Err(OpError::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        ops::allocate(
+            &twice,
+            sup("a", 4),
+            buyer(),
+            &RightName::Use,
+            &MetricType::Device,
+            Decimal::ONE
+        ),
+        Err(OpError::OutOfRange { .. })
+    ));
+    // In range, the largest quantity resolves.
+    let res = resolve(&id("base"), &[huge, m1]);
+    let eff = res.effective.expect("in range");
+    assert_eq!(eff.rights[0].available(), Some(Decimal::ZERO));
 }
 
 #[test]
@@ -342,13 +431,51 @@ fn operations_write_valid_documents() {
     }
 }
 
-/// A base of `qty` devices, allocations of the given sizes, plus an addition and a transfer,
-/// with issue days from the strategy.
-fn chain(qty: i64, allocs: &[(i64, u32)]) -> Vec<Ent> {
-    let b = base(qty);
+/// A generated chain: a base of `qty` devices; allocations `a0…` of the given sizes and issue
+/// days (every odd one a sub-allocation of `a0`); an addition (day 9) and a transfer (day 10);
+/// optionally a revocation of one allocation, an archive of the base, and a consolidation `c` of
+/// the base with a second primary Ent `other` of `other_qty` devices; optionally a re-issue of
+/// the transfer (revision 1, another licensee), which replaces it whatever the arrival order.
+#[derive(Debug, Clone)]
+struct Plan {
+    qty: i64,
+    allocs: Vec<(i64, u32)>,
+    /// The index of the allocation revoked (ignored when out of range).
+    revoke: Option<usize>,
+    /// The archive's issue day.
+    archive: Option<u32>,
+    /// The second Ent's quantity and the consolidation's issue day.
+    consolidate: Option<(i64, u32)>,
+    /// Whether the transfer is also given re-issued.
+    reissue: bool,
+}
+
+fn plan() -> impl Strategy<Value = Plan> {
+    (
+        1i64..60,
+        prop::collection::vec((1i64..20, 1u32..28), 0..6),
+        prop::option::of(0usize..6),
+        prop::option::of(1u32..29),
+        prop::option::of((1i64..30, 1u32..29)),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(qty, allocs, revoke, archive, consolidate, reissue)| Plan {
+                qty,
+                allocs,
+                revoke,
+                archive,
+                consolidate,
+                reissue,
+            },
+        )
+}
+
+fn chain(plan: &Plan) -> Vec<Ent> {
+    let b = base(plan.qty);
     let big = base(1_000_000);
     let mut out = vec![b.clone()];
-    for (i, (q, day)) in allocs.iter().enumerate() {
+    for (i, (q, day)) in plan.allocs.iter().enumerate() {
         let mut a = ops::allocate(
             &big,
             sup(&format!("a{i}"), *day),
@@ -358,11 +485,14 @@ fn chain(qty: i64, allocs: &[(i64, u32)]) -> Vec<Ent> {
             Decimal::from(*q),
         )
         .unwrap();
-        // Every other allocation is a sub-allocation of the first, when it fits.
         if i % 2 == 1 {
             a.links = vec![Link::to_ent(&id("a0"), Rel::Supplemental)];
         }
         out.push(a);
+    }
+    if let Some(k) = plan.revoke.filter(|k| *k < plan.allocs.len()) {
+        let target = out[k + 1].clone();
+        out.push(ops::revoke(&target, sup("rv", 20)));
     }
     out.push(ops::add_information(
         &b,
@@ -374,7 +504,70 @@ fn chain(qty: i64, allocs: &[(i64, u32)]) -> Vec<Ent> {
         sup("tr", 10),
         Entity::new("New", "new.example", vec![]),
     ));
+    if plan.reissue {
+        let mut again = ops::transfer(
+            &b,
+            sup("tr", 10),
+            Entity::new("Newer", "newer.example", vec![]),
+        );
+        again.ent_revision = 1;
+        out.push(again);
+    }
+    if let Some(day) = plan.archive {
+        out.push(ops::archive(&b, sup("arch", day)));
+    }
+    if let Some((other_qty, day)) = plan.consolidate {
+        let mut other = base(other_qty);
+        other.ent_id = id("other");
+        out.push(ops::consolidate(&[&b, &other], sup("c", day), "All").unwrap());
+        out.push(other);
+    }
     out
+}
+
+/// What the resolution of `base` must give for a plan: `None` when refused (with the rules
+/// that must fire), else the top-level and sub-allocated totals of the active allocations.
+struct Expected {
+    refused_by: Vec<&'static str>,
+    top: i64,
+    sub: i64,
+}
+
+fn expected(plan: &Plan) -> Expected {
+    let revoked = plan.revoke.filter(|k| *k < plan.allocs.len());
+    let is_on = |i: usize| revoked != Some(i) && !(i % 2 == 1 && revoked == Some(0));
+    let (mut top, mut sub) = (0, 0);
+    for (i, (q, _)) in plan.allocs.iter().enumerate() {
+        if is_on(i) {
+            if i % 2 == 0 { top += q } else { sub += q }
+        }
+    }
+    let mut refused_by = Vec::new();
+    let first_on = !plan.allocs.is_empty() && is_on(0);
+    if top > plan.qty || (first_on && sub > plan.allocs[0].0) {
+        refused_by.push("ENT-RES-3");
+    }
+    // Sub-allocations from a revoked allocation; a transfer or top-level allocation after the
+    // archive (on the same day the archive, `arch`, sorts before `tr` but after every `a<n>`).
+    let subs_of_revoked = revoked == Some(0) && plan.allocs.len() > 1;
+    let late = plan
+        .archive
+        .is_some_and(|d| d <= 10 || plan.allocs.iter().step_by(2).any(|(_, day)| *day > d));
+    if subs_of_revoked || late {
+        refused_by.push("ENT-RES-4");
+    }
+    Expected {
+        refused_by,
+        top,
+        sub,
+    }
+}
+
+/// A deterministic order of the Ents: by id.
+fn canonical(ents: &[Ent]) -> Vec<Ent> {
+    let mut v = ents.to_vec();
+    v.sort_by(|a, b| a.ent_id.cmp(&b.ent_id));
+    v
 }
 
 proptest! {
@@ -382,45 +575,86 @@ proptest! {
 
     #[test]
     fn resolution_does_not_depend_on_arrival_order(
-        (qty, allocs, ents) in (1i64..60, prop::collection::vec((1i64..20, 1u32..28), 0..6))
-            .prop_flat_map(|(qty, allocs)| {
-                let ents = chain(qty, &allocs);
-                (Just(qty), Just(allocs), Just(ents).prop_shuffle())
-            }),
+        (plan, orders) in plan().prop_flat_map(|plan| {
+            let ents = chain(&plan);
+            (Just(plan), prop::collection::vec(Just(ents).prop_shuffle(), 4))
+        }),
     ) {
-        let _ = (qty, allocs);
-        let ordered = resolve(&id("base"), &ents);
-        let mut reversed = ents.clone();
-        reversed.reverse();
-        let other = resolve(&id("base"), &reversed);
-        prop_assert_eq!(&ordered, &other);
-        // Asking through any member of the chain gives the same resolution.
-        if ents.iter().any(|e| e.ent_id.as_str() == "a0") {
-            prop_assert_eq!(resolve(&id("a0"), &ents), ordered);
+        let reference = canonical(&chain(&plan));
+        let mut targets = vec![id("base")];
+        if !plan.allocs.is_empty() {
+            targets.push(id("a0"));
+        }
+        if plan.consolidate.is_some() {
+            targets.push(id("c"));
+        }
+        let want: Vec<_> = targets.iter().map(|t| resolve(t, &reference)).collect();
+        let want_all = resolve_all(&reference);
+        for ents in &orders {
+            for (t, w) in targets.iter().zip(&want) {
+                prop_assert_eq!(&resolve(t, ents), w, "target {}", t);
+            }
+            prop_assert_eq!(&resolve_all(ents), &want_all);
+        }
+        // Asking through any member of the chain gives the base's resolution.
+        if !plan.allocs.is_empty() {
+            prop_assert_eq!(&want[1], &want[0]);
         }
     }
 
     #[test]
-    fn quantities_are_conserved(
-        qty in 1i64..60,
-        allocs in prop::collection::vec((1i64..20, 1u32..28), 0..6),
-    ) {
-        let ents = chain(qty, &allocs);
+    fn quantities_are_conserved(plan in plan()) {
+        let ents = chain(&plan);
+        let exp = expected(&plan);
         let res = resolve(&id("base"), &ents);
-        let top: i64 = allocs.iter().enumerate().filter(|(i, _)| i % 2 == 0).map(|(_, (q, _))| *q).sum();
-        let first = allocs.first().map_or(0, |(q, _)| *q);
-        let sub: i64 = allocs.iter().enumerate().filter(|(i, _)| i % 2 == 1).map(|(_, (q, _))| *q).sum();
-        let consistent = top <= qty && sub <= first;
-        prop_assert_eq!(res.effective.is_some(), consistent, "{}", res.report);
-        if let Some(eff) = res.effective {
-            let r = &eff.rights[0];
-            prop_assert_eq!(r.allocated, Decimal::from(top));
-            prop_assert_eq!(r.available().unwrap() + r.allocated, Decimal::from(qty));
-            let allocated_total: Decimal = eff.allocations.iter().map(|a| a.quantity).sum();
-            prop_assert_eq!(allocated_total, Decimal::from(top + sub));
-            prop_assert_eq!(eff.licensees[0].name.as_str(), "New");
-        } else {
-            prop_assert!(res.report.by_rule("ENT-RES-3").next().is_some());
+        prop_assert_eq!(res.effective.is_none(), !exp.refused_by.is_empty(), "{}", res.report);
+        for rule in &exp.refused_by {
+            prop_assert!(res.report.by_rule(rule).next().is_some(), "{} missing: {}", rule, res.report);
+        }
+        let Some(eff) = res.effective else {
+            return Ok(());
+        };
+        let r = &eff.rights[0];
+        prop_assert_eq!(r.allocated, Decimal::from(exp.top));
+        prop_assert_eq!(r.available().unwrap() + r.allocated, Decimal::from(plan.qty));
+        prop_assert_eq!(eff.allocations.len(), plan.allocs.len());
+        let a0 = eff.allocations.iter().find(|a| a.ent_id == id("a0"));
+        let a0_on = a0.is_some_and(|a| a.revoked_by.is_none());
+        let on: Decimal = eff
+            .allocations
+            .iter()
+            .filter(|a| a.revoked_by.is_none())
+            .filter(|a| a.parent == id("base") || a0_on)
+            .map(|a| a.quantity)
+            .sum();
+        prop_assert_eq!(on, Decimal::from(exp.top + exp.sub));
+        if let Some(a0) = a0.filter(|_| a0_on) {
+            prop_assert!(a0.sub_allocated <= a0.quantity);
+            prop_assert_eq!(a0.sub_allocated, Decimal::from(exp.sub));
+        }
+        let licensee = if plan.reissue { "Newer" } else { "New" };
+        prop_assert_eq!(eff.licensees[0].name.as_str(), licensee);
+        let status = match (plan.archive, plan.consolidate) {
+            (Some(_), _) => Status::Archived { by: id("arch") },
+            (None, Some(_)) => Status::Consolidated { into: id("c") },
+            (None, None) => Status::Active,
+        };
+        prop_assert_eq!(&eff.status, &status);
+        // The consolidation grants the sum of its sources, or is refused with its base.
+        if let Some((other_qty, _)) = plan.consolidate {
+            let c = resolve(&id("c"), &ents);
+            match c.effective {
+                Some(c) => {
+                    prop_assert!(plan.archive.is_none());
+                    prop_assert_eq!(c.rights[0].quantity, Some(Decimal::from(plan.qty + other_qty)));
+                    prop_assert_eq!(c.rights[0].allocated, Decimal::ZERO);
+                    prop_assert_eq!(c.consolidated_from, vec![id("base"), id("other")]);
+                }
+                None => {
+                    prop_assert!(plan.archive.is_some());
+                    prop_assert!(c.report.by_rule("ENT-RES-4").next().is_some(), "{}", c.report);
+                }
+            }
         }
     }
 }

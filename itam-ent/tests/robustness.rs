@@ -7,23 +7,38 @@
 use std::path::{Path, PathBuf};
 
 use itam_ent::read::{ReadOptions, read_bytes, read_with};
-use itam_ent::{Profile, resolve, validate, write};
+use itam_ent::resolve::resolve_all;
+use itam_ent::{Ent, Profile, resolve, validate, write};
 
+/// Documents per input, as in the fuzz target.
+const MAX_DOCS: usize = 8;
+
+/// The fuzz target's body: NUL-separated documents, each read, written, read back, validated
+/// and resolved alone; then every Ent read resolved against all of them. Whether any document
+/// was read.
 fn check(data: &[u8]) -> bool {
-    let mut accepted = false;
-    for options in [ReadOptions::strict(), ReadOptions::lax()] {
-        let Ok((ent, _)) = read_bytes(data, &options) else {
-            continue;
-        };
-        accepted = true;
-        let xml = write(&ent);
-        let (back, _) = read_with(&xml, &options).expect("canonical output reads back");
-        assert_eq!(back, ent);
-        assert_eq!(write(&back), xml);
-        let _ = validate(&ent, Profile::reconstructed());
-        let _ = resolve(&ent.ent_id, std::slice::from_ref(&ent));
+    let mut chain: Vec<Ent> = Vec::new();
+    for doc in data.split(|b| *b == 0).take(MAX_DOCS) {
+        for options in [ReadOptions::strict(), ReadOptions::lax()] {
+            let Ok((ent, _)) = read_bytes(doc, &options) else {
+                continue;
+            };
+            let xml = write(&ent);
+            let (back, _) = read_with(&xml, &options).expect("canonical output reads back");
+            assert_eq!(back, ent);
+            assert_eq!(write(&back), xml);
+            let _ = validate(&ent, Profile::reconstructed());
+            let _ = resolve(&ent.ent_id, std::slice::from_ref(&ent));
+            chain.push(ent);
+        }
     }
-    accepted
+    if chain.len() > 1 {
+        for ent in &chain {
+            let _ = resolve(&ent.ent_id, &chain);
+        }
+        let _ = resolve_all(&chain);
+    }
+    !chain.is_empty()
 }
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {
@@ -86,14 +101,60 @@ fn truncations_and_mutations_never_panic_and_round_trip_when_read() {
     );
 }
 
+fn saved_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/ent_read")
+}
+
+/// The committed seeds (and any saved crash inputs) go through the fuzz check; the folder must
+/// exist and hold the seeds, so this cannot pass having replayed nothing.
 #[test]
 fn saved_fuzz_inputs_replay() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/ent_read");
+    let dir = saved_dir();
     let saved = files_in(&dir);
-    if saved.is_empty() {
-        println!("no saved fuzz inputs in {}", dir.display());
+    assert!(
+        saved.len() >= 20,
+        "fuzz seed corpus missing or thin: {} files in {}",
+        saved.len(),
+        dir.display()
+    );
+    let mut accepted = 0usize;
+    for p in &saved {
+        if check(&std::fs::read(p).unwrap()) {
+            accepted += 1;
+        }
     }
-    for p in saved {
-        check(&std::fs::read(&p).unwrap());
+    // The samples and chains read; the malformed seeds do not.
+    assert!(
+        accepted >= 15 && accepted < saved.len(),
+        "{accepted} of {}",
+        saved.len()
+    );
+}
+
+/// The overflow seeds hold chains whose sums leave the decimal range: resolved as the fuzz
+/// target resolves them, they are refused with ENT-RES-8 (they used to panic).
+#[test]
+fn overflow_seeds_are_refused_with_a_finding() {
+    for (seed, target) in [
+        (
+            "overflow-allocations",
+            "3b6f0e2a-5c1d-4e8f-9a0b-1c2d3e4f5a6b",
+        ),
+        ("overflow-consolidation", "consolidated-crm-2025"),
+    ] {
+        let data = std::fs::read(saved_dir().join(seed)).unwrap();
+        assert!(check(&data));
+        let chain: Vec<Ent> = data
+            .split(|b| *b == 0)
+            .map(|doc| read_bytes(doc, &ReadOptions::strict()).unwrap().0)
+            .collect();
+        let res = resolve(&itam_core::EntId::new(target), &chain);
+        assert!(res.effective.is_none(), "{seed}: {}", res.report);
+        assert!(
+            res.report.by_rule("ENT-RES-8").next().is_some(),
+            "{seed}: {}",
+            res.report
+        );
+        assert!(resolve_all(&chain).values().any(|r| r.effective.is_none()));
     }
 }
