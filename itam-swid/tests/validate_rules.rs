@@ -319,6 +319,38 @@ fn rules_table_in_the_docs_is_current() {
     );
 }
 
+/// The crate README holds the catalogue too (the "Done when"), between two markers;
+/// `ITAM_BLESS=1` rewrites that part.
+#[test]
+fn readme_rule_catalogue_is_current() {
+    const BEGIN: &str = "<!-- rule-catalogue:begin -->\n";
+    const END: &str = "<!-- rule-catalogue:end -->";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(BEGIN)
+        .expect("README has no rule-catalogue:begin marker")
+        + BEGIN.len();
+    let end = readme
+        .find(END)
+        .expect("README has no rule-catalogue:end marker");
+    assert!(
+        start <= end,
+        "README's rule-catalogue markers are out of order"
+    );
+    let expected = Rule::markdown_table();
+    if std::env::var_os("ITAM_BLESS").is_some() {
+        let updated = format!("{}{expected}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, updated).unwrap();
+    } else {
+        assert!(
+            readme[start..end] == expected,
+            "the rule catalogue in {} is out of date; run with ITAM_BLESS=1",
+            path.display()
+        );
+    }
+}
+
 /// Locations are XPath-like paths in the reader's syntax, with the line and column of the
 /// attribute (or element) they name.
 #[test]
