@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use itam_swid::SoftwareIdentity;
+use itam_swid::model::{Child, ForeignNode};
 use itam_swid::read::{ReadOptions, read, read_all_bytes, read_bytes};
 use itam_swid::write::write;
 
@@ -44,6 +45,15 @@ fn a_tag_that_does_not_write_fails_the_round_trip() {
     let bad = SoftwareIdentity::new("nul \u{0} in a name".to_owned(), "com.acme.rr".to_owned());
     let why = round_trip(&bad).expect_err("a NUL character cannot be written as XML");
     assert!(why.contains("does not write"), "{why}");
+    // Two adjacent text nodes write as one and read back as one: a re-read mismatch fails it.
+    let mut merged = good;
+    for text in ["a", "b"] {
+        merged
+            .children
+            .push(Child::Other(ForeignNode::Text(text.to_owned())));
+    }
+    let why = round_trip(&merged).expect_err("adjacent text nodes do not survive a re-read");
+    assert!(why.contains("read(write(m)) != m"), "{why}");
 }
 
 #[test]
