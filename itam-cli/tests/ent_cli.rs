@@ -6,6 +6,8 @@
 //! from `../itam-ent/tests/data/`.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test code: a panic is a failure
 
+#[path = "support/corpus.rs"]
+mod corpus;
 mod support;
 use support::*;
 
@@ -644,18 +646,7 @@ fn new_reports_findings_and_refuses_what_is_not_one_json_ent() {
 // ---- import-cyclonedx ---------------------------------------------------------------------
 
 fn cyclonedx_corpus() -> Option<PathBuf> {
-    let dir = [
-        std::env::var_os("ITAM_CORPUS").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|root| root.join("corpus-ent/CycloneDX__specification"))
-    .find(|p| p.is_dir());
-    if dir.is_none() {
-        println!("corpus tests skipped: no corpus-ent/CycloneDX__specification (set ITAM_CORPUS)");
-    }
-    dir
+    corpus::folder("corpus-ent/CycloneDX__specification")
 }
 
 #[test]

@@ -3,8 +3,12 @@
 //! facts they state, and `validate`/`convert`/`show` get through the whole corpus.
 //!
 //! The corpus is found through `ITAM_CORPUS` (a folder holding `corpus-swid/`) or
-//! `<workspace>/../shared`; when neither exists each test prints one line and passes.
+//! `<workspace>/../shared` (tests/support/corpus.rs); when neither has it each test says on
+//! stderr that it was skipped, or fails when `ITAM_REQUIRE_CORPUS=1`.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test code: a panic is a failure
+
+#[path = "support/corpus.rs"]
+mod corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -16,17 +20,7 @@ use itam_swid::read::{ReadOptions, read_all_bytes};
 use itam_swid::{Role, SoftwareIdentity, TagType};
 
 fn corpus_dir() -> Option<PathBuf> {
-    [
-        std::env::var_os("ITAM_CORPUS").map(|p| PathBuf::from(p).join("corpus-swid")),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus-swid")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.join("SOURCES.tsv").is_file())
-}
-
-fn skipped(test: &str) {
-    println!("{test}: corpus tests skipped: no corpus-swid folder (set ITAM_CORPUS)");
+    corpus::folder("corpus-swid")
 }
 
 /// Every file of the corpus (sorted), except its README and SOURCES.
@@ -78,9 +72,7 @@ fn one(dir: &Path, rel: &str) -> SoftwareFact {
 
 #[test]
 fn every_corpus_tag_projects_and_only_primary_tags_install() {
-    let Some(dir) = corpus_dir() else {
-        return skipped("every_corpus_tag_projects_and_only_primary_tags_install");
-    };
+    let Some(dir) = corpus_dir() else { return };
     let (mut files, mut tags) = (0, 0);
     let mut by_type = std::collections::BTreeMap::<TagType, usize>::new();
     for path in corpus_files(&dir) {
@@ -119,9 +111,7 @@ fn every_corpus_tag_projects_and_only_primary_tags_install() {
 
 #[test]
 fn named_corpus_files_give_the_facts_they_state() {
-    let Some(dir) = corpus_dir() else {
-        return skipped("named_corpus_files_give_the_facts_they_state");
-    };
+    let Some(dir) = corpus_dir() else { return };
 
     // NIST's own authoritative example: publisher = the softwareCreator.
     let f = one(&dir, "usnistgov__swid-tools/authoritative.swidtag");
@@ -195,9 +185,7 @@ fn named_corpus_files_give_the_facts_they_state() {
 
 #[test]
 fn the_json_form_is_lossless_on_every_corpus_tag() {
-    let Some(dir) = corpus_dir() else {
-        return skipped("the_json_form_is_lossless_on_every_corpus_tag");
-    };
+    let Some(dir) = corpus_dir() else { return };
     let mut count = 0;
     for path in corpus_files(&dir) {
         for tag in tags(&path).unwrap_or_default() {
@@ -220,9 +208,7 @@ fn itam(args: &[&str]) -> Output {
 
 #[test]
 fn the_cli_gets_through_the_whole_corpus() {
-    let Some(dir) = corpus_dir() else {
-        return skipped("the_cli_gets_through_the_whole_corpus");
-    };
+    let Some(dir) = corpus_dir() else { return };
     let root = dir.to_string_lossy().into_owned();
 
     // validate: the corpus holds non-tags (Decima test specs, a 2009 tag, a text

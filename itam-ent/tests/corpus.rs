@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+#[path = "support/corpus.rs"]
+mod corpus;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -12,19 +15,7 @@ use itam_ent::profile::Profile;
 use itam_ent::{ParseError, read, read_lax};
 
 fn corpus() -> Option<PathBuf> {
-    let root = std::env::var_os("ITAM_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")));
-    let dir = root.join("corpus-ent");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "corpus tests skipped: {} not found (set ITAM_CORPUS)",
-            dir.display()
-        );
-        None
-    }
+    corpus::folder("corpus-ent")
 }
 
 #[test]

@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+#[path = "support/corpus.rs"]
+mod corpus;
+
 use std::path::PathBuf;
 
 use itam_ent::cyclonedx::{CdxError, import};
@@ -10,19 +13,7 @@ use itam_ent::values::{LimitType, Role};
 use itam_ent::{Entity, Profile, read, validate, write};
 
 fn corpus() -> Option<PathBuf> {
-    let root = std::env::var_os("ITAM_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")));
-    let dir = root.join("corpus-ent/CycloneDX__specification");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "corpus tests skipped: {} not found (set ITAM_CORPUS)",
-            dir.display()
-        );
-        None
-    }
+    corpus::folder("corpus-ent/CycloneDX__specification")
 }
 
 fn importer() -> Entity {

@@ -3,9 +3,13 @@
 //! products_acquiredRights.csv`, `;`-separated, with a quoted field), read in place.
 //!
 //! The corpus is found through `ITAM_CORPUS` (a folder holding the `corpus-*` folders) or
-//! `<workspace>/../shared`; without either the test prints one line saying it was skipped.
+//! `<workspace>/../shared` (tests/support/corpus.rs); without either the test says on stderr
+//! that it was skipped, or fails when `ITAM_REQUIRE_CORPUS=1`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "support/corpus.rs"]
+mod corpus;
 
 use std::path::PathBuf;
 
@@ -13,19 +17,12 @@ use itam_core::Decimal;
 use itam_core::finance::csv::{Limits, read_delimited};
 
 fn corpus() -> Option<PathBuf> {
-    let root = std::env::var_os("ITAM_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")));
-    let dir = root.join("corpus-ent");
-    dir.is_dir().then_some(dir)
+    corpus::folder("corpus-ent")
 }
 
 #[test]
 fn optisam_acquired_rights_export_reads_field_for_field() {
-    let Some(dir) = corpus() else {
-        println!("finance corpus tests skipped: no ITAM_CORPUS and no ../shared/corpus-ent");
-        return;
-    };
+    let Some(dir) = corpus() else { return };
     let path = dir.join("Orange-OpenSource__optisam-backend/products_acquiredRights.csv");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     let rows = read_delimited(&text, ';', &Limits::default()).unwrap();

@@ -9,6 +9,10 @@
 //! - **nistir-8060** (`GEN-*`, `COR-*`, `PRI-*`, `PAT-*`, `SUP-*`): NISTIR 8060's guidelines with
 //!   swidval's derived-requirement ids, scoped by tag type and authoritativeness.
 //!
+//! The catalogue also lists the lax reader's findings (`READ-*`, layer `reader`): the reader
+//! reports them in [`Parsed::findings`] when it reads a tag strict mode refuses, and
+//! [`validate_parsed`] takes them into account without repeating them.
+//!
 //! Validation never stops at the first problem and never fails; a document that is not XML
 //! at all is the only error ([`validate_xml`]). Each finding names its rule id, has the rule's
 //! severity (MUST/MUST NOT → Error, SHOULD → Warning, INFO → Info) and a location: a path in

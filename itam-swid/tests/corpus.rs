@@ -5,7 +5,8 @@
 //! against an independent reading of the original file).
 //!
 //! The corpus is found through `ITAM_CORPUS` (a folder holding `corpus-swid/`) or
-//! `<workspace>/../shared`; when neither exists the test prints one line and passes.
+//! `<workspace>/../shared` (tests/support/corpus.rs); when neither has it the test says on
+//! stderr that it was skipped, or fails when `ITAM_REQUIRE_CORPUS=1`.
 //! CBOR files belong to the CoSWID tests and are counted as skipped here.
 //! Files where we knowingly disagree with the source project are listed in
 //! `tests/data/README.md` and in [`DISAGREEMENTS`].
@@ -14,24 +15,15 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+
+#[path = "support/corpus.rs"]
+mod corpus;
 
 use itam_swid::ParseError;
 use itam_swid::read::{
     RULE_NS_DRAFT, RULE_NS_MISSING, RULE_REQUIRED, RULE_UNIQUE_ID, ReadOptions, read, read_all,
 };
 use itam_swid::write::write;
-
-fn corpus_dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("ITAM_CORPUS").map(|p| PathBuf::from(p).join("corpus-swid")),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus-swid")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.join("SOURCES.tsv").is_file())
-}
 
 /// What the source project intended, derived from the file's `SOURCES.tsv` note.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,8 +245,7 @@ fn render(node: roxmltree::Node<'_, '_>, out: &mut String) {
 
 #[test]
 fn corpus_conformance() {
-    let Some(dir) = corpus_dir() else {
-        println!("corpus tests skipped: no corpus-swid folder (set ITAM_CORPUS)");
+    let Some(dir) = corpus::folder("corpus-swid") else {
         return;
     };
     let sources = std::fs::read_to_string(dir.join("SOURCES.tsv")).expect("SOURCES.tsv");

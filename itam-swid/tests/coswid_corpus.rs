@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)] // helpers of a test file
 
+#[path = "support/corpus.rs"]
+mod corpus;
+
 use std::path::{Path, PathBuf};
 
 use itam_swid::coswid::cbor::{self, Len, Limits, StrEncoding, Value, Width};
@@ -76,16 +79,7 @@ fn normal_form_ignores_encoding_choices_only() {
 use itam_swid::{Child, Rel, Role};
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ITAM_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")))
-        .join("corpus-swid");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("corpus tests skipped: no corpus-swid folder (set ITAM_CORPUS)");
-        None
-    }
+    corpus::folder("corpus-swid")
 }
 
 fn cbor_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -9,6 +9,8 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)] // helpers of a test file
 
+#[path = "support/corpus.rs"]
+mod corpus;
 mod support;
 
 use itam_swid::coswid::{self, EncodeOptions, Envelope};
@@ -385,18 +387,7 @@ fn clear_prefixes(m: &mut SoftwareIdentity) {
 }
 
 fn corpus() -> Option<std::path::PathBuf> {
-    let dir = std::env::var_os("ITAM_CORPUS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared"))
-        })
-        .join("corpus-swid");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("corpus tests skipped: no corpus-swid folder (set ITAM_CORPUS)");
-        None
-    }
+    corpus::folder("corpus-swid")
 }
 
 fn xml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

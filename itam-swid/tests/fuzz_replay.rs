@@ -7,19 +7,53 @@
 
 use std::path::Path;
 
+use itam_swid::SoftwareIdentity;
+use itam_swid::model::{Child, ForeignNode};
 use itam_swid::read::{ReadOptions, read, read_all_bytes, read_bytes};
 use itam_swid::write::write;
 
+/// The round trip the fuzz target asserts: `m` writes, and the text reads back (strictly) to
+/// `m`. A write error is a failure too: the reader accepted a tag the writer refuses.
+fn round_trip(tag: &SoftwareIdentity) -> Result<(), String> {
+    let xml = write(tag).map_err(|e| format!("a tag the reader accepted does not write: {e}"))?;
+    let back = read(&xml, &ReadOptions::STRICT)
+        .map_err(|e| format!("the writer's output does not read back: {e}\n{xml}"))?;
+    if back.tag == *tag {
+        Ok(())
+    } else {
+        Err(format!("read(write(m)) != m\n{xml}"))
+    }
+}
+
+/// The fuzz target's checks (fuzz/fuzz_targets/swid_read.rs) on one input.
 fn replay(data: &[u8]) {
     for options in [ReadOptions::STRICT, ReadOptions::LAX] {
         if let Ok(parsed) = read_bytes(data, &options) {
-            if let Ok(xml) = write(&parsed.tag) {
-                let back = read(&xml, &ReadOptions::STRICT);
-                assert_eq!(back.map(|p| p.tag).ok(), Some(parsed.tag));
+            if let Err(why) = round_trip(&parsed.tag) {
+                panic!("{why}\ninput: {:?}", String::from_utf8_lossy(data));
             }
         }
         let _ = read_all_bytes(data, &options);
     }
+}
+
+/// The check is not lenient: a model that cannot be written fails it instead of being skipped.
+#[test]
+fn a_tag_that_does_not_write_fails_the_round_trip() {
+    let good = SoftwareIdentity::new("Roadrunner".to_owned(), "com.acme.rr".to_owned());
+    assert_eq!(round_trip(&good), Ok(()));
+    let bad = SoftwareIdentity::new("nul \u{0} in a name".to_owned(), "com.acme.rr".to_owned());
+    let why = round_trip(&bad).expect_err("a NUL character cannot be written as XML");
+    assert!(why.contains("does not write"), "{why}");
+    // Two adjacent text nodes write as one and read back as one: a re-read mismatch fails it.
+    let mut merged = good;
+    for text in ["a", "b"] {
+        merged
+            .children
+            .push(Child::Other(ForeignNode::Text(text.to_owned())));
+    }
+    let why = round_trip(&merged).expect_err("adjacent text nodes do not survive a re-read");
+    assert!(why.contains("read(write(m)) != m"), "{why}");
 }
 
 #[test]

@@ -9,6 +9,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
 
+#[path = "support/corpus.rs"]
+mod corpus;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -16,19 +19,7 @@ use itam_swid::itam_core::diag::{Finding, Report, Severity};
 use itam_swid::validate::{Layer, Profile, Rule, SchemaMode, TagType, validate_xml};
 
 fn corpus() -> Option<PathBuf> {
-    let base = std::env::var_os("ITAM_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")));
-    let dir = base.join("corpus-swid");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "corpus tests skipped: no corpus-swid under {}",
-            base.display()
-        );
-        None
-    }
+    corpus::folder("corpus-swid")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -9,15 +9,17 @@
 //!   `none` to override its schema mode; `type:` and `auth:` to force the phase; `info: true`;
 //! - `replace: OLD => NEW` (repeatable; OLD must occur in the text, its first occurrence is
 //!   replaced; `\n` in NEW is a newline);
-//! - `expect:` the rule ids that must fire, space-separated, or `none`.
+//! - `expect:` the rule ids that must fire, space-separated, or `none`;
+//! - `reader: true` for the reader's own rules (`READ-*`): the text is read in lax mode and
+//!   `expect` lists the rules of the reader's findings instead of the validator's.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use itam_swid::itam_core::diag::{Finding, Severity};
-use itam_swid::validate::{Profile, Rule, SchemaMode, TagType, validate_xml};
+use itam_swid::itam_core::diag::{Finding, Report, Severity};
+use itam_swid::validate::{Layer, Profile, Rule, SchemaMode, TagType, validate_xml};
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rules")
@@ -32,6 +34,7 @@ struct Vector {
     tag_type: Option<String>,
     auth: Option<bool>,
     info: bool,
+    reader: bool,
     replace: Vec<(String, String)>,
     expect: BTreeSet<String>,
 }
@@ -66,6 +69,7 @@ fn vectors() -> Vec<Vector> {
             "type" => v.tag_type = Some(value.to_owned()),
             "auth" => v.auth = Some(value == "true"),
             "info" => v.info = value == "true",
+            "reader" => v.reader = value == "true",
             "replace" => {
                 let (old, new) = value
                     .split_once(" =>")
@@ -131,6 +135,14 @@ fn mutate(v: &Vector) -> String {
     text
 }
 
+/// The findings of the lax reader on a `reader: true` vector.
+fn read_lax(v: &Vector) -> Report {
+    use itam_swid::read::{ReadOptions, read};
+    let parsed = read(&mutate(v), &ReadOptions::LAX)
+        .unwrap_or_else(|e| panic!("{}: the lax reader refused it: {e}", v.name));
+    parsed.findings.into_iter().collect()
+}
+
 const BASELINES: [&str; 6] = [
     "primary-auth",
     "primary-nonauth",
@@ -170,7 +182,11 @@ fn every_vector_fires_exactly_its_rules() {
         for id in &v.expect {
             assert!(Rule::from_id(id).is_some(), "{}: unknown rule {id}", v.name);
         }
-        let report = validate_xml(&mutate(v), &profile_of(v)).unwrap();
+        let report = if v.reader {
+            read_lax(v)
+        } else {
+            validate_xml(&mutate(v), &profile_of(v)).unwrap()
+        };
         let fired: BTreeSet<String> = report.rules().into_iter().map(str::to_owned).collect();
         if fired != v.expect {
             failures.push(format!(
@@ -208,6 +224,23 @@ fn every_automated_rule_has_a_vector() {
         .map(|r| r.id())
         .collect();
     assert!(missing.is_empty(), "rules without a vector: {missing:?}");
+    // The reader's rules are fired by the reader, the others by the validator.
+    for v in &vectors {
+        for id in &v.expect {
+            let reader_rule = Rule::from_id(id).unwrap().layer() == Layer::Reader;
+            assert_eq!(
+                reader_rule, v.reader,
+                "[{}]: {id} is checked through the wrong path",
+                v.name
+            );
+        }
+    }
+    let reader_rules = Rule::ALL.iter().filter(|r| r.layer() == Layer::Reader);
+    assert_eq!(
+        reader_rules.count(),
+        4,
+        "READ-NS-DRAFT, READ-NS-MISSING, READ-REQUIRED, READ-UNIQUEID"
+    );
     // Statements are listed for completeness and never fire.
     for r in Rule::ALL.iter().filter(|r| !r.is_automated()) {
         assert!(!covered.contains_key(r.id()), "statement {} fired", r.id());
@@ -284,6 +317,38 @@ fn rules_table_in_the_docs_is_current() {
         "{} is out of date; run with ITAM_BLESS=1",
         path.display()
     );
+}
+
+/// The crate README holds the catalogue too (the "Done when"), between two markers;
+/// `ITAM_BLESS=1` rewrites that part.
+#[test]
+fn readme_rule_catalogue_is_current() {
+    const BEGIN: &str = "<!-- rule-catalogue:begin -->\n";
+    const END: &str = "<!-- rule-catalogue:end -->";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(BEGIN)
+        .expect("README has no rule-catalogue:begin marker")
+        + BEGIN.len();
+    let end = readme
+        .find(END)
+        .expect("README has no rule-catalogue:end marker");
+    assert!(
+        start <= end,
+        "README's rule-catalogue markers are out of order"
+    );
+    let expected = Rule::markdown_table();
+    if std::env::var_os("ITAM_BLESS").is_some() {
+        let updated = format!("{}{expected}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, updated).unwrap();
+    } else {
+        assert!(
+            readme[start..end] == expected,
+            "the rule catalogue in {} is out of date; run with ITAM_BLESS=1",
+            path.display()
+        );
+    }
 }
 
 /// Locations are XPath-like paths in the reader's syntax, with the line and column of the

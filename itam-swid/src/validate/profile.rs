@@ -127,13 +127,15 @@ impl Profile {
         self
     }
 
-    /// Whether the profile runs this layer.
+    /// Whether the profile runs this layer. Never [`Layer::Reader`]: the reader reports those
+    /// rules itself, whatever the profile.
     #[must_use]
     pub const fn runs(&self, layer: Layer) -> bool {
         match layer {
             Layer::Schema => self.schema.is_some(),
             Layer::Iso => self.iso,
             Layer::Nistir8060 => self.nistir,
+            Layer::Reader => false,
         }
     }
 }

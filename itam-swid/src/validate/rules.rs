@@ -3,7 +3,9 @@
 //!
 //! Ids are stable: `XSD-*` for the schema, `ISO-*` and swidval's `SWID-*` for the 2015
 //! co-constraints the XSD cannot express, and NISTIR 8060's own derived-requirement ids
-//! (`GEN-4-1`, `PRI-13-2`, …) for the guidelines. Statements that no program can check on a
+//! (`GEN-4-1`, `PRI-13-2`, …) for the guidelines, and `READ-*` for what the lax reader reports
+//! when it reads a tag the 2015 schema would refuse ([`crate::read::RULE_NS_DRAFT`] and its
+//! siblings are these rules' ids). Statements that no program can check on a
 //! single tag (GEN-3, GEN-25, PRI-9, …) are listed with [`Rule::is_automated`] false so that the
 //! catalogue covers the whole guideline; they never fire.
 
@@ -23,6 +25,10 @@ pub enum Layer {
     Iso,
     /// NISTIR 8060 guidelines as derived into requirements by NIST's swidval.
     Nistir8060,
+    /// What the reader reports in lax mode when it reads a tag strict mode refuses (a draft or
+    /// missing namespace, a missing required attribute, a draft `uniqueId`). The reader
+    /// reports these in [`crate::Parsed::findings`] whatever the profile; no profile runs them.
+    Reader,
 }
 
 impl Layer {
@@ -33,6 +39,7 @@ impl Layer {
             Self::Schema => "schema",
             Self::Iso => "iso",
             Self::Nistir8060 => "nistir-8060",
+            Self::Reader => "reader",
         }
     }
 }
@@ -433,6 +440,40 @@ catalogue! {
         "every rel=\"supplemental\" Link's href starts with swid: or swidpath:";
     Sup3 = "SUP-3", Nistir8060, Statement, SUPPLEMENTAL, Any, "NISTIR 8060 SUP-3",
         "on conflict the supplemented tag's value wins (a resolution rule, not a tag property)";
+
+    // ---- the lax reader (crate::read::RULE_*) ----
+    ReadNsDraft = "READ-NS-DRAFT", Reader, Should, ALL, Any, "ISO/IEC 19770-2:2015 namespace; itam lax reader (strict refuses the tag)",
+        "the tag is in the 2015 namespace, not a 2014 draft's (lax mode reads a draft as 2015 and reports it; XSD-ROOT-1 is the validator's error)";
+    ReadNsMissing = "READ-NS-MISSING", Reader, Should, ALL, Any, "ISO/IEC 19770-2:2015 namespace; itam lax reader (strict refuses the tag)",
+        "the tag has a namespace (lax mode reads a tag without one as 2015 and reports it; XSD-ROOT-1 is the validator's error)";
+    ReadRequired = "READ-REQUIRED", Reader, Must, ALL, Any, "ISO/IEC 19770-2:2015 XSD required attributes; itam lax reader (strict refuses the tag)",
+        "every required attribute is present (lax mode reads a missing one as empty and reports it)";
+    ReadUniqueId = "READ-UNIQUEID", Reader, Should, ALL, Any, "ISO/IEC 19770-2 2014 drafts (pre-DIS uniqueId); itam lax reader",
+        "the tag's identifier is tagId (lax mode reads a pre-DIS draft's uniqueId as tagId and reports it)";
+}
+
+/// The reader's finding ids, defined beside the code that reports them, are these rules' ids:
+/// a change on either side fails the build.
+const _: () = {
+    assert!(same(Rule::ReadNsDraft.id(), crate::read::RULE_NS_DRAFT));
+    assert!(same(Rule::ReadNsMissing.id(), crate::read::RULE_NS_MISSING));
+    assert!(same(Rule::ReadRequired.id(), crate::read::RULE_REQUIRED));
+    assert!(same(Rule::ReadUniqueId.id(), crate::read::RULE_UNIQUE_ID));
+};
+
+/// `a == b`, in a const context.
+const fn same(a: &str, b: &str) -> bool {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.split_first(), b.split_first()) {
+            (None, None) => return true,
+            (Some((x, rest_a)), Some((y, rest_b))) if *x == *y => {
+                a = rest_a;
+                b = rest_b;
+            }
+            _ => return false,
+        }
+    }
 }
 
 impl Rule {
