@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test code: a panic is a failure
 
 mod support;
+use std::io::Write as _;
 use support::*;
 
 use chrono::NaiveDate;
@@ -762,7 +763,9 @@ fn colour_on_a_terminal_unless_no_color() {
     let file = data("hostile.json");
     let args = ["reconcile", file.as_str(), "--as-of", "2026-01-01"];
     let Some(coloured) = itam_on_a_terminal(&args, None) else {
-        println!(
+        // Written to the stderr handle, past libtest's capture, so a skip is seen.
+        let _ = writeln!(
+            std::io::stderr(),
             "reconcile_cli: terminal colour test skipped: no `script` (util-linux) to make a terminal"
         );
         return;

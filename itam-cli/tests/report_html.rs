@@ -8,6 +8,7 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test code: a panic is a failure
 
 mod support;
+use std::io::Write as _;
 use support::*;
 
 use std::path::{Path, PathBuf};
@@ -196,7 +197,9 @@ fn rendered_dom(browser: &Path, page: &Path, dir: &TempDir) -> String {
 #[test]
 fn chromium_renders_the_numbers_of_the_position() {
     let Some(browser) = chromium() else {
-        println!(
+        // Written to the stderr handle, past libtest's capture, so a skip is seen.
+        let _ = writeln!(
+            std::io::stderr(),
             "report_html: chromium browser test skipped: no /usr/bin/chromium (set ITAM_CHROMIUM)"
         );
         return;
