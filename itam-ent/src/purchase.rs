@@ -12,6 +12,9 @@
 //!   reported as lacking a proof of purchase. A revoked, archived or consolidated entitlement
 //!   counts nothing and is left out too ([`LeftOut::NotActive`]).
 //!
+//! The fold is checked arithmetic: a sum beyond the exact decimal range leaves the entitlement
+//! out with [`LeftOut::Overflow`], never a saturated figure.
+//!
 //! # Mapping
 //!
 //! One set of records per counted right (a right with a metric that is not a flag such as
@@ -144,14 +147,18 @@ pub enum LeftOut {
     NotActive,
     /// A FOSS licence with no `OrderInfo` and no `InvoiceData`: it was not bought.
     Foss,
+    /// Its quantities with the allocations folded back leave the exact decimal range: no
+    /// figure is given rather than a wrong one.
+    Overflow(FoldOverflow),
 }
 
 impl fmt::Display for LeftOut {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::NotActive => "not active: it counts nothing",
-            Self::Foss => "a FOSS licence with no order or invoice: not a purchase",
-        })
+        match self {
+            Self::NotActive => f.write_str("not active: it counts nothing"),
+            Self::Foss => f.write_str("a FOSS licence with no order or invoice: not a purchase"),
+            Self::Overflow(e) => write!(f, "beyond the decimal range: {e}"),
+        }
     }
 }
 
@@ -177,7 +184,8 @@ pub struct Bought {
 ///
 /// # Errors
 ///
-/// [`LeftOut`] when the entitlement is not active, or is a FOSS licence that was not bought.
+/// [`LeftOut`] when the entitlement is not active, is a FOSS licence that was not bought, or
+/// its quantities with the allocations folded back leave the decimal range.
 pub fn bought(eff: &Effective, all: &BTreeMap<EntId, Resolution>) -> Result<Bought, LeftOut> {
     if !eff.status.is_active() {
         return Err(LeftOut::NotActive);
@@ -197,7 +205,8 @@ pub fn bought(eff: &Effective, all: &BTreeMap<EntId, Resolution>) -> Result<Boug
         }
     }
     Ok(Bought {
-        entitlements: fold_allocations(eff, project(eff).entitlements),
+        entitlements: fold_allocations(eff, project(eff).entitlements)
+            .map_err(LeftOut::Overflow)?,
         purchases,
         sources_unfound,
     })
@@ -295,27 +304,63 @@ pub fn is_foss(eff: &Effective) -> bool {
 /// Folds each allocation's entitlement (`<id>@<allocation Ent id>`, an allocation of `eff`)
 /// back into the entitlement `<id>` it was allocated from: its quantity is added back (the
 /// projection took it away). Any other fact is kept as it is.
-#[must_use]
-pub fn fold_allocations(eff: &Effective, facts: Vec<Entitlement>) -> Vec<Entitlement> {
-    let parent_of = |f: &Entitlement| -> Option<String> {
+///
+/// # Errors
+///
+/// [`FoldOverflow`] when a sum leaves the exact decimal range (checked arithmetic, never a
+/// silently wrong figure). A resolution refuses quantities that large (`ENT-RES-8`), so only
+/// an [`Effective`] or facts built by hand reach it.
+pub fn fold_allocations(
+    eff: &Effective,
+    facts: Vec<Entitlement>,
+) -> Result<Vec<Entitlement>, FoldOverflow> {
+    // (the entitlement allocated from, the allocation Ent)
+    let parent_of = |f: &Entitlement| -> Option<(String, EntId)> {
         eff.allocations.iter().find_map(|a| {
             let parent =
                 f.id.as_str()
                     .strip_suffix(a.ent_id.as_str())?
                     .strip_suffix('@')?;
-            Some(parent.to_owned())
+            Some((parent.to_owned(), a.ent_id.clone()))
         })
     };
-    let (allocations, mut kept): (Vec<_>, Vec<_>) =
-        facts.into_iter().partition(|f| parent_of(f).is_some());
-    for a in allocations {
-        let parent = parent_of(&a).unwrap_or_default();
+    let mut kept = Vec::with_capacity(facts.len());
+    let mut allocations = Vec::new();
+    for f in facts {
+        match parent_of(&f) {
+            Some((parent, allocation)) => allocations.push((parent, allocation, f)),
+            None => kept.push(f),
+        }
+    }
+    for (parent, allocation, a) in allocations {
         match kept.iter_mut().find(|f| f.id.as_str() == parent) {
-            Some(f) => f.quantity = f.quantity.saturating_add(a.quantity),
+            Some(f) => {
+                f.quantity = f
+                    .quantity
+                    .checked_add(a.quantity)
+                    .ok_or_else(|| FoldOverflow {
+                        entitlement: f.id.clone(),
+                        allocation,
+                    })?;
+            }
             None => kept.push(a),
         }
     }
-    kept
+    Ok(kept)
+}
+
+/// Folding an allocation back into the entitlement it was allocated from would leave the
+/// exact decimal range ([`fold_allocations`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the quantity of entitlement {entitlement} with allocation {allocation} folded back leaves the decimal range"
+)]
+#[non_exhaustive]
+pub struct FoldOverflow {
+    /// The entitlement allocated from.
+    pub entitlement: EntId,
+    /// The allocation Ent whose quantity could not be added back.
+    pub allocation: EntId,
 }
 
 /// The supplier an effective entitlement was bought from, when it names one: the first of

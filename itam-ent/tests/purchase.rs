@@ -12,7 +12,7 @@ use itam_core::finance::EntitlementPurchase;
 use itam_core::{Decimal, EntId};
 use itam_ent::ops::{self, Information, Issue, Supplement};
 use itam_ent::project::project;
-use itam_ent::purchase::{LeftOut, bought, entitlement_ids, purchases, supplier};
+use itam_ent::purchase::{LeftOut, bought, entitlement_ids, fold_allocations, purchases, supplier};
 use itam_ent::resolve::{Effective, Resolution, resolve_all};
 use itam_ent::values::{MetricType, RightName, Role};
 use itam_ent::{Ent, Entity, InvoiceData, OrderInfo, Right, read, resolve};
@@ -659,4 +659,75 @@ fn a_consolidation_with_an_invoice_of_its_own_lists_it_first_and_repeats_nothing
     assert_eq!(invoices, ["INV-ALL", "INV-A", "INV-B", "INV-C"]);
     assert!(b.purchases.iter().all(|p| p.ent.as_str() == "crm-top"));
     assert_eq!(b.entitlements[0].quantity, Decimal::from(7));
+}
+
+/// A base of 16 cores with 6 allocated to a data centre, resolved.
+fn with_allocation() -> Effective {
+    let buyer = Entity::new("Buyer", "buyer.example", vec![]);
+    let base = ops::issue(
+        Issue::new("b-1", "Product", buyer.clone(), buyer.clone())
+            .right(Right::new(RightName::Use).with_quantity(MetricType::Core, Decimal::from(16))),
+    );
+    let unit = Entity::new("Data centre", "buyer.example", vec![]);
+    let alloc = ops::allocate(
+        &base,
+        Supplement::new("a-1", buyer),
+        unit,
+        &RightName::Use,
+        &MetricType::Core,
+        Decimal::from(6),
+    )
+    .unwrap();
+    effective("b-1", &[alloc, base])
+}
+
+#[test]
+fn folding_allocations_back_is_checked_arithmetic() {
+    let eff = with_allocation();
+    let facts = project(&eff).entitlements;
+    let ids: Vec<&str> = facts.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["b-1", "b-1@a-1"]);
+    let folded = fold_allocations(&eff, facts.clone()).unwrap();
+    assert_eq!(folded.len(), 1);
+    assert_eq!(folded[0].quantity, Decimal::from(16));
+
+    // Huge quantities (facts built by hand): an error naming both, never a saturated figure.
+    let mut huge = facts;
+    for f in &mut huge {
+        f.quantity = Decimal::MAX;
+    }
+    let err = fold_allocations(&eff, huge.clone()).unwrap_err();
+    assert_eq!(err.entitlement.as_str(), "b-1");
+    assert_eq!(err.allocation.as_str(), "a-1");
+    assert_eq!(
+        err.to_string(),
+        "the quantity of entitlement b-1 with allocation a-1 folded back leaves the decimal range"
+    );
+    // Just inside the range, the sum is exact.
+    huge[0].quantity = Decimal::MAX - Decimal::from(6);
+    huge[1].quantity = Decimal::from(6);
+    let folded = fold_allocations(&eff, huge).unwrap();
+    assert_eq!(folded[0].quantity, Decimal::MAX);
+}
+
+#[test]
+fn an_effective_entitlement_beyond_the_decimal_range_is_left_out_with_the_reason() {
+    // Built by hand (a resolution refuses such a chain with ENT-RES-8): the base still holds
+    // the maximum, and the allocation holds the maximum too.
+    let mut eff = with_allocation();
+    eff.rights[0].quantity = Some(Decimal::MAX);
+    eff.rights[0].allocated = Decimal::ZERO;
+    eff.allocations[0].quantity = Decimal::MAX;
+    let why = bought(&eff, &none()).unwrap_err();
+    let LeftOut::Overflow(e) = &why else {
+        panic!("{why:?}");
+    };
+    assert_eq!(
+        (e.entitlement.as_str(), e.allocation.as_str()),
+        ("b-1", "a-1")
+    );
+    assert!(
+        why.to_string().starts_with("beyond the decimal range: "),
+        "{why}"
+    );
 }

@@ -80,6 +80,10 @@ pub(crate) fn read(paths: &[PathBuf]) -> Option<EntInput> {
             Ok(b) => b,
             // Revoked, archived and consolidated chains count nothing.
             Err(LeftOut::NotActive) => continue,
+            Err(why @ LeftOut::Overflow(_)) => {
+                warn(&format!("itam: warning: ent:{base} is left out: {why}"));
+                continue;
+            }
             Err(why) => {
                 warn(&format!("itam: note: ent:{base} is {why}, left out"));
                 continue;
