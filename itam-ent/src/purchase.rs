@@ -12,6 +12,9 @@
 //!   reported as lacking a proof of purchase. A revoked, archived or consolidated entitlement
 //!   counts nothing and is left out too ([`LeftOut::NotActive`]).
 //!
+//! The fold is checked arithmetic: a sum beyond the exact decimal range leaves the entitlement
+//! out with [`LeftOut::Overflow`], never a saturated figure.
+//!
 //! # Mapping
 //!
 //! One set of records per counted right (a right with a metric that is not a flag such as
@@ -46,6 +49,27 @@
 //! right, below) and their foreign content, `Contract` (an agreement
 //! is not a purchase document), the regid of the reseller (suppliers are compared by name),
 //! and rights without a metric (nothing is counted, so nothing is projected to prove).
+//!
+//! # Consolidations
+//!
+//! A consolidation Ent replaces the Ents it merges (they become
+//! [`Consolidated`](crate::resolve::Status::Consolidated) and count nothing), but it does not
+//! repeat their `OrderInfo` and `InvoiceData`: those stay on the Ents that were bought. Their
+//! invoices are still the proof of purchase of what the consolidation grants, so [`bought`]
+//! takes every resolution of the chains given ([`resolve_all`]) and, after the
+//! consolidation's own records ([`purchases`]), adds those of each Ent in
+//! [`Effective::consolidated_from`] ([`consolidated_purchases`]), in that order, each source's
+//! before its own sources' (a consolidation of consolidations):
+//!
+//! | source's record ([`purchases`] of the source) | record of the consolidation |
+//! |---|---|
+//! | `ent`: a source entitlement | the consolidation's entitlement for the same right and metric, else (no such right) every one of its entitlements, then `shared_by` all of them |
+//! | `shared_by` | the same mapping, each once; empty when it names one entitlement |
+//! | order and invoice number, supplier, SKU, date, quantity, unit price, currency | the source's own, unchanged: a source line keeps the figures of the purchase it records |
+//!
+//! A source record equal to one already there (a consolidation that copies its sources'
+//! lines) is not repeated. A source whose resolution is missing from those given, or refused,
+//! is named in [`Bought::sources_unfound`] rather than dropped silently.
 //!
 //! # Several counted rights
 //!
@@ -95,13 +119,15 @@
 //! assert_eq!(p[0].supplier.as_deref(), Some("Shop"));
 //! assert_eq!(p[0].unit_price, Some(Decimal::new(4250, 2)));
 //!
-//! let b = bought(&eff).unwrap();
+//! let b = bought(&eff, &Default::default()).unwrap();
 //! assert_eq!(b.entitlements.len(), 1);
 //! assert_eq!(b.purchases, p);
 //! ```
 //!
 //! [`project`]: crate::project::project
+//! [`resolve_all`]: crate::resolve::resolve_all
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use itam_core::EntId;
@@ -110,7 +136,7 @@ use itam_core::finance::{Currency, EntitlementPurchase};
 
 use crate::model::{Entity, InvoiceData, Meta, OrderInfo};
 use crate::project::project;
-use crate::resolve::{Effective, EffectiveRight};
+use crate::resolve::{Effective, EffectiveRight, Resolution};
 use crate::values::{RightName, Role};
 
 /// Why an effective entitlement has nothing for the finance reconciliation.
@@ -121,14 +147,18 @@ pub enum LeftOut {
     NotActive,
     /// A FOSS licence with no `OrderInfo` and no `InvoiceData`: it was not bought.
     Foss,
+    /// Its quantities with the allocations folded back leave the exact decimal range: no
+    /// figure is given rather than a wrong one.
+    Overflow(FoldOverflow),
 }
 
 impl fmt::Display for LeftOut {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::NotActive => "not active: it counts nothing",
-            Self::Foss => "a FOSS licence with no order or invoice: not a purchase",
-        })
+        match self {
+            Self::NotActive => f.write_str("not active: it counts nothing"),
+            Self::Foss => f.write_str("a FOSS licence with no order or invoice: not a purchase"),
+            Self::Overflow(e) => write!(f, "beyond the decimal range: {e}"),
+        }
     }
 }
 
@@ -137,27 +167,129 @@ impl fmt::Display for LeftOut {
 pub struct Bought {
     /// The projected entitlements, allocations folded back: one per counted right.
     pub entitlements: Vec<Entitlement>,
-    /// Their purchase data ([`purchases`]).
+    /// Their purchase data: [`purchases`], then for a consolidation
+    /// [`consolidated_purchases`].
     pub purchases: Vec<EntitlementPurchase>,
+    /// The Ents a consolidation merges whose effective entitlement was not among the
+    /// resolutions given to [`bought`] (missing, or refused): their order and invoice lines
+    /// are not in [`purchases`](Self::purchases). Empty for any other Ent.
+    pub sources_unfound: Vec<EntId>,
 }
 
 /// The entitlements and purchase data of `eff` for the finance reconciliation, or why it has
-/// none (see the [module documentation](self)).
+/// none (see the [module documentation](self)). `all` holds the resolutions of the chains
+/// given, as [`resolve_all`](crate::resolve::resolve_all) returns them: a consolidation's
+/// records include those of the Ents it merges, found there. Pure: `eff` and `all` are only
+/// read.
 ///
 /// # Errors
 ///
-/// [`LeftOut`] when the entitlement is not active, or is a FOSS licence that was not bought.
-pub fn bought(eff: &Effective) -> Result<Bought, LeftOut> {
+/// [`LeftOut`] when the entitlement is not active, is a FOSS licence that was not bought, or
+/// its quantities with the allocations folded back leave the decimal range.
+pub fn bought(eff: &Effective, all: &BTreeMap<EntId, Resolution>) -> Result<Bought, LeftOut> {
     if !eff.status.is_active() {
         return Err(LeftOut::NotActive);
     }
-    if is_foss(eff) && eff.order_info.is_empty() && eff.invoice_data.is_empty() {
+    let (from_sources, sources_unfound) = consolidated_purchases(eff, all);
+    if is_foss(eff)
+        && eff.order_info.is_empty()
+        && eff.invoice_data.is_empty()
+        && from_sources.is_empty()
+    {
         return Err(LeftOut::Foss);
     }
+    let mut purchases = purchases(eff);
+    for p in from_sources {
+        if !purchases.contains(&p) {
+            purchases.push(p);
+        }
+    }
     Ok(Bought {
-        entitlements: fold_allocations(eff, project(eff).entitlements),
-        purchases: purchases(eff),
+        entitlements: fold_allocations(eff, project(eff).entitlements)
+            .map_err(LeftOut::Overflow)?,
+        purchases,
+        sources_unfound,
     })
+}
+
+/// The purchase records a consolidation takes over from the Ents it merges (see
+/// [Consolidations](self#consolidations)), and the sources not found in `all` (missing, or
+/// refused). Both empty when `eff` consolidates nothing.
+#[must_use]
+pub fn consolidated_purchases(
+    eff: &Effective,
+    all: &BTreeMap<EntId, Resolution>,
+) -> (Vec<EntitlementPurchase>, Vec<EntId>) {
+    let ids = entitlement_ids(eff);
+    let keys: Vec<(&RightName, Option<&str>)> = counted(eff)
+        .iter()
+        .map(|r| (&r.right, r.metric.as_ref().map(|m| m.as_str())))
+        .collect();
+    let mut out = Vec::new();
+    let mut unfound = Vec::new();
+    // Sources, depth first, each once (a resolution never consolidates in a cycle, but `all`
+    // may be built by hand).
+    let mut seen: BTreeSet<&EntId> = BTreeSet::new();
+    seen.insert(&eff.ent_id);
+    let mut stack: Vec<&EntId> = eff.consolidated_from.iter().rev().collect();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Some(src) = all.get(id).and_then(|r| r.effective.as_ref()) else {
+            unfound.push(id.clone());
+            continue;
+        };
+        // Source entitlement id → the consolidation's entitlements for the same right.
+        let src_ids = entitlement_ids(src);
+        let map: Vec<(&EntId, Vec<EntId>)> = src_ids
+            .iter()
+            .zip(counted(src))
+            .map(|(sid, r)| {
+                let key = (&r.right, r.metric.as_ref().map(|m| m.as_str()));
+                let to: Vec<EntId> = ids
+                    .iter()
+                    .zip(&keys)
+                    .filter(|(_, k)| **k == key)
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                (sid, if to.is_empty() { ids.clone() } else { to })
+            })
+            .collect();
+        let target = |sid: &EntId| -> Vec<EntId> {
+            map.iter()
+                .find(|(s, _)| *s == sid)
+                .map_or_else(|| ids.clone(), |(_, to)| to.clone())
+        };
+        for p in purchases(src) {
+            let to = target(&p.ent);
+            let mut shared: Vec<EntId> = Vec::new();
+            for s in p
+                .shared_by
+                .iter()
+                .flat_map(&target)
+                .chain(to.iter().cloned())
+            {
+                if !shared.contains(&s) {
+                    shared.push(s);
+                }
+            }
+            // In the consolidation's order of entitlements.
+            shared.sort_by_key(|s| ids.iter().position(|i| i == s));
+            if shared.len() < 2 {
+                shared.clear();
+            }
+            for ent in to {
+                out.push(EntitlementPurchase {
+                    ent,
+                    shared_by: shared.clone(),
+                    ..p.clone()
+                });
+            }
+        }
+        stack.extend(src.consolidated_from.iter().rev());
+    }
+    (out, unfound)
 }
 
 /// Whether an effective Ent describes a FOSS licence: an `EntMeta` gives `fossCopyleft` or
@@ -172,27 +304,63 @@ pub fn is_foss(eff: &Effective) -> bool {
 /// Folds each allocation's entitlement (`<id>@<allocation Ent id>`, an allocation of `eff`)
 /// back into the entitlement `<id>` it was allocated from: its quantity is added back (the
 /// projection took it away). Any other fact is kept as it is.
-#[must_use]
-pub fn fold_allocations(eff: &Effective, facts: Vec<Entitlement>) -> Vec<Entitlement> {
-    let parent_of = |f: &Entitlement| -> Option<String> {
+///
+/// # Errors
+///
+/// [`FoldOverflow`] when a sum leaves the exact decimal range (checked arithmetic, never a
+/// silently wrong figure). A resolution refuses quantities that large (`ENT-RES-8`), so only
+/// an [`Effective`] or facts built by hand reach it.
+pub fn fold_allocations(
+    eff: &Effective,
+    facts: Vec<Entitlement>,
+) -> Result<Vec<Entitlement>, FoldOverflow> {
+    // (the entitlement allocated from, the allocation Ent)
+    let parent_of = |f: &Entitlement| -> Option<(String, EntId)> {
         eff.allocations.iter().find_map(|a| {
             let parent =
                 f.id.as_str()
                     .strip_suffix(a.ent_id.as_str())?
                     .strip_suffix('@')?;
-            Some(parent.to_owned())
+            Some((parent.to_owned(), a.ent_id.clone()))
         })
     };
-    let (allocations, mut kept): (Vec<_>, Vec<_>) =
-        facts.into_iter().partition(|f| parent_of(f).is_some());
-    for a in allocations {
-        let parent = parent_of(&a).unwrap_or_default();
+    let mut kept = Vec::with_capacity(facts.len());
+    let mut allocations = Vec::new();
+    for f in facts {
+        match parent_of(&f) {
+            Some((parent, allocation)) => allocations.push((parent, allocation, f)),
+            None => kept.push(f),
+        }
+    }
+    for (parent, allocation, a) in allocations {
         match kept.iter_mut().find(|f| f.id.as_str() == parent) {
-            Some(f) => f.quantity = f.quantity.saturating_add(a.quantity),
+            Some(f) => {
+                f.quantity = f
+                    .quantity
+                    .checked_add(a.quantity)
+                    .ok_or_else(|| FoldOverflow {
+                        entitlement: f.id.clone(),
+                        allocation,
+                    })?;
+            }
             None => kept.push(a),
         }
     }
-    kept
+    Ok(kept)
+}
+
+/// Folding an allocation back into the entitlement it was allocated from would leave the
+/// exact decimal range ([`fold_allocations`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the quantity of entitlement {entitlement} with allocation {allocation} folded back leaves the decimal range"
+)]
+#[non_exhaustive]
+pub struct FoldOverflow {
+    /// The entitlement allocated from.
+    pub entitlement: EntId,
+    /// The allocation Ent whose quantity could not be added back.
+    pub allocation: EntId,
 }
 
 /// The supplier an effective entitlement was bought from, when it names one: the first of

@@ -5,13 +5,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use itam_core::finance::EntitlementPurchase;
 use itam_core::{Decimal, EntId};
 use itam_ent::ops::{self, Information, Issue, Supplement};
 use itam_ent::project::project;
-use itam_ent::purchase::{LeftOut, bought, entitlement_ids, purchases, supplier};
-use itam_ent::resolve::{Effective, resolve_all};
+use itam_ent::purchase::{LeftOut, bought, entitlement_ids, fold_allocations, purchases, supplier};
+use itam_ent::resolve::{Effective, Resolution, resolve_all};
 use itam_ent::values::{MetricType, RightName, Role};
 use itam_ent::{Ent, Entity, InvoiceData, OrderInfo, Right, read, resolve};
 use proptest::prelude::*;
@@ -25,6 +27,11 @@ fn effective(target: &str, ents: &[Ent]) -> Effective {
     let res = resolve(&EntId::new(target), ents);
     assert!(res.report.is_empty(), "{}", res.report);
     res.effective.unwrap()
+}
+
+/// No other resolution: the Ent's own purchase data only.
+fn none() -> BTreeMap<EntId, Resolution> {
+    BTreeMap::new()
 }
 
 fn date(s: &str) -> Option<NaiveDate> {
@@ -162,7 +169,7 @@ fn a_line_per_right_gives_each_entitlement_its_own_purchase() {
         assert!(p.shared_by.is_empty(), "{p:?}");
     }
     // What finance sees: the two entitlements of the projection, each with its purchase.
-    let b = bought(&eff).unwrap();
+    let b = bought(&eff, &none()).unwrap();
     let fact_ids: Vec<&str> = b.entitlements.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(fact_ids, ids);
     assert_eq!(b.purchases, got);
@@ -274,7 +281,7 @@ fn allocations_fold_back_into_what_was_bought() {
     // 15 left, 6 with Finance, 4 with its laptops.
     let projected = project(&eff).entitlements;
     assert_eq!(projected.len(), 4);
-    let b = bought(&eff).unwrap();
+    let b = bought(&eff, &none()).unwrap();
     // (Compared as text: the estate's quantity type may change.)
     let got: Vec<(&str, String)> = b
         .entitlements
@@ -307,7 +314,7 @@ fn allocations_fold_back_into_what_was_bought() {
 fn foss_not_bought_and_inactive_ents_are_left_out() {
     let foss = sample("foss-copyleft");
     let eff = effective(foss.ent_id.as_str(), std::slice::from_ref(&foss));
-    assert_eq!(bought(&eff), Err(LeftOut::Foss));
+    assert_eq!(bought(&eff, &none()), Err(LeftOut::Foss));
     assert_eq!(
         LeftOut::Foss.to_string(),
         "a FOSS licence with no order or invoice: not a purchase"
@@ -321,7 +328,7 @@ fn foss_not_bought_and_inactive_ents_are_left_out() {
     });
     let id = paid.ent_id.to_string();
     let eff = effective(&id, &[paid]);
-    let b = bought(&eff).unwrap();
+    let b = bought(&eff, &none()).unwrap();
     assert!(
         b.purchases
             .iter()
@@ -332,7 +339,7 @@ fn foss_not_bought_and_inactive_ents_are_left_out() {
     let res = resolve_all(&ents);
     let eff = res.values().find_map(|r| r.effective.clone()).unwrap();
     assert!(!eff.status.is_active());
-    assert_eq!(bought(&eff), Err(LeftOut::NotActive));
+    assert_eq!(bought(&eff, &none()), Err(LeftOut::NotActive));
 }
 
 /// Every sample chain: the purchase records name the projection's entitlements (allocations
@@ -348,11 +355,13 @@ fn purchase_ids_are_the_projection_ids_on_every_sample() {
         }
     }
     let mut checked = 0;
-    for resolution in resolve_all(&ents).values() {
+    let all = resolve_all(&ents);
+    for resolution in all.values() {
         let Some(eff) = &resolution.effective else {
             continue;
         };
-        let Ok(b) = bought(eff) else { continue };
+        let Ok(b) = bought(eff, &all) else { continue };
+        assert_eq!(b.sources_unfound, [] as [EntId; 0], "{}", eff.ent_id);
         let facts: Vec<EntId> = b.entitlements.iter().map(|e| e.id.clone()).collect();
         assert_eq!(entitlement_ids(eff), facts, "{}", eff.ent_id);
         for p in &b.purchases {
@@ -439,8 +448,8 @@ proptest! {
         let want_eff = effective("base", &ordered);
         let got_eff = effective("base", &ents);
         prop_assert_eq!(&got_eff, &want_eff);
-        let want = bought(&want_eff).unwrap();
-        let got = bought(&got_eff).unwrap();
+        let want = bought(&want_eff, &none()).unwrap();
+        let got = bought(&got_eff, &none()).unwrap();
         prop_assert_eq!(&got, &want);
         // Two counted rights, three invoices from the additions: shared by both rights.
         prop_assert_eq!(got.entitlements.len(), 2);
@@ -512,4 +521,213 @@ fn a_meta_naming_the_right_ties_a_line_to_it() {
     let got = purchases(&effective(BUNDLE, &[ent]));
     assert_eq!(got[0].unit_price, dec("180.00"));
     assert_eq!(got[1].unit_price, dec("300.00"));
+}
+
+/// A subscription of `users` named users with one invoice, bought from `shop`.
+fn bought_with_invoice(id: &str, users: i64, invoice: &str, price: i64, shop: &str) -> Ent {
+    let vendor = Entity::new("Cloud", "cloud.example", vec![Role::Licensor]);
+    let buyer = Entity::new("Buyer", "buyer.example", vec![]);
+    let mut ent = ops::issue(Issue::new(id, "CRM", vendor, buyer).right(
+        Right::new(RightName::Access).with_quantity(MetricType::NamedUser, Decimal::from(users)),
+    ));
+    ent.entities
+        .push(Entity::new(shop, "shop.example", vec![Role::Reseller]));
+    ent.order_info.push(OrderInfo {
+        order_id: Some(format!("PO-{id}")),
+        part_number: Some("CRM-NU".into()),
+        quantity: Some(Decimal::from(users)),
+        ..OrderInfo::default()
+    });
+    ent.invoice_data.push(InvoiceData {
+        invoice_id: Some(invoice.into()),
+        invoice_date: date("2025-03-01"),
+        unit_price: Some(Decimal::new(price, 2)),
+        currency: Some("EUR".into()),
+        ..InvoiceData::default()
+    });
+    ent
+}
+
+#[test]
+fn a_consolidation_keeps_the_invoices_of_the_ents_it_merges() {
+    let first = bought_with_invoice("crm-a", 4, "INV-A", 54000, "Shop A");
+    let second = bought_with_invoice("crm-b", 2, "INV-B", 56000, "Shop B");
+    let creator = Entity::new("Cloud", "cloud.example", vec![Role::Licensor]);
+    let merged = ops::consolidate(
+        &[&first, &second],
+        Supplement::new("crm-all", creator),
+        "CRM (consolidated)",
+    )
+    .unwrap();
+    assert!(merged.invoice_data.is_empty() && merged.order_info.is_empty());
+    let ents = [merged, second, first];
+    let all = resolve_all(&ents);
+    let eff = all[&EntId::new("crm-all")].effective.clone().unwrap();
+    assert_eq!(eff.consolidated_from.len(), 2);
+
+    // Alone, the consolidation has no purchase data: nothing would prove it.
+    let alone = bought(&eff, &none()).unwrap();
+    assert_eq!(alone.purchases, []);
+    assert_eq!(
+        alone.sources_unfound,
+        [EntId::new("crm-a"), EntId::new("crm-b")]
+    );
+
+    // With the other resolutions, each source's order and invoice, with its own figures,
+    // prove the consolidated entitlement.
+    let b = bought(&eff, &all).unwrap();
+    assert_eq!(b.sources_unfound, [] as [EntId; 0]);
+    assert_eq!(b.entitlements.len(), 1);
+    assert_eq!(b.entitlements[0].quantity, Decimal::from(6));
+    let got: Vec<_> = b
+        .purchases
+        .iter()
+        .map(|p| {
+            (
+                p.ent.as_str(),
+                p.order_number.as_deref().unwrap(),
+                p.invoice_number.as_deref().unwrap(),
+                p.supplier.as_deref().unwrap(),
+                p.quantity.unwrap().to_string(),
+                p.unit_price.unwrap().to_string(),
+                p.shared_by.len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "crm-all",
+                "PO-crm-a",
+                "INV-A",
+                "Shop A",
+                "4".into(),
+                "540.00".into(),
+                0
+            ),
+            (
+                "crm-all",
+                "PO-crm-b",
+                "INV-B",
+                "Shop B",
+                "2".into(),
+                "560.00".into(),
+                0
+            ),
+        ]
+    );
+    // The sources themselves count nothing: their lines are the consolidation's now.
+    for id in ["crm-a", "crm-b"] {
+        let src = all[&EntId::new(id)].effective.as_ref().unwrap();
+        assert_eq!(bought(src, &all), Err(LeftOut::NotActive));
+    }
+}
+
+#[test]
+fn a_consolidation_with_an_invoice_of_its_own_lists_it_first_and_repeats_nothing() {
+    let first = bought_with_invoice("crm-a", 4, "INV-A", 54000, "Shop A");
+    let second = bought_with_invoice("crm-b", 2, "INV-B", 56000, "Shop B");
+    let creator = Entity::new("Cloud", "cloud.example", vec![Role::Licensor]);
+    let mut merged = ops::consolidate(
+        &[&first, &second],
+        Supplement::new("crm-all", creator.clone()),
+        "CRM (consolidated)",
+    )
+    .unwrap();
+    merged.invoice_data.push(InvoiceData {
+        invoice_id: Some("INV-ALL".into()),
+        ..InvoiceData::default()
+    });
+    // A later consolidation of it and a third purchase: every invoice reaches it.
+    let third = bought_with_invoice("crm-c", 1, "INV-C", 50000, "Shop A");
+    let top = ops::consolidate(
+        &[&merged, &third],
+        Supplement::new("crm-top", creator),
+        "CRM (all)",
+    )
+    .unwrap();
+    let ents = [top, third, merged, second, first];
+    let all = resolve_all(&ents);
+    let eff = all[&EntId::new("crm-top")].effective.clone().unwrap();
+    let b = bought(&eff, &all).unwrap();
+    let invoices: Vec<&str> = b
+        .purchases
+        .iter()
+        .filter_map(|p| p.invoice_number.as_deref())
+        .collect();
+    assert_eq!(invoices, ["INV-ALL", "INV-A", "INV-B", "INV-C"]);
+    assert!(b.purchases.iter().all(|p| p.ent.as_str() == "crm-top"));
+    assert_eq!(b.entitlements[0].quantity, Decimal::from(7));
+}
+
+/// A base of 16 cores with 6 allocated to a data centre, resolved.
+fn with_allocation() -> Effective {
+    let buyer = Entity::new("Buyer", "buyer.example", vec![]);
+    let base = ops::issue(
+        Issue::new("b-1", "Product", buyer.clone(), buyer.clone())
+            .right(Right::new(RightName::Use).with_quantity(MetricType::Core, Decimal::from(16))),
+    );
+    let unit = Entity::new("Data centre", "buyer.example", vec![]);
+    let alloc = ops::allocate(
+        &base,
+        Supplement::new("a-1", buyer),
+        unit,
+        &RightName::Use,
+        &MetricType::Core,
+        Decimal::from(6),
+    )
+    .unwrap();
+    effective("b-1", &[alloc, base])
+}
+
+#[test]
+fn folding_allocations_back_is_checked_arithmetic() {
+    let eff = with_allocation();
+    let facts = project(&eff).entitlements;
+    let ids: Vec<&str> = facts.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["b-1", "b-1@a-1"]);
+    let folded = fold_allocations(&eff, facts.clone()).unwrap();
+    assert_eq!(folded.len(), 1);
+    assert_eq!(folded[0].quantity, Decimal::from(16));
+
+    // Huge quantities (facts built by hand): an error naming both, never a saturated figure.
+    let mut huge = facts;
+    for f in &mut huge {
+        f.quantity = Decimal::MAX;
+    }
+    let err = fold_allocations(&eff, huge.clone()).unwrap_err();
+    assert_eq!(err.entitlement.as_str(), "b-1");
+    assert_eq!(err.allocation.as_str(), "a-1");
+    assert_eq!(
+        err.to_string(),
+        "the quantity of entitlement b-1 with allocation a-1 folded back leaves the decimal range"
+    );
+    // Just inside the range, the sum is exact.
+    huge[0].quantity = Decimal::MAX - Decimal::from(6);
+    huge[1].quantity = Decimal::from(6);
+    let folded = fold_allocations(&eff, huge).unwrap();
+    assert_eq!(folded[0].quantity, Decimal::MAX);
+}
+
+#[test]
+fn an_effective_entitlement_beyond_the_decimal_range_is_left_out_with_the_reason() {
+    // Built by hand (a resolution refuses such a chain with ENT-RES-8): the base still holds
+    // the maximum, and the allocation holds the maximum too.
+    let mut eff = with_allocation();
+    eff.rights[0].quantity = Some(Decimal::MAX);
+    eff.rights[0].allocated = Decimal::ZERO;
+    eff.allocations[0].quantity = Decimal::MAX;
+    let why = bought(&eff, &none()).unwrap_err();
+    let LeftOut::Overflow(e) = &why else {
+        panic!("{why:?}");
+    };
+    assert_eq!(
+        (e.entitlement.as_str(), e.allocation.as_str()),
+        ("b-1", "a-1")
+    );
+    assert!(
+        why.to_string().starts_with("beyond the decimal range: "),
+        "{why}"
+    );
 }

@@ -1,8 +1,8 @@
 //! The `--entitlements` of `itam finance reconcile`: Ent files read (with the `ent` group's
 //! loader) and their chains resolved; what each effective Ent bought comes from
 //! [`itam_ent::purchase::bought`] (its entitlements with allocations folded back, and its
-//! `OrderInfo` and `InvoiceData` as purchase records). This file only reads files and says
-//! what was left out on standard error.
+//! `OrderInfo` and `InvoiceData` as purchase records, a consolidation's with those of the Ents
+//! it merges). This file only reads files and says what was left out on standard error.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -61,8 +61,9 @@ pub(crate) fn read(paths: &[PathBuf]) -> Option<EntInput> {
     }
     let mut out = EntInput::default();
     let mut ids = BTreeSet::new();
-    for (base, resolution) in resolve_all(&ents) {
-        let Some(eff) = resolution.effective else {
+    let resolutions = resolve_all(&ents);
+    for (base, resolution) in &resolutions {
+        let Some(eff) = &resolution.effective else {
             warn(&format!(
                 "itam: warning: ent:{base} is refused and left out: {}",
                 resolution
@@ -75,15 +76,24 @@ pub(crate) fn read(paths: &[PathBuf]) -> Option<EntInput> {
             ));
             continue;
         };
-        let bought = match bought(&eff) {
+        let bought = match bought(eff, &resolutions) {
             Ok(b) => b,
             // Revoked, archived and consolidated chains count nothing.
             Err(LeftOut::NotActive) => continue,
+            Err(why @ LeftOut::Overflow(_)) => {
+                warn(&format!("itam: warning: ent:{base} is left out: {why}"));
+                continue;
+            }
             Err(why) => {
                 warn(&format!("itam: note: ent:{base} is {why}, left out"));
                 continue;
             }
         };
+        for source in &bought.sources_unfound {
+            warn(&format!(
+                "itam: warning: ent:{base} consolidates ent:{source}, which is refused: its order and invoice lines are left out"
+            ));
+        }
         for entitlement in bought.entitlements {
             if !ids.insert(entitlement.id.clone()) {
                 warn(&format!(
