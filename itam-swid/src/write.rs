@@ -114,25 +114,22 @@ impl Start {
     fn attr(&mut self, key: &str, value: &str, at: &str) -> Result<(), WriteError> {
         self.buf.push(b' ');
         self.buf.extend_from_slice(key.as_bytes());
-        self.buf.extend_from_slice(b"=\"");
-        escape_into(&mut self.buf, value, true, at)?;
-        self.buf.push(b'"');
-        Ok(())
+        self.value(value, at)
     }
 
     /// [`Start::attr`] for a [`SmallString`] value (the name of a `File` or `Directory`): its
     /// bytes are copied as they are when nothing needs escaping, with no UTF-8 re-check.
     fn small_attr(&mut self, key: &str, value: &SmallString, at: &str) -> Result<(), WriteError> {
         let bytes = value.as_bytes();
-        if !needs_care(bytes) {
-            self.buf.push(b' ');
-            self.buf.extend_from_slice(key.as_bytes());
-            self.buf.extend_from_slice(b"=\"");
-            self.buf.extend_from_slice(bytes);
-            self.buf.push(b'"');
-            return Ok(());
+        if needs_care(bytes) {
+            return self.attr(key, value.as_str(), at);
         }
-        self.attr(key, value.as_str(), at)
+        self.buf.push(b' ');
+        self.buf.extend_from_slice(key.as_bytes());
+        self.buf.extend_from_slice(b"=\"");
+        self.buf.extend_from_slice(bytes);
+        self.buf.push(b'"');
+        Ok(())
     }
 
     /// A qualified attribute `prefix:local="value"`.
@@ -147,6 +144,11 @@ impl Start {
         self.buf.extend_from_slice(prefix.as_bytes());
         self.buf.push(b':');
         self.buf.extend_from_slice(local.as_bytes());
+        self.value(value, at)
+    }
+
+    /// `="value"`, escaped, after an attribute's name.
+    fn value(&mut self, value: &str, at: &str) -> Result<(), WriteError> {
         self.buf.extend_from_slice(b"=\"");
         escape_into(&mut self.buf, value, true, at)?;
         self.buf.push(b'"');
