@@ -1,6 +1,8 @@
-//! `itam ent …` as a user runs it: exit codes and the JSON shape of `validate`, `show` on a chain
-//! in any order and on a refused chain, folder conversion and its round trip, `new` from the JSON
-//! form, and `import-cyclonedx` of the CycloneDX examples read in place from the shared corpus.
+//! `itam ent …` as a user runs it: what only `ent validate` does (the rule vectors, JSON arrays,
+//! its profile), `show` on a chain in any order and on a refused chain, folder conversion and its
+//! round trip, `new` from the JSON form, and `import-cyclonedx` of the CycloneDX examples read in
+//! place from the shared corpus. The exit codes, text and JSON shapes and progress that
+//! `ent validate` shares with `swid validate` are tested once for both in `validate_cli.rs`.
 //!
 //! Fixtures: `tests/data/ent/` (written for these tests), and the itam-ent samples read in place
 //! from `../itam-ent/tests/data/`.
@@ -36,102 +38,6 @@ const CHAIN: [&str; 4] = [
 ];
 
 // ---- validate ----------------------------------------------------------------------------
-
-#[test]
-fn validate_exits_0_on_conformant_ents_and_walks_folders() {
-    let out = itam(&["ent", "validate", &data("chain"), &data("new")]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    // The four XML files of the chain and the JSON form in new/ (*.ent.json) are all read.
-    assert_eq!(
-        stdout(&out),
-        "5 files: 5 conformant, 0 with errors, 0 unreadable; 0 errors, 0 warnings, 0 infos\n"
-    );
-}
-
-#[test]
-fn validate_exits_1_on_an_error_finding_and_names_file_line_and_column() {
-    let file = data("bad/no-creator.ent.xml");
-    let out = itam(&["ent", "validate", &file]);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    let text = stdout(&out);
-    assert!(
-        text.starts_with(&format!("{file}:3:1: error [ENT-MIN-2] /Ent: ")),
-        "{text}"
-    );
-    assert!(
-        text.ends_with(
-            "1 file: 0 conformant, 1 with errors, 0 unreadable; 1 error, 0 warnings, 0 infos\n"
-        ),
-        "{text}"
-    );
-}
-
-#[test]
-fn validate_exits_2_when_an_input_cannot_be_parsed_and_still_checks_the_rest() {
-    let broken = data("broken/unclosed.ent.xml");
-    let missing = data("no-such-file.ent.xml");
-    let out = itam(&["ent", "validate", &broken, &data("bad"), &missing]);
-    assert_eq!(out.status.code(), Some(2));
-    let text = stdout(&out);
-    assert!(
-        text.contains(&format!("{broken}:5:1: error: not well-formed xml")),
-        "{text}"
-    );
-    assert!(
-        text.contains("[ENT-MIN-2]"),
-        "the other input was checked: {text}"
-    );
-    assert!(
-        text.contains(&format!("{missing}: error: cannot read")),
-        "{text}"
-    );
-    assert!(
-        text.contains("3 files: 0 conformant, 1 with errors, 2 unreadable"),
-        "{text}"
-    );
-}
-
-#[test]
-fn validate_json_has_one_object_per_file_with_the_swid_keys() {
-    let bad = data("bad/no-creator.ent.xml");
-    let broken = data("broken/unclosed.ent.xml");
-    let good = data("chain/base.ent.xml");
-    let out = itam(&["ent", "validate", "--json", &bad, &broken, &good]);
-    assert_eq!(out.status.code(), Some(2));
-    let v = json(&out);
-    let files = v.as_array().expect("an array");
-    assert_eq!(files.len(), 3);
-    let keys = |o: &serde_json::Value| -> Vec<String> {
-        let mut k: Vec<String> = o.as_object().unwrap().keys().cloned().collect();
-        k.sort();
-        k
-    };
-    // In input order; `error` only when unreadable.
-    assert_eq!(files[0]["file"], bad.as_str());
-    assert_eq!(keys(&files[0]), ["file", "findings"]);
-    let finding = &files[0]["findings"][0];
-    assert_eq!(keys(finding), ["location", "message", "rule", "severity"]);
-    assert_eq!(finding["rule"], "ENT-MIN-2");
-    assert_eq!(finding["severity"], "error");
-    assert_eq!(finding["location"]["path"], "/Ent");
-    assert_eq!(finding["location"]["pos"]["line"], 3);
-    assert_eq!(finding["location"]["pos"]["col"], 1);
-    assert_eq!(keys(&files[1]), ["error", "file", "findings"]);
-    assert!(
-        files[1]["error"]
-            .as_str()
-            .unwrap()
-            .starts_with("not well-formed xml at 5:1")
-    );
-    assert_eq!(files[1]["findings"], serde_json::json!([]));
-    assert_eq!(files[2]["findings"], serde_json::json!([]));
-}
 
 #[test]
 fn validate_fires_each_rule_of_the_itam_ent_vectors_through_the_cli() {
@@ -184,9 +90,7 @@ fn validate_numbers_the_ents_of_a_json_array_and_checks_the_json_form() {
 }
 
 #[test]
-fn validate_rejects_an_unknown_profile() {
-    let out = itam(&["ent", "validate", "--profile", "nope", &data("chain")]);
-    assert_eq!(out.status.code(), Some(2));
+fn validate_accepts_the_reconstructed_profile_by_name() {
     let out = itam(&[
         "ent",
         "validate",
@@ -195,26 +99,6 @@ fn validate_rejects_an_unknown_profile() {
         &data("chain"),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-}
-
-#[test]
-fn validate_reports_progress_on_stderr_for_large_folders() {
-    let dir = TempDir::new("progress");
-    let ent = std::fs::read(data("chain/base.ent.xml")).unwrap();
-    for i in 0..200 {
-        std::fs::write(dir.join(&format!("e{i:03}.ent")), &ent).unwrap();
-    }
-    let out = itam(&["ent", "validate", &dir.arg("")]);
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stderr(&out), "validated 200/200 files\n");
-    assert!(
-        stdout(&out).starts_with("200 files: 200 conformant"),
-        "{}",
-        stdout(&out)
-    );
-    // Small inputs stay quiet.
-    let out = itam(&["ent", "validate", &data("chain")]);
-    assert_eq!(stderr(&out), "");
 }
 
 // ---- show --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 //! `itam swid …` as a user runs it, on the fixtures in `tests/data/swid/` (see its README):
-//! exit codes, the text and JSON shapes of `validate`, folder conversion and its round trips,
-//! and `show`.
+//! what only `swid validate` does (profiles, several tags in a file, CoSWID, UTF-16), folder
+//! conversion and its round trips, and `show`. The exit codes, text and JSON shapes and progress
+//! that `swid validate` shares with `ent validate` are tested once for both in `validate_cli.rs`.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test code: a panic is a failure
 
 mod support;
@@ -13,126 +14,7 @@ fn data(rel: &str) -> String {
 // ---- validate ----------------------------------------------------------------------------
 
 #[test]
-fn validate_exits_0_on_conformant_tags_and_walks_folders() {
-    let out = itam(&["swid", "validate", &data("tags")]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let text = stdout(&out);
-    // Both files, including the one in the sub-folder, are counted.
-    assert!(
-        text.ends_with(
-            "2 files: 2 conformant, 0 with errors, 0 unreadable; 0 errors, 0 warnings, 0 infos\n"
-        ),
-        "{text}"
-    );
-}
-
-#[test]
-fn validate_exits_1_on_an_error_finding_and_names_file_line_and_column() {
-    let file = data("bad/no-tag-creator.swidtag");
-    let out = itam(&["swid", "validate", &file]);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    let text = stdout(&out);
-    assert!(
-        text.starts_with(&format!("{file}:3:1: error [SWID-1-1] /SoftwareIdentity: ")),
-        "{text}"
-    );
-    assert!(
-        text.contains("1 file: 0 conformant, 1 with errors"),
-        "{text}"
-    );
-}
-
-#[test]
-fn validate_exits_2_when_an_input_cannot_be_parsed_and_still_checks_the_rest() {
-    let broken = data("broken/unclosed.swidtag");
-    let out = itam(&["swid", "validate", &broken, &data("bad")]);
-    assert_eq!(out.status.code(), Some(2));
-    let text = stdout(&out);
-    assert!(
-        text.contains(&format!("{broken}:5:1: error: not well-formed xml")),
-        "{text}"
-    );
-    assert!(
-        text.contains("[SWID-1-1]"),
-        "the other input was still validated: {text}"
-    );
-    assert!(text.contains("1 unreadable"), "{text}");
-
-    // A missing path keeps its place among the inputs.
-    let missing = data("no-such-file.swidtag");
-    let out = itam(&[
-        "swid",
-        "validate",
-        "--json",
-        &data("bad"),
-        &missing,
-        &broken,
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let value = json(&out);
-    let files: Vec<&str> = value
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|f| f["file"].as_str().expect("file"))
-        .collect();
-    assert_eq!(files, [data("bad/no-tag-creator.swidtag"), missing, broken]);
-    assert!(
-        value[1]["error"]
-            .as_str()
-            .expect("error")
-            .starts_with("cannot read: ")
-    );
-}
-
-#[test]
-fn validate_json_has_one_object_per_file_with_the_documented_keys() {
-    let broken = data("broken/unclosed.swidtag");
-    let bad = data("bad/no-tag-creator.swidtag");
-    let good = data("tags/roadrunner.swidtag");
-    let out = itam(&["swid", "validate", "--json", &good, &bad, &broken]);
-    assert_eq!(out.status.code(), Some(2));
-    let value = json(&out);
-    let files = value.as_array().expect("an array");
-    assert_eq!(files.len(), 3);
-
-    let keys = |v: &serde_json::Value| -> Vec<String> {
-        let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
-        k.sort();
-        k
-    };
-    assert_eq!(files[0]["file"], good);
-    assert_eq!(keys(&files[0]), ["file", "findings"]);
-    assert_eq!(files[0]["findings"], serde_json::json!([]));
-
-    assert_eq!(files[1]["file"], bad);
-    let finding = &files[1]["findings"][0];
-    assert_eq!(keys(finding), ["location", "message", "rule", "severity"]);
-    assert_eq!(finding["rule"], "SWID-1-1");
-    assert_eq!(finding["severity"], "error");
-    assert_eq!(finding["location"]["path"], "/SoftwareIdentity");
-    assert_eq!(finding["location"]["pos"]["line"], 3);
-
-    assert_eq!(files[2]["file"], broken);
-    assert_eq!(keys(&files[2]), ["error", "file", "findings"]);
-    assert!(
-        files[2]["error"]
-            .as_str()
-            .expect("error text")
-            .starts_with("not well-formed xml at 5:1"),
-        "{}",
-        files[2]["error"]
-    );
-}
-
-#[test]
-fn validate_profile_selects_the_rules_and_rejects_unknown_names() {
+fn validate_profile_selects_the_rules() {
     let good = data("tags/roadrunner.swidtag");
     let iso = json(&itam(&["swid", "validate", "--json", &good]));
     assert_eq!(iso[0]["findings"], serde_json::json!([]));
@@ -159,14 +41,6 @@ fn validate_profile_selects_the_rules_and_rejects_unknown_names() {
     for rule in ["GEN-16-1", "GEN-22-1", "PRI-13-4"] {
         assert!(rules.iter().any(|r| r == rule), "{rule} in {rules:?}");
     }
-
-    let unknown = itam(&["swid", "validate", "--profile", "iso-2099", &good]);
-    assert_eq!(unknown.status.code(), Some(2));
-    assert!(
-        stderr(&unknown).contains("iso-2099"),
-        "{}",
-        stderr(&unknown)
-    );
 }
 
 #[test]
@@ -409,27 +283,6 @@ fn help_lists_the_swid_verbs() {
     for verb in ["validate", "convert", "show"] {
         assert!(text.contains(verb), "{text}");
     }
-}
-
-#[test]
-fn validate_reports_progress_on_stderr_for_large_folders() {
-    let tmp = TempDir::new("progress");
-    let tag = std::fs::read(data("tags/roadrunner.swidtag")).expect("fixture");
-    for i in 0..200 {
-        std::fs::write(tmp.join(&format!("t{i:03}.swidtag")), &tag).expect("write");
-    }
-    let out = itam(&["swid", "validate", &tmp.arg("")]);
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stderr(&out), "validated 200/200 files\n");
-    assert!(
-        stdout(&out).starts_with("200 files: 200 conformant"),
-        "{}",
-        stdout(&out)
-    );
-
-    // Small inputs stay quiet.
-    let out = itam(&["swid", "validate", &data("tags")]);
-    assert_eq!(stderr(&out), "");
 }
 
 #[test]

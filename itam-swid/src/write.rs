@@ -20,17 +20,16 @@
 //! normalisation would otherwise turn them into spaces). A value holding a character XML 1.0
 //! cannot represent (NUL, most C0 controls, U+FFFE/U+FFFF) is a [`WriteError`].
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesText, Event};
 
 use crate::error::WriteError;
 use crate::model::{
     Attribute, Child, Directory, DirectoryChild, Entity, EntityChild, Evidence, File,
     ForeignElement, ForeignNode, HashAlgorithm, Link, Meta, NamespaceDecl, Process, Resource,
-    ResourceChild, ResourceCollection, SoftwareIdentity, SoftwareMeta,
+    ResourceChild, ResourceCollection, SmallString, SoftwareIdentity, SoftwareMeta,
 };
 use crate::ns;
 
@@ -71,7 +70,7 @@ pub fn write_with(tag: &SoftwareIdentity, options: &WriteOptions) -> Result<Stri
         options: *options,
         prefixes: BTreeMap::new(),
         scope: Vec::new(),
-        spare: String::with_capacity(256),
+        spare: Vec::with_capacity(256),
     };
     out.document(tag)?;
     String::from_utf8(out.xml.into_inner()).map_err(|e| WriteError::Writer(e.to_string()))
@@ -102,22 +101,34 @@ struct TagWriter {
     scope: Vec<(Option<String>, String)>,
     /// The start-tag buffer, reused from one element to the next (only one start tag is
     /// being built at a time), so writing an element does not allocate.
-    spare: String,
+    spare: Vec<u8>,
 }
 
-/// A start tag being built: the name, then ` key="value"` pairs.
+/// A start tag being built: the name, then ` key="value"` pairs, as UTF-8 bytes (bytes, so
+/// that a [`SmallString`] is copied in without the UTF-8 check its `as_str` makes).
 struct Start {
-    buf: String,
-    name_len: usize,
+    buf: Vec<u8>,
 }
 
 impl Start {
     fn attr(&mut self, key: &str, value: &str, at: &str) -> Result<(), WriteError> {
-        self.buf.push(' ');
-        self.buf.push_str(key);
-        self.buf.push_str("=\"");
-        escape_into(&mut self.buf, value, true, at)?;
-        self.buf.push('"');
+        self.buf.push(b' ');
+        self.buf.extend_from_slice(key.as_bytes());
+        self.value(value, at)
+    }
+
+    /// [`Start::attr`] for a [`SmallString`] value (the name of a `File` or `Directory`): its
+    /// bytes are copied as they are when nothing needs escaping, with no UTF-8 re-check.
+    fn small_attr(&mut self, key: &str, value: &SmallString, at: &str) -> Result<(), WriteError> {
+        let bytes = value.as_bytes();
+        if needs_care(bytes) {
+            return self.attr(key, value.as_str(), at);
+        }
+        self.buf.push(b' ');
+        self.buf.extend_from_slice(key.as_bytes());
+        self.buf.extend_from_slice(b"=\"");
+        self.buf.extend_from_slice(bytes);
+        self.buf.push(b'"');
         Ok(())
     }
 
@@ -129,13 +140,18 @@ impl Start {
         value: &str,
         at: &str,
     ) -> Result<(), WriteError> {
-        self.buf.push(' ');
-        self.buf.push_str(prefix);
-        self.buf.push(':');
-        self.buf.push_str(local);
-        self.buf.push_str("=\"");
+        self.buf.push(b' ');
+        self.buf.extend_from_slice(prefix.as_bytes());
+        self.buf.push(b':');
+        self.buf.extend_from_slice(local.as_bytes());
+        self.value(value, at)
+    }
+
+    /// `="value"`, escaped, after an attribute's name.
+    fn value(&mut self, value: &str, at: &str) -> Result<(), WriteError> {
+        self.buf.extend_from_slice(b"=\"");
         escape_into(&mut self.buf, value, true, at)?;
-        self.buf.push('"');
+        self.buf.push(b'"');
         Ok(())
     }
 
@@ -168,30 +184,43 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
-fn escape_into(out: &mut String, value: &str, attribute: bool, at: &str) -> Result<(), WriteError> {
-    // Fast path: nothing to escape or check (no markup character, no control character, and
-    // no 0xEF lead byte, which starts U+FFFE/U+FFFF).
-    if !value.bytes().any(|b| NEEDS_CARE[usize::from(b)]) {
-        out.push_str(value);
+/// Whether `bytes` must leave the escaping fast path: a markup character, a control character,
+/// or a 0xEF lead byte, which starts U+FFFE/U+FFFF.
+fn needs_care(bytes: &[u8]) -> bool {
+    bytes.iter().any(|&b| NEEDS_CARE[usize::from(b)])
+}
+
+/// Appends `value` to `out` (UTF-8 bytes), escaped for an attribute value or for text.
+fn escape_into(
+    out: &mut Vec<u8>,
+    value: &str,
+    attribute: bool,
+    at: &str,
+) -> Result<(), WriteError> {
+    // Fast path: nothing to escape or check.
+    if !needs_care(value.as_bytes()) {
+        out.extend_from_slice(value.as_bytes());
         return Ok(());
     }
+    let mut utf8 = [0; 4];
     for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if is_xml_char(c) => out.push(c),
+        let escaped: &[u8] = match c {
+            '&' => b"&amp;",
+            '<' => b"&lt;",
+            '>' => b"&gt;",
+            '"' if attribute => b"&quot;",
+            '\t' if attribute => b"&#9;",
+            '\n' if attribute => b"&#10;",
+            '\r' => b"&#13;",
+            c if is_xml_char(c) => c.encode_utf8(&mut utf8).as_bytes(),
             c => {
                 return Err(WriteError::InvalidChar {
                     path: at.to_owned(),
                     code: u32::from(c),
                 });
             }
-        }
+        };
+        out.extend_from_slice(escaped);
     }
     Ok(())
 }
@@ -253,11 +282,8 @@ impl TagWriter {
     fn start(&mut self, name: &str) -> Start {
         let mut buf = std::mem::take(&mut self.spare);
         buf.clear();
-        buf.push_str(name);
-        Start {
-            buf,
-            name_len: name.len(),
-        }
+        buf.extend_from_slice(name.as_bytes());
+        Start { buf }
     }
 
     fn document(&mut self, tag: &SoftwareIdentity) -> Result<(), WriteError> {
@@ -332,15 +358,16 @@ impl TagWriter {
         Ok(())
     }
 
+    /// Writes the start tag (`<…>`, or `<…/>` when `empty`) straight into the output: what
+    /// quick-xml's writer, made without indentation, writes for `Event::Start`/`Event::Empty`,
+    /// without first making the bytes a `str` again.
     fn open(&mut self, start: Start, empty: bool) -> Result<(), WriteError> {
-        let tag = BytesStart::from_content(Cow::Borrowed(start.buf.as_str()), start.name_len);
-        let result = self.xml.write_event(if empty {
-            Event::Empty(tag)
-        } else {
-            Event::Start(tag)
-        });
+        let out = self.xml.get_mut();
+        out.push(b'<');
+        out.extend_from_slice(&start.buf);
+        out.extend_from_slice(if empty { b"/>" } else { b">" });
         self.spare = start.buf;
-        result.map_err(io)
+        Ok(())
     }
 
     /// Chooses the root's namespace declarations (see the module docs).
@@ -688,7 +715,7 @@ impl TagWriter {
     fn directory(&mut self, d: &Directory, depth: usize) -> Result<(), WriteError> {
         let at = "Directory";
         let mut s = self.start(at);
-        s.attr("name", &d.name, at)?;
+        s.small_attr("name", &d.name, at)?;
         s.opt("key", d.key.as_ref().map(|v| v.as_str()), at)?;
         s.opt("location", d.location.as_deref(), at)?;
         s.opt("root", d.root.as_deref(), at)?;
@@ -722,7 +749,7 @@ impl TagWriter {
     fn file(&mut self, f: &File, depth: usize) -> Result<(), WriteError> {
         let at = "File";
         let mut s = self.start(at);
-        s.attr("name", &f.name, at)?;
+        s.small_attr("name", &f.name, at)?;
         s.opt("key", f.key.as_ref().map(|v| v.as_str()), at)?;
         s.opt("location", f.location.as_deref(), at)?;
         s.opt("root", f.root.as_deref(), at)?;
@@ -785,9 +812,8 @@ impl TagWriter {
         match node {
             ForeignNode::Element(e) => self.foreign_element(e),
             ForeignNode::Text(text) => {
-                let mut s = String::with_capacity(text.len());
-                escape_into(&mut s, text, false, at)?;
-                self.event(Event::Text(BytesText::from_escaped(s)))
+                // Text is written as it is (quick-xml's writer adds nothing around it).
+                escape_into(self.xml.get_mut(), text, false, at)
             }
             ForeignNode::Comment(text) => {
                 if text.contains("--") || text.ends_with('-') {
@@ -1041,5 +1067,71 @@ impl Uses {
             }
         }
         self.attrs(&f.attributes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{ReadOptions, read};
+
+    /// A `File`/`Directory` name goes through [`Start::small_attr`]: the same bytes, and the
+    /// same error, as any other value through [`Start::attr`], in place or on the heap.
+    #[test]
+    fn small_string_names_are_written_as_str_values_are() {
+        for name in [
+            "",
+            "bash",
+            "exactly-22-bytes-long!",
+            "libsomething-with-a-long-name.so.12.4.1",
+            "é😀 in place",
+            "a&b<c>\"d'\te\n\r",
+            "a heap name with & < > \" \t \n \r to escape",
+            "bad \u{1}",
+            "bad \u{FFFE} on the heap, past 22 bytes",
+            "\u{FFFF}",
+        ] {
+            let small = SmallString::from(name);
+            let (mut by_str, mut by_small) = (Start { buf: Vec::new() }, Start { buf: Vec::new() });
+            let by_str_result = by_str.attr("name", name, "File");
+            let by_small_result = by_small.small_attr("name", &small, "File");
+            assert_eq!(by_small_result, by_str_result, "{name:?}");
+            assert_eq!(by_small.buf, by_str.buf, "{name:?}");
+        }
+        let mut start = Start { buf: Vec::new() };
+        start
+            .small_attr("name", &SmallString::from("a&b<c>\"d'\te\n"), "File")
+            .expect("representable");
+        assert_eq!(start.buf, br#" name="a&amp;b&lt;c&gt;&quot;d'&#9;e&#10;""#);
+        assert_eq!(
+            Start { buf: Vec::new() }.small_attr("name", &SmallString::from("\u{1}"), "File"),
+            Err(WriteError::InvalidChar {
+                path: "File".to_owned(),
+                code: 1
+            })
+        );
+    }
+
+    /// Names that need escaping, in place and on the heap, and foreign text, read back as
+    /// they were.
+    #[test]
+    fn escaped_names_and_foreign_text_round_trip() {
+        let xml = r#"<SoftwareIdentity xmlns="http://standards.iso.org/iso/19770/-2/2015/schema.xsd" xmlns:x="urn:x" name="n" tagId="t" version="1"><Entity name="e" regid="e.example" role="tagCreator softwareCreator"/><Payload><Directory name="d &amp; &lt;e&gt;" root="/"><File name="a &quot;long&quot; name &amp; more, on the heap" size="1"/><File name="é&#9;x"/></Directory><x:note>a &lt; b &amp; c</x:note></Payload></SoftwareIdentity>"#;
+        let tag = read(xml, &ReadOptions::LAX).expect("reads").tag;
+        let written = write(&tag).expect("writes");
+        assert!(
+            written.contains(r#"<Directory name="d &amp; &lt;e&gt;" root="/">"#),
+            "{written}"
+        );
+        assert!(
+            written.contains(
+                r#"<File name="a &quot;long&quot; name &amp; more, on the heap" size="1"/>"#
+            ),
+            "{written}"
+        );
+        assert!(written.contains(r#"<File name="é&#9;x"/>"#), "{written}");
+        assert!(written.contains("a &lt; b &amp; c</x:note>"), "{written}");
+        let again = read(&written, &ReadOptions::LAX).expect("reads back").tag;
+        assert_eq!(again, tag);
     }
 }

@@ -24,7 +24,8 @@ const INLINE: usize = 22;
 ///
 /// The crate forbids `unsafe` code, so reading text kept in place checks that it is UTF-8
 /// (it always is): a few instructions per byte on each [`SmallString::as_str`] of a short
-/// value. Equality and ordering compare bytes and check nothing.
+/// value. Equality and ordering compare bytes and check nothing, and so does the XML writer,
+/// which copies a name through [`SmallString::as_bytes`].
 #[derive(Clone)]
 pub struct SmallString(Repr);
 
