@@ -473,9 +473,9 @@ pub struct Summary {
     /// The same figures by cost centre (CI organisation unit, entitlement `org`, ledger
     /// `cost_centre`; `(none)` when there is none).
     pub by_cost_centre: BTreeMap<String, Breakdown>,
-    /// The same figures by supplier, by normalised name (lower case, punctuation and legal
-    /// forms such as `Ltd` or `GmbH` dropped: `Contoso, Ltd.` counts as `contoso`; `(none)`
-    /// when there is none).
+    /// The same figures by supplier, by normalised name (lower case, punctuation and the
+    /// legal forms at the end such as `Ltd` or `GmbH` dropped: `Contoso, Ltd.` counts as
+    /// `contoso`, `Shop & Co` as `shop and co`; `(none)` when there is none).
     pub by_supplier: BTreeMap<String, Breakdown>,
 }
 
