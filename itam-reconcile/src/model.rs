@@ -232,7 +232,9 @@ impl<'a> Model<'a> {
         products.sort();
         products.dedup();
         // Per product: its software (index and entry, so that sorting needs no lookup) by
-        // ascending version.
+        // ascending version. Versions of different schemes do not compare: the scheme comes
+        // first, so the order is total (a comparison by either side's scheme alone is not
+        // antisymmetric, which leaves the order to the input's and lets `sort_by` panic).
         let mut by_product: Vec<Vec<(u32, &Software)>> = vec![Vec::new(); products.len()];
         let mut software = vec![(0u32, 0u32); estate.software.len()];
         for (i, (k, s)) in keys.iter().zip(&estate.software).enumerate() {
@@ -245,7 +247,8 @@ impl<'a> Model<'a> {
         for (p, mut list) in by_product.into_iter().enumerate() {
             list.sort_by(|(_, sa), (_, sb)| {
                 sa.version_scheme
-                    .total_cmp(&sa.version, &sb.version)
+                    .cmp(&sb.version_scheme)
+                    .then_with(|| sa.version_scheme.total_cmp(&sa.version, &sb.version))
                     .then_with(|| sa.tag_id.cmp(&sb.tag_id))
             });
             for (rank, &(s, _)) in list.iter().enumerate() {
