@@ -1115,7 +1115,7 @@ fn hidden(c: char) -> bool {
 /// `text` with every [`hidden`] character escaped as Rust writes it (`\n`, `\t`,
 /// `\u{1b}`, `\u{202e}`); borrowed unchanged when it has none. A backslash is kept as is,
 /// so the escaping is for reading, not for parsing back.
-fn printable(text: &str) -> Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     if !text.contains(hidden) {
         return Cow::Borrowed(text);
     }
@@ -1181,13 +1181,13 @@ fn char_width(c: char) -> usize {
 /// the ones [`end`] writes.
 ///
 /// [`end`]: Lines::end
-struct Lines<'o> {
+pub(crate) struct Lines<'o> {
     out: &'o mut String,
     line: String,
 }
 
 impl<'o> Lines<'o> {
-    fn new(out: &'o mut String) -> Self {
+    pub(crate) fn new(out: &'o mut String) -> Self {
         Self {
             out,
             line: String::new(),
@@ -1195,7 +1195,7 @@ impl<'o> Lines<'o> {
     }
 
     /// Ends the line.
-    fn end(&mut self) {
+    pub(crate) fn end(&mut self) {
         self.out.push_str(&printable(&self.line));
         self.out.push('\n');
         self.line.clear();

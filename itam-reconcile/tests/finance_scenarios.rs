@@ -432,3 +432,23 @@ fn description_rule_respects_supplier_window_and_threshold() {
         None
     );
 }
+
+#[test]
+fn control_characters_in_names_never_add_a_line_to_the_text() {
+    let plain = run(&load("shared")).to_text();
+    let mut s = load("shared");
+    for p in &mut s.ledger.purchases {
+        p.cost_centre = Some("CC\nIT\u{1b}[2J".to_owned());
+    }
+    let text = run(&s).to_text();
+    // One line more: the ledger's cost centre is no longer the entitlements' (CC-IT).
+    assert_eq!(text.lines().count(), plain.lines().count() + 1, "{text}");
+    assert!(
+        text.contains("\n  cost centre CC\\nIT\\u{1b}[2J: itam 0/0 (n/a) ledger 3/3 "),
+        "{text}"
+    );
+    assert!(
+        text.chars().all(|c| c == '\n' || !c.is_control()),
+        "{text:?}"
+    );
+}
