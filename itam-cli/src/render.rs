@@ -163,58 +163,11 @@ pub(crate) fn colour_wanted() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Control characters (a newline, an escape sequence) in a name, shown escaped so that they
-/// neither break the table's lines nor drive the terminal.
-fn printable(text: &str) -> Option<String> {
-    text.contains(char::is_control).then(|| {
-        text.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_debug().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect()
-    })
-}
-
-/// The position with every name printable (a copy only when one is not).
-fn printable_position(position: &Position) -> Option<Position> {
-    let needed = position.products.iter().any(|p| {
-        [&p.publisher, &p.product, &p.edition]
-            .iter()
-            .any(|t| t.contains(char::is_control))
-    }) || position
-        .entitlements
-        .iter()
-        .any(|e| e.id.contains(char::is_control));
-    if !needed {
-        return None;
-    }
-    let mut copy = position.clone();
-    for p in &mut copy.products {
-        for text in [&mut p.publisher, &mut p.product, &mut p.edition] {
-            if let Some(clean) = printable(text) {
-                *text = clean;
-            }
-        }
-    }
-    for e in &mut copy.entitlements {
-        if let Some(clean) = printable(&e.id) {
-            e.id = clean;
-        }
-    }
-    Some(copy)
-}
-
-/// The library's table ([`Position::to_table`]), with control characters in names escaped
-/// (`\n`, `\u{1b}`), coloured when `colour`: table headers bold, product lines with a
-/// shortfall red, entitlements not active yellow, the summary line red (shortfall) or green.
-/// Without colour and control characters it is the library's text unchanged.
+/// The library's table ([`Position::to_table`], which shows control characters in names
+/// escaped: `\n`, `\u{1b}`), coloured when `colour`: table headers bold, product lines with
+/// a shortfall red, entitlements not active yellow, the summary line red (shortfall) or
+/// green. Without colour it is the library's text unchanged.
 pub(crate) fn table(position: &Position, colour: bool) -> String {
-    let copy = printable_position(position);
-    let position = copy.as_ref().unwrap_or(position);
     let text = position.to_table();
     if !colour {
         return text;

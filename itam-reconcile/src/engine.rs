@@ -1489,7 +1489,8 @@ fn assign_units(
     };
     for list in &per {
         for w in ids(list).windows(2) {
-            let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+            let &[a, b] = w else { continue };
+            let (a, b) = (find(&mut parent, a), find(&mut parent, b));
             if a != b {
                 if let Some(slot) = parent.get_mut(a.max(b)) {
                     *slot = a.min(b);

@@ -473,9 +473,9 @@ pub struct Summary {
     /// The same figures by cost centre (CI organisation unit, entitlement `org`, ledger
     /// `cost_centre`; `(none)` when there is none).
     pub by_cost_centre: BTreeMap<String, Breakdown>,
-    /// The same figures by supplier, by normalised name (lower case, punctuation and legal
-    /// forms such as `Ltd` or `GmbH` dropped: `Contoso, Ltd.` counts as `contoso`; `(none)`
-    /// when there is none).
+    /// The same figures by supplier, by normalised name (lower case, punctuation and the
+    /// legal forms at the end such as `Ltd` or `GmbH` dropped: `Contoso, Ltd.` counts as
+    /// `contoso`, `Shop & Co` as `shop and co`; `(none)` when there is none).
     pub by_supplier: BTreeMap<String, Breakdown>,
 }
 
@@ -1220,59 +1220,75 @@ fn values(map: &BTreeMap<String, Decimal>) -> String {
 
 impl FinanceReconciliation {
     /// The canonical text rendering: matches, shared proofs, discrepancies, then the summary,
-    /// one fact per line, in a fixed order (what golden tests compare).
+    /// one fact per line, in a fixed order (what golden tests compare). Control characters
+    /// in names and messages are shown escaped (`\n`, `\u{1b}`), so none adds a line.
     #[must_use]
     pub fn to_text(&self) -> String {
         use fmt::Write as _;
         let mut s = String::new();
-        let _ = writeln!(s, "matches {}", self.matches.len());
+        let mut out = crate::position::Lines::new(&mut s);
+        let _ = write!(out, "matches {}", self.matches.len());
+        out.end();
         for m in &self.matches {
-            let _ = writeln!(
-                s,
+            let _ = write!(
+                out,
                 "  {} = {} rule={} confidence={} evidence={}",
                 m.itam, m.ledger, m.rule, m.confidence, m.evidence
             );
+            out.end();
         }
-        let _ = writeln!(s, "shared proofs {}", self.proven_by_shared.len());
+        let _ = write!(out, "shared proofs {}", self.proven_by_shared.len());
+        out.end();
         for p in &self.proven_by_shared {
-            let _ = writeln!(s, "  {} = {} via {}", p.entitlement, p.invoice, p.via);
+            let _ = write!(out, "  {} = {} via {}", p.entitlement, p.invoice, p.via);
+            out.end();
         }
-        let _ = writeln!(s, "discrepancies {}", self.discrepancies.len());
+        let _ = write!(out, "discrepancies {}", self.discrepancies.len());
+        out.end();
         for d in &self.discrepancies {
             let records: Vec<String> = d.records.iter().map(ToString::to_string).collect();
-            let _ = writeln!(
-                s,
+            let _ = write!(
+                out,
                 "  {} {} [{}] {}",
                 d.finding.rule,
                 d.finding.severity,
                 records.join(" "),
                 d.finding.message
             );
+            out.end();
         }
         let m = &self.summary;
-        let _ = writeln!(s, "summary");
-        let _ = writeln!(s, "  hardware matched {}", m.hardware);
-        let _ = writeln!(s, "  register matched {}", m.register);
-        let _ = writeln!(s, "  entitlements with proof {}", m.entitlements);
-        let _ = writeln!(s, "  software invoices matched {}", m.software_invoices);
-        let _ = writeln!(
-            s,
+        let _ = write!(out, "summary");
+        out.end();
+        let _ = write!(out, "  hardware matched {}", m.hardware);
+        out.end();
+        let _ = write!(out, "  register matched {}", m.register);
+        out.end();
+        let _ = write!(out, "  entitlements with proof {}", m.entitlements);
+        out.end();
+        let _ = write!(out, "  software invoices matched {}", m.software_invoices);
+        out.end();
+        let _ = write!(
+            out,
             "  unmatched itam value {}",
             values(&m.unmatched_itam_value)
         );
-        let _ = writeln!(
-            s,
+        out.end();
+        let _ = write!(
+            out,
             "  unmatched ledger value {}",
             values(&m.unmatched_ledger_value)
         );
-        let _ = writeln!(s, "  without proof {}", m.without_proof);
+        out.end();
+        let _ = write!(out, "  without proof {}", m.without_proof);
+        out.end();
         for (title, map) in [
             ("cost centre", &m.by_cost_centre),
             ("supplier", &m.by_supplier),
         ] {
             for (name, b) in map {
-                let _ = writeln!(
-                    s,
+                let _ = write!(
+                    out,
                     "  {title} {name}: itam {} ledger {} unmatched itam {} unmatched ledger {} without proof {}",
                     b.itam,
                     b.ledger,
@@ -1280,6 +1296,7 @@ impl FinanceReconciliation {
                     values(&b.unmatched_ledger_value),
                     b.without_proof
                 );
+                out.end();
             }
         }
         s

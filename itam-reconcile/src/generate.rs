@@ -160,6 +160,15 @@ fn metric_of(p: usize) -> Metric {
     }
 }
 
+/// One of `items`, drawn with one [`SplitMix64::below`]; 1 only if `items` is empty (never
+/// here: every call passes a non-empty list).
+fn pick(rng: &mut SplitMix64, items: &[u32]) -> u32 {
+    items
+        .get(rng.below(items.len() as u64) as usize)
+        .copied()
+        .unwrap_or(1)
+}
+
 /// Generates an estate.
 #[must_use]
 pub fn generate(g: &GenParams) -> Estate {
@@ -185,7 +194,7 @@ pub fn generate(g: &GenParams) -> Estate {
         let d = if i < servers && i % per_host == 0 {
             host.clone_from(&id);
             host_index += 1;
-            let sockets = [1u32, 2, 2, 2, 4][rng.below(5) as usize % 5];
+            let sockets = pick(&mut rng, &[1, 2, 2, 2, 4]);
             let processor = if rng.chance(100) {
                 "IBM POWER9"
             } else {
@@ -193,7 +202,7 @@ pub fn generate(g: &GenParams) -> Estate {
             };
             Device {
                 sockets,
-                cores: sockets * [4u32, 8, 12, 16][rng.below(4) as usize % 4],
+                cores: sockets * pick(&mut rng, &[4, 8, 12, 16]),
                 processor: Some(processor.to_owned()),
                 cluster: (g.hosts_per_cluster > 0)
                     .then(|| format!("c{:05}", (host_index - 1) / g.hosts_per_cluster)),
@@ -203,7 +212,7 @@ pub fn generate(g: &GenParams) -> Estate {
             }
         } else if i < servers {
             Device {
-                cores: [2u32, 4, 8][rng.below(3) as usize % 3],
+                cores: pick(&mut rng, &[2, 4, 8]),
                 environment: env(&mut rng),
                 org,
                 ..Device::virtual_on(id, host.as_str())

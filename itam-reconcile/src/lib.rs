@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// Library code never indexes with `[]`: `get` with a stated fallback, or a pattern.
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod finance;
 pub mod manual;

@@ -234,7 +234,9 @@
 //!
 //! The canonical text ([`Position::to_text`](crate::Position::to_text)) has one line per
 //! fact in a fixed order (totals, products by key, entitlements by id, consumers by product
-//! and name, each followed by its decisions); the scenario goldens under
+//! and name, each followed by its decisions); control characters in names are shown
+//! escaped as Rust writes them (`\n`, `\t`, `\u{1b}`; also line separators and
+//! bidirectional overrides), so a name never adds a line. The scenario goldens under
 //! `tests/data/scenarios/<name>/expected.txt` are in that form (`ITAM_BLESS=1 cargo test`
 //! rewrites them).
 //!

@@ -1,6 +1,6 @@
 //! The estate interned into indices: what the consumption and allocation layers work on.
 
-use itam_core::estate::{DeviceKind, Environment, Estate, Pin, org_within};
+use itam_core::estate::{DeviceKind, Environment, Estate, Pin, Software, org_within};
 
 use crate::error::ReconcileError;
 
@@ -97,10 +97,10 @@ impl<'a> Model<'a> {
         }
         let find_dev = |id: &str| dev_index.get(id);
         let n = estate.devices.len();
-        let mut phys = vec![0u32; n];
+        let mut phys = Vec::with_capacity(n);
         for (i, d) in estate.devices.iter().enumerate() {
             let me = idx(i)?;
-            phys[i] = match (d.kind, &d.host) {
+            phys.push(match (d.kind, &d.host) {
                 (DeviceKind::Physical, _) => me,
                 (DeviceKind::Virtual, None) => {
                     return Err(ReconcileError::VmWithoutHost {
@@ -123,7 +123,7 @@ impl<'a> Model<'a> {
                     }
                     h_i
                 }
-            };
+            });
         }
         // Clusters (of physical hosts).
         let mut clusters: Vec<&str> = estate
@@ -135,7 +135,6 @@ impl<'a> Model<'a> {
         clusters.sort_unstable();
         clusters.dedup();
         let mut cluster_hosts = vec![Vec::new(); clusters.len()];
-        let mut cluster = vec![NONE; n];
         for (i, d) in estate.devices.iter().enumerate() {
             if d.kind == DeviceKind::Physical {
                 if let Some(c) = d.cluster.as_deref() {
@@ -146,15 +145,17 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        for i in 0..n {
-            let p = phys[i] as usize;
-            let c = estate
-                .devices
-                .get(p)
-                .and_then(|d| d.cluster.as_deref())
-                .map_or(NONE, |c| index_of(&clusters, c));
-            cluster[i] = c;
-        }
+        // Per device: the cluster of its physical host.
+        let cluster: Vec<u32> = phys
+            .iter()
+            .map(|&p| {
+                estate
+                    .devices
+                    .get(p as usize)
+                    .and_then(|d| d.cluster.as_deref())
+                    .map_or(NONE, |c| index_of(&clusters, c))
+            })
+            .collect();
         // Orgs.
         let mut org_names: Vec<&str> = Vec::new();
         org_names.extend(estate.devices.iter().filter_map(|d| d.org.as_deref()));
@@ -230,26 +231,32 @@ impl<'a> Model<'a> {
         let mut products: Vec<ProductKey> = keys.clone();
         products.sort();
         products.dedup();
-        let mut variants: Vec<Vec<u32>> = vec![Vec::new(); products.len()];
+        // Per product: its software (index and entry, so that sorting needs no lookup) by
+        // ascending version. Versions of different schemes do not compare: the scheme comes
+        // first, so the order is total (a comparison by either side's scheme alone is not
+        // antisymmetric, which leaves the order to the input's and lets `sort_by` panic).
+        let mut by_product: Vec<Vec<(u32, &Software)>> = vec![Vec::new(); products.len()];
         let mut software = vec![(0u32, 0u32); estate.software.len()];
-        for (i, k) in keys.iter().enumerate() {
+        for (i, (k, s)) in keys.iter().zip(&estate.software).enumerate() {
             let p = products.binary_search(k).unwrap_or(0);
-            if let Some(v) = variants.get_mut(p) {
-                v.push(idx(i)?);
+            if let Some(v) = by_product.get_mut(p) {
+                v.push((idx(i)?, s));
             }
         }
-        for (p, list) in variants.iter_mut().enumerate() {
-            list.sort_by(|&a, &b| {
-                let (sa, sb) = (&estate.software[a as usize], &estate.software[b as usize]);
+        let mut variants: Vec<Vec<u32>> = Vec::with_capacity(by_product.len());
+        for (p, mut list) in by_product.into_iter().enumerate() {
+            list.sort_by(|(_, sa), (_, sb)| {
                 sa.version_scheme
-                    .total_cmp(&sa.version, &sb.version)
+                    .cmp(&sb.version_scheme)
+                    .then_with(|| sa.version_scheme.total_cmp(&sa.version, &sb.version))
                     .then_with(|| sa.tag_id.cmp(&sb.tag_id))
             });
-            for (rank, &s) in list.iter().enumerate() {
+            for (rank, &(s, _)) in list.iter().enumerate() {
                 if let Some(slot) = software.get_mut(s as usize) {
                     *slot = (idx(p)?, idx(rank)?);
                 }
             }
+            variants.push(list.into_iter().map(|(s, _)| s).collect());
         }
         let find_sw = |id: &str| tag_index.get(id);
         // Installations. Consecutive installations usually share a device: remember the last.
@@ -340,10 +347,10 @@ impl<'a> Model<'a> {
         // Entitlements.
         let mut ent_ids: Vec<&str> = estate.entitlements.iter().map(|e| e.id.as_str()).collect();
         ent_ids.sort_unstable();
-        if let Some(w) = ent_ids.windows(2).find(|w| w[0] == w[1]) {
+        if let Some(&[id, _]) = ent_ids.windows(2).find(|w| matches!(w, [a, b] if a == b)) {
             return Err(ReconcileError::DuplicateId {
                 kind: "entitlement",
-                id: w[0].to_owned(),
+                id: id.to_owned(),
             });
         }
         let mut pinned_devices = Vec::with_capacity(estate.entitlements.len());

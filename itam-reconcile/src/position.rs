@@ -1,5 +1,6 @@
 //! The output: the effective license position, explained.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
@@ -577,6 +578,11 @@ impl Position {
 
     /// A readable effective-license-position table (products, then entitlements), for a
     /// terminal. Not for parsing: use the JSON form or [`to_text`](Self::to_text).
+    ///
+    /// Names are shown with their control characters escaped as Rust writes them (`\n`,
+    /// `\t`, `\u{1b}`; also line separators and bidirectional overrides), so that a name
+    /// neither adds a line nor drives the terminal, and columns are aligned on the terminal
+    /// width of what is printed (an East Asian wide character takes two columns).
     #[must_use]
     pub fn to_table(&self) -> String {
         let mut rows: Vec<[String; 7]> = vec![[
@@ -632,9 +638,8 @@ impl Position {
         out.push('\n');
         out.push_str(&table(&rows));
         let t = &self.totals;
-        let _ = writeln!(
-            out,
-            "\n{} mode, as of {}: demand {}, covered {}, exempt {}, shortfall {} ({} unlicensed consumers), cost {}, shortfall cost {}",
+        let summary = format!(
+            "{} mode, as of {}: demand {}, covered {}, exempt {}, shortfall {} ({} unlicensed consumers), cost {}, shortfall cost {}",
             self.mode.as_str(),
             self.as_of,
             t.demand,
@@ -645,11 +650,15 @@ impl Position {
             t.cost_text(),
             t.shortfall_cost_text()
         );
+        out.push('\n');
+        out.push_str(&printable(&summary));
+        out.push('\n');
         out
     }
 
     /// The canonical text rendering, used by golden tests: one line per fact, sorted, every
-    /// number exact.
+    /// number exact. Control characters in names are escaped as in
+    /// [`to_table`](Self::to_table), so that a name never adds a line.
     #[must_use]
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -658,13 +667,16 @@ impl Position {
     }
 
     fn write_text(&self, out: &mut String) -> fmt::Result {
+        let mut lines = Lines::new(out);
+        let out = &mut lines;
         let t = &self.totals;
-        writeln!(
+        write!(
             out,
             "position mode={} as_of={}",
             self.mode.as_str(),
             self.as_of
         )?;
+        out.end();
         let (cost, shortfall_cost) = if t.by_currency.is_empty() {
             (
                 t.cost.normalize().to_string(),
@@ -684,7 +696,7 @@ impl Position {
                 ),
             )
         };
-        writeln!(
+        write!(
             out,
             "totals consumers={} demand={} exempt={} covered={} shortfall={} unlicensed={} true_up={} cost={} shortfall_cost={}",
             t.consumers,
@@ -697,8 +709,9 @@ impl Position {
             cost,
             shortfall_cost
         )?;
+        out.end();
         for p in &self.products {
-            writeln!(
+            write!(
                 out,
                 "product {} metric={} consumers={} demand={} exempt={} covered={} shortfall={} unlicensed={} entitled={}{}{} shortfall_cost={}",
                 p.key(),
@@ -714,9 +727,10 @@ impl Position {
                 exact_quantity(p.quantity, p.entitled),
                 p.shortfall_cost_text()
             )?;
+            out.end();
         }
         for e in &self.entitlements {
-            writeln!(
+            write!(
                 out,
                 "entitlement {} metric={} status={} entitled={}{} consumed={} surplus={} true_up={} cost={}{}{}",
                 e.id,
@@ -739,6 +753,7 @@ impl Position {
                 currency_suffix(e.currency.as_ref()),
                 if e.expiring { " expiring" } else { "" }
             )?;
+            out.end();
         }
         for c in &self.consumers {
             let name = self.names.get(c.name as usize).map_or("", String::as_str);
@@ -747,13 +762,14 @@ impl Position {
                 .get(c.product as usize)
                 .map(ProductLine::key)
                 .unwrap_or_default();
-            writeln!(
+            write!(
                 out,
                 "consumer {name} product={product} units={} covered={}{}",
                 c.units,
                 c.covered,
                 if c.exempt { " exempt" } else { "" }
             )?;
+            out.end();
             if self.explained {
                 for d in self.consumer_decisions(c) {
                     write!(
@@ -766,7 +782,7 @@ impl Position {
                     if d.decision == Decision::Consumed {
                         write!(out, " units={}", d.units)?;
                     }
-                    out.push('\n');
+                    out.end();
                 }
             }
         }
@@ -1041,19 +1057,30 @@ fn product_key<S: Serializer>(p: &&ProductLine, s: S) -> Result<S::Ok, S::Error>
     s.serialize_str(&p.key())
 }
 
-/// Left-aligned first column, right-aligned numbers.
+/// Left-aligned first two columns, right-aligned numbers; every cell [`printable`], the
+/// columns aligned on the terminal [`width`] of what is printed.
 fn table<const N: usize>(rows: &[[String; N]]) -> String {
-    let mut width = [0usize; N];
-    for r in rows {
-        for (w, c) in width.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
+    let rows: Vec<[(Cow<'_, str>, usize); N]> = rows
+        .iter()
+        .map(|r| {
+            r.each_ref().map(|c| {
+                let shown = printable(c);
+                let w = width(&shown);
+                (shown, w)
+            })
+        })
+        .collect();
+    let mut widths = [0usize; N];
+    for r in &rows {
+        for (w, (_, cw)) in widths.iter_mut().zip(r) {
+            *w = (*w).max(*cw);
         }
     }
     let mut out = String::new();
-    for r in rows {
+    for r in &rows {
         let mut line = String::new();
-        for (i, (c, w)) in r.iter().zip(width).enumerate() {
-            let pad = w.saturating_sub(c.chars().count());
+        for (i, ((c, cw), w)) in r.iter().zip(widths).enumerate() {
+            let pad = w.saturating_sub(*cw);
             if i < 2 {
                 if i == 1 {
                     line.push_str("  ");
@@ -1070,6 +1097,116 @@ fn table<const N: usize>(rows: &[[String; N]]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Whether a character is shown escaped in the text renderings: control characters (C0,
+/// DEL, C1: a newline, a tab, an escape sequence) break lines and columns or drive the
+/// terminal; line and paragraph separators break lines in some readers; bidirectional
+/// formatting characters reorder what follows them on the line.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` with every [`hidden`] character escaped as Rust writes it (`\n`, `\t`,
+/// `\u{1b}`, `\u{202e}`); borrowed unchanged when it has none. A backslash is kept as is,
+/// so the escaping is for reading, not for parsing back.
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    if !text.contains(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            // `escape_debug` leaves no control character: `\n`, `\t`, `\u{1b}`.
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The terminal columns `text` takes: [`char_width`] summed.
+fn width(text: &str) -> usize {
+    text.chars().map(char_width).sum()
+}
+
+/// The terminal columns of one printable character, after Unicode's East Asian Width
+/// (UAX #11) as terminals apply it: 2 for wide and fullwidth characters (CJK, Hangul,
+/// fullwidth forms, emoji), 0 for combining marks and zero-width characters, 1 otherwise.
+/// The ranges are the main blocks, not the full property table: a rare character may be
+/// measured one column off, which shifts its own row, never the line count.
+fn char_width(c: char) -> usize {
+    match c {
+        '\u{0300}'..='\u{036f}'
+        | '\u{0483}'..='\u{0489}'
+        | '\u{0591}'..='\u{05bd}'
+        | '\u{1ab0}'..='\u{1aff}'
+        | '\u{1dc0}'..='\u{1dff}'
+        | '\u{200b}'..='\u{200d}'
+        | '\u{20d0}'..='\u{20ff}'
+        | '\u{fe00}'..='\u{fe0f}'
+        | '\u{fe20}'..='\u{fe2f}'
+        | '\u{feff}' => 0,
+        '\u{1100}'..='\u{115f}'
+        | '\u{231a}'..='\u{231b}'
+        | '\u{2329}'..='\u{232a}'
+        | '\u{2e80}'..='\u{303e}'
+        | '\u{3041}'..='\u{33ff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{a000}'..='\u{a4cf}'
+        | '\u{a960}'..='\u{a97f}'
+        | '\u{ac00}'..='\u{d7a3}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{fe10}'..='\u{fe19}'
+        | '\u{fe30}'..='\u{fe6f}'
+        | '\u{ff00}'..='\u{ff60}'
+        | '\u{ffe0}'..='\u{ffe6}'
+        | '\u{1f300}'..='\u{1f64f}'
+        | '\u{1f900}'..='\u{1f9ff}'
+        | '\u{20000}'..='\u{2fffd}'
+        | '\u{30000}'..='\u{3fffd}' => 2,
+        _ => 1,
+    }
+}
+
+/// A [`fmt::Write`] for the canonical text: a line is written into it, then [`end`]ed,
+/// which writes it with its [`hidden`] characters escaped, so that the only line ends are
+/// the ones [`end`] writes.
+///
+/// [`end`]: Lines::end
+pub(crate) struct Lines<'o> {
+    out: &'o mut String,
+    line: String,
+}
+
+impl<'o> Lines<'o> {
+    pub(crate) fn new(out: &'o mut String) -> Self {
+        Self {
+            out,
+            line: String::new(),
+        }
+    }
+
+    /// Ends the line.
+    pub(crate) fn end(&mut self) {
+        self.out.push_str(&printable(&self.line));
+        self.out.push('\n');
+        self.line.clear();
+    }
+}
+
+impl fmt::Write for Lines<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.line.push_str(s);
+        Ok(())
+    }
 }
 
 struct Seq<I>(std::cell::RefCell<Option<I>>);

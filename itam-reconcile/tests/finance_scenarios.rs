@@ -271,7 +271,7 @@ fn one_invoice_line_proves_every_right_that_shares_it() {
     assert_eq!(r.summary.entitlements.total, 6);
     assert_eq!(r.summary.without_proof, 1);
     assert_eq!(r.summary.by_cost_centre["CC-IT"].without_proof, 1);
-    assert_eq!(r.summary.by_supplier["shop and"].itam.matched, 5);
+    assert_eq!(r.summary.by_supplier["shop and co"].itam.matched, 5);
     // Only SUI#access-namedUser (20 × 50) is unmatched on the ITAM side.
     assert_eq!(r.summary.unmatched_itam_value["EUR"].to_string(), "1000");
     let rows = itam_core::finance::csv::read(&r.shared_proofs_csv(), &Default::default()).unwrap();
@@ -430,5 +430,25 @@ fn description_rule_respects_supplier_window_and_threshold() {
     assert_eq!(
         matched("register,FA-1,2025-01-01,Contoso,alpha beta gamma delta epsilon zeta,1,EUR"),
         None
+    );
+}
+
+#[test]
+fn control_characters_in_names_never_add_a_line_to_the_text() {
+    let plain = run(&load("shared")).to_text();
+    let mut s = load("shared");
+    for p in &mut s.ledger.purchases {
+        p.cost_centre = Some("CC\nIT\u{1b}[2J".to_owned());
+    }
+    let text = run(&s).to_text();
+    // One line more: the ledger's cost centre is no longer the entitlements' (CC-IT).
+    assert_eq!(text.lines().count(), plain.lines().count() + 1, "{text}");
+    assert!(
+        text.contains("\n  cost centre CC\\nIT\\u{1b}[2J: itam 0/0 (n/a) ledger 3/3 "),
+        "{text}"
+    );
+    assert!(
+        text.chars().all(|c| c == '\n' || !c.is_control()),
+        "{text:?}"
     );
 }

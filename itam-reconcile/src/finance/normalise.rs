@@ -35,7 +35,8 @@ pub fn key(raw: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-/// Words that say what legal form a company has, dropped when supplier names are compared.
+/// Words that say what legal form a company has, dropped from the end of a supplier name
+/// when supplier names are compared.
 const LEGAL_FORMS: [&str; 16] = [
     "ag",
     "bv",
@@ -55,12 +56,25 @@ const LEGAL_FORMS: [&str; 16] = [
     "sarl",
 ];
 
-/// A supplier name normalised for blocking: lower-case words of letters and digits, legal
-/// forms dropped, joined by one space. `Contoso, Ltd.` and `CONTOSO` are the same supplier.
+/// A supplier name normalised for blocking: lower-case words of letters and digits (`&`
+/// read as `and`) joined by one space, with the legal forms at its end dropped
+/// (`Contoso Co., Ltd.` and `CONTOSO` are the same supplier). A legal-form word elsewhere
+/// is part of the name (`Co-op Ltd` is `co op`), and so is one after `and` (`Shop & Co` is
+/// `shop and co`: a partnership's name, not its legal form); the first word is never
+/// dropped (`Inc.` is `inc`). `None` when the name has no letter or digit.
 pub fn supplier(raw: &str) -> Option<String> {
-    let words: Vec<String> = words(raw)
-        .filter(|w| !LEGAL_FORMS.contains(&w.as_str()))
+    let mut words: Vec<String> = raw
+        .replace('&', " and ")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
         .collect();
+    while let [.., before, last] = words.as_slice() {
+        if before == "and" || !LEGAL_FORMS.contains(&last.as_str()) {
+            break;
+        }
+        words.pop();
+    }
     (!words.is_empty()).then(|| words.join(" "))
 }
 
@@ -132,14 +146,26 @@ mod tests {
     }
 
     #[test]
-    fn suppliers_lose_legal_forms() {
+    fn suppliers_lose_legal_forms_at_their_end() {
         assert_eq!(supplier("Contoso, Ltd.").as_deref(), Some("contoso"));
         assert_eq!(supplier("CONTOSO").as_deref(), Some("contoso"));
         assert_eq!(
             supplier("Fabrikam Europe GmbH").as_deref(),
             Some("fabrikam europe")
         );
-        assert_eq!(supplier("Inc."), None);
+        // Several forms at the end all go; the same words elsewhere stay.
+        assert_eq!(supplier("Contoso Co., Ltd.").as_deref(), Some("contoso"));
+        assert_eq!(supplier("Co-op Ltd").as_deref(), Some("co op"));
+        assert_eq!(supplier("SA Systems Inc").as_deref(), Some("sa systems"));
+        assert_eq!(supplier("Editor Co").as_deref(), Some("editor"));
+        // `and Co` is the name of a partnership, `&` the same as `and`.
+        assert_eq!(supplier("Shop and Co").as_deref(), Some("shop and co"));
+        assert_eq!(supplier("Shop & Co.").as_deref(), Some("shop and co"));
+        assert_eq!(supplier("Shop and Co Ltd").as_deref(), Some("shop and co"));
+        // A legal form alone is the name.
+        assert_eq!(supplier("Inc.").as_deref(), Some("inc"));
+        assert_eq!(supplier("Ltd Ltd").as_deref(), Some("ltd"));
+        assert_eq!(supplier(" -/ "), None);
     }
 
     #[test]
