@@ -11,8 +11,11 @@
 //! Two matchings are made, each one-to-one (a record is matched at most once):
 //!
 //! - **hardware ↔ register**: physical hardware CIs against fixed-asset register lines;
-//! - **entitlements ↔ software purchases**: entitlements against invoice lines, and separately
-//!   against purchase-order lines, of category `software` or without a category.
+//! - **entitlements ↔ software purchases**: each entitlement's purchase records (one per
+//!   order or invoice it was bought in) against invoice lines, and separately against
+//!   purchase-order lines, of category `software` or without a category. An entitlement is
+//!   proven when any of its records is matched; each record's figures are compared with its
+//!   own line, and the lines of several records must add up to the entitlement's quantity.
 //!
 //! The rules, in the order they run, are [`MatchRule`]s; `FINANCE.md` beside the crate's
 //! README documents them (it is included below), the keys each side offers, and the discrepancy [`CATALOGUE`].
@@ -287,7 +290,8 @@ impl Serialize for RecordRef {
 /// A pair of records found to be the same asset or purchase.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Match {
-    /// The ITAM side: a configuration item or an entitlement.
+    /// The ITAM side: a configuration item or an entitlement (an entitlement bought in
+    /// several invoices has a match per purchase record matched).
     pub itam: RecordRef,
     /// The ledger side: a register line or a purchase line.
     pub ledger: RecordRef,
