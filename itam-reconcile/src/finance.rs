@@ -734,6 +734,43 @@ fn shared_proofs(
         .collect()
 }
 
+/// `FIN-QUANTITY-1` when an entitlement's records are matched to two or more lines of one
+/// kind (`invoice` or `order`) whose quantities do not add up to the entitlement's.
+fn parts_differ(
+    ent_ref: &RecordRef,
+    e: &Entitlement,
+    kind: &str,
+    parts: &[&PurchaseLine],
+) -> Option<Discrepancy> {
+    if parts.len() < 2 {
+        return None;
+    }
+    let total = parts
+        .iter()
+        .fold(Decimal::ZERO, |t, l| t.saturating_add(l.quantity));
+    if total == e.quantity {
+        return None;
+    }
+    let names: Vec<String> = parts
+        .iter()
+        .map(|l| RecordRef::purchase(l).to_string())
+        .collect();
+    let figures: Vec<String> = parts.iter().map(|l| l.quantity.to_string()).collect();
+    let mut records = vec![ent_ref.clone()];
+    records.extend(parts.iter().map(|l| RecordRef::purchase(l)));
+    Some(discrepancy(
+        QUANTITY,
+        records,
+        format!(
+            "entitlement `{}` is for {}, but its {kind} lines ({}) are for {} = {total}",
+            e.id,
+            e.quantity,
+            names.join(", "),
+            figures.join(" + ")
+        ),
+    ))
+}
+
 /// Reconciles the ITAM records with the financial ones (see the [module documentation](self)).
 #[must_use]
 pub fn reconcile_finance(
@@ -1198,12 +1235,10 @@ pub fn reconcile_finance(
         // own order line (never against a line shared with another entitlement: that line's
         // figures are the bundle's, compared on the entitlement it is matched to).
         let several = side.units.len() > 1;
-        let mut parts: Vec<&PurchaseLine> = Vec::new();
         for &(unit, invoice, order) in &own {
             let Some(line) = invoice.or(order) else {
                 continue;
             };
-            parts.push(line);
             let records = vec![ent_ref.clone(), RecordRef::purchase(line)];
             let what = if several {
                 format!(
@@ -1262,30 +1297,16 @@ pub fn reconcile_finance(
                 }
             }
         }
-        // Bought in several lines: the lines together should be for the entitlement's quantity.
-        if parts.len() > 1 && side.sharers.is_empty() && !e.unlimited {
-            let total = parts
-                .iter()
-                .fold(Decimal::ZERO, |t, l| t.saturating_add(l.quantity));
-            if total != e.quantity {
-                let names: Vec<String> = parts
-                    .iter()
-                    .map(|l| RecordRef::purchase(l).to_string())
-                    .collect();
-                let figures: Vec<String> = parts.iter().map(|l| l.quantity.to_string()).collect();
-                let mut records = vec![ent_ref];
-                records.extend(parts.iter().map(|l| RecordRef::purchase(l)));
-                out.push(discrepancy(
-                    QUANTITY,
-                    records,
-                    format!(
-                        "entitlement `{}` is for {}, but the lines it was bought in ({}) are for {} = {total}",
-                        e.id,
-                        e.quantity,
-                        names.join(", "),
-                        figures.join(" + ")
-                    ),
-                ));
+        // Bought in several lines: the invoice lines of its records together should be for
+        // the entitlement's quantity, and so should their order lines (each kind on its own:
+        // an order and the invoice that bills it are one purchase, not two).
+        if side.sharers.is_empty() && !e.unlimited {
+            let invoiced: Vec<&PurchaseLine> = own.iter().filter_map(|(_, i, _)| *i).collect();
+            let ordered: Vec<&PurchaseLine> = own.iter().filter_map(|(_, _, o)| *o).collect();
+            for (kind, parts) in [("invoice", invoiced), ("order", ordered)] {
+                if let Some(d) = parts_differ(&ent_ref, e, kind, &parts) {
+                    out.push(d);
+                }
             }
         }
     }

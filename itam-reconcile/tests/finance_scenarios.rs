@@ -248,6 +248,9 @@ fn an_entitlement_bought_in_several_invoices_is_matched_to_each() {
         [
             p("entitlement:E-CRM", "invoice:CRM-A/1"),
             p("entitlement:E-CRM", "invoice:CRM-B/1"),
+            p("entitlement:E-ORD", "order:PO-1/1"),
+            p("entitlement:E-ORD", "order:PO-2/1"),
+            p("entitlement:E-ORD", "invoice:INV-E/1"),
             p("entitlement:E-SPLIT", "invoice:INV-C/1"),
             p("entitlement:E-SPLIT", "invoice:INV-D/1"),
         ]
@@ -257,11 +260,11 @@ fn an_entitlement_bought_in_several_invoices_is_matched_to_each() {
     ledger.sort();
     ledger.dedup();
     assert_eq!(ledger.len(), r.matches.len());
-    assert_eq!(r.summary.software_invoices.matched, 4);
-    assert_eq!(r.summary.entitlements.matched, 2);
-    assert_eq!(r.summary.entitlements.total, 2);
-    // One match row per record in the CSV form too (header + four rows).
-    assert_eq!(r.matches_csv().lines().count(), 5);
+    assert_eq!(r.summary.software_invoices.matched, 5);
+    assert_eq!(r.summary.entitlements.matched, 3);
+    assert_eq!(r.summary.entitlements.total, 3);
+    // One match row per matched line of a record in the CSV form too (header + seven rows).
+    assert_eq!(r.matches_csv().lines().count(), 8);
 }
 
 #[test]
@@ -287,7 +290,7 @@ fn parts_that_do_not_add_up_are_reported() {
                     "invoice:CRM-A/1".to_owned(),
                     "invoice:CRM-B/1".to_owned()
                 ],
-                "entitlement `E-CRM` is for 6, but the lines it was bought in \
+                "entitlement `E-CRM` is for 6, but its invoice lines \
                  (invoice:CRM-A/1, invoice:CRM-B/1) are for 4 + 1 = 5"
             ),
             (
@@ -296,7 +299,7 @@ fn parts_that_do_not_add_up_are_reported() {
                     "invoice:INV-C/1".to_owned(),
                     "invoice:INV-D/1".to_owned()
                 ],
-                "entitlement `E-SPLIT` is for 10, but the lines it was bought in \
+                "entitlement `E-SPLIT` is for 10, but its invoice lines \
                  (invoice:INV-C/1, invoice:INV-D/1) are for 5 + 6 = 11"
             ),
             (
