@@ -563,11 +563,13 @@ impl Unit<'_> {
         }
     }
 
-    /// The record's document number, for messages: its invoice number, else its order number.
-    fn number(&self) -> &str {
+    /// The record's document number, for messages: its invoice number, else its order number
+    /// (none for a record without either, matched by description).
+    fn number(&self) -> Option<&str> {
         self.record
             .and_then(|p| p.invoice_number.as_deref().or(p.order_number.as_deref()))
-            .unwrap_or("")
+            .map(str::trim_ascii)
+            .filter(|n| !n.is_empty())
     }
 }
 
@@ -1240,14 +1242,12 @@ pub fn reconcile_finance(
                 continue;
             };
             let records = vec![ent_ref.clone(), RecordRef::purchase(line)];
-            let what = if several {
-                format!(
-                    "the purchase of entitlement `{}` on {}",
-                    e.id,
-                    unit.number()
-                )
-            } else {
-                format!("entitlement `{}`", e.id)
+            let what = match unit.number() {
+                Some(number) if several => {
+                    format!("the purchase of entitlement `{}` on {number}", e.id)
+                }
+                _ if several => format!("a purchase of entitlement `{}`", e.id),
+                _ => format!("entitlement `{}`", e.id),
             };
             if let Some(q) = unit.compared_quantity(side) {
                 if q != line.quantity {
