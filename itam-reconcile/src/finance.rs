@@ -11,8 +11,11 @@
 //! Two matchings are made, each one-to-one (a record is matched at most once):
 //!
 //! - **hardware ↔ register**: physical hardware CIs against fixed-asset register lines;
-//! - **entitlements ↔ software purchases**: entitlements against invoice lines, and separately
-//!   against purchase-order lines, of category `software` or without a category.
+//! - **entitlements ↔ software purchases**: each entitlement's purchase records (one per
+//!   order or invoice it was bought in) against invoice lines, and separately against
+//!   purchase-order lines, of category `software` or without a category. An entitlement is
+//!   proven when any of its records is matched; each record's figures are compared with its
+//!   own line, and the lines of several records must add up to the entitlement's quantity.
 //!
 //! The rules, in the order they run, are [`MatchRule`]s; `FINANCE.md` beside the crate's
 //! README documents them (it is included below), the keys each side offers, and the discrepancy [`CATALOGUE`].
@@ -287,7 +290,8 @@ impl Serialize for RecordRef {
 /// A pair of records found to be the same asset or purchase.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Match {
-    /// The ITAM side: a configuration item or an entitlement.
+    /// The ITAM side: a configuration item or an entitlement (an entitlement bought in
+    /// several invoices has a match per purchase record matched).
     pub itam: RecordRef,
     /// The ledger side: a register line or a purchase line.
     pub ledger: RecordRef,
@@ -518,6 +522,55 @@ struct EntSide<'a> {
     supplier: Option<String>,
     /// The other entitlements its purchase records name in `shared_by`, sorted, each once.
     sharers: Vec<&'a str>,
+    /// Its units (indices into the units list): one per purchase record, or one without a
+    /// record when it has none.
+    units: std::ops::Range<usize>,
+}
+
+/// One purchase record of an entitlement (or the entitlement itself when it has none): what
+/// is paired with a ledger line and compared with it.
+struct Unit<'a> {
+    /// Index of its entitlement in the entitlement sides.
+    side: usize,
+    record: Option<&'a EntitlementPurchase>,
+}
+
+impl Unit<'_> {
+    /// The record's unit price, else the entitlement's unit cost.
+    fn unit_price(&self, side: &EntSide<'_>) -> Option<Decimal> {
+        self.record
+            .and_then(|p| p.unit_price)
+            .or(side.ent.unit_cost)
+    }
+
+    /// The record's currency, else the currency of the entitlement's unit cost.
+    fn currency<'s>(&'s self, side: &'s EntSide<'_>) -> Option<&'s Currency> {
+        self.record
+            .and_then(|p| p.currency.as_ref())
+            .or(side.ent.currency.as_ref())
+    }
+
+    /// The quantity compared with the record's own line: the record's quantity; without one,
+    /// the entitlement's when this is its only unit, it is not unlimited and it does not share
+    /// its purchase (a shared line counts the bundle, not each right).
+    fn compared_quantity(&self, side: &EntSide<'_>) -> Option<Decimal> {
+        match self.record.and_then(|p| p.quantity) {
+            Some(q) => Some(q),
+            None if side.units.len() == 1 && side.sharers.is_empty() && !side.ent.unlimited => {
+                Some(side.ent.quantity)
+            }
+            None => None,
+        }
+    }
+
+    /// The record's document number, for messages: its invoice number, else its order number
+    /// (none for a record without either, matched by description).
+    fn number(&self) -> Option<&str> {
+        self.record
+            .and_then(|p| p.invoice_number.as_deref().or(p.order_number.as_deref()))
+            .map(str::trim_ascii)
+            .filter(|n| !n.is_empty())
+    }
 }
 
 impl EntSide<'_> {
@@ -540,17 +593,6 @@ impl EntSide<'_> {
             Some(q) => Some(q),
             None if self.ent.unlimited => None,
             None => Some(self.ent.quantity),
-        }
-    }
-
-    /// The quantity compared with the line: [`quantity`](Self::quantity), but for an
-    /// entitlement bought together with others (`shared_by`) only the purchase's own: a
-    /// shared line counts the bundle, not each right.
-    fn compared_quantity(&self) -> Option<Decimal> {
-        if self.sharers.is_empty() {
-            self.quantity()
-        } else {
-            self.purchase.and_then(|p| p.quantity)
         }
     }
 }
@@ -649,8 +691,15 @@ fn shared_proofs(
     sides: &[EntSide<'_>],
     prepared: &[Prepared<'_>],
     lines: &[Prepared<'_>],
-    ent_invoice: &[Option<usize>],
+    unit_invoice: &[Option<usize>],
 ) -> Vec<Option<(usize, usize)>> {
+    let invoices_of = |k: usize| {
+        sides
+            .get(k)
+            .map(|s| s.units.clone())
+            .unwrap_or_default()
+            .filter_map(|u| unit_invoice.get(u).copied().flatten())
+    };
     let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (k, side) in sides.iter().enumerate() {
         by_id.entry(side.ent.id.as_str()).or_default().push(k);
@@ -659,10 +708,17 @@ fn shared_proofs(
         .iter()
         .enumerate()
         .map(|(i, side)| {
-            if side.sharers.is_empty() || ent_invoice.get(i).copied().flatten().is_some() {
+            if side.sharers.is_empty() || invoices_of(i).next().is_some() {
                 return None;
             }
-            let own = prepared.get(i).map(normalised_keys).unwrap_or_default();
+            let mut own: Vec<(KeyKind, String)> = side
+                .units
+                .clone()
+                .filter_map(|u| prepared.get(u))
+                .flat_map(normalised_keys)
+                .collect();
+            own.sort_unstable();
+            own.dedup();
             let carries_own = |j: usize| {
                 own.is_empty()
                     || lines
@@ -673,11 +729,48 @@ fn shared_proofs(
                 .iter()
                 .filter_map(|s| by_id.get(s))
                 .flatten()
-                .filter_map(|&k| Some((ent_invoice.get(k).copied().flatten()?, k)))
+                .flat_map(|&k| invoices_of(k).map(move |j| (j, k)))
                 .filter(|&(j, _)| carries_own(j))
                 .min()
         })
         .collect()
+}
+
+/// `FIN-QUANTITY-1` when an entitlement's records are matched to two or more lines of one
+/// kind (`invoice` or `order`) whose quantities do not add up to the entitlement's.
+fn parts_differ(
+    ent_ref: &RecordRef,
+    e: &Entitlement,
+    kind: &str,
+    parts: &[&PurchaseLine],
+) -> Option<Discrepancy> {
+    if parts.len() < 2 {
+        return None;
+    }
+    let total = parts
+        .iter()
+        .fold(Decimal::ZERO, |t, l| t.saturating_add(l.quantity));
+    if total == e.quantity {
+        return None;
+    }
+    let names: Vec<String> = parts
+        .iter()
+        .map(|l| RecordRef::purchase(l).to_string())
+        .collect();
+    let figures: Vec<String> = parts.iter().map(|l| l.quantity.to_string()).collect();
+    let mut records = vec![ent_ref.clone()];
+    records.extend(parts.iter().map(|l| RecordRef::purchase(l)));
+    Some(discrepancy(
+        QUANTITY,
+        records,
+        format!(
+            "entitlement `{}` is for {}, but its {kind} lines ({}) are for {} = {total}",
+            e.id,
+            e.quantity,
+            names.join(", "),
+            figures.join(" + ")
+        ),
+    ))
 }
 
 /// Reconciles the ITAM records with the financial ones (see the [module documentation](self)).
@@ -770,9 +863,11 @@ pub fn reconcile_finance(
             json(a).cmp(&json(b))
         })
     });
+    let mut units: Vec<Unit<'_>> = Vec::new();
     let ent_sides: Vec<EntSide<'_>> = ents
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let list = purchases_by_ent.get(e.id.as_str());
             let purchase = list.and_then(|l| l.first().copied());
             let mut counterparties: Vec<&str> = licence_contracts
@@ -795,30 +890,49 @@ pub fn reconcile_finance(
                 .collect();
             sharers.sort_unstable();
             sharers.dedup();
+            let start = units.len();
+            match list {
+                Some(list) if !list.is_empty() => units.extend(list.iter().map(|r| Unit {
+                    side: i,
+                    record: Some(*r),
+                })),
+                _ => units.push(Unit {
+                    side: i,
+                    record: None,
+                }),
+            }
             EntSide {
                 ent: e,
                 purchase,
                 supplier,
                 sharers,
+                units: start..units.len(),
             }
         })
         .collect();
-    let ent_prepared: Vec<Prepared<'_>> = ent_sides
+    // Each unit (purchase record) offers its own document numbers, its licence CI's contract
+    // numbers, and its own supplier, date and SKU (else the entitlement's).
+    let unit_prepared: Vec<Prepared<'_>> = units
         .iter()
-        .map(|side| {
+        .filter_map(|unit| Some((unit, ent_sides.get(unit.side)?)))
+        .map(|(unit, side)| {
             let mut p = Prepared::default();
             let e = side.ent;
-            for pur in purchases_by_ent.get(e.id.as_str()).into_iter().flatten() {
+            if let Some(pur) = unit.record {
                 p.key(KeyKind::Order, key_text(pur.order_number.as_ref()));
                 p.key(KeyKind::Invoice, key_text(pur.invoice_number.as_ref()));
             }
             for c in licence_contracts.get(e.id.as_str()).into_iter().flatten() {
                 document_key(&mut p, c.form, c.reference.as_deref());
             }
-            p.supplier = side.supplier.as_deref().and_then(|s| names.get(s));
-            p.date = side.purchase.and_then(|p| p.date).or(e.start);
-            p.sku = side
-                .purchase
+            let supplier = unit
+                .record
+                .and_then(|r| r.supplier.as_deref())
+                .or(side.supplier.as_deref());
+            p.supplier = supplier.and_then(|s| names.get(s));
+            p.date = unit.record.and_then(|p| p.date).or(e.start);
+            p.sku = unit
+                .record
                 .and_then(|p| p.sku.as_deref())
                 .and_then(normalise::key);
             p.text = [&e.scope.publisher, &e.scope.product, &e.scope.edition]
@@ -850,8 +964,8 @@ pub fn reconcile_finance(
         MatchRule::DocumentNormalised,
         MatchRule::Description,
     ];
-    let inv_pairs = matcher::run(&ent_prepared, &inv_prepared, &document_rules, policy);
-    let ord_pairs = matcher::run(&ent_prepared, &ord_prepared, &document_rules, policy);
+    let inv_pairs = matcher::run(&unit_prepared, &inv_prepared, &document_rules, policy);
+    let ord_pairs = matcher::run(&unit_prepared, &ord_prepared, &document_rules, policy);
 
     // ----- matches -----
     // Listed in the canonical order of the ITAM side (CIs by id, then entitlements by id,
@@ -875,17 +989,17 @@ pub fn reconcile_finance(
         out
     }
     let hw_slots = slots(&hw_pairs, hardware.len());
-    let inv_slots = slots(&inv_pairs, ent_sides.len());
-    let ord_slots = slots(&ord_pairs, ent_sides.len());
+    let inv_slots = slots(&inv_pairs, units.len());
+    let ord_slots = slots(&ord_pairs, units.len());
     let reg_match = taken(&hw_pairs, register.len());
     let inv_matched: Vec<bool> = taken(&inv_pairs, invoices.len())
         .iter()
         .map(Option::is_some)
         .collect();
     let hw_match: Vec<Option<usize>> = hw_slots.iter().map(|p| p.map(|p| p.right)).collect();
-    let ent_invoice: Vec<Option<usize>> = inv_slots.iter().map(|p| p.map(|p| p.right)).collect();
-    let ent_order: Vec<Option<usize>> = ord_slots.iter().map(|p| p.map(|p| p.right)).collect();
-    let ent_shared = shared_proofs(&ent_sides, &ent_prepared, &inv_prepared, &ent_invoice);
+    let unit_invoice: Vec<Option<usize>> = inv_slots.iter().map(|p| p.map(|p| p.right)).collect();
+    let unit_order: Vec<Option<usize>> = ord_slots.iter().map(|p| p.map(|p| p.right)).collect();
+    let ent_shared = shared_proofs(&ent_sides, &unit_prepared, &inv_prepared, &unit_invoice);
     let mut matches = Vec::with_capacity(hw_pairs.len() + inv_pairs.len() + ord_pairs.len());
     let to_match = |itam: RecordRef, ledger: RecordRef, p: &matcher::Pair| Match {
         itam,
@@ -902,10 +1016,14 @@ pub fn reconcile_finance(
             }
         }
     }
-    for (i, side) in ent_sides.iter().enumerate() {
+    // A row per matched unit (purchase record): its order line, then its invoice line.
+    for (u, unit) in units.iter().enumerate() {
+        let Some(side) = ent_sides.get(unit.side) else {
+            continue;
+        };
         let lines = [
-            (ord_slots.get(i).copied().flatten(), &orders),
-            (inv_slots.get(i).copied().flatten(), &invoices),
+            (ord_slots.get(u).copied().flatten(), &orders),
+            (inv_slots.get(u).copied().flatten(), &invoices),
         ];
         for (p, lines) in lines {
             if let Some((p, line)) = p.and_then(|p| Some((p, lines.get(p.right)?))) {
@@ -914,6 +1032,8 @@ pub fn reconcile_finance(
             }
         }
     }
+    // Stable: an entitlement's rows by ledger record (its order lines before its invoices).
+    matches.sort_by(|a, b| (&a.itam, &a.ledger).cmp(&(&b.itam, &b.ledger)));
 
     // ----- discrepancies and summary -----
     let mut out = Vec::new();
@@ -1026,16 +1146,22 @@ pub fn reconcile_finance(
 
     for (i, side) in ent_sides.iter().enumerate() {
         let e = side.ent;
-        let invoice = ent_invoice
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|j| invoices.get(j));
-        let order = ent_order
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|j| orders.get(j));
+        // Each unit's own invoice line and order line.
+        let own: Vec<(&Unit<'_>, Option<&PurchaseLine>, Option<&PurchaseLine>)> = side
+            .units
+            .clone()
+            .filter_map(|u| {
+                let inv = unit_invoice.get(u).copied().flatten();
+                let ord = unit_order.get(u).copied().flatten();
+                Some((
+                    units.get(u)?,
+                    inv.and_then(|j| invoices.get(j).copied()),
+                    ord.and_then(|j| orders.get(j).copied()),
+                ))
+            })
+            .collect();
+        let invoice = own.iter().find_map(|(_, inv, _)| *inv);
+        let order = own.iter().find_map(|(_, _, ord)| *ord);
         let shared = ent_shared
             .get(i)
             .copied()
@@ -1064,7 +1190,11 @@ pub fn reconcile_finance(
         }
         both(
             label(e.org.as_deref()),
-            supplier_label(ent_prepared.get(i).and_then(|p| p.supplier.as_ref())),
+            supplier_label(
+                unit_prepared
+                    .get(side.units.start)
+                    .and_then(|p| p.supplier.as_ref()),
+            ),
             &|b| {
                 b.itam.add(has_proof);
                 if !has_proof {
@@ -1103,59 +1233,80 @@ pub fn reconcile_finance(
             };
             out.push(discrepancy(NO_PROOF, records, why));
         }
-        // Quantity, currency and cost against its own invoice line, else its own order line
-        // (never against a line shared with another entitlement: that line's figures are
-        // the bundle's, compared on the entitlement it is matched to).
-        let Some(line) = invoice.or(order) else {
-            continue;
-        };
-        let records = vec![ent_ref, RecordRef::purchase(line)];
-        if let Some(q) = side.compared_quantity() {
-            if q != line.quantity {
+        // Quantity, currency and cost of each unit against its own invoice line, else its
+        // own order line (never against a line shared with another entitlement: that line's
+        // figures are the bundle's, compared on the entitlement it is matched to).
+        let several = side.units.len() > 1;
+        for &(unit, invoice, order) in &own {
+            let Some(line) = invoice.or(order) else {
+                continue;
+            };
+            let records = vec![ent_ref.clone(), RecordRef::purchase(line)];
+            let what = match unit.number() {
+                Some(number) if several => {
+                    format!("the purchase of entitlement `{}` on {number}", e.id)
+                }
+                _ if several => format!("a purchase of entitlement `{}`", e.id),
+                _ => format!("entitlement `{}`", e.id),
+            };
+            if let Some(q) = unit.compared_quantity(side) {
+                if q != line.quantity {
+                    out.push(discrepancy(
+                        QUANTITY,
+                        records.clone(),
+                        format!(
+                            "{what} is for {q}, but {} is for {}",
+                            RecordRef::purchase(line),
+                            line.quantity
+                        ),
+                    ));
+                }
+            }
+            let currency = unit.currency(side);
+            let currency_differs = currency.is_some_and(|c| !c.same_as(&line.currency));
+            if currency_differs {
                 out.push(discrepancy(
-                    QUANTITY,
+                    CURRENCY,
                     records.clone(),
                     format!(
-                        "entitlement `{}` is for {q}, but {} is for {}",
-                        e.id,
+                        "{what} was bought in {}, but {} is in {}",
+                        currency.map_or("", Currency::as_str),
                         RecordRef::purchase(line),
-                        line.quantity
+                        line.currency
                     ),
                 ));
+            } else if let Some(unit) = unit.unit_price(side) {
+                let diff = (unit - line.unit_price).abs();
+                let ratio =
+                    Decimal::from(policy.cost_tolerance_ratio.get()) / Decimal::ONE_THOUSAND;
+                let tolerance = policy
+                    .cost_tolerance
+                    .max(line.unit_price.abs().saturating_mul(ratio));
+                if diff > tolerance {
+                    out.push(discrepancy(
+                        COST,
+                        records,
+                        format!(
+                            "{what} costs {unit} a unit, but {} says {} {} (difference {diff}, tolerance {})",
+                            RecordRef::purchase(line),
+                            line.unit_price,
+                            line.currency,
+                            tolerance.normalize()
+                        ),
+                    ));
+                }
             }
         }
-        let currency_differs = side.currency().is_some_and(|c| !c.same_as(&line.currency));
-        if currency_differs {
-            out.push(discrepancy(
-                CURRENCY,
-                records.clone(),
-                format!(
-                    "entitlement `{}` was bought in {}, but {} is in {}",
-                    e.id,
-                    side.currency().map_or("", Currency::as_str),
-                    RecordRef::purchase(line),
-                    line.currency
-                ),
-            ));
-        } else if let Some(unit) = side.unit_price() {
-            let diff = (unit - line.unit_price).abs();
-            let ratio = Decimal::from(policy.cost_tolerance_ratio.get()) / Decimal::ONE_THOUSAND;
-            let tolerance = policy
-                .cost_tolerance
-                .max(line.unit_price.abs().saturating_mul(ratio));
-            if diff > tolerance {
-                out.push(discrepancy(
-                    COST,
-                    records,
-                    format!(
-                        "entitlement `{}` costs {unit} a unit, but {} says {} {} (difference {diff}, tolerance {})",
-                        e.id,
-                        RecordRef::purchase(line),
-                        line.unit_price,
-                        line.currency,
-                        tolerance.normalize()
-                    ),
-                ));
+        // Bought in several lines: the invoice lines of its records together should be for
+        // the entitlement's quantity, and so should their order lines (each kind on its own:
+        // an order and the invoice that bills it are one purchase, not two).
+        if side.sharers.is_empty() && !e.unlimited {
+            let invoiced: Vec<&PurchaseLine> = own.iter().filter_map(|(_, i, _)| *i).collect();
+            let ordered: Vec<&PurchaseLine> = own.iter().filter_map(|(_, _, o)| *o).collect();
+            for (kind, parts) in [("invoice", invoiced), ("order", ordered)] {
+                if let Some(d) = parts_differ(&ent_ref, e, kind, &parts) {
+                    out.push(d);
+                }
             }
         }
     }

@@ -232,6 +232,107 @@ fn records_of(r: &FinanceReconciliation, rule: &str) -> Vec<String> {
         .collect()
 }
 
+fn pairs(r: &FinanceReconciliation) -> Vec<(String, String)> {
+    r.matches
+        .iter()
+        .map(|m| (m.itam.to_string(), m.ledger.to_string()))
+        .collect()
+}
+
+#[test]
+fn an_entitlement_bought_in_several_invoices_is_matched_to_each() {
+    let r = scenario("multi", &[]);
+    let p = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    assert_eq!(
+        pairs(&r),
+        [
+            p("entitlement:E-CRM", "invoice:CRM-A/1"),
+            p("entitlement:E-CRM", "invoice:CRM-B/1"),
+            p("entitlement:E-ORD", "order:PO-1/1"),
+            p("entitlement:E-ORD", "order:PO-2/1"),
+            p("entitlement:E-ORD", "invoice:INV-E/1"),
+            p("entitlement:E-SPLIT", "invoice:INV-C/1"),
+            p("entitlement:E-SPLIT", "invoice:INV-D/1"),
+        ]
+    );
+    // A ledger line is matched at most once; every software invoice is matched.
+    let mut ledger: Vec<String> = r.matches.iter().map(|m| m.ledger.to_string()).collect();
+    ledger.sort();
+    ledger.dedup();
+    assert_eq!(ledger.len(), r.matches.len());
+    assert_eq!(r.summary.software_invoices.matched, 5);
+    assert_eq!(r.summary.entitlements.matched, 3);
+    assert_eq!(r.summary.entitlements.total, 3);
+    // One match row per matched line of a record in the CSV form too (header + seven rows).
+    assert_eq!(r.matches_csv().lines().count(), 8);
+}
+
+#[test]
+fn parts_that_do_not_add_up_are_reported() {
+    let r = scenario("multi-short", &["FIN-COST-1", "FIN-QUANTITY-1"]);
+    let quantity: Vec<(Vec<String>, &str)> = r
+        .discrepancies
+        .iter()
+        .filter(|d| d.finding.rule == "FIN-QUANTITY-1")
+        .map(|d| {
+            (
+                d.records.iter().map(ToString::to_string).collect(),
+                d.finding.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        quantity,
+        [
+            (
+                vec![
+                    "entitlement:E-CRM".to_owned(),
+                    "invoice:CRM-A/1".to_owned(),
+                    "invoice:CRM-B/1".to_owned()
+                ],
+                "entitlement `E-CRM` is for 6, but its invoice lines \
+                 (invoice:CRM-A/1, invoice:CRM-B/1) are for 4 + 1 = 5"
+            ),
+            (
+                vec![
+                    "entitlement:E-SPLIT".to_owned(),
+                    "invoice:INV-C/1".to_owned(),
+                    "invoice:INV-D/1".to_owned()
+                ],
+                "entitlement `E-SPLIT` is for 10, but its invoice lines \
+                 (invoice:INV-C/1, invoice:INV-D/1) are for 5 + 6 = 11"
+            ),
+            (
+                vec![
+                    "entitlement:E-SPLIT".to_owned(),
+                    "invoice:INV-D/1".to_owned()
+                ],
+                "the purchase of entitlement `E-SPLIT` on INV-D is for 5, \
+                 but invoice:INV-D/1 is for 6"
+            ),
+        ]
+    );
+    // The price is compared per record: INV-C agrees with its record, INV-D does not.
+    let cost = records_of_all(&r, "FIN-COST-1");
+    assert_eq!(
+        cost,
+        [vec![
+            "entitlement:E-SPLIT".to_owned(),
+            "invoice:INV-D/1".to_owned()
+        ]]
+    );
+    // Every line is still matched: nothing reported as an invoice without entitlement.
+    assert_eq!(r.summary.software_invoices.matched, 4);
+}
+
+fn records_of_all(r: &FinanceReconciliation, rule: &str) -> Vec<Vec<String>> {
+    r.discrepancies
+        .iter()
+        .filter(|d| d.finding.rule == rule)
+        .map(|d| d.records.iter().map(ToString::to_string).collect())
+        .collect()
+}
+
 #[test]
 fn one_invoice_line_proves_every_right_that_shares_it() {
     let r = scenario("shared", &["FIN-NOPROOF-1", "FIN-QUANTITY-1"]);
