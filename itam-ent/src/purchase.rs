@@ -34,8 +34,12 @@
 //! | the counted rights that share the purchase (below) | `shared_by` |
 //!
 //! The first record of an entitlement carries its first `OrderInfo` and first `InvoiceData`;
-//! every further order or invoice number gets a record of its own carrying the same data, so
-//! each number is a key the ledger can match on.
+//! every further order or invoice number gets a record of its own, so each number is a key the
+//! ledger can match on. Such a record carries its own line's figures: a further order its
+//! `orderId`, `partNumber` (else the first's), `orderDate` and `quantity`; a further invoice
+//! its `invoiceId`, `invoiceDate`, `unitPrice` and `currency` and no quantity (`InvoiceData`
+//! has none); a line without a date takes the first record's. The supplier, SKU (for an
+//! invoice) and `shared_by` are the entitlement's.
 //!
 //! With no reseller or distributor named, `supplier` is left empty: the reconciliation then
 //! takes the counterparty of the CMS's contract for the entitlement, else the entitlement's
@@ -537,11 +541,19 @@ fn records(
         .map(Currency::new);
     first.shared_by = shared_by.to_vec();
     out.push(first.clone());
+    // A further line is a purchase document of its own: its record carries that line's own
+    // figures (the reconciliation compares each record with its own ledger line), and the
+    // entitlement's supplier, SKU and sharing.
     for o in orders.iter().skip(1) {
         if let Some(number) = &o.order_id {
             out.push(EntitlementPurchase {
                 order_number: Some(number.clone()),
                 invoice_number: None,
+                sku: o.part_number.clone().or_else(|| first.sku.clone()),
+                date: o.order_date.or(first.date),
+                quantity: o.quantity,
+                unit_price: None,
+                currency: None,
                 ..first.clone()
             });
         }
@@ -551,6 +563,10 @@ fn records(
             out.push(EntitlementPurchase {
                 order_number: None,
                 invoice_number: Some(number.clone()),
+                date: i.invoice_date.or(first.date),
+                quantity: None,
+                unit_price: i.unit_price,
+                currency: i.currency.as_deref().map(Currency::new),
                 ..first.clone()
             });
         }

@@ -1237,6 +1237,10 @@ pub fn reconcile_finance(
         // own order line (never against a line shared with another entitlement: that line's
         // figures are the bundle's, compared on the entitlement it is matched to).
         let several = side.units.len() > 1;
+        // With several invoice lines, their quantities are also checked together against the
+        // entitlement's (below), and a record's own quantity meets its order line when it has
+        // one (an ordered quantity billed in parts), else its own invoice line.
+        let invoiced_lines = own.iter().filter(|(_, i, _)| i.is_some()).count();
         for &(unit, invoice, order) in &own {
             let Some(line) = invoice.or(order) else {
                 continue;
@@ -1249,15 +1253,20 @@ pub fn reconcile_finance(
                 _ if several => format!("a purchase of entitlement `{}`", e.id),
                 _ => format!("entitlement `{}`", e.id),
             };
-            if let Some(q) = unit.compared_quantity(side) {
-                if q != line.quantity {
+            let quantity_line = if invoiced_lines > 1 {
+                order.or(invoice)
+            } else {
+                Some(line)
+            };
+            if let (Some(q), Some(ql)) = (unit.compared_quantity(side), quantity_line) {
+                if q != ql.quantity {
                     out.push(discrepancy(
                         QUANTITY,
-                        records.clone(),
+                        vec![ent_ref.clone(), RecordRef::purchase(ql)],
                         format!(
                             "{what} is for {q}, but {} is for {}",
-                            RecordRef::purchase(line),
-                            line.quantity
+                            RecordRef::purchase(ql),
+                            ql.quantity
                         ),
                     ));
                 }
