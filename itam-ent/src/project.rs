@@ -55,7 +55,9 @@ pub fn metric_of(m: &MetricType) -> Metric {
     }
 }
 
-fn is_flag(r: &RightName) -> bool {
+/// Whether a right is one the projection turns into a flag of [`Rights`] (downgrade,
+/// upgrade, secondary use and its kinds) rather than counts.
+pub(crate) fn is_flag(r: &RightName) -> bool {
     matches!(
         r,
         RightName::Downgrade
@@ -65,6 +67,30 @@ fn is_flag(r: &RightName) -> bool {
             | RightName::DisasterRecovery
             | RightName::Failover
     )
+}
+
+/// The rights the projection counts, in the Ent's order: a metric, and not a flag right.
+pub(crate) fn counted(eff: &Effective) -> Vec<&EffectiveRight> {
+    eff.rights
+        .iter()
+        .filter(|r| r.metric.is_some() && !is_flag(&r.right))
+        .collect()
+}
+
+/// The id of the entitlement projected from a counted right `r` of `eff` with metric
+/// `metric`, when `n` rights are counted: the Ent id when it counts one right, else
+/// `<Ent id>#<right>-<metric>`.
+pub(crate) fn counted_id(
+    eff: &Effective,
+    r: &EffectiveRight,
+    metric: &MetricType,
+    n: usize,
+) -> String {
+    if n == 1 {
+        eff.ent_id.to_string()
+    } else {
+        format!("{}#{}-{}", eff.ent_id, r.right, metric)
+    }
 }
 
 /// A quantity as the estate holds it: exact, and never negative.
@@ -184,11 +210,7 @@ pub fn project(eff: &Effective) -> Projection {
             _ => rights.secondary_use = true,
         }
     }
-    let counted: Vec<&EffectiveRight> = eff
-        .rights
-        .iter()
-        .filter(|r| !is_flag(&r.right) && r.metric.is_some())
-        .collect();
+    let counted = counted(eff);
     for r in eff
         .rights
         .iter()
@@ -224,11 +246,7 @@ pub fn project(eff: &Effective) -> Projection {
     }
     for r in &counted {
         let Some(metric) = &r.metric else { continue };
-        let id = if counted.len() == 1 {
-            eff.ent_id.to_string()
-        } else {
-            format!("{}#{}-{}", eff.ent_id, r.right, metric)
-        };
+        let id = counted_id(eff, r, metric, counted.len());
         let what = id.clone();
         let mut start = None;
         let mut end = None;

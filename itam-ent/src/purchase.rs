@@ -139,7 +139,7 @@ use itam_core::estate::Entitlement;
 use itam_core::finance::{Currency, EntitlementPurchase};
 
 use crate::model::{Entity, InvoiceData, Meta, OrderInfo};
-use crate::project::project;
+use crate::project::{counted, counted_id, project};
 use crate::resolve::{Effective, EffectiveRight, Resolution};
 use crate::values::{RightName, Role};
 
@@ -380,42 +380,17 @@ pub fn supplier(eff: &Effective) -> Option<&Entity> {
     with(Role::Reseller).or_else(|| with(Role::Distributor))
 }
 
-/// The rights the projection counts: a metric, and not a flag right.
-fn counted(eff: &Effective) -> Vec<&EffectiveRight> {
-    eff.rights
-        .iter()
-        .filter(|r| r.metric.is_some() && !is_flag(&r.right))
-        .collect()
-}
-
-fn is_flag(r: &RightName) -> bool {
-    matches!(
-        r,
-        RightName::Downgrade
-            | RightName::Upgrade
-            | RightName::SecondaryUse
-            | RightName::Backup
-            | RightName::DisasterRecovery
-            | RightName::Failover
-    )
-}
-
 /// The ids of the entitlements the projection makes of `eff`'s counted rights (allocations
 /// aside), in the Ent's order: the Ent id when it counts one right, else
 /// `<Ent id>#<right>-<metric>` for each.
 #[must_use]
 pub fn entitlement_ids(eff: &Effective) -> Vec<EntId> {
     let counted = counted(eff);
-    let one = counted.len() == 1;
     counted
         .iter()
         .filter_map(|r| {
             let metric = r.metric.as_ref()?;
-            Some(if one {
-                eff.ent_id.clone()
-            } else {
-                EntId::new(format!("{}#{}-{}", eff.ent_id, r.right, metric))
-            })
+            Some(EntId::new(counted_id(eff, r, metric, counted.len())))
         })
         .collect()
 }
