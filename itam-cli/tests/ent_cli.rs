@@ -8,7 +8,7 @@
 //! from `../itam-ent/tests/data/`.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test code: a panic is a failure
 
-#[path = "support/corpus.rs"]
+#[path = "../../itam-swid/tests/support/corpus.rs"]
 mod corpus;
 mod support;
 use support::*;

@@ -3,11 +3,11 @@
 //! facts they state, and `validate`/`convert`/`show` get through the whole corpus.
 //!
 //! The corpus is found through `ITAM_CORPUS` (a folder holding `corpus-swid/`) or
-//! `<workspace>/../shared` (tests/support/corpus.rs); when neither has it each test says on
+//! `<workspace>/../shared` (itam-swid/tests/support/corpus.rs); when neither has it each test says on
 //! stderr that it was skipped, or fails when `ITAM_REQUIRE_CORPUS=1`.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test code: a panic is a failure
 
-#[path = "support/corpus.rs"]
+#[path = "../../itam-swid/tests/support/corpus.rs"]
 mod corpus;
 
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-#[path = "support/corpus.rs"]
+#[path = "../../itam-swid/tests/support/corpus.rs"]
 mod corpus;
 
 use std::path::PathBuf;

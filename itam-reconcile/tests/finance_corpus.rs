@@ -3,12 +3,12 @@
 //! products_acquiredRights.csv`, `;`-separated, with a quoted field), read in place.
 //!
 //! The corpus is found through `ITAM_CORPUS` (a folder holding the `corpus-*` folders) or
-//! `<workspace>/../shared` (tests/support/corpus.rs); without either the test says on stderr
+//! `<workspace>/../shared` (itam-swid/tests/support/corpus.rs); without either the test says on stderr
 //! that it was skipped, or fails when `ITAM_REQUIRE_CORPUS=1`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "support/corpus.rs"]
+#[path = "../../itam-swid/tests/support/corpus.rs"]
 mod corpus;
 
 use std::path::PathBuf;

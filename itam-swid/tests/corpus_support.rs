@@ -112,21 +112,3 @@ fn a_missing_corpus_is_seen() {
         );
     }
 }
-
-/// Each crate's tests carry their own copy of the helper (a test target cannot use another
-/// crate's test files); the copies stay identical so that every corpus test behaves the same.
-#[test]
-fn every_crate_has_the_same_helper() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let read = |krate: &str| {
-        let path = root.join(krate).join("tests/support/corpus.rs");
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    };
-    let ours = read("itam-swid");
-    for krate in ["itam-ent", "itam-cli", "itam-reconcile"] {
-        assert!(
-            read(krate) == ours,
-            "{krate}/tests/support/corpus.rs differs from itam-swid's"
-        );
-    }
-}

@@ -1,7 +1,8 @@
 //! Finding the shared corpus of real third-party files (DESIGN §7), one helper for every
-//! corpus test of this crate: `#[path = "support/corpus.rs"] mod corpus;`. itam-swid, itam-ent,
-//! itam-cli and itam-reconcile each hold a copy; itam-swid/tests/corpus_support.rs tests it and
-//! keeps the copies identical.
+//! corpus test in the workspace: `#[path = "support/corpus.rs"] mod corpus;` here, and
+//! `#[path = "../../itam-swid/tests/support/corpus.rs"] mod corpus;` in the tests of itam-ent,
+//! itam-cli and itam-reconcile (one file, so every corpus test behaves the same);
+//! itam-swid/tests/corpus_support.rs tests it.
 //!
 //! A corpus folder (`corpus-swid`, `corpus-ent`, …) is looked up in `$ITAM_CORPUS`, then in
 //! `<workspace>/../shared`; the first that exists wins, so a wrong `ITAM_CORPUS` does not hide
