@@ -65,6 +65,16 @@ pub enum VersionScheme {
 }
 
 impl VersionScheme {
+    /// Every predefined scheme, in the order of ISO/IEC 19770-2:2015 Table 1.
+    pub const KNOWN: &'static [Self] = &[
+        Self::MultipartNumeric,
+        Self::MultipartNumericSuffix,
+        Self::Alphanumeric,
+        Self::Decimal,
+        Self::Semver,
+        Self::Unknown,
+    ];
+
     /// The scheme's name as written in a tag.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -659,14 +669,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const ALL: [VersionScheme; 6] = [
-        VersionScheme::MultipartNumeric,
-        VersionScheme::MultipartNumericSuffix,
-        VersionScheme::Alphanumeric,
-        VersionScheme::Decimal,
-        VersionScheme::Semver,
-        VersionScheme::Unknown,
-    ];
+    const ALL: &[VersionScheme] = VersionScheme::KNOWN;
 
     #[test]
     fn scheme_names_round_trip() {

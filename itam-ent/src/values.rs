@@ -346,15 +346,10 @@ mod tests {
         check!(Role);
         check!(SupplementalEntType);
         check!(TrustLevel);
-        let schemes = [
-            VersionScheme::MultipartNumeric,
-            VersionScheme::MultipartNumericSuffix,
-            VersionScheme::Alphanumeric,
-            VersionScheme::Decimal,
-            VersionScheme::Semver,
-            VersionScheme::Unknown,
-        ];
-        let names: Vec<&str> = schemes.iter().map(VersionScheme::as_str).collect();
+        let names: Vec<&str> = VersionScheme::KNOWN
+            .iter()
+            .map(VersionScheme::as_str)
+            .collect();
         let def = Profile::reconstructed().value_set("VersionScheme").unwrap();
         assert_eq!(names, def.members);
     }

@@ -13,16 +13,6 @@ use super::{Ctx, at_attr, child_steps, step};
 use crate::model::{PatchEvent, Rel, Role};
 use crate::ns::N8060 as N8060_NS;
 
-/// The predefined values of `versionScheme` (ISO/IEC 19770-2:2015 Table 1).
-const VERSION_SCHEMES: [VersionScheme; 6] = [
-    VersionScheme::MultipartNumeric,
-    VersionScheme::MultipartNumericSuffix,
-    VersionScheme::Alphanumeric,
-    VersionScheme::Decimal,
-    VersionScheme::Semver,
-    VersionScheme::Unknown,
-];
-
 /// The predefined value `value` spells in another case, if any (`None` for an exact match
 /// or a value no predefined one matches).
 fn near_miss<'k>(value: &str, known: &[&'k str]) -> Option<&'k str> {
@@ -69,7 +59,10 @@ pub(super) fn check(ctx: &mut Ctx<'_>, root: &Element<'_>, path: &str) {
             owner: Some("SoftwareIdentity"),
             attribute: (None, "versionScheme"),
             shown: "versionScheme",
-            known: VERSION_SCHEMES.iter().map(VersionScheme::as_str).collect(),
+            known: VersionScheme::KNOWN
+                .iter()
+                .map(VersionScheme::as_str)
+                .collect(),
             tokens: false,
         },
         Vocabulary {
