@@ -2,6 +2,7 @@
 //!
 //! Each command group lives in its own module with a `Command` enum of its verbs and a
 //! `run(command) -> ExitCode`; this file only wires them into clap.
+#![deny(missing_docs)]
 
 use std::process::ExitCode;
 

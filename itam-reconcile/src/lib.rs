@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
 // Library code never indexes with `[]`: `get` with a stated fallback, or a pattern.
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
