@@ -72,7 +72,7 @@ fn commands(machines: u32, products: u32) -> Vec<Command> {
 fn build(commands: &[Command]) -> Cms {
     let mut cms = Cms::new();
     let _ = cms.request_change("CHG-1", "load the estate", "bench", at(0));
-    let _ = cms.advance_change("CHG-1", ChangeStep::Authorize, "bench", at(1));
+    let _ = cms.advance_change("CHG-1", ChangeStep::Authorize, "approver", at(1));
     for command in commands {
         let _ = cms.execute(
             Authorization::under("CHG-1", "bench", at(2)),

@@ -62,7 +62,7 @@ fn hardware_world(n: usize) -> (Cms, Ledger) {
         .unwrap_or_default();
     let mut cms = Cms::new();
     let _ = cms.request_change("CHG-1", "load the estate", "bench", t);
-    let _ = cms.advance_change("CHG-1", ChangeStep::Authorize, "bench", t);
+    let _ = cms.advance_change("CHG-1", ChangeStep::Authorize, "approver", t);
     let auth = || Authorization::under("CHG-1", "bench", t);
     // One framework agreement per supplier: it gives every CI related to it its supplier.
     for s in 0..SUPPLIERS {

@@ -26,10 +26,13 @@
 //! assert_eq!(err.to_string(), "change `CHG-1` cannot go from authorized to closed");
 //! ```
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::id::AssetId;
 
 /// Declares a string newtype identifier with the usual conversions and a transparent JSON form.
 macro_rules! text_id {
@@ -224,6 +227,11 @@ pub struct ChangeRecord {
     /// Whether the evaluation found the change successful, once it is evaluated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub successful: Option<bool>,
+    /// The configuration items the change covers: commands under it may touch only these.
+    /// Empty means the change names no items (any item; refused once an authority table is
+    /// in force, see [`crate::cms::AuthorityTable`]).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub covers: BTreeSet<AssetId>,
 }
 
 impl ChangeRecord {
@@ -245,7 +253,22 @@ impl ChangeRecord {
                 note: None,
             }],
             successful: None,
+            covers: BTreeSet::new(),
         }
+    }
+
+    /// The record, covering `items`.
+    #[must_use]
+    pub fn covering(mut self, items: impl IntoIterator<Item = AssetId>) -> Self {
+        self.covers.extend(items);
+        self
+    }
+
+    /// Whether commands under this record may touch `id`: the record lists it, or lists no
+    /// items at all.
+    #[must_use]
+    pub fn covers(&self, id: &AssetId) -> bool {
+        self.covers.is_empty() || self.covers.contains(id)
     }
 
     /// Takes a step, recording who took it and when.

@@ -52,10 +52,12 @@ use crate::lifecycle::LifecycleStage;
 use crate::relationship::{Direction, End, Relationship, RelationshipKind};
 
 mod audit;
+mod authority;
 mod command;
 mod error;
 
-pub use audit::{AuditEntry, AuditEvent, Authorization};
+pub use audit::{AuditEntry, AuditEvent, Authorization, GENESIS};
+pub use authority::{AuthorityTable, Duty};
 pub use command::Command;
 pub use error::{CmsError, ReplayError};
 
@@ -73,6 +75,7 @@ pub struct Cms {
     by_target: BTreeMap<AssetId, BTreeSet<Relationship>>,
     changes: BTreeMap<ChangeId, ChangeRecord>,
     dml: Dml,
+    authority: Option<AuthorityTable>,
     trail: Vec<AuditEntry>,
 }
 
@@ -171,19 +174,79 @@ impl Cms {
         &self.trail
     }
 
+    /// The authority table in force, if one has been set.
+    #[must_use]
+    pub fn authority(&self) -> Option<&AuthorityTable> {
+        self.authority.as_ref()
+    }
+
+    /// The hash of the latest audit entry ([`GENESIS`] for an empty trail): it commits to the
+    /// whole trail, so keeping it outside the CMS detects even a rewrite that recomputed every
+    /// later hash.
+    #[must_use]
+    pub fn head(&self) -> &str {
+        self.trail.last().map_or(GENESIS, |e| e.hash.as_str())
+    }
+
     /// The data-quality findings for this CMS (see [`crate::quality`]).
     #[must_use]
     pub fn check(&self) -> Report {
         crate::quality::check(self)
     }
 
-    // ----- change records -----
+    // ----- authority -----
 
-    /// Records a new change request and audits it.
+    /// Puts an authority table in force (replacing any earlier one) and audits it. From then
+    /// on every request, step and command needs its [`Duty`] in the table, and every new change
+    /// request must list the items it covers.
     ///
     /// # Errors
-    /// [`CmsError::NoAuthorizer`] when `by` is blank, [`CmsError::DuplicateChange`] when the id
-    /// is taken. A refusal is audited and changes nothing else.
+    /// [`CmsError::NoAuthorizer`] when `by` is blank; [`CmsError::NoAuthority`] when a table is
+    /// already in force and `by` does not hold [`Duty::Administer`] in it. A refusal is audited
+    /// and changes nothing else.
+    pub fn set_authority(
+        &mut self,
+        table: AuthorityTable,
+        by: impl Into<String>,
+        at: DateTime<Utc>,
+    ) -> Result<(), CmsError> {
+        let by = by.into();
+        let seq = self.push(
+            &by,
+            None,
+            at,
+            AuditEvent::AuthoritySet {
+                table: table.clone(),
+            },
+        );
+        let outcome = self.check_duty(&by, Duty::Administer);
+        if outcome.is_ok() {
+            self.authority = Some(table);
+        }
+        self.push_outcome(seq, &by, None, at, outcome)
+    }
+
+    /// Blank `by`, or `by` without `duty` while a table is in force.
+    fn check_duty(&self, by: &str, duty: Duty) -> Result<(), CmsError> {
+        if by.trim().is_empty() {
+            return Err(CmsError::NoAuthorizer);
+        }
+        match &self.authority {
+            Some(table) if !table.may(by, duty) => Err(CmsError::NoAuthority {
+                by: by.to_owned(),
+                duty,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    // ----- change records -----
+
+    /// Records a new change request that names no items and audits it (see
+    /// [`request_change_covering`](Self::request_change_covering)).
+    ///
+    /// # Errors
+    /// As [`request_change_covering`](Self::request_change_covering).
     pub fn request_change(
         &mut self,
         id: impl Into<ChangeId>,
@@ -191,26 +254,51 @@ impl Cms {
         by: impl Into<String>,
         at: DateTime<Utc>,
     ) -> Result<(), CmsError> {
+        self.request_change_covering(id, summary, [], by, at)
+    }
+
+    /// Records a new change request covering `covers` (the configuration items commands under
+    /// it may touch; none: any item) and audits it.
+    ///
+    /// # Errors
+    /// [`CmsError::NoAuthorizer`] when `by` is blank, [`CmsError::NoAuthority`] when an
+    /// authority table is in force and `by` may not [`Duty::Request`],
+    /// [`CmsError::UnscopedChange`] when a table is in force and `covers` is empty,
+    /// [`CmsError::DuplicateChange`] when the id is taken. A refusal is audited and changes
+    /// nothing else.
+    pub fn request_change_covering(
+        &mut self,
+        id: impl Into<ChangeId>,
+        summary: impl Into<String>,
+        covers: impl IntoIterator<Item = AssetId>,
+        by: impl Into<String>,
+        at: DateTime<Utc>,
+    ) -> Result<(), CmsError> {
         let id = id.into();
         let summary = summary.into();
         let by = by.into();
-        let outcome = if by.trim().is_empty() {
-            Err(CmsError::NoAuthorizer)
-        } else if self.changes.contains_key(&id) {
-            Err(CmsError::DuplicateChange { change: id.clone() })
-        } else {
-            Ok(())
-        };
+        let covers: BTreeSet<AssetId> = covers.into_iter().collect();
+        let outcome = self.check_duty(&by, Duty::Request).and_then(|()| {
+            if self.authority.is_some() && covers.is_empty() {
+                Err(CmsError::UnscopedChange { change: id.clone() })
+            } else if self.changes.contains_key(&id) {
+                Err(CmsError::DuplicateChange { change: id.clone() })
+            } else {
+                Ok(())
+            }
+        });
         let seq = self.push(
             &by,
             Some(&id),
             at,
             AuditEvent::ChangeRequested {
                 summary: summary.clone(),
+                covers: covers.iter().cloned().collect(),
             },
         );
         if outcome.is_ok() {
-            let record = ChangeRecord::request(id.clone(), summary, by.clone(), at);
+            let record =
+                ChangeRecord::request(id.clone(), summary, by.clone(), at).covering(covers);
             self.changes.insert(id.clone(), record);
         }
         self.push_outcome(seq, &by, Some(&id), at, outcome)
@@ -220,10 +308,12 @@ impl Cms {
     /// audits it.
     ///
     /// # Errors
-    /// [`CmsError::NoAuthorizer`], [`CmsError::UnknownChange`],
-    /// [`CmsError::StepBeforePrevious`] when the step is dated before the record's latest
-    /// step, or [`CmsError::ChangeStep`] when the step does not follow from the record's state. A refusal is audited and changes
-    /// nothing else.
+    /// [`CmsError::NoAuthorizer`], [`CmsError::NoAuthority`] when an authority table is in
+    /// force and `by` does not hold the step's duty ([`Duty::for_step`]),
+    /// [`CmsError::UnknownChange`], [`CmsError::SelfApproval`] when the requester authorizes
+    /// their own change, [`CmsError::StepBeforePrevious`] when the step is dated before the
+    /// record's latest step, or [`CmsError::ChangeStep`] when the step does not follow from the
+    /// record's state. A refusal is audited and changes nothing else.
     pub fn advance_change(
         &mut self,
         id: impl Into<ChangeId>,
@@ -239,11 +329,19 @@ impl Cms {
             at,
             AuditEvent::ChangeStep { step: step.clone() },
         );
-        let outcome = if by.trim().is_empty() {
-            Err(CmsError::NoAuthorizer)
+        let outcome = if let Err(refusal) = self.check_duty(&by, Duty::for_step(&step)) {
+            Err(refusal)
         } else {
             match self.changes.get_mut(&id) {
                 None => Err(CmsError::UnknownChange { change: id.clone() }),
+                Some(record)
+                    if step == ChangeStep::Authorize && record.requested_by() == Some(&*by) =>
+                {
+                    Err(CmsError::SelfApproval {
+                        change: id.clone(),
+                        by: by.clone(),
+                    })
+                }
                 Some(record) => match record.history.last() {
                     Some(previous) if at < previous.at => Err(CmsError::StepBeforePrevious {
                         change: id.clone(),
@@ -266,9 +364,11 @@ impl Cms {
     ///
     /// # Errors
     /// The reason for a refusal: first the authorization ([`CmsError::NoAuthorizer`],
-    /// [`CmsError::NoChangeRecord`], [`CmsError::UnknownChange`],
-    /// [`CmsError::ChangeNotAuthorized`], [`CmsError::BeforeAuthorization`]), then what the
-    /// command itself needs. A refused
+    /// [`CmsError::NoAuthority`] when an authority table is in force and `by` does not hold
+    /// the command's duty ([`Duty::for_command`]), [`CmsError::NoChangeRecord`],
+    /// [`CmsError::UnknownChange`], [`CmsError::ChangeNotAuthorized`],
+    /// [`CmsError::BeforeAuthorization`], [`CmsError::NotCovered`] when the command touches an
+    /// item the change record does not cover), then what the command itself needs. A refused
     /// command changes nothing but the audit trail.
     pub fn execute(&mut self, auth: Authorization, command: Command) -> Result<u64, CmsError> {
         let seq = self.push(
@@ -280,7 +380,9 @@ impl Cms {
             },
         );
         let outcome = self
-            .check_authorization(&auth)
+            .check_duty(&auth.by, Duty::for_command(&command))
+            .and_then(|()| self.check_authorization(&auth))
+            .and_then(|change| self.check_covered(&change, &command).map(|()| change))
             .and_then(|change| self.apply(&auth, change, seq, command));
         self.push_outcome(seq, &auth.by, auth.change.as_ref(), auth.at, outcome)
             .map(|()| seq)
@@ -297,13 +399,21 @@ impl Cms {
             // Outcomes are regenerated and compared below; refusals are expected, so the
             // results of the calls are not needed here.
             match &entry.event {
-                AuditEvent::ChangeRequested { summary } => {
+                AuditEvent::ChangeRequested { summary, covers } => {
                     let change = entry
                         .change
                         .clone()
                         .ok_or(ReplayError::MissingChange { seq: entry.seq })?;
-                    let _refused =
-                        cms.request_change(change, summary.clone(), &*entry.by, entry.at);
+                    let _refused = cms.request_change_covering(
+                        change,
+                        summary.clone(),
+                        covers.iter().cloned(),
+                        &*entry.by,
+                        entry.at,
+                    );
+                }
+                AuditEvent::AuthoritySet { table } => {
+                    let _refused = cms.set_authority(table.clone(), &*entry.by, entry.at);
                 }
                 AuditEvent::ChangeStep { step } => {
                     let change = entry
@@ -334,13 +444,16 @@ impl Cms {
     }
 
     /// Checks that this CMS is exactly what its own audit trail rebuilds: useful for a CMS read
-    /// from JSON, whose items, relationships, change records or library may have been edited
-    /// without a command.
+    /// from JSON, whose items, relationships, change records, library or trail may have been
+    /// edited without a command.
     ///
     /// # Errors
+    /// [`ReplayError::BrokenChain`] naming the first entry whose hash does not commit to its
+    /// content and its predecessor (an entry rewritten, inserted or removed), another
     /// [`ReplayError`] when the trail does not replay as recorded, or
     /// [`ReplayError::StoreDiffers`] naming the first part of the store that differs.
     pub fn verify_trail(&self) -> Result<(), ReplayError> {
+        verify_chain(&self.trail)?;
         let rebuilt = Self::replay(&self.trail)?;
         let part = if rebuilt.items != self.items {
             "items"
@@ -350,6 +463,8 @@ impl Cms {
             "changes"
         } else if rebuilt.dml != self.dml {
             "dml"
+        } else if rebuilt.authority != self.authority {
+            "authority"
         } else {
             return Ok(());
         };
@@ -364,13 +479,16 @@ impl Cms {
         event: AuditEvent,
     ) -> u64 {
         let seq = self.trail.len() as u64 + 1;
-        self.trail.push(AuditEntry {
+        let mut entry = AuditEntry {
             seq,
             at,
             by: by.to_owned(),
             change: change.cloned(),
             event,
-        });
+            hash: String::new(),
+        };
+        entry.hash = entry.digest(self.head());
+        self.trail.push(entry);
         seq
     }
 
@@ -638,6 +756,27 @@ impl Cms {
         Ok(())
     }
 
+    /// Every item `command` touches is covered by the change record `change`.
+    fn check_covered(&self, change: &ChangeId, command: &Command) -> Result<(), CmsError> {
+        let Some(record) = self.changes.get(change) else {
+            return Ok(());
+        };
+        let released_software = match command {
+            Command::Release { item, .. } => self.dml.items.get(item).map(|d| &d.software),
+            _ => None,
+        };
+        let touched = command.items().into_iter().chain(released_software);
+        for id in touched {
+            if !record.covers(id) {
+                return Err(CmsError::NotCovered {
+                    change: change.clone(),
+                    id: id.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn require(&self, id: &AssetId) -> Result<&ConfigurationItem, CmsError> {
         self.items
             .get(id)
@@ -740,6 +879,21 @@ impl Cms {
     }
 }
 
+/// Checks that every entry's hash commits to its content and the previous entry's hash.
+///
+/// # Errors
+/// [`ReplayError::BrokenChain`] naming the first entry that does not.
+pub fn verify_chain(trail: &[AuditEntry]) -> Result<(), ReplayError> {
+    let mut previous = GENESIS;
+    for entry in trail {
+        if entry.hash != entry.digest(previous) {
+            return Err(ReplayError::BrokenChain { seq: entry.seq });
+        }
+        previous = &entry.hash;
+    }
+    Ok(())
+}
+
 /// Checks that a spare has the live item's model and build level (both must be known).
 fn check_spare_matches(
     spare: &ConfigurationItem,
@@ -776,6 +930,8 @@ struct CmsForm {
     changes: Vec<ChangeRecord>,
     #[serde(default)]
     dml: Dml,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    authority: Option<AuthorityTable>,
     #[serde(default)]
     trail: Vec<AuditEntry>,
 }
@@ -786,6 +942,7 @@ impl TryFrom<CmsForm> for Cms {
     fn try_from(form: CmsForm) -> Result<Self, Self::Error> {
         let mut cms = Self {
             dml: form.dml,
+            authority: form.authority,
             trail: form.trail,
             ..Self::default()
         };
@@ -816,6 +973,7 @@ impl From<Cms> for CmsForm {
             items: cms.items.into_values().collect(),
             changes: cms.changes.into_values().collect(),
             dml: cms.dml,
+            authority: cms.authority,
             trail: cms.trail,
         }
     }

@@ -5,8 +5,9 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{CmsError, Command};
+use super::{AuthorityTable, CmsError, Command};
 use crate::change::{ChangeId, ChangeStep};
+use crate::id::AssetId;
 
 /// Who authorizes a command, under which change record, and when (ISO/IEC 19770-1:2017
 /// 7.6.2). The time is the caller's: the library never reads a clock.
@@ -50,6 +51,12 @@ impl Authorization {
 /// Every action adds two entries: first what was asked and on whose authority (a change
 /// request, a change-record step, or a command; 7.6.2), then its outcome, executed or refused
 /// with the reason (7.6.3). Entries are numbered from 1 and never change.
+///
+/// Each entry carries a `hash` that commits to its content and to the previous entry's hash
+/// (SHA-256; see [`AuditEntry::digest`]), so that an entry rewritten in the middle of a trail
+/// breaks the chain from there on ([`Cms::verify_trail`](super::Cms::verify_trail)). A
+/// rewrite that recomputes every later hash changes the last one, [`Cms::head`](super::Cms::head):
+/// keep that outside the CMS (a ticket, a signed log) to detect it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// The entry's number, from 1.
@@ -63,9 +70,53 @@ pub struct AuditEntry {
     pub change: Option<ChangeId>,
     /// What happened.
     pub event: AuditEvent,
+    /// The lowercase hex SHA-256 of the previous entry's hash and this entry's content.
+    #[serde(default)]
+    pub hash: String,
 }
 
+/// The hash the first entry of a trail chains from.
+pub const GENESIS: &str = "";
+
 impl AuditEntry {
+    /// The hash this entry must carry when it follows an entry whose hash is `previous`
+    /// ([`GENESIS`] for the first): the lowercase hex SHA-256 of `previous`, a zero byte, and
+    /// the JSON form of the entry without its hash.
+    #[must_use]
+    pub fn digest(&self, previous: &str) -> String {
+        use sha2::{Digest, Sha256};
+
+        #[derive(Serialize)]
+        struct Content<'a> {
+            seq: u64,
+            at: &'a DateTime<Utc>,
+            by: &'a str,
+            change: Option<&'a ChangeId>,
+            event: &'a AuditEvent,
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(previous.as_bytes());
+        hasher.update([0]);
+        let content = Content {
+            seq: self.seq,
+            at: &self.at,
+            by: &self.by,
+            change: self.change.as_ref(),
+            event: &self.event,
+        };
+        // These types always serialise (string keys, no fallible Serialize impls); were it
+        // ever to fail part-way, the digest would still be the same on every replay.
+        let _always_ok = serde_json::to_writer(&mut HashWriter(&mut hasher), &content);
+        hasher
+            .finalize()
+            .iter()
+            .fold(String::with_capacity(64), |mut hex, byte| {
+                use fmt::Write as _;
+                let _infallible = write!(hex, "{byte:02x}");
+                hex
+            })
+    }
+
     /// The authorization this entry carries.
     #[must_use]
     pub fn authorization(&self) -> Authorization {
@@ -74,6 +125,20 @@ impl AuditEntry {
             change: self.change.clone(),
             at: self.at,
         }
+    }
+}
+
+/// Feeds what serde_json writes into the hasher.
+struct HashWriter<'a>(&'a mut sha2::Sha256);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -86,6 +151,14 @@ pub enum AuditEvent {
     ChangeRequested {
         /// What the change is for.
         summary: String,
+        /// The configuration items the change covers (none: any item).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        covers: Vec<AssetId>,
+    },
+    /// The authority table was put in force (replacing any earlier one).
+    AuthoritySet {
+        /// The table.
+        table: AuthorityTable,
     },
     /// A step was taken on a change record.
     ChangeStep {
@@ -125,7 +198,22 @@ impl fmt::Display for AuditEvent {
     /// `=> REFUSED #5: licence shortfall for …`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::ChangeRequested { summary } => write!(f, "requests change: {summary}"),
+            Self::ChangeRequested { summary, covers } => {
+                write!(f, "requests change: {summary}")?;
+                if !covers.is_empty() {
+                    let ids: Vec<&str> = covers.iter().map(AssetId::as_str).collect();
+                    write!(f, " (covers {})", ids.join(", "))?;
+                }
+                Ok(())
+            }
+            Self::AuthoritySet { table } => {
+                f.write_str("puts the authority table in force:")?;
+                for (actor, duties) in table.actors() {
+                    let duties: Vec<&str> = duties.iter().map(|d| d.as_str()).collect();
+                    write!(f, " {actor}={}", duties.join("+"))?;
+                }
+                Ok(())
+            }
             Self::ChangeStep { step } => match step {
                 ChangeStep::Authorize => f.write_str("authorizes the change"),
                 ChangeStep::Reject { reason } => write!(f, "rejects the change: {reason}"),
@@ -183,6 +271,7 @@ mod tests {
             event: AuditEvent::ChangeStep {
                 step: ChangeStep::Authorize,
             },
+            hash: String::new(),
         };
         assert_eq!(
             entry.to_string(),

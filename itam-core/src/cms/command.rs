@@ -85,6 +85,23 @@ pub enum Command {
 }
 
 impl Command {
+    /// The configuration items the command names (for a release, the target machine; the
+    /// released software is the definitive item's, which the CMS looks up).
+    #[must_use]
+    pub fn items(&self) -> Vec<&AssetId> {
+        match self {
+            Self::RecordItem { item } | Self::UpdateItem { item } => vec![&item.id],
+            Self::MoveStage { id, .. } => vec![id],
+            Self::Relate { relationship } | Self::Unrelate { relationship } => {
+                vec![&relationship.source, &relationship.target]
+            }
+            Self::CheckIn { item } => vec![&item.software],
+            Self::Release { to, .. } => vec![to],
+            Self::StoreSpare { spare, .. } | Self::ReturnSpare { spare } => vec![spare],
+            Self::CheckOutSpare { spare, replaces } => vec![spare, replaces],
+        }
+    }
+
     /// [`Command::RecordItem`].
     #[must_use]
     pub fn record(item: ConfigurationItem) -> Self {

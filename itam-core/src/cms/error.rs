@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::Duty;
 use crate::asset::AssetClass;
 use crate::change::{ChangeId, ChangeState, IllegalChangeStep};
 use crate::dml::DmlId;
@@ -72,6 +73,36 @@ pub enum CmsError {
     /// A change-record step that does not follow from the record's state.
     #[error(transparent)]
     ChangeStep(IllegalChangeStep),
+    /// The person who requested a change tried to authorize it (separation of duties).
+    #[error("`{by}` requested change `{change}` and cannot also authorize it")]
+    SelfApproval {
+        /// The change record.
+        change: ChangeId,
+        /// Who requested it and tried to authorize it.
+        by: String,
+    },
+    /// The actor does not hold the duty the action needs in the authority table.
+    #[error("`{by}` does not hold the `{duty}` duty in the authority table")]
+    NoAuthority {
+        /// Who tried.
+        by: String,
+        /// The duty the action needs.
+        duty: Duty,
+    },
+    /// The command touches a configuration item its change record does not list.
+    #[error("change `{change}` does not cover `{id}`")]
+    NotCovered {
+        /// The change record named.
+        change: ChangeId,
+        /// The item the command touches.
+        id: AssetId,
+    },
+    /// With an authority table in force, a change request must list the items it covers.
+    #[error("change `{change}` lists no configuration items it covers")]
+    UnscopedChange {
+        /// The change record requested.
+        change: ChangeId,
+    },
 
     // --- configuration items ---
     /// The id is blank, padded with whitespace, or holds a control character.
@@ -309,11 +340,18 @@ pub enum ReplayError {
         /// The first entry that differs.
         seq: u64,
     },
+    /// An entry's hash does not commit to its content and the previous entry's hash: the trail
+    /// was rewritten at or before this entry.
+    #[error("audit entry {seq}: the hash chain is broken (the trail was rewritten here)")]
+    BrokenChain {
+        /// The first entry whose hash does not match.
+        seq: u64,
+    },
     /// The trail replays cleanly but rebuilds a different store than the one it came with
     /// (the store was edited outside the CMS's commands).
     #[error("the trail rebuilds a different store: {part} differ")]
     StoreDiffers {
-        /// Which part differs: `items`, `relationships`, `changes` or `dml`.
+        /// Which part differs: `items`, `relationships`, `changes`, `dml` or `authority`.
         part: &'static str,
     },
 }

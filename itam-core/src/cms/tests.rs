@@ -608,13 +608,30 @@ fn json_forms_are_stable() {
     let mut cms = seeded();
     let _ = cms.execute(auth(9), Command::release("DML-1", 5, "HW-1"));
     let value = serde_json::to_value(&cms).unwrap();
+    // Every entry carries its link in the hash chain: 64 lowercase hex digits, the digest of
+    // the previous entry's hash and this entry's content.
+    let without_hash = |entry: &serde_json::Value| {
+        let mut entry = entry.clone();
+        let hash = entry.as_object_mut().unwrap().remove("hash").unwrap();
+        let hash = hash.as_str().unwrap().to_owned();
+        assert_eq!(hash.len(), 64);
+        assert!(
+            hash.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        );
+        entry
+    };
     assert_eq!(
-        value["trail"][1],
+        value["trail"][1]["hash"],
+        cms.trail()[1].digest(&cms.trail()[0].hash)
+    );
+    assert_eq!(
+        without_hash(&value["trail"][1]),
         json!({"seq": 2, "at": "2026-03-02T09:00:00Z", "by": "alice", "change": "CHG-1",
                "event": {"event": "executed", "of": 1}})
     );
     assert_eq!(
-        value["trail"][2],
+        without_hash(&value["trail"][2]),
         json!({"seq": 3, "at": "2026-03-02T09:01:00Z", "by": "bob", "change": "CHG-1",
                "event": {"event": "change_step", "step": {"step": "authorize"}}})
     );
