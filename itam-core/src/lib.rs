@@ -12,6 +12,7 @@ pub mod id;
 pub mod lifecycle;
 pub mod quality;
 pub mod relationship;
+pub mod trust;
 pub mod version;
 
 /// Exact decimal numbers for quantities and money (re-exported from `rust_decimal`).
