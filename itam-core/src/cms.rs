@@ -55,11 +55,15 @@ mod audit;
 mod authority;
 mod command;
 mod error;
+mod gate;
+mod project;
 
 pub use audit::{AuditEntry, AuditEvent, Authorization, GENESIS};
 pub use authority::{AuthorityTable, Duty};
 pub use command::Command;
 pub use error::{CmsError, ReplayError};
+pub use gate::{Exhausted, Open, PositionShortfall, ReleaseGate, ReleaseRequest};
+pub use project::{Projection, Unprojected, project};
 
 /// The configuration management system: configuration items, relationships, change records,
 /// the definitive media library and the audit trail (ISO/IEC 19770-1:2017 7.6).
@@ -371,19 +375,47 @@ impl Cms {
     /// item the change record does not cover), then what the command itself needs. A refused
     /// command changes nothing but the audit trail.
     pub fn execute(&mut self, auth: Authorization, command: Command) -> Result<u64, CmsError> {
+        self.execute_with(auth, command, None)
+    }
+
+    /// Executes a command as [`execute`](Self::execute) does, but a release asks `gate` (the
+    /// effective licence position) whether it fits instead of counting the definitive item's
+    /// pool, which it leaves as it is; the [`ReleaseRecord`] says it was gated. The audit
+    /// trail records that the command was gated, and a replay takes the gate's decision from
+    /// the trail.
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute), with [`CmsError::PositionShortfall`] in place of
+    /// [`CmsError::LicenceShortfall`].
+    pub fn execute_gated(
+        &mut self,
+        auth: Authorization,
+        command: Command,
+        gate: &dyn ReleaseGate,
+    ) -> Result<u64, CmsError> {
+        self.execute_with(auth, command, Some(gate))
+    }
+
+    fn execute_with(
+        &mut self,
+        auth: Authorization,
+        command: Command,
+        gate: Option<&dyn ReleaseGate>,
+    ) -> Result<u64, CmsError> {
         let seq = self.push(
             &auth.by,
             auth.change.as_ref(),
             auth.at,
             AuditEvent::Submitted {
-                command: command.clone(),
+                command: Box::new(command.clone()),
+                gated: gate.is_some(),
             },
         );
         let outcome = self
             .check_duty(&auth.by, Duty::for_command(&command))
             .and_then(|()| self.check_authorization(&auth))
             .and_then(|change| self.check_covered(&change, &command).map(|()| change))
-            .and_then(|change| self.apply(&auth, change, seq, command));
+            .and_then(|change| self.apply(&auth, change, seq, command, gate));
         self.push_outcome(seq, &auth.by, auth.change.as_ref(), auth.at, outcome)
             .map(|()| seq)
     }
@@ -395,7 +427,7 @@ impl Cms {
     /// [`ReplayError`] naming the first entry that does not come out the same.
     pub fn replay(trail: &[AuditEntry]) -> Result<Self, ReplayError> {
         let mut cms = Self::new();
-        for entry in trail {
+        for (index, entry) in trail.iter().enumerate() {
             // Outcomes are regenerated and compared below; refusals are expected, so the
             // results of the calls are not needed here.
             match &entry.event {
@@ -422,8 +454,23 @@ impl Cms {
                         .ok_or(ReplayError::MissingChange { seq: entry.seq })?;
                     let _refused = cms.advance_change(change, step.clone(), &*entry.by, entry.at);
                 }
-                AuditEvent::Submitted { command } => {
-                    let _refused = cms.execute(entry.authorization(), command.clone());
+                AuditEvent::Submitted { command, gated } => {
+                    let _refused = if *gated {
+                        let recorded = match trail.get(index + 1).map(|e| &e.event) {
+                            Some(AuditEvent::Refused {
+                                reason: CmsError::PositionShortfall { shortfall, .. },
+                                ..
+                            }) => Some(shortfall.as_ref().clone()),
+                            _ => None,
+                        };
+                        cms.execute_gated(
+                            entry.authorization(),
+                            command.as_ref().clone(),
+                            &gate::Recorded(recorded),
+                        )
+                    } else {
+                        cms.execute(entry.authorization(), command.as_ref().clone())
+                    };
                 }
                 AuditEvent::Executed { .. } | AuditEvent::Refused { .. } => {}
             }
@@ -548,6 +595,7 @@ impl Cms {
         change: ChangeId,
         seq: u64,
         command: Command,
+        gate: Option<&dyn ReleaseGate>,
     ) -> Result<(), CmsError> {
         match command {
             Command::RecordItem { item } => {
@@ -674,7 +722,21 @@ impl Cms {
                         relationship,
                         mismatch,
                     })?;
-                if definitive.licences.free < quantity {
+                if let Some(gate) = gate {
+                    let request = ReleaseRequest {
+                        software,
+                        to: &to,
+                        quantity,
+                    };
+                    gate.check_release(self, request).map_err(|shortfall| {
+                        CmsError::PositionShortfall {
+                            item: item.clone(),
+                            software: software.id.clone(),
+                            to: to.clone(),
+                            shortfall: Box::new(shortfall),
+                        }
+                    })?;
+                } else if definitive.licences.free < quantity {
                     return Err(CmsError::LicenceShortfall {
                         item,
                         needed: quantity,
@@ -692,9 +754,12 @@ impl Cms {
                     by: auth.by.clone(),
                     at: auth.at,
                     audit: seq,
+                    gated: gate.is_some(),
                 };
-                if let Some(d) = self.dml.items.get_mut(&item) {
-                    d.licences.free -= quantity;
+                if gate.is_none() {
+                    if let Some(d) = self.dml.items.get_mut(&item) {
+                        d.licences.free -= quantity;
+                    }
                 }
                 self.dml.releases.push(record);
             }

@@ -160,6 +160,11 @@ pub struct ReleaseRecord {
     pub at: DateTime<Utc>,
     /// The sequence number of the audit entry that authorized it.
     pub audit: u64,
+    /// Whether the effective licence position admitted it (a gated release,
+    /// [`Cms::execute_gated`](crate::cms::Cms::execute_gated)) rather than the item's pool,
+    /// which a gated release does not count.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gated: bool,
 }
 
 /// Where a hardware spare is.

@@ -4,6 +4,7 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod finance;
+pub mod gate;
 pub mod manual;
 
 mod engine;

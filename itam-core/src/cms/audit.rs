@@ -167,8 +167,12 @@ pub enum AuditEvent {
     },
     /// A command was presented with its authorization (the entry's `by`, `change`, `at`).
     Submitted {
-        /// The command.
-        command: Command,
+        /// The command (boxed: it is by far the largest event).
+        command: Box<Command>,
+        /// Whether a release under it asks the licence position ([`super::ReleaseGate`])
+        /// instead of the DML pool.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        gated: bool,
     },
     /// The action of entry `of` was carried out.
     Executed {
@@ -229,7 +233,13 @@ impl fmt::Display for AuditEvent {
                 ),
                 ChangeStep::Close => f.write_str("closes the change"),
             },
-            Self::Submitted { command } => write!(f, "submits: {command}"),
+            Self::Submitted { command, gated } => {
+                write!(f, "submits: {command}")?;
+                if *gated {
+                    f.write_str(" (gated by the licence position)")?;
+                }
+                Ok(())
+            }
             Self::Executed { of } => write!(f, "=> executed #{of}"),
             Self::Refused { of, reason } => write!(f, "=> REFUSED #{of}: {reason}"),
         }

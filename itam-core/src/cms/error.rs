@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::Duty;
+use super::{Duty, PositionShortfall};
 use crate::asset::AssetClass;
 use crate::change::{ChangeId, ChangeState, IllegalChangeStep};
 use crate::dml::DmlId;
@@ -96,6 +96,18 @@ pub enum CmsError {
         change: ChangeId,
         /// The item the command touches.
         id: AssetId,
+    },
+    /// The effective licence position has no room for a gated release.
+    #[error("releasing `{item}` to `{to}` is refused by the licence position: {shortfall}")]
+    PositionShortfall {
+        /// The definitive item.
+        item: DmlId,
+        /// Its software CI.
+        software: AssetId,
+        /// The machine it was to be released for.
+        to: AssetId,
+        /// What the position says.
+        shortfall: Box<PositionShortfall>,
     },
     /// With an authority table in force, a change request must list the items it covers.
     #[error("change `{change}` lists no configuration items it covers")]

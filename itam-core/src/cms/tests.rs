@@ -82,7 +82,13 @@ fn refused(cms: &mut Cms, auth: Authorization, command: Command) -> CmsError {
     let err = cms.execute(auth, command.clone()).unwrap_err();
     assert_eq!(cms.trail.len(), before.trail.len() + 2);
     let submitted = &cms.trail[before.trail.len()];
-    assert_eq!(submitted.event, AuditEvent::Submitted { command });
+    assert_eq!(
+        submitted.event,
+        AuditEvent::Submitted {
+            command: Box::new(command),
+            gated: false
+        }
+    );
     assert_eq!(
         cms.trail.last().unwrap().event,
         AuditEvent::Refused {
