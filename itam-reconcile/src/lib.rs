@@ -15,6 +15,7 @@ mod model;
 pub mod partition;
 mod policy;
 mod position;
+mod unionfind;
 
 pub use engine::{MAX_METRIC_COMBINATIONS, Prepared, prepare, reconcile, reconcile_both};
 pub use error::ReconcileError;
