@@ -1274,7 +1274,25 @@ pub struct Comparison {
     pub gap: Gap,
 }
 
-/// Optimal minus Priority.
+/// Several allocators over one estate (see [`compare`](crate::compare)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Compared {
+    /// One run per allocator, in the order given.
+    pub runs: Vec<Run>,
+}
+
+/// One allocator's position and its gap to the first allocator's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Run {
+    /// The allocator's [`name`](crate::Allocator::name).
+    pub allocator: String,
+    /// Its position.
+    pub position: Position,
+    /// This position minus the first allocator's (all zero for the first).
+    pub gap: Gap,
+}
+
+/// One position minus another (in [`Comparison`]: Optimal minus Priority).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Gap {
     /// Extra units covered by Optimal; never negative unless Optimal counted a product in

@@ -281,7 +281,7 @@ impl<'a> Plan<'a> {
                 .ok_or_else(|| internal("consumption", "group number out of range"))?;
         }
         // Names, sorted as strings; consumers sorted by (line, name).
-        let (names, index) = name_consumers(m, &tables, &rows);
+        let (names, index) = name_consumers(m, &tables, &rows)?;
         for (r, name) in rows.iter_mut().zip(index) {
             r.name = name;
         }
@@ -369,7 +369,11 @@ fn assign_units(m: &Model<'_>, p: u32, consumers: &mut [Row], alts: u32, unit_al
 }
 
 /// Consumer names (`kind:name`), sorted; and each consumer's index into them.
-fn name_consumers(m: &Model<'_>, tables: &Tables, rows: &[Row]) -> (Vec<String>, Vec<u32>) {
+fn name_consumers(
+    m: &Model<'_>,
+    tables: &Tables,
+    rows: &[Row],
+) -> Result<(Vec<String>, Vec<u32>), ReconcileError> {
     const KINDS: [ConsumerKind; 7] = [
         ConsumerKind::Device,
         ConsumerKind::Host,
@@ -453,10 +457,11 @@ fn name_consumers(m: &Model<'_>, tables: &Tables, rows: &[Row]) -> (Vec<String>,
             used.get(kind_no(d.kind))
                 .and_then(|t| t.get(slot_of(d.kind, d.name)))
                 .copied()
-                .unwrap_or(0)
+                .filter(|&i| i != NONE)
+                .ok_or_else(|| internal("consumption", "consumer without a name"))
         })
-        .collect();
-    (named.into_iter().map(|x| x.0).collect(), index)
+        .collect::<Result<_, _>>()?;
+    Ok((named.into_iter().map(|x| x.0).collect(), index))
 }
 
 impl Row {

@@ -3,6 +3,7 @@
 //! entitlement: eligible, or why not), allocation (Priority, Optimal), position (allocation
 //! → the explained Position). Stages talk in typed rows ([`Row`], [`Line`], [`Group`]).
 
+pub mod allocation;
 mod candidates;
 mod consumption;
 mod eligibility;
@@ -19,7 +20,8 @@ use crate::error::ReconcileError;
 use crate::metrics::Demand;
 use crate::model::Model;
 use crate::policy::{Mode, Policy};
-use crate::position::{Comparison, Gap, Position, Status};
+use crate::position::{Compared, Comparison, Gap, Position, Run, Status};
+use allocation::{Allocator, Optimal, Priority, Problem};
 use eligibility::Group;
 
 /// Reconciles `estate` under `policy`.
@@ -31,12 +33,28 @@ pub fn reconcile(estate: &Estate, policy: &Policy) -> Result<Position, Reconcile
     prepare(estate, policy)?.allocate(policy.mode)
 }
 
-/// Reconciles `estate` in both modes (the policy's mode is ignored) and reports the gap.
+/// Reconciles `estate` in both modes (the policy's mode is ignored) and reports the gap: a
+/// thin wrapper of [`compare`] over [`Priority`] and [`Optimal`].
 ///
 /// # Errors
 /// As [`reconcile`].
 pub fn reconcile_both(estate: &Estate, policy: &Policy) -> Result<Comparison, ReconcileError> {
     prepare(estate, policy)?.both()
+}
+
+/// Reconciles `estate` with each allocator (the policy's mode is ignored) and reports each
+/// against the first ([`Compared`]); the estate is prepared once.
+///
+/// # Errors
+/// As [`reconcile`]; and whatever an allocator returns, or
+/// [`ReconcileError::Internal`] (stage `allocation`) when its allocation breaks the
+/// problem's rules (see [`Allocation`](allocation::Allocation)).
+pub fn compare(
+    estate: &Estate,
+    policy: &Policy,
+    allocators: &[&dyn Allocator],
+) -> Result<Compared, ReconcileError> {
+    prepare(estate, policy)?.compare(allocators)
 }
 
 /// Runs the consumption layer: interns the estate, finds each product's candidate
@@ -73,7 +91,44 @@ impl Prepared<'_> {
     /// # Errors
     /// In Optimal mode, when a unit cost is beyond the optimiser's exact range.
     pub fn allocate(&self, mode: Mode) -> Result<Position, ReconcileError> {
-        self.0.position(mode)
+        self.0.run(mode.allocator(), false)
+    }
+
+    /// Allocates with `allocator` and builds the position; the allocation is checked
+    /// first (see [`Allocation`](allocation::Allocation)).
+    ///
+    /// # Errors
+    /// Whatever the allocator returns, or [`ReconcileError::Internal`] when its allocation
+    /// breaks the problem's rules.
+    pub fn allocate_with(&self, allocator: &dyn Allocator) -> Result<Position, ReconcileError> {
+        self.0.run(allocator, true)
+    }
+
+    /// The problem allocators read.
+    #[must_use]
+    pub fn problem(&self) -> Problem<'_> {
+        Problem { plan: &self.0 }
+    }
+
+    /// Allocates with each allocator and reports each against the first (see [`compare`]).
+    ///
+    /// # Errors
+    /// As [`allocate_with`](Self::allocate_with).
+    pub fn compare(&self, allocators: &[&dyn Allocator]) -> Result<Compared, ReconcileError> {
+        let mut runs: Vec<Run> = Vec::with_capacity(allocators.len());
+        for a in allocators {
+            let position = self.allocate_with(*a)?;
+            let gap = runs.first().map_or_else(
+                || Gap::between(&position, &position),
+                |first| Gap::between(&first.position, &position),
+            );
+            runs.push(Run {
+                allocator: a.name().to_owned(),
+                position,
+                gap,
+            });
+        }
+        Ok(Compared { runs })
     }
 
     /// Allocates in both modes and reports the gap.
@@ -81,14 +136,19 @@ impl Prepared<'_> {
     /// # Errors
     /// As [`allocate`](Self::allocate).
     pub fn both(&self) -> Result<Comparison, ReconcileError> {
-        let priority = self.0.position(Mode::Priority)?;
-        let optimal = self.0.position(Mode::Optimal)?;
-        let gap = Gap::between(&priority, &optimal);
-        Ok(Comparison {
-            priority,
-            optimal,
-            gap,
-        })
+        let compared = self.compare(&[&Priority, &Optimal])?;
+        let mut runs = compared.runs.into_iter();
+        match (runs.next(), runs.next()) {
+            (Some(priority), Some(optimal)) => Ok(Comparison {
+                priority: priority.position,
+                optimal: optimal.position,
+                gap: optimal.gap,
+            }),
+            _ => Err(internal(
+                "allocation",
+                "compare returned fewer than two runs",
+            )),
+        }
     }
 }
 
@@ -152,15 +212,15 @@ struct Line {
 pub const MAX_METRIC_COMBINATIONS: u64 = 4096;
 
 impl Plan<'_> {
-    fn position(&self, mode: Mode) -> Result<Position, ReconcileError> {
-        let (allocs, active) = match mode {
-            Mode::Priority => {
-                let active = self.priority_lines();
-                (self.priority(&active), active)
-            }
-            Mode::Optimal => self.optimal()?,
-        };
-        self.build(mode, allocs, &active)
+    /// Allocates with `allocator`, checks the allocation when `check` (the built-ins'
+    /// are checked by the tests), and builds the position.
+    fn run(&self, allocator: &dyn Allocator, check: bool) -> Result<Position, ReconcileError> {
+        let allocation = allocator.allocate(&Problem { plan: self })?;
+        if check {
+            allocation.check(self)?;
+        }
+        let (allocs, active) = allocation.into_parts();
+        self.build(allocator.explained_as(), allocs, &active)
     }
 }
 

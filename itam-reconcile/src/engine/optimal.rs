@@ -315,7 +315,11 @@ impl Plan<'_> {
                             c
                         }
                     };
-                    let node = ebase + ent_nodes.get(&e).copied().unwrap_or(0);
+                    let node = ebase
+                        + ent_nodes
+                            .get(&e)
+                            .copied()
+                            .ok_or_else(|| internal("optimal", "entitlement without a node"))?;
                     arcs.push((e, net.add(gbase + i, node, units, c.saturating_mul(scale))));
                 }
             }
@@ -344,7 +348,10 @@ impl Plan<'_> {
         for &(e, f) in flows.iter().flatten() {
             covered = covered.saturating_add(f);
             *used.entry(e).or_default() += f;
-            let c = fixed.get(&e).copied().unwrap_or(0);
+            let c = fixed
+                .get(&e)
+                .copied()
+                .ok_or_else(|| internal("optimal", "entitlement without a cost"))?;
             cost = cost.saturating_add(c.saturating_mul(i128::from(f)));
         }
         let overflow = used
