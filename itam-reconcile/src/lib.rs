@@ -28,6 +28,6 @@ pub use policy::{
     Aggregation, MetricParams, Mode, Policy, ProcessorRule, Rounding, Stacking, Tier,
 };
 pub use position::{
-    Compared, Comparison, Consumer, Decision, EntitlementLine, Gap, PairDecision, Position,
-    ProductLine, Reason, Run, Status, Totals,
+    Compared, Comparison, Consumer, Decision, EntitlementLine, Gap, MetricGap, PairDecision,
+    Position, ProductLine, Reason, Run, Status, Totals,
 };
