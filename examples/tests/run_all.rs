@@ -282,3 +282,31 @@ fn estate_generate_refuses_an_unknown_size() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown size `XXL`"));
 }
+
+#[test]
+fn allocator_compare_runs_a_third_allocator_beside_the_built_ins() {
+    let out = run(env!("CARGO_BIN_EXE_allocator_compare"), &[]);
+    has_line(&out, &["estate: 300 devices", "240 entitlements; seed 42"]);
+    // Each run's totals: one line per allocator, in the order given.
+    let covered: Vec<(String, u64)> = out
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let name = words.next()?.to_owned();
+            let rest: Vec<&str> = words.collect();
+            rest.first().filter(|w| **w == "demand")?;
+            let i = rest.iter().position(|w| *w == "covered")?;
+            Some((name, rest.get(i + 1)?.parse().ok()?))
+        })
+        .collect();
+    let names: Vec<&str> = covered.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["priority", "optimal", "cheapest_first", "random_order"],
+        "{out}"
+    );
+    // Here every allocator counts the same metrics: Optimal covers at least as much.
+    let optimal = covered[1].1;
+    assert!(covered.iter().all(|(_, c)| *c <= optimal), "{out}");
+    has_line(&out, &["gap to priority per metric:"]);
+}

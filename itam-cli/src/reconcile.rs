@@ -315,14 +315,31 @@ fn both_table(both: &Comparison, colour: bool) -> String {
         // Per currency: amounts in different currencies are never added.
         gap.cost_text()
     };
-    format!(
-        "== priority ==\n{}\n== optimal ==\n{}\ngap (optimal - priority): covered {:+}, cost {}, shortfall {:+}\n",
+    let tables = format!(
+        "== priority ==\n{}\n== optimal ==\n{}\n",
         render::table(&both.priority, colour),
         render::table(&both.optimal, colour),
-        gap.covered,
-        cost,
-        gap.shortfall
-    )
+    );
+    if gap.by_metric.len() < 2 {
+        return format!(
+            "{tables}gap (optimal - priority): covered {:+}, cost {}, shortfall {:+}\n",
+            gap.covered, cost, gap.shortfall
+        );
+    }
+    // Several metrics: units of one metric are not units of another, so no sum of units.
+    let mut out = format!("{tables}gap (optimal - priority): cost {cost}, per metric:\n");
+    for m in &gap.by_metric {
+        out.push_str(&format!(
+            "  {}: demand {:+}, covered {:+}, shortfall {:+}\n",
+            m.metric, m.demand, m.covered, m.shortfall
+        ));
+    }
+    if gap.metrics_differ {
+        out.push_str(
+            "  (optimal counts some product in another metric than priority: its units moved between metrics)\n",
+        );
+    }
+    out
 }
 
 /// Reads a file, or standard input for `-`, as UTF-8.

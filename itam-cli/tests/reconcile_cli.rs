@@ -220,6 +220,31 @@ fn both_mode_shows_both_positions_and_the_gap() {
 }
 
 #[test]
+fn both_mode_gives_the_gap_per_metric_when_units_of_two_metrics_occur() {
+    let out = itam(&[
+        "reconcile",
+        &data("two-metrics.json"),
+        "--mode",
+        "both",
+        "--as-of",
+        "2026-01-01",
+    ]);
+    let text = stdout(&out);
+    // Not `covered -2`: named users and devices are different units.
+    assert!(
+        text.ends_with(
+            "gap (optimal - priority): cost -20, per metric:\n  \
+             device: demand +1, covered +1, shortfall +0\n  \
+             named_user: demand -3, covered -3, shortfall +0\n  \
+             (optimal counts some product in another metric than priority: its units moved between metrics)\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("covered -2"), "{text}");
+    assert_eq!(code(&out), 0);
+}
+
+#[test]
 fn exit_status_is_0_when_compliant_and_1_on_a_shortfall() {
     let compliant = data("compliant.json");
     for mode in ["priority", "optimal", "both"] {

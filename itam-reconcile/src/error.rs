@@ -44,6 +44,16 @@ pub enum ReconcileError {
         /// The entitlement.
         id: String,
     },
+    /// A bounds miss inside the engine (an index one stage handed another that does not
+    /// resolve), or an allocation an [`Allocator`](crate::Allocator) returned that breaks
+    /// the problem's rules: a bug, reported instead of a silent 0.
+    #[error("internal error in the {stage} stage: {detail}")]
+    Internal {
+        /// The stage: `consumption`, `allocation`, `priority`, `optimal`, `position`.
+        stage: &'static str,
+        /// What did not resolve.
+        detail: String,
+    },
     /// More than 2^32 − 2 items of one kind.
     #[error("estate too large: more than 2^32 - 2 items of one kind")]
     TooLarge,

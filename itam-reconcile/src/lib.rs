@@ -17,8 +17,11 @@ mod model;
 pub mod partition;
 mod policy;
 mod position;
+mod unionfind;
 
-pub use engine::{MAX_METRIC_COMBINATIONS, Prepared, prepare, reconcile, reconcile_both};
+pub use engine::allocation;
+pub use engine::allocation::{Allocation, Allocator, Problem};
+pub use engine::{MAX_METRIC_COMBINATIONS, Prepared, compare, prepare, reconcile, reconcile_both};
 pub use error::ReconcileError;
 pub use itam_core;
 pub use metrics::ConsumerKind;
@@ -27,6 +30,6 @@ pub use policy::{
     Aggregation, MetricParams, Mode, Policy, ProcessorRule, Rounding, Stacking, Tier,
 };
 pub use position::{
-    Comparison, Consumer, Decision, EntitlementLine, Gap, PairDecision, Position, ProductLine,
-    Reason, Status, Totals,
+    Compared, Comparison, Consumer, Decision, EntitlementLine, Gap, MetricGap, PairDecision,
+    Position, ProductLine, Reason, Run, Status, Totals,
 };

@@ -197,8 +197,66 @@
 //! text form writes them `EUR:200,USD:90`. The optimiser and the priority order compare unit
 //! costs by their numbers (no exchange rates are known): with several currencies, cost is a
 //! tie-break between entitlements of equal coverage, not a sum. [`reconcile_both`](crate::reconcile_both)
-//! returns both positions and the [`Gap`](crate::Gap) (Optimal − Priority: shortfall ≤ 0,
-//! cost, covered — ≥ 0 unless a metric choice counted some product in fewer units).
+//! returns both positions and the [`Gap`](crate::Gap) (Optimal − Priority), per currency
+//! and per metric (see *The promise*).
+//!
+//! # The promise, and what the gap compares
+//!
+//! Units of one metric are not units of another: the [`Gap`](crate::Gap) lists, per metric
+//! occurring in either position (`by_metric`), the difference in demand, covered and
+//! shortfall units, and says whether the two positions count some product in different
+//! metrics (`metrics_differ`). `covered` and `shortfall` are the sums over the metrics,
+//! units only when one metric occurs (the CLI's `--mode both` then prints one line, else
+//! one line per metric). Optimal promises, against Priority and against any allocator
+//! that counts the Priority rule's metrics (or any metric choice within the enumeration
+//! limits) and respects the capacities:
+//!
+//! 1. **Summed shortfall.** The units short, summed over the metrics each position counts,
+//!    are never more (`gap.shortfall ≤ 0`): that sum is the optimiser's first criterion,
+//!    per component. Where it counts a product in another metric (a metric choice), the
+//!    product's units move from one metric's figures to another's — the shape of issue 12's
+//!    defect 10: 100 named users all covered, or the one device they share covered at a
+//!    hundredth of the cost; nothing short either way, so the cheaper choice wins and the
+//!    named-user line loses 100 covered units that the device line does not regain.
+//! 2. **Per metric**, when `metrics_differ` is false (both count every product alike): in
+//!    every metric Optimal covers at least as many units and is short of no more. The
+//!    components of such an estate never mix metrics (an entitlement serves one metric),
+//!    so the maximum flow is maximal in each metric separately.
+//!
+//! `tests/allocators.rs` checks both over generated estates with five metrics per product
+//! against Priority and a third allocator; the `reconcile_estate` fuzz target asserts them.
+//!
+//! # Extension points: the engine's stages and the Allocator trait
+//!
+//! The engine runs in stages, one module each (`engine/`): *candidates* (which
+//! entitlements may cover which product, in the priority order; the metrics it may be
+//! counted in), *consumption* (facts → units per consumer through the metric rules, each
+//! consumer a typed row with its product line, choice unit, group and name),
+//! *eligibility* (per consumer class × candidate: eligible, exempt or the reason; equal
+//! verdicts share a group), *allocation* and *position* (allocation → the explained
+//! position). A bounds miss between stages is [`ReconcileError::Internal`](crate::ReconcileError::Internal)
+//! naming the stage, never a silent 0.
+//!
+//! Allocation is the public [`Allocator`](crate::Allocator) trait: `allocate` reads a
+//! [`Problem`](crate::Problem) — consumers (units, group, line, choice unit, name),
+//! groups (eligible entitlements in the priority order, exempt, pinned), entitlements
+//! (capacity, true-up, unit cost, metric) and lines (product, metric, alternative
+//! number) — and returns an [`Allocation`](crate::Allocation): which consumers it counts
+//! (start from [`Problem::priority_counted`](crate::Problem::priority_counted)) and grants
+//! of units. [`allocation::Priority`](crate::allocation::Priority) and
+//! [`allocation::Optimal`](crate::allocation::Optimal) are the two built-ins, named by
+//! [`Mode`](crate::Mode) ([`Mode::allocator`](crate::Mode::allocator)).
+//! [`compare`](crate::compare) runs any number of allocators over one prepared estate and
+//! reports each against the first (its [`Gap`](crate::Gap), per metric);
+//! [`Prepared::allocate_with`](crate::Prepared::allocate_with) runs one. Every allocation
+//! given to `compare` or `allocate_with` is checked before the position is built (counted
+//! metrics one per choice unit, eligibility, capacity, true-up; see
+//! [`Allocation`](crate::Allocation)), and refused as `Internal` (stage `allocation`).
+//! The position's pair decisions follow the explanation rules of the built-in the
+//! allocator names in [`Allocator::explained_as`](crate::Allocator::explained_as).
+//! `examples/src/allocators.rs` in the repository is a third allocator written outside the
+//! crate (first fit by cheapest entitlement), compared with both built-ins by the
+//! `allocator_compare` example.
 //!
 //! # The Position
 //!

@@ -21,6 +21,7 @@ use itam_core::estate::{Estate, Metric};
 use crate::engine::candidates;
 use crate::error::ReconcileError;
 use crate::model::Model;
+use crate::unionfind::UnionFind;
 
 /// Splits `estate` into at most `parts` (≥ 1) independent estates, balanced by installation
 /// count; deterministic. Entitlements that name no product go to the first part.
@@ -31,27 +32,13 @@ pub fn partition(estate: &Estate, parts: usize) -> Result<Vec<Estate>, Reconcile
     let m = Model::new(estate)?;
     let cands = candidates(&m);
     let np = m.products.len();
-    let mut parent: Vec<usize> = (0..np).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while let Some(&p) = parent.get(x) {
-            if p == x {
-                break;
-            }
-            x = p;
-        }
-        x
-    }
+    let mut parent = UnionFind::new(np);
     let mut ent_product: BTreeMap<u32, usize> = BTreeMap::new();
     for (p, cs) in cands.iter().enumerate() {
         for &e in cs {
             match ent_product.get(&e) {
                 Some(&q) => {
-                    let (a, b) = (find(&mut parent, p), find(&mut parent, q));
-                    if a != b {
-                        if let Some(slot) = parent.get_mut(a.max(b)) {
-                            *slot = a.min(b);
-                        }
-                    }
+                    parent.union(p, q);
                 }
                 None => {
                     ent_product.insert(e, p);
@@ -63,7 +50,7 @@ pub fn partition(estate: &Estate, parts: usize) -> Result<Vec<Estate>, Reconcile
     // (component, cell) pair, the whole component when it does not split.
     let mut comp_ents: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
     for (p, cs) in cands.iter().enumerate() {
-        let root = find(&mut parent, p);
+        let root = parent.find(p);
         comp_ents
             .entry(root)
             .or_default()
@@ -73,7 +60,7 @@ pub fn partition(estate: &Estate, parts: usize) -> Result<Vec<Estate>, Reconcile
         .iter()
         .map(|(&r, es)| (r, org_splittable(estate, es)))
         .collect();
-    let root_of: Vec<usize> = (0..np).map(|p| find(&mut parent, p)).collect();
+    let root_of: Vec<usize> = (0..np).map(|p| parent.find(p)).collect();
     let split_of = |p: u32| {
         root_of
             .get(p as usize)
@@ -264,21 +251,9 @@ fn org_cells<'e>(
     root_of: &[usize],
 ) -> Cells {
     let mut tokens: BTreeMap<String, usize> = BTreeMap::new();
-    let mut parent: Vec<usize> = Vec::new();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while let Some(&p) = parent.get(x) {
-            if p == x {
-                break;
-            }
-            x = p;
-        }
-        x
-    }
-    let node = |tokens: &mut BTreeMap<String, usize>, parent: &mut Vec<usize>, t: String| {
-        *tokens.entry(t).or_insert_with(|| {
-            parent.push(parent.len());
-            parent.len() - 1
-        })
+    let mut parent = UnionFind::default();
+    let node = |tokens: &mut BTreeMap<String, usize>, parent: &mut UnionFind, t: String| {
+        *tokens.entry(t).or_insert_with(|| parent.push())
     };
     let dev_top = |d: usize| -> String {
         format!(
@@ -355,12 +330,7 @@ fn org_cells<'e>(
             .collect();
         for w in ids.windows(2) {
             if let [a, b] = *w {
-                let (a, b) = (find(&mut parent, a), find(&mut parent, b));
-                if a != b {
-                    if let Some(slot) = parent.get_mut(a.max(b)) {
-                        *slot = a.min(b);
-                    }
-                }
+                parent.union(a, b);
             }
         }
         inst_node.push(ids.first().copied());
@@ -383,11 +353,11 @@ fn org_cells<'e>(
     // Name each linked set by its smallest token (input-order independent).
     let mut name: BTreeMap<usize, String> = BTreeMap::new();
     for (t, &i) in &tokens {
-        let r = find(&mut parent, i);
+        let r = parent.find(i);
         name.entry(r).or_insert_with(|| t.clone());
     }
     let mut label = |n: Option<usize>| -> String {
-        n.map(|i| find(&mut parent, i))
+        n.map(|i| parent.find(i))
             .and_then(|r| name.get(&r).cloned())
             .unwrap_or_default()
     };

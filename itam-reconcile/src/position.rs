@@ -1274,20 +1274,62 @@ pub struct Comparison {
     pub gap: Gap,
 }
 
-/// Optimal minus Priority.
+/// Several allocators over one estate (see [`compare`](crate::compare)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Compared {
+    /// One run per allocator, in the order given.
+    pub runs: Vec<Run>,
+}
+
+/// One allocator's position and its gap to the first allocator's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Run {
+    /// The allocator's [`name`](crate::Allocator::name).
+    pub allocator: String,
+    /// Its position.
+    pub position: Position,
+    /// This position minus the first allocator's (all zero for the first).
+    pub gap: Gap,
+}
+
+/// One position minus another (in [`Comparison`]: Optimal minus Priority).
+///
+/// Units of one metric are not units of another: `by_metric` is the gap per metric, and
+/// `covered` and `shortfall` are its sums, meaningful as units only when one metric occurs.
+/// What Optimal promises against Priority (and against any allocator that counts the same
+/// metrics, see the manual's *The promise*): when `metrics_differ` is false, per metric
+/// `covered ≥ 0` and `shortfall ≤ 0`; always, `shortfall ≤ 0` — the units short summed over
+/// the metrics each position counts, the optimiser's first criterion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Gap {
-    /// Extra units covered by Optimal; never negative unless Optimal counted a product in
-    /// another metric that needs fewer units (see the manual's metric choices).
+    /// Σ over metrics of the units covered (the second position's minus the first's).
     pub covered: i128,
-    /// Cost difference (Optimal − Priority), when the positions use at most one currency;
-    /// 0 when several (see `by_currency`).
+    /// Cost difference, when the positions use at most one currency; 0 when several (see
+    /// `by_currency`).
     pub cost: Decimal,
-    /// Shortfall difference (Optimal − Priority; never positive).
+    /// Σ over metrics of the units short (Optimal − Priority: never positive).
     pub shortfall: i128,
     /// Cost difference per currency, when the positions use several. Empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub by_currency: Vec<CurrencyAmount>,
+    /// Per metric occurring in either position, by metric: the gap in that metric's units.
+    pub by_metric: Vec<MetricGap>,
+    /// Whether the positions count some product in different metrics (a metric choice of
+    /// the optimiser): its units then move from one metric's figures to another's.
+    pub metrics_differ: bool,
+}
+
+/// The gap in one metric's units (see [`Gap::by_metric`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MetricGap {
+    /// The metric.
+    pub metric: Metric,
+    /// Units needed (second − first): not 0 when a product moved to or from this metric.
+    pub demand: i128,
+    /// Units covered.
+    pub covered: i128,
+    /// Units short.
+    pub shortfall: i128,
 }
 
 impl Gap {
@@ -1315,6 +1357,26 @@ impl Gap {
             let x = by.entry(c.currency.clone()).or_default();
             *x = crate::engine::dec_sub(*x, c.cost);
         }
+        // Per metric: (demand, covered, shortfall), the second position's minus the first's.
+        let mut per: BTreeMap<&Metric, [i128; 3]> = BTreeMap::new();
+        for (sign, position) in [(-1i128, priority), (1, optimal)] {
+            for l in &position.products {
+                let x = per.entry(&l.metric).or_default();
+                x[0] += sign * i128::from(l.demand);
+                x[1] += sign * i128::from(l.covered);
+                x[2] += sign * i128::from(l.shortfall);
+            }
+        }
+        let counted = |position: &Position| -> Vec<(String, Metric)> {
+            let mut v: Vec<(String, Metric)> = position
+                .products
+                .iter()
+                .filter(|l| l.consumers > 0)
+                .map(|l| (l.key(), l.metric.clone()))
+                .collect();
+            v.sort();
+            v
+        };
         Self {
             covered: i128::from(o.covered) - i128::from(p.covered),
             cost: crate::engine::dec_sub(o.cost, p.cost),
@@ -1323,7 +1385,37 @@ impl Gap {
                 .into_iter()
                 .map(|(currency, amount)| CurrencyAmount { currency, amount })
                 .collect(),
+            by_metric: per
+                .into_iter()
+                .map(|(metric, [demand, covered, shortfall])| MetricGap {
+                    metric: metric.clone(),
+                    demand,
+                    covered,
+                    shortfall,
+                })
+                .collect(),
+            metrics_differ: counted(priority) != counted(optimal),
         }
+    }
+
+    /// The per-metric gap for a reader, when several metrics occur
+    /// (`device:covered=+1,shortfall=-1 processor:covered=-100,shortfall=+0`); empty when
+    /// at most one does (the sums then say it all).
+    #[must_use]
+    pub fn by_metric_text(&self) -> String {
+        if self.by_metric.len() < 2 {
+            return String::new();
+        }
+        self.by_metric
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}:demand={:+},covered={:+},shortfall={:+}",
+                    m.metric, m.demand, m.covered, m.shortfall
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -1332,8 +1424,21 @@ impl Comparison {
     #[must_use]
     pub fn to_text(&self) -> String {
         let cost = self.gap.cost_text();
+        let per = self.gap.by_metric_text();
+        let per = if per.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "gap_by_metric {per}{}\n",
+                if self.gap.metrics_differ {
+                    " metrics_differ"
+                } else {
+                    ""
+                }
+            )
+        };
         format!(
-            "{}{}gap covered={} cost={} shortfall={}\n",
+            "{}{}gap covered={} cost={} shortfall={}\n{per}",
             self.priority.to_text(),
             self.optimal.to_text(),
             self.gap.covered,
