@@ -31,12 +31,15 @@ pub(crate) fn wanted(path: &Path, any_json: bool) -> bool {
 
 /// Reads a file and its Ents; a file over the Ent limit is refused before it is read.
 pub(crate) fn load_file(path: &Path) -> Result<Loaded, LoadError> {
+    load_file_with(path, &Options::default())
+}
+
+/// Reads a file and its Ents, with the size limits of `options`.
+pub(crate) fn load_file_with(path: &Path, options: &Options) -> Result<Loaded, LoadError> {
     let bytes =
-        crate::files::read_limited(path, InputKind::Ent, &Options::default()).map_err(|e| {
-            LoadError {
-                message: crate::swid::load::read_error(&e),
-                pos: None,
-            }
+        crate::files::read_limited(path, InputKind::Ent, options).map_err(|e| LoadError {
+            message: crate::swid::load::read_error(&e),
+            pos: None,
         })?;
     load(&bytes)
 }
