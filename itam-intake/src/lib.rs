@@ -1,6 +1,6 @@
 //! The intake pipeline as a library: named byte buffers of SWID/CoSWID tags, Ent files
 //! (and CycloneDX licensing, OpTISAM acquired rights) and device facts in; an
-//! [`Estate`](itam_core::estate::Estate) and every input that was not used, with its reason,
+//! [`Estate`] and every input that was not used, with its reason,
 //! out. No file I/O: the caller reads (a file, a socket, an archive) and hands the bytes over,
 //! or hands a reader that is read through a bounded reader ([`read_bounded`]).
 //!
@@ -53,6 +53,7 @@ use std::io::Read;
 
 use itam_core::Finding;
 use itam_core::estate::Estate;
+
 use itam_ent::Entity;
 
 pub use itam_core;

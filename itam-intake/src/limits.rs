@@ -57,7 +57,6 @@ const MIB: u64 = 1024 * 1024;
 /// behind each kind (a tag: the SWID reader's 64 MiB; an Ent: the Ent reader's 8 MiB); a
 /// caller raises one with its field or all with [`Options::with_max_input_bytes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Options {
     /// A tag file: 64 MiB by default.
     pub max_tag_bytes: u64,
