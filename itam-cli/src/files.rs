@@ -108,9 +108,12 @@ pub(crate) fn read_limited(
         source,
     };
     let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.is_file() {
+    let expected = if meta.is_file() {
         itam_intake::check_size(&shown, kind, meta.len(), options)?;
-    }
+        meta.len()
+    } else {
+        0
+    };
     let file = std::fs::File::open(path).map_err(io)?;
-    itam_intake::read_bounded(&shown, kind, file, options)
+    itam_intake::read_bounded_sized(&shown, kind, file, expected, options)
 }

@@ -57,7 +57,7 @@ use itam_core::estate::Estate;
 use itam_ent::Entity;
 
 pub use itam_core;
-pub use limits::{InputError, InputKind, Options, check_size, read_bounded};
+pub use limits::{InputError, InputKind, Options, check_size, read_bounded, read_bounded_sized};
 pub use unused::{DEVICES_FILE, Unused, Why};
 
 use devices::DeviceFacts;

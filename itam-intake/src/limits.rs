@@ -181,8 +181,26 @@ pub fn read_bounded(
     reader: impl Read,
     options: &Options,
 ) -> Result<Vec<u8>, InputError> {
+    read_bounded_sized(input, kind, reader, 0, options)
+}
+
+/// [`read_bounded`] for an input whose length is expected to be `expected` bytes (a file's
+/// reported length): the buffer is reserved once at that size (never above the limit), so a
+/// large input is not copied while the buffer grows, which would briefly hold up to three
+/// times its size.
+///
+/// # Errors
+/// As [`read_bounded`].
+pub fn read_bounded_sized(
+    input: &str,
+    kind: InputKind,
+    reader: impl Read,
+    expected: u64,
+    options: &Options,
+) -> Result<Vec<u8>, InputError> {
     let limit = options.limit(kind);
-    let mut bytes = Vec::new();
+    let reserve = usize::try_from(expected.min(limit).saturating_add(1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(reserve);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
