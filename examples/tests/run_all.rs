@@ -310,3 +310,27 @@ fn allocator_compare_runs_a_third_allocator_beside_the_built_ins() {
     assert!(covered.iter().all(|(_, c)| *c <= optimal), "{out}");
     has_line(&out, &["gap to priority per metric:"]);
 }
+
+#[test]
+fn intake_embed_builds_the_estate_from_buffers_and_reconciles_it() {
+    let out = run(env!("CARGO_BIN_EXE_intake_embed"), &[]);
+    // Two of the three tags are on devices the facts know; both Ents are active.
+    has_line(&out, &["estate:", "installations", "2", "entitlements"]);
+    has_line(
+        &out,
+        &["estate: 10 devices, 2 installations, 2 entitlements"],
+    );
+    has_line(
+        &out,
+        &[
+            "unused: kiosk-9/office.swidtag",
+            "no facts",
+            "[no_device_facts]",
+        ],
+    );
+    has_line(
+        &out,
+        &["Example Office", "demand 2, covered 2, shortfall 0"],
+    );
+    assert_eq!(out.matches("unused:").count(), 1, "{out}");
+}

@@ -92,3 +92,28 @@ pub(crate) fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 pub(crate) fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
+
+/// Reads a file no larger than its kind's limit: the length the file system reports is
+/// checked first (a file over the limit is not opened), then the file is read through a
+/// reader that stops one byte past the limit, so a file that grows, or whose reported length
+/// is wrong, is refused too.
+pub(crate) fn read_limited(
+    path: &Path,
+    kind: itam_intake::InputKind,
+    options: &itam_intake::Options,
+) -> Result<Vec<u8>, itam_intake::InputError> {
+    let shown = display(path);
+    let io = |source| itam_intake::InputError::Io {
+        input: shown.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let expected = if meta.is_file() {
+        itam_intake::check_size(&shown, kind, meta.len(), options)?;
+        meta.len()
+    } else {
+        0
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    itam_intake::read_bounded_sized(&shown, kind, file, expected, options)
+}

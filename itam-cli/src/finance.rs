@@ -19,6 +19,8 @@ use itam_core::diag::Severity;
 use itam_core::finance::{Ledger, csv::Limits};
 use itam_reconcile::finance::{FinanceInput, FinancePolicy, reconcile_finance};
 
+use itam_intake::{InputKind, Options};
+
 use crate::files;
 use crate::report::{FINDINGS, OK, UNREADABLE, print, print_json, warn};
 
@@ -75,6 +77,11 @@ pub(crate) struct ReconcileArgs {
     /// 4180, CRLF), each separated from the next by one empty line.
     #[arg(long)]
     csv: bool,
+    /// Raises (or lowers) the size limit of the CMS and the ledger (64 MiB each by default)
+    /// and of each Ent file (8 MiB) to BYTES; a file over its limit is refused before it is
+    /// read.
+    #[arg(long, value_name = "BYTES")]
+    max_input_bytes: Option<u64>,
 }
 
 fn parse_delimiter(s: &str) -> Result<char, String> {
@@ -104,18 +111,21 @@ fn unreadable(path: &Path, message: &str) -> u8 {
 }
 
 fn reconcile(args: &ReconcileArgs) -> u8 {
-    let cms = match read_cms(&args.cms) {
+    let limits = args
+        .max_input_bytes
+        .map_or_else(Options::default, Options::with_max_input_bytes);
+    let cms = match read_cms(&args.cms, &limits) {
         Ok(cms) => cms,
         Err(e) => return unreadable(&args.cms, &e),
     };
-    let ledger = match read_ledger(&args.ledger, args.delimiter) {
+    let ledger = match read_ledger(&args.ledger, args.delimiter, &limits) {
         Ok(ledger) => ledger,
         Err(e) => return unreadable(&args.ledger, &e),
     };
     let ents = if args.entitlements.is_empty() {
         ents::EntInput::default()
     } else {
-        match ents::read(&args.entitlements) {
+        match ents::read(&args.entitlements, &limits) {
             Some(ents) => ents,
             None => return UNREADABLE,
         }
@@ -157,8 +167,11 @@ fn reconcile(args: &ReconcileArgs) -> u8 {
     }
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+/// Reads a text file no larger than the ledger limit (checked before reading), after an
+/// optional UTF-8 byte-order mark.
+fn read_text(path: &Path, limits: &Options) -> Result<String, String> {
+    let bytes = files::read_limited(path, InputKind::Ledger, limits)
+        .map_err(|e| crate::swid::load::read_error(&e))?;
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
     String::from_utf8(bytes.to_vec()).map_err(|e| {
         format!(
@@ -169,14 +182,14 @@ fn read_text(path: &Path) -> Result<String, String> {
 }
 
 /// Reads the CMS's JSON form; serde's message carries the line and column.
-fn read_cms(path: &Path) -> Result<Cms, String> {
-    let text = read_text(path)?;
+fn read_cms(path: &Path, limits: &Options) -> Result<Cms, String> {
+    let text = read_text(path, limits)?;
     serde_json::from_str(&text).map_err(|e| format!("not the json form of a cms: {e}"))
 }
 
 /// Reads a ledger, JSON when its first non-blank character is `{`, else CSV with `delimiter`.
-fn read_ledger(path: &Path, delimiter: char) -> Result<Ledger, String> {
-    let text = read_text(path)?;
+fn read_ledger(path: &Path, delimiter: char, limits: &Options) -> Result<Ledger, String> {
+    let text = read_text(path, limits)?;
     if text.trim_start().starts_with('{') {
         serde_json::from_str(&text).map_err(|e| format!("not the json form of a ledger: {e}"))
     } else {

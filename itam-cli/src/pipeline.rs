@@ -17,30 +17,27 @@
 //! `usage_peaks` is a list of estate usage peaks (`{"software": tag id, "peak", "org"}`, for
 //! concurrent-user metrics). Unknown members are refused.
 //!
-//! Every tag found in a device folder is projected ([`itam_swid::project`]); a primary tag
-//! becomes an installation on that device, supplemental tags fill in the primary tags they
-//! name on the same device, and the Ents are resolved into effective entitlements
-//! ([`itam_ent::resolve::resolve_all`]) and projected ([`itam_ent::project`]).
+//! The pipeline itself is [`itam_intake`]: this module walks the folders, reads each file
+//! through a reader bounded at its kind's size limit, and hands the bytes over. Nothing is
+//! dropped silently: every file, tag or Ent that does not become part of the estate, or does
+//! so only in part, is listed as [`Unused`] with its reason.
 //!
-//! Nothing is dropped silently: every file, tag or Ent that does not become part of the
-//! estate, or does so only in part, is listed as [`Unused`] with its reason.
-//!
-//! [`build`] is the pure part (contents in, estate and unused out); [`read`] reads a folder
-//! laid out as above and calls it.
-
-mod entitlements;
-mod inventory;
+//! [`build`] hands contents already read to the intake; [`read`] reads a folder laid out as
+//! above.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use itam_core::estate::Estate;
+use itam_intake::{InputKind, Intake, Options, reason};
 use serde::ser::{Serialize, SerializeStruct as _, Serializer};
+
+pub(crate) use itam_intake::Why;
 
 use crate::files;
 
 /// The file names of the layout, relative to its root folder.
-pub(crate) const DEVICES_FILE: &str = "devices.json";
+pub(crate) const DEVICES_FILE: &str = itam_intake::DEVICES_FILE;
 /// The inventory folder: one sub-folder per device.
 pub(crate) const INVENTORY_DIR: &str = "inventory";
 /// The entitlements folder, walked recursively.
@@ -63,7 +60,8 @@ pub(crate) struct Contents {
     pub entitlements: Vec<Content>,
 }
 
-/// Something the pipeline found but could not use, or used only in part.
+/// Something the pipeline found but could not use, or used only in part: the intake's
+/// [`itam_intake::Unused`], its input shown as a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Unused {
     /// The file it came from.
@@ -74,45 +72,12 @@ pub(crate) struct Unused {
     pub why: Why,
 }
 
-/// Why something was not used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Why {
-    /// The file could not be read or parsed.
-    Unreadable(String),
-    /// A file directly in the inventory folder, not in a device's folder.
-    NotInDeviceFolder,
-    /// The device folder names no device of the device facts.
-    NoDeviceFacts(String),
-    /// A tag that is not primary creates no installation; how it was used instead.
-    NotPrimary(String),
-    /// The same tag twice on one device.
-    DuplicateTag(String),
-    /// A tag id seen before with other identity facts; the first facts were kept.
-    ConflictingIdentity(String),
-    /// The device facts file is missing, unreadable or names something unknown.
-    DeviceFacts(String),
-    /// An Ent chain was refused; the findings.
-    Refused(Vec<String>),
-    /// An effective entitlement counts nothing (revoked, archived, consolidated).
-    NotActive(String),
-    /// A part of an Ent that the estate cannot carry.
-    Note(String),
-}
-
-impl Why {
-    /// A stable name for the kind of reason, for JSON output.
-    pub(crate) const fn kind(&self) -> &'static str {
-        match self {
-            Self::Unreadable(_) => "unreadable",
-            Self::NotInDeviceFolder => "not_in_device_folder",
-            Self::NoDeviceFacts(_) => "no_device_facts",
-            Self::NotPrimary(_) => "not_primary",
-            Self::DuplicateTag(_) => "duplicate_tag",
-            Self::ConflictingIdentity(_) => "conflicting_identity",
-            Self::DeviceFacts(_) => "device_facts",
-            Self::Refused(_) => "refused",
-            Self::NotActive(_) => "not_active",
-            Self::Note(_) => "note",
+impl From<itam_intake::Unused> for Unused {
+    fn from(u: itam_intake::Unused) -> Self {
+        Self {
+            file: u.input,
+            item: u.item,
+            why: u.why,
         }
     }
 }
@@ -133,37 +98,6 @@ impl Serialize for Unused {
     }
 }
 
-impl fmt::Display for Why {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unreadable(m) => write!(f, "unreadable: {m}"),
-            Self::NotInDeviceFolder => {
-                f.write_str("not in a device folder (the inventory holds one folder per device id)")
-            }
-            Self::NoDeviceFacts(d) => write!(
-                f,
-                "device {d:?} has no facts in {DEVICES_FILE}: its tags are not counted"
-            ),
-            Self::NotPrimary(how) => write!(f, "not a primary tag: {how}"),
-            Self::DuplicateTag(first) => write!(f, "the same tag is already in {first}"),
-            Self::ConflictingIdentity(first) => write!(
-                f,
-                "the tag id is already known from {first} with other identity facts; those are kept"
-            ),
-            Self::DeviceFacts(m) => write!(f, "device facts: {m}"),
-            Self::Refused(findings) => {
-                write!(f, "chain refused")?;
-                for finding in findings {
-                    write!(f, "; {finding}")?;
-                }
-                Ok(())
-            }
-            Self::NotActive(status) => write!(f, "counts nothing: {status}"),
-            Self::Note(n) => f.write_str(n),
-        }
-    }
-}
-
 impl fmt::Display for Unused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.item {
@@ -173,97 +107,112 @@ impl fmt::Display for Unused {
     }
 }
 
-/// Builds the estate from the contents: device facts, installations from the inventory's
-/// primary tags, entitlements from the resolved Ent chains. Everything not used is in the
-/// second value, in a fixed order: the device facts; inventory files that could not be read or
-/// placed (in the order given); tags, device by device (sorted by id), in file order; usage
-/// peaks; Ent files that could not be read; Ent chains, sorted by base id.
+/// The estate and what was not used, from the intake.
+fn outcome(intake: Intake) -> (Estate, Vec<Unused>) {
+    let out = intake.finish();
+    (
+        out.estate,
+        out.unused.into_iter().map(Unused::from).collect(),
+    )
+}
+
+/// Builds the estate from contents already read (see [`itam_intake`] for the order of the
+/// unused list).
 pub(crate) fn build(contents: &Contents) -> (Estate, Vec<Unused>) {
-    let mut unused = Vec::new();
-    let facts = inventory::device_facts(contents.devices.as_ref(), &mut unused);
-    let mut estate = Estate {
-        devices: facts.devices.clone(),
-        users: facts.users.clone(),
-        ..Estate::default()
-    };
-    inventory::add(
-        &contents.inventory_root,
-        &contents.inventory,
-        &facts,
-        &mut estate,
-        &mut unused,
-    );
-    entitlements::add(&contents.entitlements, &mut estate, &mut unused);
-    (estate, unused)
+    let mut intake = Intake::new(Options::default());
+    if let Some((path, bytes)) = &contents.devices {
+        intake.devices(&files::display(path), bytes);
+    }
+    for (path, bytes) in &contents.inventory {
+        let file = files::display(&contents.inventory_root.join(path));
+        intake.inventory(device_of(path).as_deref(), &file, bytes);
+    }
+    for (path, bytes) in &contents.entitlements {
+        intake.entitlement(&files::display(path), bytes);
+    }
+    outcome(intake)
 }
 
 /// Reads a folder laid out as the module docs say (`devices.json`, `inventory/`,
-/// `entitlements/`) and builds the estate from it.
+/// `entitlements/`) and builds the estate from it, with the default size limits.
+#[cfg(test)]
 pub(crate) fn read(root: &Path) -> (Estate, Vec<Unused>) {
+    read_with(root, &Options::default())
+}
+
+/// Reads a folder laid out as the module docs say and builds the estate from it.
+pub(crate) fn read_with(root: &Path, options: &Options) -> (Estate, Vec<Unused>) {
     read_parts(
         &root.join(INVENTORY_DIR),
         &root.join(ENTITLEMENTS_DIR),
         &root.join(DEVICES_FILE),
+        options,
     )
 }
 
 /// Reads the three parts from where they are and builds the estate. Files that cannot be
-/// read are listed as unused.
+/// read, or are over their kind's limit in `options`, are listed as unused first.
 pub(crate) fn read_parts(
     inventory: &Path,
     entitlements: &Path,
     devices: &Path,
+    options: &Options,
 ) -> (Estate, Vec<Unused>) {
-    let mut unreadable = Vec::new();
-    let mut contents = Contents::default();
-    match std::fs::read(devices) {
-        Ok(bytes) => contents.devices = Some((devices.to_path_buf(), bytes)),
-        Err(e) => unreadable.push(Unused {
-            file: files::display(devices),
-            item: None,
-            why: Why::DeviceFacts(format!("cannot read: {e}")),
-        }),
+    let mut intake = Intake::new(*options);
+    let shown = files::display(devices);
+    match files::read_limited(devices, InputKind::Devices, options) {
+        Ok(bytes) => intake.devices(&shown, &bytes),
+        Err(e) => intake.devices_unreadable(&shown, reason(&e)),
     }
-    contents.inventory_root = inventory.to_path_buf();
-    contents.inventory = read_all(inventory, true, &mut unreadable);
-    contents.entitlements = read_all(entitlements, false, &mut unreadable);
-    let (estate, mut unused) = build(&contents);
-    if contents.devices.is_none() {
-        // Said above, with the reason it could not be read.
-        unused.retain(|u| !matches!(u.why, Why::DeviceFacts(_)) || u.file != DEVICES_FILE);
-    }
-    unreadable.append(&mut unused);
-    (estate, unreadable)
-}
-
-/// Every file under `dir` (sorted), with its path relative to `dir` when `relative`.
-fn read_all(dir: &Path, relative: bool, unreadable: &mut Vec<Unused>) -> Vec<Content> {
-    let mut out = Vec::new();
-    for entry in files::expand(&[dir.to_path_buf()], |_| true) {
+    for entry in files::expand(&[inventory.to_path_buf()], |_| true) {
         match entry {
-            Ok(input) => match std::fs::read(&input.path) {
-                Ok(bytes) => {
-                    let shown = if relative && input.from_folder {
-                        input.relative
-                    } else {
-                        input.path
-                    };
-                    out.push((shown, bytes));
+            Ok(input) => {
+                let shown = files::display(&input.path);
+                match files::read_limited(&input.path, InputKind::Tag, options) {
+                    Ok(bytes) => {
+                        // As [`build`] shows it: relative to the inventory folder.
+                        let relative = if input.from_folder {
+                            input.relative
+                        } else {
+                            input.path
+                        };
+                        let file = files::display(&inventory.join(&relative));
+                        intake.inventory(device_of(&relative).as_deref(), &file, &bytes);
+                    }
+                    Err(e) => intake.unreadable(&shown, reason(&e)),
                 }
-                Err(e) => unreadable.push(Unused {
-                    file: files::display(&input.path),
-                    item: None,
-                    why: Why::Unreadable(format!("cannot read: {e}")),
-                }),
-            },
-            Err((path, e)) => unreadable.push(Unused {
-                file: files::display(&path),
-                item: None,
-                why: Why::Unreadable(format!("cannot list: {e}")),
-            }),
+            }
+            Err((path, e)) => {
+                intake.unreadable(&files::display(&path), format!("cannot list: {e}"));
+            }
         }
     }
-    out
+    for entry in files::expand(&[entitlements.to_path_buf()], |_| true) {
+        match entry {
+            Ok(input) => {
+                let shown = files::display(&input.path);
+                match files::read_limited(&input.path, InputKind::Ent, options) {
+                    Ok(bytes) => intake.entitlement(&shown, &bytes),
+                    Err(e) => intake.unreadable(&shown, reason(&e)),
+                }
+            }
+            Err((path, e)) => {
+                intake.unreadable(&files::display(&path), format!("cannot list: {e}"));
+            }
+        }
+    }
+    outcome(intake)
+}
+
+/// The device id of an inventory path: its first component, when the file is below it.
+fn device_of(path: &Path) -> Option<String> {
+    let mut parts = path.components();
+    let first = parts.next()?;
+    parts.next()?;
+    match first {
+        Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -11,12 +11,13 @@
 //! compliance), 2 an input could not be read or parsed, or the engine refused the estate
 //! (and clap's usage errors).
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{ArgGroup, Args, ValueEnum};
+use itam_intake::{InputKind, Options};
 use itam_reconcile::itam_core::estate::Estate;
 use itam_reconcile::{Comparison, Mode, Policy};
 
@@ -70,6 +71,19 @@ pub(crate) struct ReconcileArgs {
     /// Also writes a self-contained HTML report (bars, costs, every decision) to FILE.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Raises (or lowers) every input size limit to BYTES: tag files (64 MiB by default),
+    /// Ent files (8 MiB), device facts (16 MiB), the estate (256 MiB), the policy (1 MiB). A
+    /// file over its limit is refused before it is read.
+    #[arg(long, value_name = "BYTES")]
+    max_input_bytes: Option<u64>,
+}
+
+impl ReconcileArgs {
+    /// The intake's size limits: the defaults, or all set by `--max-input-bytes`.
+    fn limits(&self) -> Options {
+        self.max_input_bytes
+            .map_or_else(Options::default, Options::with_max_input_bytes)
+    }
 }
 
 /// The `--mode` values: the library's two modes, or both.
@@ -156,15 +170,17 @@ fn source(args: &ReconcileArgs) -> Result<Source, String> {
                     .unwrap_or_else(|| Path::new(""))
                     .join(pipeline::DEVICES_FILE)
             });
-            let (estate, unused) = pipeline::read_parts(inventory, entitlements, &devices);
+            let (estate, unused) =
+                pipeline::read_parts(inventory, entitlements, &devices, &args.limits());
             (estate, display(inventory), unused)
         }
         (Some(path), _, _) if path.is_dir() => {
-            let (estate, unused) = pipeline::read(path);
+            let (estate, unused) = pipeline::read_with(path, &args.limits());
             (estate, display(path), unused)
         }
         (Some(path), _, _) => {
-            let estate: Estate = parse_json(&read_input(path)?, path)?;
+            let text = read_input(path, InputKind::Estate, &args.limits())?;
+            let estate: Estate = parse_json(&text, path)?;
             return Ok(Source {
                 estate,
                 name: display(path),
@@ -274,7 +290,7 @@ fn policy(args: &ReconcileArgs) -> Result<(Policy, DateSource), String> {
             None => (Policy::new(today()), DateSource::Today),
         });
     };
-    let text = read_input(path)?;
+    let text = read_input(path, InputKind::Policy, &args.limits())?;
     let mut value: serde_json::Value = parse_json(&text, path)?;
     let Some(object) = value.as_object_mut() else {
         return Err(format!("{}: a policy is a JSON object", display(path)));
@@ -342,16 +358,32 @@ fn both_table(both: &Comparison, colour: bool) -> String {
     out
 }
 
-/// Reads a file, or standard input for `-`, as UTF-8.
-pub(crate) fn read_input(path: &Path) -> Result<String, String> {
-    let mut text = String::new();
+/// Reads a file, or standard input for `-`, as UTF-8 (after an optional byte-order mark, as
+/// the other readers accept), no larger than the kind's limit: a file's length is checked
+/// before it is opened, and the file or standard input is read through a bounded reader.
+pub(crate) fn read_input(
+    path: &Path,
+    kind: InputKind,
+    options: &Options,
+) -> Result<String, String> {
     let read = if path == Path::new("-") {
-        std::io::stdin().lock().read_to_string(&mut text)
+        itam_intake::read_bounded(&display(path), kind, std::io::stdin().lock(), options)
     } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text))
+        crate::files::read_limited(path, kind, options)
     };
-    read.map(|_| text)
-        .map_err(|e| format!("{}: cannot read: {e}", display(path)))
+    let bytes = read.map_err(|e| match e {
+        itam_intake::InputError::Io { source, .. } => {
+            format!("{}: cannot read: {source}", display(path))
+        }
+        other => other.to_string(),
+    })?;
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    String::from_utf8(text.to_vec()).map_err(|_| {
+        format!(
+            "{}: cannot read: stream did not contain valid UTF-8",
+            display(path)
+        )
+    })
 }
 
 /// Parses JSON; serde_json's message says the line and column.

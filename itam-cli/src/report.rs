@@ -185,12 +185,7 @@ pub(crate) fn text(reports: &[FileReport]) -> String {
 
 /// `severity [rule] path: message` (`/` for an empty path).
 pub(crate) fn finding_line(f: &Finding) -> String {
-    let path = if f.location.path.is_empty() {
-        "/"
-    } else {
-        &f.location.path
-    };
-    format!("{} [{}] {}: {}", f.severity, f.rule, path, f.message)
+    itam_intake::finding_line(f)
 }
 
 /// `file:line:col: ` or `file: `.

@@ -3,6 +3,7 @@
 use itam_core::RegId;
 use itam_ent::cyclonedx::import;
 use itam_ent::{Entity, naming, write};
+use itam_intake::{InputKind, Options};
 
 use super::ImportArgs;
 use crate::files;
@@ -10,7 +11,7 @@ use crate::report::{OK, Sink, UNREADABLE, Written, warn, write_stdout};
 
 pub(super) fn run(args: &ImportArgs) -> u8 {
     let file = files::display(&args.input);
-    let text = match std::fs::read(&args.input) {
+    let text = match files::read_limited(&args.input, InputKind::Ent, &Options::default()) {
         Ok(bytes) => {
             let bytes = bytes
                 .strip_prefix(b"\xef\xbb\xbf")
@@ -25,7 +26,7 @@ pub(super) fn run(args: &ImportArgs) -> u8 {
             }
         }
         Err(e) => {
-            warn(&format!("{file}: error: cannot read: {e}"));
+            warn(&format!("{file}: error: {}", itam_intake::reason(&e)));
             return UNREADABLE;
         }
     };

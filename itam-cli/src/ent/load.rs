@@ -1,68 +1,10 @@
-//! Reading a file's Ents, told by content: XML (first non-blank character `<`, after an optional
-//! UTF-8 byte-order mark) read leniently so the validator can report what is wrong, or the
-//! model's JSON form (`{` for one Ent, `[` for an array).
+//! Reading a file's Ents, told by content: the intake's reader
+//! ([`itam_intake::formats::ents`]) behind a file read bounded at the Ent limit.
 
 use std::path::Path;
 
-use itam_ent::read::{ReadOptions, read_bytes};
-use itam_ent::{Ent, ParseError, SourceMap};
-use serde_json::Value;
-
-/// The format a file was read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Format {
-    /// Ent XML.
-    Xml,
-    /// The model's JSON form.
-    Json,
-}
-
-/// One Ent of a file.
-#[derive(Debug)]
-pub(crate) struct Doc {
-    /// The Ent.
-    pub ent: Ent,
-    /// Where its parts were in the text (XML only).
-    pub source: Option<SourceMap>,
-}
-
-/// A file's Ents.
-#[derive(Debug)]
-pub(crate) struct Loaded {
-    /// What the file was read as.
-    pub format: Format,
-    /// Its Ents, in order (at least one).
-    pub docs: Vec<Doc>,
-    /// JSON members the model has no field for, which reading ignored (`/rights/0/metirc`):
-    /// a hand-written JSON form with a misspelt name would otherwise lose it silently.
-    pub ignored: Vec<String>,
-}
-
-/// Why a file could not be read: the message, and a line and column when there is one.
-#[derive(Debug)]
-pub(crate) struct LoadError {
-    /// What went wrong (lowercase, says the format tried).
-    pub message: String,
-    /// Where, for XML and JSON.
-    pub pos: Option<(u32, u32)>,
-}
-
-impl LoadError {
-    fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            pos: None,
-        }
-    }
-
-    /// `line:col: message`, or the message alone.
-    pub(crate) fn located(&self) -> String {
-        match self.pos {
-            Some((line, col)) => format!("{line}:{col}: {}", self.message),
-            None => self.message.clone(),
-        }
-    }
-}
+pub(crate) use itam_intake::formats::ents::{Format, LoadError, Loaded, load};
+use itam_intake::{InputKind, Options};
 
 /// Names on standard error each JSON member of `file` the model ignored; true when there was one.
 pub(crate) fn warn_ignored(file: &str, loaded: &Loaded) -> bool {
@@ -87,115 +29,19 @@ pub(crate) fn wanted(path: &Path, any_json: bool) -> bool {
         || (any_json && name.ends_with(".json"))
 }
 
-/// Reads a file and its Ents.
+/// Reads a file and its Ents; a file over the Ent limit is refused before it is read.
 pub(crate) fn load_file(path: &Path) -> Result<Loaded, LoadError> {
+    load_file_with(path, &Options::default())
+}
+
+/// Reads a file and its Ents, with the size limits of `options`.
+pub(crate) fn load_file_with(path: &Path, options: &Options) -> Result<Loaded, LoadError> {
     let bytes =
-        std::fs::read(path).map_err(|e| LoadError::new(format!("cannot read file: {e}")))?;
+        crate::files::read_limited(path, InputKind::Ent, options).map_err(|e| LoadError {
+            message: crate::swid::load::read_error(&e),
+            pos: None,
+        })?;
     load(&bytes)
-}
-
-/// Reads Ents from bytes, telling the format by content.
-pub(crate) fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
-    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    match text.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'<') => {
-            let (ent, source) = read_bytes(bytes, &ReadOptions::lax()).map_err(xml_error)?;
-            Ok(Loaded {
-                format: Format::Xml,
-                docs: vec![Doc {
-                    ent,
-                    source: Some(source),
-                }],
-                ignored: Vec::new(),
-            })
-        }
-        Some(b'{' | b'[') => load_json(text),
-        Some(_) => Err(LoadError::new(
-            "neither xml nor json (an ent file starts with `<`, its json form with `{` or `[`)",
-        )),
-        None => Err(LoadError::new("the file is empty")),
-    }
-}
-
-fn xml_error(e: ParseError) -> LoadError {
-    LoadError {
-        pos: e.pos().map(|p| (p.line, p.col)),
-        message: e.to_string(),
-    }
-}
-
-fn load_json(text: &[u8]) -> Result<Loaded, LoadError> {
-    let json_error = |e: serde_json::Error| LoadError {
-        message: format!("not the json form of an ent: {e}"),
-        pos: u32::try_from(e.line())
-            .ok()
-            .zip(u32::try_from(e.column()).ok()),
-    };
-    // Typed first, for errors with line and column; then as a plain value, to name what the
-    // model ignored.
-    let ents: Vec<Ent> = if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        serde_json::from_slice(text).map_err(json_error)?
-    } else {
-        vec![serde_json::from_slice(text).map_err(json_error)?]
-    };
-    let value: Value = serde_json::from_slice(text).map_err(json_error)?;
-    let read_back = if value.is_array() {
-        serde_json::to_value(&ents)
-    } else {
-        serde_json::to_value(ents.first())
-    }
-    .map_err(json_error)?;
-    if ents.is_empty() {
-        return Err(LoadError::new("the json array holds no ent"));
-    }
-    let mut ignored = Vec::new();
-    unread(&value, &read_back, &mut String::new(), &mut ignored);
-    Ok(Loaded {
-        format: Format::Json,
-        docs: ents
-            .into_iter()
-            .map(|ent| Doc { ent, source: None })
-            .collect(),
-        ignored,
-    })
-}
-
-/// The members of `input` that are not in `read_back` (the model written back), as JSON
-/// pointers. Empty values (`null`, `[]`, `{}`) are not reported: the model leaves them out
-/// when it writes.
-fn unread(input: &Value, read_back: &Value, path: &mut String, out: &mut Vec<String>) {
-    let len = path.len();
-    match (input, read_back) {
-        (Value::Object(given), Value::Object(kept)) => {
-            for (key, value) in given {
-                path.push('/');
-                path.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                match kept.get(key) {
-                    Some(back) => unread(value, back, path, out),
-                    None if is_empty(value) => {}
-                    None => out.push(path.clone()),
-                }
-                path.truncate(len);
-            }
-        }
-        (Value::Array(given), Value::Array(kept)) => {
-            for (i, (value, back)) in given.iter().zip(kept).enumerate() {
-                path.push_str(&format!("/{i}"));
-                unread(value, back, path, out);
-                path.truncate(len);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Array(a) => a.iter().all(is_empty),
-        Value::Object(o) => o.values().all(is_empty),
-        _ => false,
-    }
 }
 
 #[cfg(test)]
@@ -210,37 +56,5 @@ mod tests {
         assert!(!wanted(Path::new("bom.json"), false));
         assert!(wanted(Path::new("bom.json"), true));
         assert!(!wanted(Path::new("notes.txt"), true));
-    }
-
-    #[test]
-    fn content_not_name_tells_the_format() {
-        assert!(matches!(load(b"  \n"), Err(e) if e.message == "the file is empty"));
-        assert!(load(b"\x00\x01").is_err());
-        let err = load(b"{\"name\": 1}").unwrap_err();
-        assert!(err.message.starts_with("not the json form of an ent"));
-        assert_eq!(err.pos.map(|p| p.0), Some(1));
-        let err = load(b"<Ent").unwrap_err();
-        assert!(
-            err.message.starts_with("not well-formed xml"),
-            "{}",
-            err.message
-        );
-    }
-
-    #[test]
-    fn json_members_the_model_ignores_are_named() {
-        let text = br#"{"name": "x", "ent_id": "e", "colour": "red", "links": [],
-            "rights": [{"name": "use", "metirc": [], "limits": [{"limit_type": "time", "vaule": 3}]}],
-            "base": {}}"#;
-        let loaded = load(text).unwrap();
-        assert_eq!(loaded.ignored, ["/colour", "/rights/0/limits/0/vaule"]);
-        let arr =
-            load(br#"[{"name": "x", "ent_id": "e"}, {"name": "y", "ent_id": "f", "a/b": 1}]"#);
-        assert_eq!(arr.unwrap().ignored, ["/1/a~1b"]);
-        let clean = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/ent/new/server.ent.json"
-        ));
-        assert_eq!(load(&clean.unwrap()).unwrap().ignored, Vec::<String>::new());
     }
 }

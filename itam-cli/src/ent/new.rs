@@ -1,9 +1,9 @@
 //! `itam ent new`: an Ent's JSON form in, its canonical XML out, validated on the way.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use itam_ent::{Profile, naming, validate, write};
+use itam_intake::{InputKind, Options};
 
 use super::NewArgs;
 use super::load::{Format, load, warn_ignored};
@@ -13,17 +13,24 @@ use crate::report::{FINDINGS, OK, UNREADABLE, Written, finding_line, warn, write
 pub(super) fn run(args: &NewArgs) -> u8 {
     let from_stdin = args.input.as_deref().is_none_or(|p| p == Path::new("-"));
     let (name, bytes) = match &args.input {
-        Some(path) if !from_stdin => (files::display(path), std::fs::read(path)),
-        _ => {
-            let mut bytes = Vec::new();
-            let read = std::io::stdin().lock().read_to_end(&mut bytes);
-            ("<stdin>".to_owned(), read.map(|_| bytes))
-        }
+        Some(path) if !from_stdin => (
+            files::display(path),
+            files::read_limited(path, InputKind::Ent, &Options::default()),
+        ),
+        _ => (
+            "<stdin>".to_owned(),
+            itam_intake::read_bounded(
+                "<stdin>",
+                InputKind::Ent,
+                std::io::stdin().lock(),
+                &Options::default(),
+            ),
+        ),
     };
     let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(e) => {
-            warn(&format!("{name}: error: cannot read: {e}"));
+            warn(&format!("{name}: error: {}", itam_intake::reason(&e)));
             return UNREADABLE;
         }
     };

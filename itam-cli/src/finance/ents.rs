@@ -13,7 +13,7 @@ use itam_ent::Ent;
 use itam_ent::purchase::{LeftOut, bought};
 use itam_ent::resolve::resolve_all;
 
-use crate::ent::load::{load_file, wanted, warn_ignored};
+use crate::ent::load::{load_file_with, wanted, warn_ignored};
 use crate::files;
 use crate::report::{at, finding_line, warn};
 
@@ -29,14 +29,14 @@ pub(crate) struct EntInput {
 /// Reads, resolves and projects the Ents under `paths`. `None` (after naming each on standard
 /// error as `FILE: error: MESSAGE`, with line and column where the reader gives them) when a
 /// file could not be read or parsed.
-pub(crate) fn read(paths: &[PathBuf]) -> Option<EntInput> {
+pub(crate) fn read(paths: &[PathBuf], limits: &itam_intake::Options) -> Option<EntInput> {
     let mut ents: Vec<Ent> = Vec::new();
     let mut failed = false;
     for entry in files::expand(paths, |p| wanted(p, false)) {
         match entry {
             Ok(input) => {
                 let file = files::display(&input.path);
-                match load_file(&input.path) {
+                match load_file_with(&input.path, limits) {
                     Ok(loaded) => {
                         warn_ignored(&file, &loaded);
                         ents.extend(loaded.docs.into_iter().map(|d| d.ent));
