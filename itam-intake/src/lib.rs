@@ -51,6 +51,7 @@
 //! assert_eq!(out.unused.len(), 1);
 //! assert_eq!(out.unused[0].why, Why::NoDeviceFacts("lab-9".into()));
 //! ```
+#![deny(missing_docs)]
 
 mod devices;
 mod entitlements;
