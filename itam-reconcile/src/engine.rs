@@ -69,9 +69,10 @@ impl Prepared<'_> {
     /// Allocates in `mode` and builds the position.
     ///
     /// # Errors
-    /// In Optimal mode, when a unit cost is beyond the optimiser's exact range.
+    /// In Optimal mode, when a unit cost is beyond the optimiser's exact range; in either
+    /// mode, [`ReconcileError::CostOverflow`] when a cost reaches the largest decimal.
     pub fn allocate(&self, mode: Mode) -> Result<Position, ReconcileError> {
-        self.0.position(mode)
+        self.0.position(mode)?.checked_costs()
     }
 
     /// Allocates in both modes and reports the gap.
@@ -80,7 +81,8 @@ impl Prepared<'_> {
     /// As [`allocate`](Self::allocate).
     pub fn both(&self) -> Result<Comparison, ReconcileError> {
         let priority = self.0.position(Mode::Priority)?;
-        let optimal = self.0.position(Mode::Optimal)?;
+        let optimal = self.0.position(Mode::Optimal)?.checked_costs()?;
+        let priority = priority.checked_costs()?;
         let gap = Gap::between(&priority, &optimal);
         Ok(Comparison {
             priority,
