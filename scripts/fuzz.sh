@@ -94,11 +94,11 @@ for t in "${targets[@]}"; do
   # -fork keeps going after a finding, so one crash does not end the campaign of a target.
   (cd fuzz && cargo +nightly fuzz run -s none -a "$t" "../$work" "corpus/$t" -- \
     "${args[@]}" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1) > "$log" 2>&1 || true
-  execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' \
-    | awk '{s+=$1} END {print s+0}')
+  execs=$( (grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" || true) \
+    | awk '{s+=$NF} END {print s+0}')
   if [ "$execs" = 0 ]; then
-    # -fork prints its running count instead of the final stats.
-    execs=$(grep -oE '#[0-9]+' "$log" | tr -d '#' | sort -n | tail -1)
+    # -fork prints its running count (`#123456: cov: …`) instead of the final stats.
+    execs=$( (grep -oE '^#[0-9]+' "$log" || true) | tr -d '#' | sort -n | tail -1)
   fi
   after=$(find "$artifacts" -type f | wc -l)
   findings=$((after - before))
