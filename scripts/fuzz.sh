@@ -69,8 +69,10 @@ dict_of() {
 }
 
 echo "==> building ${#targets[@]} fuzz targets (nightly, no sanitizer, debug assertions)"
-(cd fuzz && cargo +nightly fuzz build -s none -a "${targets[@]}") \
-  || cannot_run "the fuzz targets do not build on nightly"
+for t in "${targets[@]}"; do
+  (cd fuzz && cargo +nightly fuzz build -s none -a "$t") \
+    || cannot_run "the fuzz target $t does not build on nightly"
+done
 
 mkdir -p target/fuzz-logs
 summary=target/fuzz-summary.md
