@@ -16,7 +16,8 @@
 # with debug assertions (`-a`), so an arithmetic overflow is a finding too.
 #
 # What it leaves: new corpus entries in target/fuzz-corpus/<target>/ (never in the committed
-# seeds), findings in fuzz/artifacts/<target>/ (crash-*, timeout-*, oom-*, slow-unit-*), the
+# seeds), findings in target/fuzz-artifacts/<target>/ (crash-*, timeout-*, oom-*; outside
+# fuzz/artifacts/, which the replay tests read, so a run never breaks the ordinary tests), the
 # libFuzzer log in target/fuzz-logs/<target>.log, and the summary table
 # (target, seconds, executions, findings) on standard output and in target/fuzz-summary.md.
 # Exit status: 0 no finding; 1 a finding (smoke: only with ITAM_FUZZ_STRICT=1); 2 cannot run.
@@ -84,7 +85,7 @@ total_findings=0
 for t in "${targets[@]}"; do
   dict=$(dict_of "$t")
   work="target/fuzz-corpus/$t"
-  artifacts="fuzz/artifacts/$t"
+  artifacts="target/fuzz-artifacts/$t"
   mkdir -p "$work" "$artifacts" "fuzz/corpus/$t"
   before=$(find "$artifacts" -type f | wc -l)
   args=(-max_total_time="$seconds" -max_len=1048576 -timeout=1 -rss_limit_mb=2048
