@@ -386,8 +386,10 @@ pub(crate) fn read_input(
     })
 }
 
-/// Parses JSON; serde_json's message says the line and column.
+/// Parses JSON; serde_json's message says the line and column. A UTF-8 byte-order mark at the
+/// start is skipped, as the other readers (ledger, CMS, SWID, Ent) skip it.
 fn parse_json<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Result<T, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     serde_json::from_str(text).map_err(|e| format!("{}: {e}", display(path)))
 }
 

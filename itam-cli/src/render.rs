@@ -6,6 +6,12 @@
 //! # CSV (RFC 4180: comma separated, CRLF line ends, a field quoted when it holds a comma, a
 //! quote, CR or LF, quotes doubled)
 //!
+//! Written by [`itam_core::finance::csv::write_report_record`], the writer shared with
+//! `finance --csv`: a cell a spreadsheet would take as a formula (starting with `=`, `+`, `-`,
+//! `@`, tab or CR, or their full-width forms; a plain negative number such as `-3` excepted) is
+//! written behind a single quote and quoted (`"'=HYPERLINK(…)"`), and a field holding `;` or a
+//! tab is quoted too.
+//!
 //! [`products_csv`] (`--csv`): a header, then one row per product × metric line, in the
 //! position's order: `publisher,product,edition,metric,consumers,demand,exempt,covered,
 //! shortfall,unlicensed_consumers,entitled,unlimited,shortfall_cost,quantity,currency,
@@ -29,6 +35,8 @@ mod html;
 
 use std::fmt::Write as _;
 
+// One report record, CRLF-terminated, formula cells neutralised.
+use itam_core::finance::csv::write_report_record as record;
 use itam_reconcile::Position;
 
 pub(crate) use html::html;
@@ -65,22 +73,6 @@ pub(crate) const DECISION_COLUMNS: [&str; 9] = [
     "reason",
     "units",
 ];
-
-/// One RFC 4180 field.
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
-
-/// One RFC 4180 record, CRLF-terminated.
-fn record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
-    let line: Vec<String> = fields.iter().map(|f| field(f.as_ref())).collect();
-    out.push_str(&line.join(","));
-    out.push_str("\r\n");
-}
 
 /// `--csv`: one row per product × metric line.
 pub(crate) fn products_csv(position: &Position) -> String {

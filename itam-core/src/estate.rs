@@ -71,7 +71,7 @@
 //! | | `rights` | [`Rights`] | all false | downgrade, upgrade, secondary use, exempt environments |
 //! | | `pinned` | list of `{"device": id}` / `{"user": id}` | empty | allocations: these consumers use this entitlement only |
 //! | | `org` | string | none | only consumers in this organisation unit (or below it) may consume |
-//! | | `unit_cost` | decimal string | none | price of one unit |
+//! | | `unit_cost` | decimal string | none | price of one unit, zero or more (itam-reconcile refuses a negative one, `ReconcileError::NegativeCost`, and a cost that reaches the largest decimal, `ReconcileError::CostOverflow`) |
 //! | | `currency` | string | none | ISO 4217 code of `unit_cost` (`"EUR"`); amounts in different currencies are never added |
 //! | | `priority` | integer | none | manual order: lower first, before unordered ones |
 //! | | `true_up` | bool | false | consumption beyond the quantity is allowed and reported as true-up |

@@ -77,7 +77,9 @@
 //! invoice,INV-9001,1,2025-03-05,Contoso,PO-7001,,,T14-G5,Contoso T14 laptop,hardware,1,1450.00,,,,EUR,CC-100
 //! ```
 //!
-//! Empty cells are absent values. Dates are `YYYY-MM-DD`; decimals are plain (`1450.00`,
+//! Every row has exactly as many fields as the header has columns: a row with more or fewer
+//! (a shifted or truncated export) is refused with its line (`LedgerError::TooManyFields`,
+//! `LedgerError::TooFewFields`) rather than padded or cut. Empty cells are absent values. Dates are `YYYY-MM-DD`; decimals are plain (`1450.00`,
 //! `-3.5`), without thousands separators or currency signs. [`Ledger::from_csv`] reports the
 //! line and column of anything it cannot read; [`Ledger::to_csv`] writes the same layout (the
 //! columns above, then the extra columns in name order), and reading it back gives the same

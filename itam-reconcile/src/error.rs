@@ -54,6 +54,25 @@ pub enum ReconcileError {
         /// What did not resolve.
         detail: String,
     },
+    /// An entitlement's unit cost is below zero: no price is negative, and pricing it would
+    /// lower the cost of a shortfall and of the estate.
+    #[error("{at}: unit cost {cost} of entitlement {id:?} is negative")]
+    NegativeCost {
+        /// The entitlement.
+        id: String,
+        /// JSON path of the cost in `estate.json`.
+        at: String,
+        /// The cost as given.
+        cost: rust_decimal::Decimal,
+    },
+    /// A cost of the position reaches the largest decimal (about 7.9 × 10^28): unit costs
+    /// or quantities beyond any real price, whose product or sum cannot be stated exactly.
+    #[error("{at}: the cost reaches the largest decimal, so it cannot be stated exactly")]
+    CostOverflow {
+        /// JSON path of the cost in `position.json` (`/totals/cost`,
+        /// `/products/3/shortfall_cost`, `/entitlements/0/cost`…).
+        at: String,
+    },
     /// More than 2^32 − 2 items of one kind.
     #[error("estate too large: more than 2^32 - 2 items of one kind")]
     TooLarge,

@@ -58,7 +58,7 @@ use itam_core::asset::{LicenceForm, Responsibility};
 use itam_core::cms::Cms;
 use itam_core::diag::{Finding, Location, Severity};
 use itam_core::estate::Entitlement;
-use itam_core::finance::csv::write_record;
+use itam_core::finance::csv::write_report_record;
 use itam_core::finance::{
     Category, Currency, DocumentKind, EntitlementPurchase, Ledger, PurchaseLine, RegisterLine,
 };
@@ -1462,17 +1462,18 @@ impl FinanceReconciliation {
         s
     }
 
-    /// The matches as CSV (RFC 4180, CRLF): `itam,ledger,rule,confidence,evidence`, in the
+    /// The matches as CSV (RFC 4180, CRLF; formula cells neutralised by
+    /// [`write_report_record`]): `itam,ledger,rule,confidence,evidence`, in the
     /// order of [`matches`](Self::matches).
     #[must_use]
     pub fn matches_csv(&self) -> String {
         let mut out = String::new();
-        write_record(
+        write_report_record(
             &mut out,
             &["itam", "ledger", "rule", "confidence", "evidence"],
         );
         for m in &self.matches {
-            write_record(
+            write_report_record(
                 &mut out,
                 &[
                     m.itam.to_string(),
@@ -1486,14 +1487,15 @@ impl FinanceReconciliation {
         out
     }
 
-    /// The entitlements proven by a shared invoice line as CSV (RFC 4180, CRLF):
+    /// The entitlements proven by a shared invoice line as CSV (RFC 4180, CRLF; formula cells
+    /// neutralised by [`write_report_record`]):
     /// `entitlement,invoice,via`, in the order of [`proven_by_shared`](Self::proven_by_shared).
     #[must_use]
     pub fn shared_proofs_csv(&self) -> String {
         let mut out = String::new();
-        write_record(&mut out, &["entitlement", "invoice", "via"]);
+        write_report_record(&mut out, &["entitlement", "invoice", "via"]);
         for p in &self.proven_by_shared {
-            write_record(
+            write_report_record(
                 &mut out,
                 &[
                     p.entitlement.to_string(),
@@ -1505,18 +1507,19 @@ impl FinanceReconciliation {
         out
     }
 
-    /// The discrepancies as CSV (RFC 4180, CRLF): `rule,severity,path,records,message`, the
+    /// The discrepancies as CSV (RFC 4180, CRLF; formula cells neutralised by
+    /// [`write_report_record`]): `rule,severity,path,records,message`, the
     /// records separated by spaces, in the order of [`discrepancies`](Self::discrepancies).
     #[must_use]
     pub fn discrepancies_csv(&self) -> String {
         let mut out = String::new();
-        write_record(
+        write_report_record(
             &mut out,
             &["rule", "severity", "path", "records", "message"],
         );
         for d in &self.discrepancies {
             let records: Vec<String> = d.records.iter().map(ToString::to_string).collect();
-            write_record(
+            write_report_record(
                 &mut out,
                 &[
                     d.finding.rule.clone(),

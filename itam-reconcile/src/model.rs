@@ -355,7 +355,14 @@ impl<'a> Model<'a> {
         }
         let mut pinned_devices = Vec::with_capacity(estate.entitlements.len());
         let mut pinned_users = Vec::with_capacity(estate.entitlements.len());
-        for e in &estate.entitlements {
+        for (i, e) in estate.entitlements.iter().enumerate() {
+            if let Some(cost) = e.unit_cost.filter(|c| c.is_sign_negative() && !c.is_zero()) {
+                return Err(ReconcileError::NegativeCost {
+                    id: e.id.to_string(),
+                    at: format!("/entitlements/{i}/unit_cost"),
+                    cost,
+                });
+            }
             let mut ds = Vec::new();
             let mut us = Vec::new();
             for p in &e.pinned {

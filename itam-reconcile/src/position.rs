@@ -466,6 +466,50 @@ pub struct Position {
 }
 
 impl Position {
+    /// The position, or [`ReconcileError::CostOverflow`] naming the first cost that reached
+    /// the largest decimal: the decimal arithmetic stops there instead of overflowing, so such
+    /// a figure is not a price but a sign of absurd input, and is refused rather than shown.
+    pub(crate) fn checked_costs(self) -> Result<Self, crate::ReconcileError> {
+        let at_limit = |d: Decimal| d == Decimal::MAX || d == Decimal::MIN;
+        let mut first: Option<String> = None;
+        let mut note = |bad: bool, path: &dyn Fn() -> String| {
+            if bad && first.is_none() {
+                first = Some(path());
+            }
+        };
+        note(at_limit(self.totals.cost), &|| "/totals/cost".into());
+        note(at_limit(self.totals.shortfall_cost), &|| {
+            "/totals/shortfall_cost".into()
+        });
+        for (i, c) in self.totals.by_currency.iter().enumerate() {
+            note(at_limit(c.cost), &|| {
+                format!("/totals/by_currency/{i}/cost")
+            });
+            note(at_limit(c.shortfall_cost), &|| {
+                format!("/totals/by_currency/{i}/shortfall_cost")
+            });
+        }
+        for (i, p) in self.products.iter().enumerate() {
+            note(p.shortfall_cost.is_some_and(at_limit), &|| {
+                format!("/products/{i}/shortfall_cost")
+            });
+            for (j, a) in p.shortfall_costs.iter().enumerate() {
+                note(at_limit(a.amount), &|| {
+                    format!("/products/{i}/shortfall_costs/{j}/amount")
+                });
+            }
+        }
+        for (i, e) in self.entitlements.iter().enumerate() {
+            note(e.priced && at_limit(e.cost), &|| {
+                format!("/entitlements/{i}/cost")
+            });
+        }
+        match first {
+            Some(at) => Err(crate::ReconcileError::CostOverflow { at }),
+            None => Ok(self),
+        }
+    }
+
     /// Active entitlements nothing consumed: candidates for harvesting.
     pub fn unused_entitlements(&self) -> impl Iterator<Item = &EntitlementLine> + '_ {
         self.entitlements

@@ -97,14 +97,21 @@ fn absurd_numbers_saturate_instead_of_panicking() {
         reconcile_both(&estate, &policy),
         Err(itam_reconcile::ReconcileError::CostOutOfRange { .. })
     ));
+    // Priced at the largest decimal, the entitlement's cost cannot be stated exactly: refused
+    // with the path of the cost in position.json, never shown saturated (issue 12).
+    assert_eq!(
+        itam_reconcile::reconcile(&estate, &policy),
+        Err(itam_reconcile::ReconcileError::CostOverflow {
+            at: "/totals/cost".into()
+        })
+    );
+    // Units saturate at u64::MAX instead of panicking; a unit cost of 1 keeps them priced.
+    let mut estate = estate;
+    estate.entitlements[0].unit_cost = Some(1.into());
     let priority = itam_reconcile::reconcile(&estate, &policy).unwrap();
     let units: Vec<u64> = priority.consumers().map(|c| c.units).collect();
     assert_eq!(units, [u64::MAX, 0]);
-    assert!(
-        priority
-            .to_text()
-            .contains("cost=79228162514264337593543950335")
-    );
+    assert!(priority.to_text().contains("cost=18446744073709551615"));
     let mut concurrent = estate;
     concurrent.entitlements[0].metric = "concurrent_user".parse().unwrap();
     let p = itam_reconcile::reconcile(&concurrent, &policy).unwrap();

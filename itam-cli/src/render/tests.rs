@@ -50,6 +50,13 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     records
 }
 
+/// One field as the CSV reports write it.
+fn field(text: &str) -> String {
+    let mut out = String::new();
+    itam_core::finance::csv::write_report_field(&mut out, text);
+    out
+}
+
 #[test]
 fn fields_are_quoted_only_when_needed() {
     assert_eq!(field("plain"), "plain");
@@ -58,6 +65,8 @@ fn fields_are_quoted_only_when_needed() {
     assert_eq!(field("two\nlines"), "\"two\nlines\"");
     assert_eq!(field("cr\r"), "\"cr\r\"");
     assert_eq!(field(""), "");
+    assert_eq!(field("-3"), "-3");
+    assert_eq!(field("=1+1"), "\"'=1+1\"");
 }
 
 #[test]

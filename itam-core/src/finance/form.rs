@@ -63,6 +63,17 @@ pub enum LedgerError {
         /// Columns in the header.
         expected: usize,
     },
+    /// A row has fewer fields than the header has columns: a shifted or cut export, whose
+    /// cells would otherwise land in the wrong columns or go missing without a word.
+    #[error("line {line}: {found} fields, but the header has {expected} columns")]
+    TooFewFields {
+        /// Where the row starts.
+        line: u32,
+        /// Fields in the row.
+        found: usize,
+        /// Columns in the header.
+        expected: usize,
+    },
     /// The `record` cell is not `register`, `order` or `invoice`.
     #[error("line {}, column {}: record kind `{value}` is not register, order or invoice", .pos.line, .pos.col)]
     UnknownRecord {
@@ -224,6 +235,13 @@ pub(super) fn from_csv(
         let line = cells.first().map_or(0, |f| f.pos.line);
         if cells.len() > header.len() {
             return Err(LedgerError::TooManyFields {
+                line,
+                found: cells.len(),
+                expected: header.len(),
+            });
+        }
+        if cells.len() < header.len() {
+            return Err(LedgerError::TooFewFields {
                 line,
                 found: cells.len(),
                 expected: header.len(),
@@ -490,15 +508,65 @@ invoice,INV-9001,1,2025-03-05,Contoso,PO-7001,,,T14-G5,Contoso T14 laptop,hardwa
     }
 
     #[test]
-    fn columns_are_found_by_name_in_any_order_and_short_rows_are_padded() {
+    fn columns_are_found_by_name_in_any_order() {
         let ledger = Ledger::from_csv(
-            " Currency ,COST,Record,Number,Note\nUSD,5,register,A-1\nUSD,6,register,A-2,keep me\n",
+            " Currency ,COST,Record,Number,Note\nUSD,5,register,A-1,\nUSD,6,register,A-2,keep me\n",
         )
         .unwrap();
         assert_eq!(ledger.register[0].cost, Decimal::from(5));
         assert!(ledger.register[0].extra.is_empty());
         assert_eq!(ledger.register[1].extra["Note"], "keep me");
         assert!(ledger.to_csv().contains(",Note\r\n"));
+    }
+
+    #[test]
+    fn short_rows_are_refused_with_their_line_not_padded() {
+        let head = "record,number,cost,currency,cost_centre\n";
+        // The last cell missing: once padded to an empty cost centre without a word.
+        let err = Ledger::from_csv(&format!(
+            "{head}register,A-1,5,EUR,cc\nregister,A-2,6,EUR\n"
+        ))
+        .unwrap_err();
+        assert_eq!(
+            err,
+            LedgerError::TooFewFields {
+                line: 3,
+                found: 4,
+                expected: 5
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "line 3: 4 fields, but the header has 5 columns"
+        );
+        // A quoted field spanning lines: the line is where the row starts.
+        let err = Ledger::from_csv(&format!("{head}\"register\",\"A\n1\"\n")).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                LedgerError::TooFewFields {
+                    line: 2,
+                    found: 2,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        // `;`-delimited: counted with its delimiter.
+        let err = Ledger::from_csv_with(
+            "record;number;cost;currency\nregister;A-1;5\n",
+            ';',
+            &Limits::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            LedgerError::TooFewFields {
+                line: 2,
+                found: 3,
+                expected: 4
+            }
+        ));
     }
 
     fn text() -> impl Strategy<Value = String> {

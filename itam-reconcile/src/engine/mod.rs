@@ -220,7 +220,9 @@ impl Plan<'_> {
             allocation.check(self)?;
         }
         let (allocs, active) = allocation.into_parts();
-        self.build(allocator.explained_as(), allocs, &active)
+        // A cost that reaches the largest decimal is an error, not a saturated figure.
+        self.build(allocator.explained_as(), allocs, &active)?
+            .checked_costs()
     }
 }
 
