@@ -9,12 +9,18 @@
 //! tag.tag_version = Some(0i64.into());
 //! tag.push(Entity::new("ACME Ltd", "acme.example", &[Role::TagCreator]));
 //!
+//! // The default is a bare map (what python-uswid and fwupd read) …
 //! let encoded = coswid::encode(&tag, &EncodeOptions::default());
 //! assert!(encoded.dropped.is_empty());
-//! assert_eq!(&encoded.bytes[..5], [0xda, 0x53, 0x57, 0x49, 0x44]); // tag 1398229316
+//! assert_eq!(encoded.bytes[0] & 0xe0, 0xa0); // a map
 //! let decoded = coswid::decode(&encoded.bytes)?;
 //! assert_eq!(decoded.tag, tag);
-//! assert_eq!(decoded.options.envelope, Envelope::Tagged);
+//! assert_eq!(decoded.options.envelope, Envelope::Untagged);
+//!
+//! // … and RFC 9393's tagged form is one option away.
+//! let tagged = coswid::encode(&tag, &EncodeOptions::default().with_envelope(Envelope::Tagged));
+//! assert_eq!(&tagged.bytes[..5], [0xda, 0x53, 0x57, 0x49, 0x44]); // tag 1398229316
+//! assert_eq!(coswid::decode(&tagged.bytes)?.options.envelope, Envelope::Tagged);
 //! # Ok::<(), itam_swid::coswid::CoswidError>(())
 //! ```
 //!
@@ -177,10 +183,11 @@ use cbor::{DecodeError, Limits, Value};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Envelope {
-    /// A bare `concise-swid-tag` map.
+    /// A bare `concise-swid-tag` map: the default, the form the tools of the field
+    /// (python-uswid, fwupd, goswid) read and write.
+    #[default]
     Untagged,
     /// `#6.1398229316(concise-swid-tag)`, the tagged form (starts `da 53 57 49 44`).
-    #[default]
     Tagged,
     /// `#6.1398229316(bstr .cbor concise-swid-tag)`: the map encoded inside a byte string,
     /// as nsacyber/HIRS writes.
@@ -405,6 +412,93 @@ pub fn decode_uswid(bytes: &[u8]) -> Result<Vec<Decoded>, CoswidError> {
             })
         })
         .collect()
+}
+
+/// How the tags of a [`decode_all`] input were put together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Framing {
+    /// One CBOR item: one tag (untagged, tagged or signed).
+    Single,
+    /// A uSWID container (python-uswid, fwupd) holding a CBOR sequence of tags.
+    Uswid,
+    /// A CBOR array whose items are tags.
+    Array,
+    /// Several tags one after another (a CBOR sequence, RFC 8742), as python-uswid writes
+    /// a `.cbor` file of several components.
+    Sequence,
+}
+
+/// Every tag of an input that may hold several, with how they were framed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedAll {
+    /// How the tags were put together.
+    pub framing: Framing,
+    /// The tags, in order.
+    pub tags: Vec<Decoded>,
+}
+
+/// Decodes every CoSWID tag of `bytes`, whichever way the field frames several: a uSWID
+/// container (starting at the first byte), a CBOR array of tags, tags concatenated as a
+/// CBOR sequence, or a single tag. Each tag may be untagged, tagged or signed, as for
+/// [`decode`]. The default CBOR [`Limits`] apply to the whole input and to each item.
+///
+/// A top-level CBOR array is read as a list of tags because a `concise-swid-tag` is a map,
+/// never an array.
+///
+/// # Errors
+/// As [`decode_uswid`] for a container; [`CoswidErrorKind::Cbor`] when the bytes are not a
+/// CBOR sequence; else as [`decode`] for the first tag that fails, its path prefixed by its
+/// position (`/[2]`) when there are several.
+pub fn decode_all(bytes: &[u8]) -> Result<DecodedAll, CoswidError> {
+    decode_all_with(bytes, Limits::default())
+}
+
+/// [`decode_all`] with the given CBOR limits (for the items; a uSWID container uses the
+/// defaults, as [`decode_uswid`] does).
+///
+/// # Errors
+/// As [`decode_all`].
+pub fn decode_all_with(bytes: &[u8], limits: Limits) -> Result<DecodedAll, CoswidError> {
+    if bytes.starts_with(&uswid::USWID_MAGIC) {
+        return Ok(DecodedAll {
+            framing: Framing::Uswid,
+            tags: decode_uswid(bytes)?,
+        });
+    }
+    let items = cbor::decode_sequence(bytes, limits).map_err(cbor_error)?;
+    let (framing, items): (Framing, Vec<&Value>) = match items.as_slice() {
+        [] => return Err(cbor_error(empty_input())),
+        [Value::Array { items, .. }] => (Framing::Array, items.iter().collect()),
+        [one] => (Framing::Single, vec![one]),
+        several => (Framing::Sequence, several.iter().collect()),
+    };
+    let numbered = framing != Framing::Single;
+    let tags = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            from_value_with(item, limits).map_err(|e| {
+                if numbered {
+                    CoswidError {
+                        path: format!("/[{}]{}", i + 1, e.path.trim_end_matches('/')),
+                        kind: e.kind,
+                    }
+                } else {
+                    e
+                }
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(DecodedAll { framing, tags })
+}
+
+/// The error for an empty input: it ends before its first item.
+fn empty_input() -> DecodeError {
+    DecodeError {
+        offset: 0,
+        kind: cbor::DecodeErrorKind::UnexpectedEnd,
+    }
 }
 
 /// Encodes a tag as CoSWID.

@@ -65,9 +65,12 @@ fn full_tag_converts_to_the_golden_coswid() {
 
 #[test]
 fn full_tag_maps_each_item_to_its_key() {
-    let encoded =
-        coswid::xml_to_coswid(&full_xml(), &ReadOptions::STRICT, &EncodeOptions::default())
-            .unwrap();
+    let encoded = coswid::xml_to_coswid(
+        &full_xml(),
+        &ReadOptions::STRICT,
+        &EncodeOptions::default().with_envelope(Envelope::Tagged),
+    )
+    .unwrap();
     let value = cbor::decode(&encoded.bytes).unwrap();
     let Value::Tag {
         tag: coswid::COSWID_TAG,
@@ -306,7 +309,19 @@ fn repeated_keys_keep_every_occurrence() {
         ext(&decoded.tag),
         [("_k09.2", "f4"), ("_k09.3", "f6"), ("_0", ""), ("_1", "")]
     );
-    assert_eq!(coswid::encode(&decoded.tag, &decoded.options).bytes, bytes);
+    // They are kept in the model, but a CBOR map cannot hold a key twice (RFC 8949 §5.6,
+    // issue 12 defect 9): the encoder writes the first and reports each repeat.
+    let encoded = coswid::encode(&decoded.tag, &decoded.options);
+    let expected = tag_of(vec![(Value::uint(9), Value::Bool(true))]);
+    assert_eq!(encoded.bytes, expected);
+    let dropped: Vec<&str> = encoded.dropped.iter().map(|d| d.what.as_str()).collect();
+    assert_eq!(
+        dropped,
+        [
+            "attribute {http://itam.invalid/ns/coswid}_k09.2 (map key 9 is already written; a CBOR map cannot hold a key twice)",
+            "attribute {http://itam.invalid/ns/coswid}_k09.3 (map key 9 is already written; a CBOR map cannot hold a key twice)",
+        ]
+    );
 }
 
 #[test]

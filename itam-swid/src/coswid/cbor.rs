@@ -404,6 +404,47 @@ impl Value {
         }
     }
 
+    /// The first map key found twice in one map, anywhere in this item (arrays, maps and
+    /// tags are searched, byte strings are not decoded), comparing keys in the CBOR data
+    /// model (`1` and `0x1801` are the same key). RFC 8949 §5.6 makes such a map invalid;
+    /// the CoSWID encoder never writes one.
+    ///
+    /// Linear in the size of the item (one hash set per map), iterative, so any depth is
+    /// safe.
+    #[must_use]
+    pub fn repeated_key(&self) -> Option<&Self> {
+        #[derive(PartialEq, Eq, Hash)]
+        enum Id<'v> {
+            Int(i128),
+            Text(&'v str),
+            Other(Vec<u8>),
+        }
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            match v {
+                Self::Array { items, .. } => stack.extend(items),
+                Self::Map { entries, .. } => {
+                    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+                    for (k, item) in entries {
+                        let id = match (k.as_int(), k.as_text()) {
+                            (Some(n), _) => Id::Int(n),
+                            (_, Some(t)) => Id::Text(t),
+                            _ => Id::Other(k.encode()),
+                        };
+                        if !seen.insert(id) {
+                            return Some(k);
+                        }
+                        stack.push(k);
+                        stack.push(item);
+                    }
+                }
+                Self::Tag { item, .. } => stack.push(item),
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// A short name of the item's type, for messages (`"unsigned integer"`, `"map"`…).
     #[must_use]
     pub const fn type_name(&self) -> &'static str {

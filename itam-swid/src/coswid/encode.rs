@@ -10,6 +10,7 @@ use crate::model::{
     XmlBool, XmlInt,
 };
 use crate::ns;
+use std::collections::HashMap;
 
 /// The order keys are written in, per map: the CDDL's order, then `lang`. Entries with
 /// other keys (extensions) follow, in the model's order; an extension attribute that keeps
@@ -32,6 +33,29 @@ const RESOURCE_ORDER: &[i64] = &[29, 15];
 struct MapBuilder {
     entries: Vec<(Value, Value)>,
     order: &'static [i64],
+    /// Keys of required items written empty because the model's field is empty: an
+    /// extension attribute that keeps an entry with the same key (a `tag-id` of another
+    /// type) takes their place instead of being written a second time.
+    placeholders: Vec<i64>,
+}
+
+/// A key's identity in the CBOR data model (`1` and `0x1801` are the same key), so that a
+/// map is never written with a key twice (RFC 8949 §5.6).
+#[derive(PartialEq, Eq, Hash)]
+enum KeyId {
+    Int(i128),
+    Text(String),
+    Other(Vec<u8>),
+}
+
+impl KeyId {
+    fn of(k: &Value) -> Self {
+        match (k.as_int(), k.as_text()) {
+            (Some(n), _) => Self::Int(n),
+            (_, Some(t)) => Self::Text(t.to_owned()),
+            _ => Self::Other(k.encode()),
+        }
+    }
 }
 
 impl MapBuilder {
@@ -39,6 +63,7 @@ impl MapBuilder {
         Self {
             entries: Vec::new(),
             order,
+            placeholders: Vec::new(),
         }
     }
 
@@ -67,6 +92,9 @@ impl MapBuilder {
     /// A required text item: always written (empty if need be), unless an absence marker
     /// says the decoded tag had none (see [`MapBuilder::finish`]).
     fn required_text(&mut self, k: i64, v: &str) {
+        if v.is_empty() {
+            self.placeholders.push(k);
+        }
         self.put(k, Value::text(v));
     }
 
@@ -106,15 +134,89 @@ impl MapBuilder {
     /// Adds `lang` and the attributes, and makes the map. An absence marker (an empty
     /// [`EXTENSION_NS`](super::EXTENSION_NS) attribute `_<n>`) removes the item with key
     /// *n*: the decoded tag did not have that required item.
-    fn finish(mut self, lang: Option<&str>, attributes: &[Attribute]) -> Value {
+    ///
+    /// No key is written twice. An attribute whose entry has the key of a required item
+    /// left empty (a decoded `tag-id` of another type) is written in its place; any other
+    /// attribute whose key is already in the map (a typed field set as well, a repeat a
+    /// decoded map had) is left out and its description returned, to be reported.
+    fn finish(mut self, lang: Option<&str>, attributes: &[Attribute]) -> (Value, Vec<String>) {
         self.text(key::LANG, lang);
         for absent in attributes.iter().filter_map(ext::absent_key) {
             self.entries.retain(|(k, _)| k.as_int() != Some(absent));
         }
-        for a in attributes.iter().filter(|a| ext::absent_key(a).is_none()) {
-            self.entries.push(attribute_entry(a));
+        let mut seen: HashMap<KeyId, usize> = HashMap::with_capacity(self.entries.len());
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            seen.entry(KeyId::of(k)).or_insert(i);
         }
-        self.into_value()
+        let mut refused = Vec::new();
+        for a in attributes.iter().filter(|a| ext::absent_key(a).is_none()) {
+            let (mut k, mut v) = attribute_entry(a);
+            if k.repeated_key().is_some() || v.repeated_key().is_some() {
+                // A kept entry whose key or value repeats a key inside (a decoded invalid
+                // map): written with the first occurrence of each key only.
+                let mut removed = 0;
+                k = first_keys(k, &mut removed);
+                v = first_keys(v, &mut removed);
+                refused.push(format!(
+                    "{removed} repeated map key(s) inside attribute {} (a CBOR map cannot hold a key twice)",
+                    a.name.clark()
+                ));
+            }
+            let id = KeyId::of(&k);
+            match seen.get(&id) {
+                None => {
+                    seen.insert(id, self.entries.len());
+                    self.entries.push((k, v));
+                }
+                Some(&i) => {
+                    let placeholder = self.entries.get(i).and_then(|(k, _)| k.as_i64());
+                    if let Some(p) = placeholder.filter(|p| self.placeholders.contains(p)) {
+                        self.placeholders.retain(|q| *q != p);
+                        if let Some(slot) = self.entries.get_mut(i) {
+                            *slot = (k, v);
+                        }
+                    } else {
+                        refused.push(format!(
+                            "attribute {} (map key {k} is already written; a CBOR map cannot hold a key twice)",
+                            a.name.clark()
+                        ));
+                    }
+                }
+            }
+        }
+        (self.into_value(), refused)
+    }
+}
+
+/// `v` with only the first occurrence of each key in each of its maps, keys included
+/// (depth-first, so nested maps are cleaned before their parents compare them), counting
+/// the entries removed.
+fn first_keys(v: Value, removed: &mut usize) -> Value {
+    match v {
+        Value::Array { items, len } => Value::Array {
+            items: items.into_iter().map(|i| first_keys(i, removed)).collect(),
+            len,
+        },
+        Value::Map { entries, len } => {
+            let mut seen = std::collections::HashSet::with_capacity(entries.len());
+            let mut kept = Vec::with_capacity(entries.len());
+            for (k, item) in entries {
+                // A key may itself be a map (an extension's): cleaned before it is compared.
+                let k = first_keys(k, removed);
+                if seen.insert(KeyId::of(&k)) {
+                    kept.push((k, first_keys(item, removed)));
+                } else {
+                    *removed += 1;
+                }
+            }
+            Value::Map { entries: kept, len }
+        }
+        Value::Tag { tag, width, item } => Value::Tag {
+            tag,
+            width,
+            item: Box::new(first_keys(*item, removed)),
+        },
+        other => other,
     }
 }
 
@@ -202,6 +304,15 @@ impl Encoder {
         });
     }
 
+    /// [`MapBuilder::finish`], reporting the attributes it had to leave out.
+    fn finish(&mut self, m: MapBuilder, lang: Option<&str>, attributes: &[Attribute]) -> Value {
+        let (value, refused) = m.finish(lang, attributes);
+        for what in refused {
+            self.drop(what);
+        }
+        value
+    }
+
     fn drop_node(&mut self, node: &ForeignNode) {
         let what = match node {
             ForeignNode::Element(e) => format!("element {}", e.name.clark()),
@@ -227,6 +338,11 @@ impl Encoder {
             key::TAG_ID,
             uuid_or_text(tag.tag_id.as_str(), self.options.tag_id_as_bytes),
         );
+        if tag.tag_id.as_str().is_empty() {
+            // A decoded tag-id of another type is kept as an extension entry, which is
+            // written in this one's place (see `MapBuilder::finish`).
+            m.placeholders.push(key::TAG_ID);
+        }
         m.int(key::TAG_VERSION, tag.tag_version.as_ref());
         m.bool(key::CORPUS, tag.corpus.as_ref());
         m.bool(key::PATCH, tag.patch.as_ref());
@@ -288,7 +404,7 @@ impl Encoder {
         if let Some(e) = evidence {
             m.put(key::EVIDENCE, e);
         }
-        m.finish(tag.lang.as_deref(), &tag.attributes)
+        self.finish(m, tag.lang.as_deref(), &tag.attributes)
     }
 
     fn entity(&mut self, e: &Entity) -> Value {
@@ -324,7 +440,7 @@ impl Encoder {
                 EntityChild::Other(node) => self.drop_node(node),
             }
         }
-        m.finish(e.lang.as_deref(), &e.attributes)
+        self.finish(m, e.lang.as_deref(), &e.attributes)
     }
 
     fn link(&mut self, l: &Link) -> Value {
@@ -341,7 +457,7 @@ impl Encoder {
             m.put(key::USE, vocab(keys::USES, u.as_str()));
         }
         self.drop_content(&l.content);
-        m.finish(l.lang.as_deref(), &l.attributes)
+        self.finish(m, l.lang.as_deref(), &l.attributes)
     }
 
     fn meta(&mut self, x: &SoftwareMeta) -> Value {
@@ -370,7 +486,7 @@ impl Encoder {
         m.text(key::UNSPSC_CODE, x.unspsc_code.as_deref());
         m.text(key::UNSPSC_VERSION, x.unspsc_version.as_deref());
         self.drop_content(&x.content);
-        m.finish(x.lang.as_deref(), &x.attributes)
+        self.finish(m, x.lang.as_deref(), &x.attributes)
     }
 
     fn collection(&mut self, c: &ResourceCollection, evidence: Option<&Evidence>) -> Value {
@@ -423,7 +539,7 @@ impl Encoder {
                 attrs.push(n8060(local, v));
             }
         }
-        m.finish(c.lang.as_deref(), &attrs)
+        self.finish(m, c.lang.as_deref(), &attrs)
     }
 
     fn directory(&mut self, d: &Directory) -> Value {
@@ -453,7 +569,7 @@ impl Encoder {
             pe.many(key::FILE, files);
             m.put(key::PATH_ELEMENTS, pe.into_value());
         }
-        m.finish(d.lang.as_deref(), &d.attributes)
+        self.finish(m, d.lang.as_deref(), &d.attributes)
     }
 
     fn file(&mut self, f: &File) -> Value {
@@ -491,7 +607,7 @@ impl Encoder {
             attrs.push(n8060("patchEvent", v.as_str()));
         }
         self.drop_content(&f.content);
-        m.finish(f.lang.as_deref(), &attrs)
+        self.finish(m, f.lang.as_deref(), &attrs)
     }
 
     fn process(&mut self, p: &Process) -> Value {
@@ -499,14 +615,14 @@ impl Encoder {
         m.required_text(key::PROCESS_NAME, &p.name);
         m.int(key::PID, p.pid.as_ref());
         self.drop_content(&p.content);
-        m.finish(p.lang.as_deref(), &p.attributes)
+        self.finish(m, p.lang.as_deref(), &p.attributes)
     }
 
     fn resource(&mut self, r: &Resource) -> Value {
         let mut m = MapBuilder::new(RESOURCE_ORDER);
         m.required_text(key::TYPE, &r.r#type);
         self.drop_content(&r.content);
-        m.finish(r.lang.as_deref(), &r.attributes)
+        self.finish(m, r.lang.as_deref(), &r.attributes)
     }
 }
 
