@@ -30,8 +30,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
     };
 
-    // XML -> model -> CBOR. The default envelope is the tagged form, so the bytes start with
-    // CBOR tag 1398229316 ("SWID" in ASCII): da 53 57 49 44.
+    // XML -> model -> CBOR. The default form is untagged (a bare map), as the readers in the
+    // field expect; `EncodeOptions::envelope` selects the tagged form (CBOR tag 1398229316).
     let encoded = xml_to_coswid(&xml, &ReadOptions::LAX, &EncodeOptions::default())?;
     println!(
         "CoSWID, {} bytes (the XML has {}):",

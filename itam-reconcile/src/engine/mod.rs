@@ -89,9 +89,10 @@ impl Prepared<'_> {
     /// Allocates in `mode` and builds the position.
     ///
     /// # Errors
-    /// In Optimal mode, when a unit cost is beyond the optimiser's exact range.
+    /// In Optimal mode, when a unit cost is beyond the optimiser's exact range; in either
+    /// mode, [`ReconcileError::CostOverflow`] when a cost reaches the largest decimal.
     pub fn allocate(&self, mode: Mode) -> Result<Position, ReconcileError> {
-        self.0.run(mode.allocator(), false)
+        self.0.run(mode.allocator(), false)?.checked_costs()
     }
 
     /// Allocates with `allocator` and builds the position; the allocation is checked
@@ -99,9 +100,9 @@ impl Prepared<'_> {
     ///
     /// # Errors
     /// Whatever the allocator returns, or [`ReconcileError::Internal`] when its allocation
-    /// breaks the problem's rules.
+    /// breaks the problem's rules, or [`ReconcileError::CostOverflow`].
     pub fn allocate_with(&self, allocator: &dyn Allocator) -> Result<Position, ReconcileError> {
-        self.0.run(allocator, true)
+        self.0.run(allocator, true)?.checked_costs()
     }
 
     /// The problem allocators read.
@@ -116,8 +117,14 @@ impl Prepared<'_> {
     /// As [`allocate_with`](Self::allocate_with).
     pub fn compare(&self, allocators: &[&dyn Allocator]) -> Result<Compared, ReconcileError> {
         let mut runs: Vec<Run> = Vec::with_capacity(allocators.len());
+        // Every allocator runs before any cost is checked, so that an allocator's own error
+        // (Optimal's cost out of its exact range) comes first.
+        let mut positions = Vec::with_capacity(allocators.len());
         for a in allocators {
-            let position = self.allocate_with(*a)?;
+            positions.push(self.0.run(*a, true)?);
+        }
+        for (a, position) in allocators.iter().zip(positions) {
+            let position = position.checked_costs()?;
             let gap = runs.first().map_or_else(
                 || Gap::between(&position, &position),
                 |first| Gap::between(&first.position, &position),
@@ -220,9 +227,7 @@ impl Plan<'_> {
             allocation.check(self)?;
         }
         let (allocs, active) = allocation.into_parts();
-        // A cost that reaches the largest decimal is an error, not a saturated figure.
-        self.build(allocator.explained_as(), allocs, &active)?
-            .checked_costs()
+        self.build(allocator.explained_as(), allocs, &active)
     }
 }
 
