@@ -137,7 +137,8 @@ fn colliding_attributes() -> impl Strategy<Value = Vec<Attribute>> {
 }
 
 fn check_unique(bytes: &[u8]) -> Result<(), TestCaseError> {
-    let value = cbor::decode(bytes).unwrap();
+    let value = cbor::decode(bytes)
+        .map_err(|e| TestCaseError::fail(format!("our own output does not decode: {e}")))?;
     prop_assert_eq!(value.repeated_key(), None, "{}", value);
     Ok(())
 }

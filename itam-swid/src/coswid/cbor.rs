@@ -409,11 +409,11 @@ impl Value {
     /// model (`1` and `0x1801` are the same key). RFC 8949 §5.6 makes such a map invalid;
     /// the CoSWID encoder never writes one.
     ///
-    /// Linear in the size of the item (one hash set per map), iterative, so any depth is
+    /// Linear in the size of the item (one ordered set per map: O(n log n)), iterative, so any depth is
     /// safe.
     #[must_use]
     pub fn repeated_key(&self) -> Option<&Self> {
-        #[derive(PartialEq, Eq, Hash)]
+        #[derive(PartialEq, Eq, PartialOrd, Ord)]
         enum Id<'v> {
             Int(i128),
             Text(&'v str),
@@ -424,7 +424,7 @@ impl Value {
             match v {
                 Self::Array { items, .. } => stack.extend(items),
                 Self::Map { entries, .. } => {
-                    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+                    let mut seen = std::collections::BTreeSet::new();
                     for (k, item) in entries {
                         let id = match (k.as_int(), k.as_text()) {
                             (Some(n), _) => Id::Int(n),

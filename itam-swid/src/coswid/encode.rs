@@ -10,7 +10,7 @@ use crate::model::{
     XmlBool, XmlInt,
 };
 use crate::ns;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// The order keys are written in, per map: the CDDL's order, then `lang`. Entries with
 /// other keys (extensions) follow, in the model's order; an extension attribute that keeps
@@ -41,7 +41,7 @@ struct MapBuilder {
 
 /// A key's identity in the CBOR data model (`1` and `0x1801` are the same key), so that a
 /// map is never written with a key twice (RFC 8949 §5.6).
-#[derive(PartialEq, Eq, Hash)]
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
 enum KeyId {
     Int(i128),
     Text(String),
@@ -144,7 +144,7 @@ impl MapBuilder {
         for absent in attributes.iter().filter_map(ext::absent_key) {
             self.entries.retain(|(k, _)| k.as_int() != Some(absent));
         }
-        let mut seen: HashMap<KeyId, usize> = HashMap::with_capacity(self.entries.len());
+        let mut seen: BTreeMap<KeyId, usize> = BTreeMap::new();
         for (i, (k, _)) in self.entries.iter().enumerate() {
             seen.entry(KeyId::of(k)).or_insert(i);
         }
@@ -198,7 +198,7 @@ fn first_keys(v: Value, removed: &mut usize) -> Value {
             len,
         },
         Value::Map { entries, len } => {
-            let mut seen = std::collections::HashSet::with_capacity(entries.len());
+            let mut seen = std::collections::BTreeSet::new();
             let mut kept = Vec::with_capacity(entries.len());
             for (k, item) in entries {
                 // A key may itself be a map (an extension's): cleaned before it is compared.
