@@ -107,7 +107,8 @@ impl Projection {
     }
 }
 
-/// Projects the CMS into an estate (see the [module table](self)).
+/// Projects the CMS into an estate: hardware CIs as devices, software CIs by tagId,
+/// `installed_on` as installations, `licensed_by` as pins; what cannot be used is listed.
 #[must_use]
 pub fn project(cms: &Cms) -> Projection {
     let mut out = Projection::default();
