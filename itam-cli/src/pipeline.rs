@@ -22,7 +22,7 @@
 //! dropped silently: every file, tag or Ent that does not become part of the estate, or does
 //! so only in part, is listed as [`Unused`] with its reason.
 //!
-//! [`build`] hands contents already read to the intake; [`read`] reads a folder laid out as
+//! [`build`] hands contents already read to the intake; `read` reads a folder laid out as
 //! above.
 
 use std::fmt;
