@@ -24,9 +24,13 @@ fn sparse(path: &std::path::Path, len: u64) {
 
 const GIB: u64 = 1024 * 1024 * 1024;
 
-#[test]
-fn a_sparse_tag_file_over_the_limit_is_listed_by_its_length_not_read() {
-    let dir = TempDir::new("sparse-tag");
+/// The demo's editor tag.
+const EDITOR: &str = "inventory/ws-lon-01/example-editor-3.swidtag";
+
+/// A folder layout with one device, `pc-1`, on which the demo's editor tag was found, and no
+/// entitlements.
+fn one_device_with_the_editor(name: &str) -> TempDir {
+    let dir = TempDir::new(name);
     std::fs::create_dir_all(dir.join("inventory/pc-1")).unwrap();
     std::fs::create_dir_all(dir.join("entitlements")).unwrap();
     std::fs::write(
@@ -34,11 +38,13 @@ fn a_sparse_tag_file_over_the_limit_is_listed_by_its_length_not_read() {
         br#"{"devices": [{"id": "pc-1"}]}"#,
     )
     .unwrap();
-    std::fs::copy(
-        demo("inventory/ws-lon-01/example-editor-3.swidtag"),
-        dir.join("inventory/pc-1/editor.swidtag"),
-    )
-    .unwrap();
+    std::fs::copy(demo(EDITOR), dir.join("inventory/pc-1/editor.swidtag")).unwrap();
+    dir
+}
+
+#[test]
+fn a_sparse_tag_file_over_the_limit_is_listed_by_its_length_not_read() {
+    let dir = one_device_with_the_editor("sparse-tag");
     sparse(&dir.join("inventory/pc-1/huge.swidtag"), 3 * GIB);
     let out = itam(&["reconcile", "--as-of", "2026-10-01", "--json", &dir.arg("")]);
     // 1: the editor found on pc-1 has no entitlement.
@@ -65,16 +71,8 @@ fn a_sparse_tag_file_over_the_limit_is_listed_by_its_length_not_read() {
 
 #[test]
 fn the_limit_can_be_raised_or_lowered_on_the_command_line() {
-    let dir = TempDir::new("lowered");
-    std::fs::create_dir_all(dir.join("inventory/pc-1")).unwrap();
-    std::fs::create_dir_all(dir.join("entitlements")).unwrap();
-    std::fs::write(
-        dir.join("devices.json"),
-        br#"{"devices": [{"id": "pc-1"}]}"#,
-    )
-    .unwrap();
-    let tag = demo("inventory/ws-lon-01/example-editor-3.swidtag");
-    std::fs::copy(&tag, dir.join("inventory/pc-1/editor.swidtag")).unwrap();
+    let dir = one_device_with_the_editor("lowered");
+    let tag = demo(EDITOR);
     let len = std::fs::metadata(&tag).unwrap().len();
     let at = |limit: u64| {
         let out = itam(&[

@@ -45,19 +45,41 @@ fn machine(id: &str) -> ConfigurationItem {
     .in_stage(LifecycleStage::Operation)
 }
 
+/// A CMS with change CHG-1 requested by alice and authorised by bob.
+fn authorised(title: &str) -> Cms {
+    let mut cms = Cms::new();
+    cms.request_change("CHG-1", title, "alice", at(0)).unwrap();
+    cms.advance_change("CHG-1", ChangeStep::Authorize, "bob", at(1))
+        .unwrap();
+    cms
+}
+
+/// Carol executes `command` under CHG-1.
+fn run(cms: &mut Cms, command: Command) {
+    cms.execute(Authorization::under("CHG-1", "carol", at(2)), command)
+        .unwrap();
+}
+
+/// Checks the software CI `sw` at `version` into the DML as `dml`, with a pool of `licences`.
+fn check_in(dml: &str, sw: &str, version: Version, licences: u32) -> Command {
+    Command::CheckIn {
+        item: DefinitiveItem {
+            id: DmlId::new(dml),
+            software: AssetId::new(sw),
+            version,
+            media: Media::Electronic,
+            checksum: None,
+            storage_location: format!("dml://{dml}"),
+            licences: LicencePool::new(licences),
+        },
+    }
+}
+
 /// The CMS: Editor 3.2 released to and installed on HW-1; Editor 3.2 also installed on HW-2
 /// without a release; Viewer 1.0 released to and installed on HW-3; HW-4 records Editor and
 /// was never discovered; HW-5 has no owner and no custodian.
 fn cms() -> Cms {
-    let mut cms = Cms::new();
-    cms.request_change("CHG-1", "editor roll-out", "alice", at(0))
-        .unwrap();
-    cms.advance_change("CHG-1", ChangeStep::Authorize, "bob", at(1))
-        .unwrap();
-    let run = |cms: &mut Cms, command| {
-        cms.execute(Authorization::under("CHG-1", "carol", at(2)), command)
-            .unwrap();
-    };
+    let mut cms = authorised("editor roll-out");
     run(
         &mut cms,
         Command::record(software_ci("SW-ED", "Editor", "3.2", "acme-editor-3.2")),
@@ -74,20 +96,7 @@ fn cms() -> Cms {
     run(&mut cms, Command::record(orphan));
     for (dml, sw) in [("DML-ED", "SW-ED"), ("DML-VW", "SW-VW")] {
         let version = cms.item(sw).unwrap().software().unwrap().version.clone();
-        run(
-            &mut cms,
-            Command::CheckIn {
-                item: DefinitiveItem {
-                    id: DmlId::new(dml),
-                    software: AssetId::new(sw),
-                    version,
-                    media: Media::Electronic,
-                    checksum: None,
-                    storage_location: format!("dml://{dml}"),
-                    licences: LicencePool::new(10),
-                },
-            },
-        );
+        run(&mut cms, check_in(dml, sw, version, 10));
     }
     run(&mut cms, Command::release("DML-ED", 1, "HW-1"));
     run(&mut cms, Command::release("DML-VW", 1, "HW-3"));
@@ -194,33 +203,14 @@ fn each_disagreement_is_one_finding_with_rule_severity_and_clause() {
 fn data_that_agrees_gives_no_finding() {
     let mut estate = discovered();
     estate.installations.truncate(1); // only HW-1's Editor 3.2, exactly as recorded
-    let mut cms = Cms::new();
-    cms.request_change("CHG-1", "one", "alice", at(0)).unwrap();
-    cms.advance_change("CHG-1", ChangeStep::Authorize, "bob", at(1))
-        .unwrap();
-    let run = |cms: &mut Cms, command| {
-        cms.execute(Authorization::under("CHG-1", "carol", at(2)), command)
-            .unwrap();
-    };
+    let mut cms = authorised("one");
     run(
         &mut cms,
         Command::record(software_ci("SW-ED", "Editor", "3.2", "acme-editor-3.2")),
     );
     run(&mut cms, Command::record(machine("HW-1")));
-    run(
-        &mut cms,
-        Command::CheckIn {
-            item: DefinitiveItem {
-                id: DmlId::new("DML-ED"),
-                software: AssetId::new("SW-ED"),
-                version: Version::new("3.2", VersionScheme::MultipartNumeric),
-                media: Media::Electronic,
-                checksum: None,
-                storage_location: "dml://ed".into(),
-                licences: LicencePool::new(1),
-            },
-        },
-    );
+    let version = Version::new("3.2", VersionScheme::MultipartNumeric);
+    run(&mut cms, check_in("DML-ED", "SW-ED", version, 1));
     run(&mut cms, Command::release("DML-ED", 1, "HW-1"));
     run(
         &mut cms,

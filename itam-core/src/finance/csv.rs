@@ -350,27 +350,21 @@ pub fn write_report_field(out: &mut String, field: &str) {
 /// Appends one record of a report to `out`, ended by CRLF: [`write_record`] with every field
 /// written by [`write_report_field`].
 pub fn write_report_record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_report_field(out, f.as_ref());
-    }
-    if let [only] = fields {
-        if only.as_ref().is_empty() {
-            out.push_str("\"\"");
-        }
-    }
-    out.push_str("\r\n");
+    write_record_with(out, fields, write_report_field);
 }
 
 /// Appends one record to `out`, ended by CRLF.
 pub fn write_record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
+    write_record_with(out, fields, write_field);
+}
+
+/// One record, each field written by `field`, the record ended by CRLF.
+fn write_record_with<S: AsRef<str>>(out: &mut String, fields: &[S], field: fn(&mut String, &str)) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        write_field(out, f.as_ref());
+        field(out, f.as_ref());
     }
     // A record of one empty field would read back as a blank line; quote it.
     if let [only] = fields {
