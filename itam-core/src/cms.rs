@@ -9,7 +9,9 @@
 //! - [`Cms::request_change`] and [`Cms::advance_change`], which move change records through
 //!   their life (requested → authorized → implemented → evaluated → closed, or rejected);
 //! - [`Cms::execute`], which runs a [`Command`] under an [`Authorization`] (who, which change
-//!   record, when). The change record must exist and be authorized.
+//!   record, when). The change record must exist and be authorized;
+//! - [`Cms::open_nonconformity`] and [`Cms::advance_nonconformity`], which follow a finding
+//!   through corrective action to closure ([`nonconformity`], 19770-1:2017 10.1).
 //!
 //! Each of these appends two [`AuditEntry`]s to the trail: the request with its authorization,
 //! then the outcome, executed or refused with a [`CmsError`]. A refused action changes nothing
@@ -45,7 +47,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::asset::{AssetClass, ConfigurationItem};
 use crate::change::{ChangeId, ChangeRecord, ChangeState, ChangeStep};
-use crate::diag::Report;
+use crate::diag::{Finding, Report};
 use crate::dml::{Dml, DuplicateId, HardwareSpare, ReleaseRecord, SpareState};
 use crate::id::AssetId;
 use crate::lifecycle::LifecycleStage;
@@ -56,6 +58,7 @@ mod authority;
 mod command;
 mod error;
 mod gate;
+pub mod nonconformity;
 mod project;
 
 pub use audit::{AuditEntry, AuditEvent, Authorization, GENESIS};
@@ -63,6 +66,7 @@ pub use authority::{AuthorityTable, Duty};
 pub use command::Command;
 pub use error::{CmsError, ReplayError};
 pub use gate::{Exhausted, Open, PositionShortfall, ReleaseGate, ReleaseRequest};
+pub use nonconformity::{NcState, NcStep, Nonconformity, NonconformityId};
 pub use project::{Projection, Unprojected, project};
 
 /// The configuration management system: configuration items, relationships, change records,
@@ -80,6 +84,7 @@ pub struct Cms {
     changes: BTreeMap<ChangeId, ChangeRecord>,
     dml: Dml,
     authority: Option<AuthorityTable>,
+    nonconformities: BTreeMap<NonconformityId, Nonconformity>,
     trail: Vec<AuditEntry>,
 }
 
@@ -176,6 +181,17 @@ impl Cms {
     #[must_use]
     pub fn trail(&self) -> &[AuditEntry] {
         &self.trail
+    }
+
+    /// The nonconformity record with this id.
+    #[must_use]
+    pub fn nonconformity(&self, id: &str) -> Option<&Nonconformity> {
+        self.nonconformities.get(id)
+    }
+
+    /// Every nonconformity record, by id.
+    pub fn nonconformities(&self) -> impl Iterator<Item = &Nonconformity> {
+        self.nonconformities.values()
     }
 
     /// The authority table in force, if one has been set.
@@ -361,6 +377,132 @@ impl Cms {
         self.push_outcome(seq, &by, Some(&id), at, outcome)
     }
 
+    // ----- nonconformity and corrective action (19770-1:2017 10.1) -----
+
+    /// Opens a nonconformity record for `finding` and audits it.
+    ///
+    /// # Errors
+    /// [`CmsError::NoAuthorizer`], [`CmsError::NoAuthority`] when an authority table is in
+    /// force and `by` may not [`Duty::Request`], [`CmsError::DuplicateNonconformity`] when the
+    /// id is taken. A refusal is audited and changes nothing else.
+    pub fn open_nonconformity(
+        &mut self,
+        id: impl Into<NonconformityId>,
+        finding: &Finding,
+        by: impl Into<String>,
+        at: DateTime<Utc>,
+    ) -> Result<(), CmsError> {
+        let by = by.into();
+        let record = Nonconformity::open(id, finding, by.clone(), at);
+        let seq = self.push(
+            &by,
+            None,
+            at,
+            AuditEvent::NonconformityOpened {
+                nonconformity: record.id.clone(),
+                rule: record.rule.clone(),
+                subject: record.subject.clone(),
+                summary: record.summary.clone(),
+            },
+        );
+        let outcome = self
+            .check_duty(&by, Duty::for_nonconformity(None))
+            .and_then(|()| {
+                if self.nonconformities.contains_key(&record.id) {
+                    Err(CmsError::DuplicateNonconformity {
+                        nonconformity: record.id.clone(),
+                    })
+                } else {
+                    Ok(())
+                }
+            });
+        if outcome.is_ok() {
+            self.nonconformities.insert(record.id.clone(), record);
+        }
+        self.push_outcome(seq, &by, None, at, outcome)
+    }
+
+    /// Takes a step on a nonconformity record (act, verify, close) and audits it.
+    ///
+    /// # Errors
+    /// [`CmsError::NoAuthorizer`], [`CmsError::NoAuthority`] when an authority table is in
+    /// force and `by` does not hold the step's duty ([`Duty::for_nonconformity`]),
+    /// [`CmsError::UnknownNonconformity`], [`CmsError::NonconformityUnexplained`] for an action
+    /// or review that says nothing, [`CmsError::SelfVerification`] when whoever took the action
+    /// verifies it, [`CmsError::NonconformityStepBeforePrevious`] when the step is dated before
+    /// the record's latest step, [`CmsError::NonconformityStep`] when the step does not follow
+    /// from the record's state. A refusal is audited and changes nothing else.
+    pub fn advance_nonconformity(
+        &mut self,
+        id: impl Into<NonconformityId>,
+        step: NcStep,
+        by: impl Into<String>,
+        at: DateTime<Utc>,
+    ) -> Result<(), CmsError> {
+        let id = id.into();
+        let by = by.into();
+        let seq = self.push(
+            &by,
+            None,
+            at,
+            AuditEvent::NonconformityStep {
+                nonconformity: id.clone(),
+                step: step.clone(),
+            },
+        );
+        let outcome = self
+            .check_duty(&by, Duty::for_nonconformity(Some(&step)))
+            .and_then(|()| self.take_nc_step(&id, step, &by, at));
+        self.push_outcome(seq, &by, None, at, outcome)
+    }
+
+    fn take_nc_step(
+        &mut self,
+        id: &NonconformityId,
+        step: NcStep,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), CmsError> {
+        let record =
+            self.nonconformities
+                .get_mut(id)
+                .ok_or_else(|| CmsError::UnknownNonconformity {
+                    nonconformity: id.clone(),
+                })?;
+        let unexplained = match &step {
+            NcStep::Act { action } => action.trim().is_empty(),
+            NcStep::Verify { note, .. } => note.trim().is_empty(),
+            NcStep::Close => false,
+        };
+        if unexplained {
+            return Err(CmsError::NonconformityUnexplained {
+                nonconformity: id.clone(),
+            });
+        }
+        if matches!(step, NcStep::Verify { .. }) && record.acted_by() == Some(by) {
+            return Err(CmsError::SelfVerification {
+                nonconformity: id.clone(),
+                by: by.to_owned(),
+            });
+        }
+        let previous_at = record.last_at();
+        if at < previous_at {
+            return Err(CmsError::NonconformityStepBeforePrevious {
+                nonconformity: id.clone(),
+                at,
+                previous_at,
+            });
+        }
+        let name = step.name();
+        record
+            .apply(step, by.to_owned(), at)
+            .map_err(|state| CmsError::NonconformityStep {
+                nonconformity: id.clone(),
+                state,
+                step: name.to_owned(),
+            })
+    }
+
     // ----- commands -----
 
     /// Executes a command under an authorization, auditing the authorization and the outcome.
@@ -472,6 +614,36 @@ impl Cms {
                         cms.execute(entry.authorization(), command.as_ref().clone())
                     };
                 }
+                AuditEvent::NonconformityOpened {
+                    nonconformity,
+                    rule,
+                    subject,
+                    summary,
+                } => {
+                    let finding = Finding::new(
+                        rule.clone(),
+                        crate::diag::Severity::Info,
+                        crate::diag::Location::path(subject.clone()),
+                        summary.clone(),
+                    );
+                    let _refused = cms.open_nonconformity(
+                        nonconformity.clone(),
+                        &finding,
+                        &*entry.by,
+                        entry.at,
+                    );
+                }
+                AuditEvent::NonconformityStep {
+                    nonconformity,
+                    step,
+                } => {
+                    let _refused = cms.advance_nonconformity(
+                        nonconformity.clone(),
+                        step.clone(),
+                        &*entry.by,
+                        entry.at,
+                    );
+                }
                 AuditEvent::Executed { .. } | AuditEvent::Refused { .. } => {}
             }
         }
@@ -512,6 +684,8 @@ impl Cms {
             "dml"
         } else if rebuilt.authority != self.authority {
             "authority"
+        } else if rebuilt.nonconformities != self.nonconformities {
+            "nonconformities"
         } else {
             return Ok(());
         };
@@ -997,6 +1171,8 @@ struct CmsForm {
     dml: Dml,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     authority: Option<AuthorityTable>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    nonconformities: Vec<Nonconformity>,
     #[serde(default)]
     trail: Vec<AuditEntry>,
 }
@@ -1021,6 +1197,11 @@ impl TryFrom<CmsForm> for Cms {
                 return Err(DuplicateId::new("change record", dup.id.as_str()));
             }
         }
+        for record in form.nonconformities {
+            if let Some(dup) = cms.nonconformities.insert(record.id.clone(), record) {
+                return Err(DuplicateId::new("nonconformity", dup.id.as_str()));
+            }
+        }
         for relationship in form.relationships {
             if cms.has_relationship(&relationship) {
                 return Err(DuplicateId::new("relationship", &relationship.to_string()));
@@ -1039,6 +1220,7 @@ impl From<Cms> for CmsForm {
             changes: cms.changes.into_values().collect(),
             dml: cms.dml,
             authority: cms.authority,
+            nonconformities: cms.nonconformities.into_values().collect(),
             trail: cms.trail,
         }
     }

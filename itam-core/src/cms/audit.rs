@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::nonconformity::{NcStep, NonconformityId};
 use super::{AuthorityTable, CmsError, Command};
 use crate::change::{ChangeId, ChangeStep};
 use crate::id::AssetId;
@@ -174,6 +175,24 @@ pub enum AuditEvent {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         gated: bool,
     },
+    /// A nonconformity record was opened for a finding (19770-1:2017 10.1).
+    NonconformityOpened {
+        /// The record's id.
+        nonconformity: NonconformityId,
+        /// The finding's rule.
+        rule: String,
+        /// Where the finding points.
+        subject: String,
+        /// The finding's message.
+        summary: String,
+    },
+    /// A step was taken on a nonconformity record.
+    NonconformityStep {
+        /// The record's id.
+        nonconformity: NonconformityId,
+        /// The step.
+        step: NcStep,
+    },
     /// The action of entry `of` was carried out.
     Executed {
         /// The entry whose action this is the outcome of.
@@ -240,6 +259,19 @@ impl fmt::Display for AuditEvent {
                 }
                 Ok(())
             }
+            Self::NonconformityOpened {
+                nonconformity,
+                rule,
+                subject,
+                summary,
+            } => write!(
+                f,
+                "opens nonconformity {nonconformity} for {rule} at {subject}: {summary}"
+            ),
+            Self::NonconformityStep {
+                nonconformity,
+                step,
+            } => write!(f, "on nonconformity {nonconformity}, {step}"),
             Self::Executed { of } => write!(f, "=> executed #{of}"),
             Self::Refused { of, reason } => write!(f, "=> REFUSED #{of}: {reason}"),
         }

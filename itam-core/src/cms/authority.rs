@@ -13,6 +13,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::Command;
+use super::nonconformity::NcStep;
 use crate::change::ChangeStep;
 use crate::lifecycle::LifecycleStage;
 
@@ -69,6 +70,18 @@ impl Duty {
             | ChangeStep::Reject { .. }
             | ChangeStep::Evaluate { .. }
             | ChangeStep::Close => Self::Approve,
+        }
+    }
+
+    /// The duty a nonconformity step needs: [`Request`](Self::Request) to open one (`None`),
+    /// [`Implement`](Self::Implement) to take corrective action, [`Approve`](Self::Approve) to
+    /// verify the action and to close the record.
+    #[must_use]
+    pub const fn for_nonconformity(step: Option<&NcStep>) -> Self {
+        match step {
+            None => Self::Request,
+            Some(NcStep::Act { .. }) => Self::Implement,
+            Some(NcStep::Verify { .. } | NcStep::Close) => Self::Approve,
         }
     }
 

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::nonconformity::{NcState, NonconformityId};
 use super::{Duty, PositionShortfall};
 use crate::asset::AssetClass;
 use crate::change::{ChangeId, ChangeState, IllegalChangeStep};
@@ -80,6 +81,57 @@ pub enum CmsError {
         change: ChangeId,
         /// Who requested it and tried to authorize it.
         by: String,
+    },
+    // --- nonconformity and corrective action (19770-1:2017 10.1) ---
+    /// The nonconformity named is not recorded.
+    #[error("nonconformity `{nonconformity}` is not recorded")]
+    UnknownNonconformity {
+        /// The record named.
+        nonconformity: NonconformityId,
+    },
+    /// A nonconformity with this id is already recorded.
+    #[error("nonconformity `{nonconformity}` is already recorded")]
+    DuplicateNonconformity {
+        /// The id.
+        nonconformity: NonconformityId,
+    },
+    /// The step does not follow from the record's state (verify before any action, close
+    /// before verification, any step on a closed record).
+    #[error("nonconformity `{nonconformity}` is {state}: `{step}` does not follow")]
+    NonconformityStep {
+        /// The record.
+        nonconformity: NonconformityId,
+        /// Its state.
+        state: NcState,
+        /// The step tried (`act`, `verify`, `close`).
+        step: String,
+    },
+    /// A corrective action with no description, or a review with no note.
+    #[error("a step on nonconformity `{nonconformity}` must say what was done or found")]
+    NonconformityUnexplained {
+        /// The record.
+        nonconformity: NonconformityId,
+    },
+    /// The person who took the corrective action tried to verify it (an action is reviewed by
+    /// someone else).
+    #[error("`{by}` took the action on nonconformity `{nonconformity}` and cannot also verify it")]
+    SelfVerification {
+        /// The record.
+        nonconformity: NonconformityId,
+        /// Who acted and tried to verify.
+        by: String,
+    },
+    /// A nonconformity step dated before the record's previous step.
+    #[error(
+        "a step on nonconformity `{nonconformity}` at {at} cannot precede its previous step at {previous_at}"
+    )]
+    NonconformityStepBeforePrevious {
+        /// The record.
+        nonconformity: NonconformityId,
+        /// The step's time.
+        at: DateTime<Utc>,
+        /// The previous step's time.
+        previous_at: DateTime<Utc>,
     },
     /// The actor does not hold the duty the action needs in the authority table.
     #[error("`{by}` does not hold the `{duty}` duty in the authority table")]
@@ -363,7 +415,8 @@ pub enum ReplayError {
     /// (the store was edited outside the CMS's commands).
     #[error("the trail rebuilds a different store: {part} differ")]
     StoreDiffers {
-        /// Which part differs: `items`, `relationships`, `changes`, `dml` or `authority`.
+        /// Which part differs: `items`, `relationships`, `changes`, `dml`, `authority` or
+        /// `nonconformities`.
         part: &'static str,
     },
 }
