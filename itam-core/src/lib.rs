@@ -10,6 +10,7 @@ pub mod estate;
 pub mod finance;
 pub mod id;
 pub mod lifecycle;
+pub mod measure;
 pub mod quality;
 pub mod relationship;
 pub mod trust;

@@ -9,6 +9,7 @@ pub mod manual;
 
 mod engine;
 mod error;
+mod figures;
 mod flow;
 #[cfg(feature = "generate")]
 pub mod generate;
