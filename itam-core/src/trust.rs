@@ -22,6 +22,11 @@
 //! | `TRUST-UNSEEN-1` | info | tier 1 | a hardware CI with recorded installations that discovery did not report at all |
 //! | `TRUST-RELEASE-1` | error | 7.6.3 | a recorded installation with no release record: unauthorised software |
 //! | `TRUST-CUSTODY-1` | warning | 7.6.2 | a hardware CI in service with neither owner nor custodian |
+//! | `TRUST-TRAIL-1` | error | 7.6.3 | an audit trail that does not verify (hash chain, replay, store) |
+//! | `TRUST-SOD-1` | warning | 7.6.2 | an attempt, refused and recorded in the trail, to authorize one's own change or verify one's own corrective action |
+//!
+//! The first seven compare the CMS with discovery ([`compare`]); the last two read the CMS
+//! alone ([`audit`]).
 //!
 //! ```
 //! use itam_core::cms::Cms;
@@ -39,7 +44,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::asset::{ConfigurationItem, SoftwareDetails};
-use crate::cms::Cms;
+use crate::cms::{AuditEvent, Cms, CmsError};
 use crate::diag::{Finding, Location, Report, Severity};
 use crate::estate::{Estate, Software};
 use crate::id::AssetId;
@@ -114,8 +119,58 @@ pub const CUSTODY: Rule = Rule {
     summary: "every hardware item in service shall have an owner or a custodian",
 };
 
-/// Every rule [`compare`] runs, in id order.
-pub const CATALOGUE: &[Rule] = &[CUSTODY, DRIFT, FOUND, MISSING, MOVED, RELEASE, UNSEEN];
+/// An audit trail that does not verify.
+pub const TRAIL: Rule = Rule {
+    id: "TRUST-TRAIL-1",
+    severity: Severity::Error,
+    clause: "7.6.3",
+    summary: "the audit trail shall verify: its hash chain, its replay and the store agree",
+};
+
+/// An attempted self-approval or self-verification, refused and recorded.
+pub const DUTIES: Rule = Rule {
+    id: "TRUST-SOD-1",
+    severity: Severity::Warning,
+    clause: "7.6.2",
+    summary: "no one shall authorize their own change or verify their own corrective action",
+};
+
+/// Every rule [`compare`] and [`audit`] run, in id order.
+pub const CATALOGUE: &[Rule] = &[
+    CUSTODY, DRIFT, FOUND, MISSING, MOVED, RELEASE, DUTIES, TRAIL, UNSEEN,
+];
+
+/// Checks the CMS's own record of its changes: the audit trail verifies
+/// ([`Cms::verify_trail`]: hash chain, replay, store; `TRUST-TRAIL-1`), and every attempt to
+/// authorize one's own change or verify one's own corrective action, which the CMS refused
+/// and recorded, is reported (`TRUST-SOD-1`, at the trail entry that recorded the refusal).
+#[must_use]
+pub fn audit(cms: &Cms) -> Report {
+    let mut report = Report::new();
+    if let Err(e) = cms.verify_trail() {
+        report.push(finding(TRAIL, "/trail".to_owned(), &e.to_string()));
+    }
+    for (index, entry) in cms.trail().iter().enumerate() {
+        let AuditEvent::Refused { of, reason } = &entry.event else {
+            continue;
+        };
+        let what = match reason {
+            CmsError::SelfApproval { change, by } => {
+                format!("`{by}` tried to authorize change `{change}`, which they requested")
+            }
+            CmsError::SelfVerification { nonconformity, by } => format!(
+                "`{by}` tried to verify the corrective action they took on nonconformity `{nonconformity}`"
+            ),
+            _ => continue,
+        };
+        report.push(finding(
+            DUTIES,
+            format!("/trail/{index}"),
+            &format!("{what} (entry #{of}, refused)"),
+        ));
+    }
+    report
+}
 
 fn finding(rule: Rule, path: String, message: &str) -> Finding {
     Finding::new(

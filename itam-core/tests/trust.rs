@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers may fail loudly
 
+use itam_core::change::ChangeStep;
 use itam_core::cms::{Cms, Command};
 use itam_core::diag::Severity;
 use itam_core::relationship::RelationshipKind;
@@ -127,4 +128,48 @@ fn the_catalogue_documents_every_rule_once() {
         );
         assert!(!rule.clause.is_empty());
     }
+}
+
+#[test]
+fn audit_reports_refused_self_approvals_and_a_trail_that_does_not_verify() {
+    let mut cms = cms();
+    assert!(
+        trust::audit(&cms).is_empty(),
+        "{:#?}",
+        lines(&trust::audit(&cms))
+    );
+    cms.request_change("CHG-2", "add a laptop", "dana", at(5))
+        .unwrap();
+    let refused = cms.advance_change("CHG-2", ChangeStep::Authorize, "dana", at(6));
+    assert!(refused.is_err());
+    let report = trust::audit(&cms);
+    let found: Vec<(&str, &str)> = report
+        .findings()
+        .iter()
+        .map(|f| (f.rule.as_str(), f.location.path.as_str()))
+        .collect();
+    let refusal = cms.trail().len() - 1;
+    let path = format!("/trail/{refusal}");
+    assert_eq!(found, [("TRUST-SOD-1", path.as_str())]);
+    assert!(
+        report.findings()[0]
+            .message
+            .starts_with("`dana` tried to authorize change `CHG-2`, which they requested"),
+        "{}",
+        report.findings()[0].message
+    );
+
+    // The change record's summary rewritten in the stored trail: the chain breaks there.
+    let mut json = serde_json::to_value(&cms).unwrap();
+    let request = refusal - 3; // request, its outcome, the authorization, its refusal
+    assert_eq!(json["trail"][request]["event"]["summary"], "add a laptop");
+    json["trail"][request]["event"]["summary"] = "something else".into();
+    let edited: Cms = serde_json::from_value(json).unwrap();
+    let report = trust::audit(&edited);
+    let trail: Vec<&str> = report
+        .by_rule("TRUST-TRAIL-1")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(trail.len(), 1, "{:#?}", lines(&report));
+    assert!(trail[0].contains("hash chain is broken"), "{}", trail[0]);
 }
