@@ -9,16 +9,21 @@
 //! on disk, reconciled on a fixed as-of date so the output is the same on every run.
 //!
 //! `itam demo --export DIR` writes those files to a folder so the other verbs can be run on
-//! them; `itam demo --cms` runs the configuration-management walkthrough ([`cms`]).
+//! them; `itam demo --cms` runs the configuration-management walkthrough ([`cms`]), and
+//! `itam demo --itam` the joined system: Northwind's CMS ([`northwind`]) against discovery, its
+//! nonconformities and indicators.
 
 mod cms;
+pub(crate) mod northwind;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
 use clap::Args;
+use itam_core::cms::Cms;
+use itam_core::diag::Severity;
 use itam_core::estate::Estate;
 use itam_ent::resolve::{Status, resolve_all};
 use itam_reconcile::{Policy, Position, reconcile_both};
@@ -31,8 +36,13 @@ use crate::report::{print, warn};
 pub(crate) struct DemoArgs {
     /// Runs the configuration-management walkthrough instead (a release through the CMS and
     /// the definitive media library of ISO/IEC 19770-1).
-    #[arg(long, conflicts_with = "export")]
+    #[arg(long, conflicts_with_all = ["export", "itam"])]
     cms: bool,
+    /// Runs the joined-system walkthrough instead: Northwind's CMS checked against what
+    /// discovery found (drift, unauthorised software, a self-approved change), nonconformities
+    /// opened for the findings, and the ITAM indicators.
+    #[arg(long, conflicts_with = "export")]
+    itam: bool,
     /// Writes the demo's files (devices.json, inventory/, entitlements/, and the estate
     /// they make, estate.json) to DIR, created if needed, instead of reconciling them. An
     /// existing file is not overwritten.
@@ -103,6 +113,18 @@ pub(crate) fn run(args: &DemoArgs) -> ExitCode {
     if args.cms {
         print(&cms::run());
         return ExitCode::SUCCESS;
+    }
+    if args.itam {
+        return match itam_text() {
+            Ok(text) => {
+                print(&text);
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                warn(&format!("itam: the demo estate does not reconcile: {e}"));
+                ExitCode::FAILURE
+            }
+        };
     }
     if let Some(dir) = &args.export {
         return match export(dir) {
@@ -229,6 +251,87 @@ pub(crate) fn position_text() -> Result<String, itam_reconcile::ReconcileError> 
          \x20 itam demo --cms                       the configuration-management walkthrough"
     );
     Ok(out)
+}
+
+/// Northwind's CMS ([`northwind`]) over the demo's discovered `estate`.
+pub(crate) fn northwind_cms(estate: &Estate) -> Cms {
+    let finance = FILES
+        .iter()
+        .find(|(p, _)| *p == "finance/cms.json")
+        .and_then(|(_, bytes)| serde_json::from_slice::<Cms>(bytes).ok())
+        .unwrap_or_default();
+    northwind::cms(estate, &finance)
+}
+
+/// What `itam demo --itam` prints.
+pub(crate) fn itam_text() -> Result<String, itam_reconcile::ReconcileError> {
+    let (estate, _) = estate();
+    let mut cms = northwind_cms(&estate);
+    let entries = cms.trail().len();
+    let verified = if cms.verify_trail().is_ok() {
+        "it verifies: hash chain, replay and store agree"
+    } else {
+        "it does NOT verify"
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "itam demo --itam: Northwind's CMS against what discovery found, as of {}.\n\
+         \n\
+         The CMS records the demo's devices and software, each installation released from the\n\
+         definitive media library under change CHG-NW-1, all through its own commands under an\n\
+         authority table: {entries} audit entries, and {verified}.\n\
+         Three defects were left in it on purpose: Office Pro 2021 recorded on {} where 2024\n\
+         is found, the editor on {} recorded with no release, and change {} that its\n\
+         requester tried to authorize.\n",
+        as_of(),
+        northwind::DRIFT_DEVICE,
+        northwind::UNRELEASED_DEVICE,
+        northwind::SELF_APPROVED,
+    );
+    let report = crate::cms::findings(&cms, Some(&estate));
+    let _ = writeln!(out, "== What `itam cms check` finds\n");
+    out.push_str(&crate::cms::check_text("cms.json", &report, &[]));
+    let _ = writeln!(
+        out,
+        "\n== A nonconformity opened for each error and warning (19770-1 10.1)\n"
+    );
+    let opened = Utc
+        .with_ymd_and_hms(2026, 9, 15, 9, 0, 0)
+        .single()
+        .unwrap_or(DateTime::UNIX_EPOCH);
+    let mut n = 0;
+    for finding in report.findings() {
+        if finding.severity == Severity::Info {
+            continue;
+        }
+        n += 1;
+        let id = format!("NC-{n}");
+        match cms.open_nonconformity(id.as_str(), finding, "service-desk", opened) {
+            Ok(()) => {
+                let _ = writeln!(out, "  {id}: {} at {}", finding.rule, finding.location.path);
+            }
+            Err(e) => {
+                let _ = writeln!(out, "  {id}: refused: {e}");
+            }
+        }
+    }
+    let measured = crate::cms::indicators(&cms, Some(&estate), start_of_day(as_of()))?;
+    let _ = writeln!(out, "\n== The ITAM report (`itam cms report`)\n");
+    out.push_str(&crate::cms::report_text(&cms, &measured));
+    let _ = writeln!(
+        out,
+        "\n== Next\n\n\
+         \x20 itam demo --export northwind\n\
+         \x20 itam cms check northwind/cms.json --discovered northwind\n\
+         \x20 itam cms report northwind/cms.json --discovered northwind --as-of 2026-10-01"
+    );
+    Ok(out)
+}
+
+/// Midnight UTC at the start of `day`.
+fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
 /// One line per resolved Ent chain: its base, status, licensee (and former ones), its end
@@ -363,7 +466,10 @@ fn export(dir: &Path) -> Result<usize, String> {
     let json =
         serde_json::to_string_pretty(&estate).map_err(|e| format!("cannot write json: {e}"))?;
     write(&dir.join("estate.json"), format!("{json}\n").as_bytes())?;
-    Ok(written + 1)
+    let json = serde_json::to_string_pretty(&northwind_cms(&estate))
+        .map_err(|e| format!("cannot write json: {e}"))?;
+    write(&dir.join("cms.json"), format!("{json}\n").as_bytes())?;
+    Ok(written + 2)
 }
 
 #[cfg(test)]

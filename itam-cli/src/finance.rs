@@ -182,7 +182,7 @@ fn read_text(path: &Path, limits: &Options) -> Result<String, String> {
 }
 
 /// Reads the CMS's JSON form; serde's message carries the line and column.
-fn read_cms(path: &Path, limits: &Options) -> Result<Cms, String> {
+pub(crate) fn read_cms(path: &Path, limits: &Options) -> Result<Cms, String> {
     let text = read_text(path, limits)?;
     serde_json::from_str(&text).map_err(|e| format!("not the json form of a cms: {e}"))
 }

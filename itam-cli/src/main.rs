@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod cms;
 mod demo;
 mod ent;
 mod estate;
@@ -52,6 +53,13 @@ enum Command {
     /// an input could not be read or parsed.
     #[command(subcommand)]
     Finance(finance::Command),
+    /// The configuration management system (ISO/IEC 19770-1): check its data and its audit
+    /// trail against itself and against discovery, and report the ITAM indicators.
+    ///
+    /// Exit status of `check`: 0 when no finding is an error, 1 when one is, 2 when an input
+    /// could not be read or parsed.
+    #[command(subcommand)]
+    Cms(cms::Command),
     /// Synthetic estates for benchmarks and research.
     #[command(subcommand)]
     Estate(estate::Command),
@@ -68,6 +76,7 @@ fn main() -> ExitCode {
         Command::Ent(command) => ent::run(command),
         Command::Reconcile(args) => reconcile::run(&args),
         Command::Finance(command) => finance::run(command),
+        Command::Cms(command) => cms::run(command),
         Command::Estate(command) => estate::run(command),
         Command::Bench(command) => bench::run(command),
     }

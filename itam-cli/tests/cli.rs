@@ -101,7 +101,7 @@ fn demo_export_writes_files_the_other_verbs_accept() {
     let out = itam(&["demo", "--export", &dir_arg]);
     assert!(out.status.success(), "{out:?}");
     assert!(
-        stdout(&out).contains("wrote the demo estate (45 files)"),
+        stdout(&out).contains("wrote the demo estate (46 files)"),
         "{out:?}"
     );
     for part in [

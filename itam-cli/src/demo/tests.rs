@@ -105,7 +105,7 @@ fn the_embedded_list_holds_every_file_of_the_demo_folder() {
 fn the_exported_folder_reads_back_into_the_same_estate() {
     let dir = std::env::temp_dir().join(format!("itam-demo-unit-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    assert_eq!(export(&dir), Ok(FILES.len() + 1));
+    assert_eq!(export(&dir), Ok(FILES.len() + 2));
     let (from_disk, unused_disk) = pipeline::read(&dir);
     let (embedded, unused_embedded) = estate();
     let _ = std::fs::remove_dir_all(&dir);
