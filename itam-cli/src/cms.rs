@@ -75,13 +75,16 @@ pub(crate) struct ReportArgs {
     /// position is taken on it). Default: the day of the trail's latest entry.
     #[arg(long, value_name = "YYYY-MM-DD")]
     as_of: Option<NaiveDate>,
+    /// Also writes the report as a self-contained HTML page to FILE (replaced if it exists).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 /// Runs an `itam cms` verb.
 pub(crate) fn run(command: Command) -> ExitCode {
     let status = match command {
         Command::Check(args) => check_command(&args.inputs),
-        Command::Report(args) => report_command(&args.inputs, args.as_of),
+        Command::Report(args) => report_command(&args.inputs, args.as_of, args.html.as_deref()),
     };
     ExitCode::from(status)
 }
@@ -201,7 +204,7 @@ struct ReportJson<'a> {
     open_nonconformities: Vec<&'a Nonconformity>,
 }
 
-fn report_command(inputs: &Inputs, as_of: Option<NaiveDate>) -> u8 {
+fn report_command(inputs: &Inputs, as_of: Option<NaiveDate>, html: Option<&Path>) -> u8 {
     let loaded = match load(inputs) {
         Ok(loaded) => loaded,
         Err(e) => {
@@ -220,6 +223,20 @@ fn report_command(inputs: &Inputs, as_of: Option<NaiveDate>) -> u8 {
             return UNREADABLE;
         }
     };
+    if let Some(file) = html {
+        let report = findings(&loaded.cms, discovered);
+        let open: Vec<&Nonconformity> = open(&loaded.cms).collect();
+        let page = crate::render::itam_html(
+            &measured,
+            &report,
+            &open,
+            &crate::files::display(&inputs.cms),
+        );
+        if let Err(e) = write_page(file, page.as_bytes()) {
+            warn(&format!("itam: {e}"));
+            return UNREADABLE;
+        }
+    }
     if inputs.json {
         let json = ReportJson {
             indicators: &measured,
@@ -232,6 +249,13 @@ fn report_command(inputs: &Inputs, as_of: Option<NaiveDate>) -> u8 {
         print(&report_text(&loaded.cms, &measured));
     }
     OK
+}
+
+/// Writes the HTML page; an existing file is replaced (it is a report, written again on each
+/// run, as `reconcile --html` does).
+fn write_page(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes)
+        .map_err(|e| format!("{}: cannot write: {e}", crate::files::display(path)))
 }
 
 /// Midnight UTC at the start of `day`.

@@ -32,6 +32,7 @@
 //! small inline script). Every string from the input is escaped.
 
 mod html;
+mod itam;
 
 use std::fmt::Write as _;
 
@@ -40,6 +41,7 @@ use itam_core::finance::csv::write_report_record as record;
 use itam_reconcile::Position;
 
 pub(crate) use html::html;
+pub(crate) use itam::itam_html;
 
 /// The `--csv` header.
 pub(crate) const PRODUCT_COLUMNS: [&str; 16] = [

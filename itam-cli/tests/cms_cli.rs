@@ -159,3 +159,74 @@ fn the_itam_demo_finds_the_defects_and_opens_a_nonconformity_for_each() {
     }
     assert!(!text.contains("NC-4"), "{text}");
 }
+
+#[test]
+fn report_writes_a_self_contained_html_page_with_every_indicator() {
+    let dir = exported("cms-html");
+    let page = dir.join("itam.html");
+    let out = itam(&[
+        "cms",
+        "report",
+        &dir.arg("nw/cms.json"),
+        "--discovered",
+        &dir.arg("nw"),
+        "--as-of",
+        "2026-10-01",
+        "--html",
+        &dir.arg("itam.html"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let html = std::fs::read_to_string(&page).unwrap();
+    for id in [
+        "IND-LICENSED",
+        "IND-AUTHORISED",
+        "IND-OWNED",
+        "IND-PROOF",
+        "IND-DISCOVERY",
+        "IND-AGREEMENT",
+        "IND-SHORTFALL-COST",
+        "IND-UNUSED-VALUE",
+        "IND-NC-OPEN",
+        "IND-NC-OLDEST",
+    ] {
+        assert!(
+            html.contains(&format!("<tr id=\"{id}\"")),
+            "{id} row missing"
+        );
+    }
+    // 24 of 25 recorded installations released: the share as rendered.
+    assert!(
+        html.contains("<tr id=\"IND-AUTHORISED\" data-ratio=\"0.9600\">"),
+        "{html}"
+    );
+    assert!(html.contains("<h2>Findings (3)</h2>"), "{html}");
+    assert!(html.contains("<h2>Open nonconformities (0)</h2>"), "{html}");
+    assert!(!html.contains("<script"), "no script on this page");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no external asset"
+    );
+    // The text report still goes to standard output.
+    assert!(stdout(&out).starts_with("ITAM indicators as of 2026-10-01"));
+}
+
+#[test]
+fn the_html_page_escapes_what_the_cms_says() {
+    let dir = TempDir::new("cms-escape");
+    std::fs::write(
+        dir.join("cms.json"),
+        br#"{"items": [{"id": "<img src=x>", "name": "a & b", "kind": {"class": "hardware", "form": "physical"}, "stage": "operation", "responsibility": "organisation"}]}"#,
+    )
+    .unwrap();
+    let out = itam(&[
+        "cms",
+        "report",
+        &dir.arg("cms.json"),
+        "--html",
+        &dir.arg("page.html"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let html = std::fs::read_to_string(dir.join("page.html")).unwrap();
+    assert!(html.contains("&lt;img src=x&gt;"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+}
