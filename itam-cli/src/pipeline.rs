@@ -7,7 +7,11 @@
 //! devices.json                     device facts: {"devices", "users", "device_users", "usage_peaks"}
 //! inventory/<device-id>/*.swidtag  the tags found on each device (SWID XML, CoSWID, uSWID or
 //!                                  JSON), at any depth below the device's folder
-//! entitlements/**/*.ent            Ent files (XML or the Ent JSON form), any depth
+//! entitlements/**/*.ent            Ent files (XML or the Ent JSON form), any depth; there, a
+//!                                  CycloneDX BOM (`bom.json`, `bom.xml`, `*.cdx.json`,
+//!                                  `*.cdx.xml`) gives its `licensing` objects and an OpTISAM
+//!                                  acquired-rights CSV (`*.csv`) its rows
+//!                                  (`itam_intake::EntFormat`)
 //! ```
 //!
 //! `devices.json` reuses the estate's JSON forms: `devices` is a list of estate devices
@@ -128,7 +132,7 @@ pub(crate) fn build(contents: &Contents) -> (Estate, Vec<Unused>) {
         intake.inventory(device_of(path).as_deref(), &file, bytes);
     }
     for (path, bytes) in &contents.entitlements {
-        intake.entitlement(&files::display(path), bytes);
+        intake.entitlement_named(&files::display(path), bytes, &importer());
     }
     outcome(intake)
 }
@@ -192,7 +196,7 @@ pub(crate) fn read_parts(
             Ok(input) => {
                 let shown = files::display(&input.path);
                 match files::read_limited(&input.path, InputKind::Ent, options) {
-                    Ok(bytes) => intake.entitlement(&shown, &bytes),
+                    Ok(bytes) => intake.entitlement_named(&shown, &bytes, &importer()),
                     Err(e) => intake.unreadable(&shown, reason(&e)),
                 }
             }
@@ -202,6 +206,15 @@ pub(crate) fn read_parts(
         }
     }
     outcome(intake)
+}
+
+/// The creator recorded on the Ents imported from CycloneDX BOMs and OpTISAM CSVs found among
+/// the entitlements (the party running the import: this command, without a regid).
+fn importer() -> itam_ent::Entity {
+    itam_ent::Entity {
+        regid: None,
+        ..itam_ent::Entity::new("itam import", itam_core::RegId::default(), Vec::new())
+    }
 }
 
 /// The device id of an inventory path: its first component, when the file is below it.

@@ -222,6 +222,20 @@ impl Intake {
         self.imported(input, imported);
     }
 
+    /// Hands over an entitlement input whose format its name tells, as in a folder of
+    /// entitlements: a CycloneDX BOM when the file name is `bom.json`, `bom.xml` or ends in
+    /// `.cdx.json` or `.cdx.xml` ([`cyclonedx`](Self::cyclonedx)), an OpTISAM acquired-rights
+    /// CSV when it ends in `.csv` ([`optisam`](Self::optisam)), both with `creator` as the
+    /// Ents' creator; anything else is an Ent ([`entitlement`](Self::entitlement)). Names are
+    /// compared without regard to ASCII case; the path before the last `/` or `\` is ignored.
+    pub fn entitlement_named(&mut self, input: &str, bytes: &[u8], creator: &Entity) {
+        match EntFormat::of(input) {
+            EntFormat::CycloneDx => self.cyclonedx(input, bytes, creator),
+            EntFormat::OpTisam => self.optisam(input, bytes, creator),
+            EntFormat::Ent => self.entitlement(input, bytes),
+        }
+    }
+
     /// Reads an input through a reader bounded at its kind's limit, for the `*_from`
     /// methods; an input that cannot be read is recorded and gives none.
     fn read_from(&mut self, input: &str, kind: InputKind, reader: impl Read) -> Option<Vec<u8>> {
@@ -337,4 +351,38 @@ pub fn finding_line(f: &Finding) -> String {
         &f.location.path
     };
     format!("{} [{}] {}: {}", f.severity, f.rule, path, f.message)
+}
+
+/// The format of an entitlement input, as its name tells ([`Intake::entitlement_named`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntFormat {
+    /// An Ent: XML, or the JSON form of one Ent or an array of them.
+    Ent,
+    /// A CycloneDX BOM whose `licensing` objects become Ents.
+    CycloneDx,
+    /// An OpTISAM acquired-rights CSV.
+    OpTisam,
+}
+
+impl EntFormat {
+    /// The format of the input named `input` (a path or a file name).
+    #[must_use]
+    pub fn of(input: &str) -> Self {
+        let name = input
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(input)
+            .to_ascii_lowercase();
+        if name == "bom.json"
+            || name == "bom.xml"
+            || name.ends_with(".cdx.json")
+            || name.ends_with(".cdx.xml")
+        {
+            Self::CycloneDx
+        } else if name.ends_with(".csv") {
+            Self::OpTisam
+        } else {
+            Self::Ent
+        }
+    }
 }

@@ -218,3 +218,44 @@ fn cyclonedx_licensing_and_optisam_rows_become_entitlements() {
         .collect();
     assert_eq!(unreadable, ["empty.csv", "not-a-bom.json"]);
 }
+
+#[test]
+fn an_entitlement_input_is_routed_by_its_name() {
+    use itam_intake::EntFormat;
+    for (name, format) in [
+        ("entitlements/bom.json", EntFormat::CycloneDx),
+        ("BOM.XML", EntFormat::CycloneDx),
+        ("a/b/licences.cdx.json", EntFormat::CycloneDx),
+        ("c:\\rights\\q3.cdx.xml", EntFormat::CycloneDx),
+        ("rights/acquired.CSV", EntFormat::OpTisam),
+        ("office.ent", EntFormat::Ent),
+        ("office.ent.json", EntFormat::Ent),
+        ("bom.json/office.ent", EntFormat::Ent),
+        ("notbom.json", EntFormat::Ent),
+    ] {
+        assert_eq!(EntFormat::of(name), format, "{name}");
+    }
+    let bom = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../itam-cli/tests/data/ent/cyclonedx/two-licences.cdx.json"
+    ))
+    .unwrap();
+    let csv = b"sku;product;editor;metric;acquired_licenses;swidtag\n\
+                SKU-1;Tool;Acme;INSTANCE;5;acme-tool\n";
+    let mut by_name = Intake::new(Options::default());
+    by_name.entitlement_named("x/two.cdx.json", &bom, &creator());
+    by_name.entitlement_named("x/rights.csv", csv, &creator());
+    by_name.entitlement_named("x/tool.ent", &ent("E-tool", 2), &creator());
+    let mut direct = Intake::new(Options::default());
+    direct.cyclonedx("x/two.cdx.json", &bom, &creator());
+    direct.optisam("x/rights.csv", csv, &creator());
+    direct.entitlement("x/tool.ent", &ent("E-tool", 2));
+    let (by_name, direct) = (by_name.finish(), direct.finish());
+    assert_eq!(by_name.estate, direct.estate);
+    assert_eq!(by_name.unused, direct.unused);
+    assert!(
+        by_name.estate.entitlements.len() >= 4,
+        "{:?}",
+        by_name.estate.entitlements
+    );
+}
