@@ -1,6 +1,6 @@
 //! ITAM indicators (ISO/IEC 19770-1:2017 9.1, monitoring and measurement): a named catalogue,
-//! each indicator with an id, a definition, a formula and a unit, computed from the CMS, the
-//! trustworthy-data findings ([`crate::trust`]), the discovered estate, and summary figures of
+//! each indicator with an id, a name, a definition (in [`CATALOGUE`]), a formula and a unit,
+//! computed from the CMS, the trustworthy-data findings ([`crate::trust`]), the discovered estate, and summary figures of
 //! the licence position and of the finance reconciliation.
 //!
 //! `itam-core` does not know the engine, so the position and finance enter as plain figures
@@ -105,6 +105,8 @@ pub struct Indicator {
     pub id: &'static str,
     /// What it measures, in a few words.
     pub name: &'static str,
+    /// What it measures, in a sentence.
+    pub definition: &'static str,
     /// How it is computed.
     pub formula: &'static str,
     /// Its unit.
@@ -118,6 +120,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "IND-LICENSED",
         name: "share of consumers licensed",
+        definition: "Of the consumers the licence position counts (devices, users, cores… per product), those whose demand is fully covered by an entitlement or exempt.",
         formula: "consumers fully covered or exempt / consumers counted",
         unit: Unit::Share,
         needs: &[Source::Position],
@@ -125,6 +128,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "IND-AUTHORISED",
         name: "share of recorded installations authorised",
+        definition: "Of the installations the CMS records, those that came from a release of the definitive media library; the rest is unauthorised software (7.6.3).",
         formula: "(installed_on relationships - TRUST-RELEASE-1 findings) / installed_on relationships",
         unit: Unit::Share,
         needs: &[Source::Cms, Source::Trust],
@@ -132,6 +136,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "IND-OWNED",
         name: "share of CIs with an owner",
+        definition: "Of the configuration items the CMS records, those with an owner (traceability of ownership, 7.6.2).",
         formula: "CIs with an owner / CIs",
         unit: Unit::Share,
         needs: &[Source::Cms],
@@ -139,6 +144,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "IND-PROOF",
         name: "share of entitlements with proof of purchase",
+        definition: "Of the entitlements the finance reconciliation considered, those whose purchase is proven by a ledger line.",
         formula: "entitlements matched to an invoice line or proven by a shared one / entitlements",
         unit: Unit::Share,
         needs: &[Source::Finance],
@@ -146,6 +152,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "IND-DISCOVERY",
         name: "discovery coverage",
+        definition: "Of the hardware items the CMS records in operation, those that discovery reported: how much of the estate discovery sees.",
         formula: "hardware CIs in operation reported by discovery / hardware CIs in operation",
         unit: Unit::Share,
         needs: &[Source::Cms, Source::Discovery],
@@ -153,6 +160,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "IND-AGREEMENT",
         name: "discovered installations that agree with the CMS",
+        definition: "Of the installations discovery found, those the CMS records on the same device at the same version (trustworthy data, tier 1).",
         formula: "(discovered installations - TRUST-FOUND-1, TRUST-MOVED-1, TRUST-DRIFT-1 findings) / discovered installations",
         unit: Unit::Share,
         needs: &[Source::Discovery, Source::Trust],
@@ -160,6 +168,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "IND-SHORTFALL-COST",
         name: "shortfall cost",
+        definition: "What covering the shortfall would cost at the lowest unit cost of each product line's entitlements.",
         formula: "sum of product lines' shortfall units x their lowest unit cost, per currency",
         unit: Unit::Money,
         needs: &[Source::Position],
@@ -167,6 +176,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "IND-UNUSED-VALUE",
         name: "unused-entitlement value",
+        definition: "The value of the units bought and not consumed: what could be harvested or dropped at renewal.",
         formula: "sum of active entitlements' surplus units x unit cost, per currency",
         unit: Unit::Money,
         needs: &[Source::Position],
@@ -174,6 +184,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "IND-NC-OPEN",
         name: "open nonconformities",
+        definition: "Nonconformity records not yet closed (10.1).",
         formula: "nonconformity records not closed",
         unit: Unit::Count,
         needs: &[Source::Cms],
@@ -181,6 +192,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "IND-NC-OLDEST",
         name: "age of the oldest open nonconformity",
+        definition: "How long the oldest open nonconformity has been waiting for corrective action and its review (10.1).",
         formula: "as-of - opening time of the oldest open record, in whole days",
         unit: Unit::Days,
         needs: &[Source::Cms],

@@ -169,3 +169,16 @@ fn the_catalogue_has_unique_ids_and_documents_each_in_the_module_table() {
         assert!(!indicator.needs.is_empty());
     }
 }
+
+#[test]
+fn every_indicator_has_a_definition_sentence_and_a_formula() {
+    for indicator in CATALOGUE {
+        assert!(
+            indicator.definition.ends_with('.') && indicator.definition.len() > 40,
+            "{}: {:?}",
+            indicator.id,
+            indicator.definition
+        );
+        assert!(!indicator.formula.is_empty(), "{}", indicator.id);
+    }
+}

@@ -45,9 +45,11 @@ pub(crate) fn itam_html(
             .map_or_else(String::new, |r| format!(" data-ratio=\"{r:.4}\""));
         let _ = writeln!(
             out,
-            "<tr id=\"{id}\"{ratio}><td class=\"text\"><code>{id}</code></td><td class=\"text\">{}</td>\
+            "<tr id=\"{id}\"{ratio}><td class=\"text\"><code>{id}</code></td>\
+             <td class=\"text\">{}<br><small class=\"meta\">{}</small></td>\
              <td>{value}</td><td class=\"text\">{}</td></tr>",
             escape(m.indicator.name),
+            escape(m.indicator.definition),
             escape(m.indicator.formula),
             id = escape(m.indicator.id),
         );
