@@ -1,7 +1,7 @@
 //! ITAM indicators (ISO/IEC 19770-1:2017 9.1, monitoring and measurement): a named catalogue,
 //! each indicator with an id, a name, a definition (in [`CATALOGUE`]), a formula and a unit,
-//! computed from the CMS, the trustworthy-data findings ([`crate::trust`]), the discovered estate, and summary figures of
-//! the licence position and of the finance reconciliation.
+//! computed from the CMS, the trustworthy-data findings ([`crate::trust`]), the discovered
+//! estate, and summary figures of the licence position and of the finance reconciliation.
 //!
 //! `itam-core` does not know the engine, so the position and finance enter as plain figures
 //! ([`PositionFigures`], [`FinanceFigures`]); `itam-reconcile` builds them
