@@ -18,6 +18,7 @@ mod model;
 pub mod partition;
 mod policy;
 mod position;
+pub mod purchase;
 mod unionfind;
 
 pub use engine::allocation;
