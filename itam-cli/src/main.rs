@@ -16,6 +16,7 @@ mod estate;
 mod files;
 mod finance;
 mod pipeline;
+mod purchase;
 mod reconcile;
 mod render;
 mod report;
@@ -46,6 +47,13 @@ enum Command {
     /// gate on compliance), 2 when an input could not be read or parsed or the engine
     /// refused the estate.
     Reconcile(reconcile::ReconcileArgs),
+    /// The cheapest purchase that closes an estate's shortfall, from a price list (packs,
+    /// minimums, volume tiers), every line explained; with --renewal, the entitlements a
+    /// renewal can drop.
+    ///
+    /// Exit status: 0 when the purchase covers every shortfall, 1 when something no SKU
+    /// covers stays short, 2 when an input could not be read or parsed.
+    Purchase(purchase::PurchaseArgs),
     /// Financial records: reconcile the CMS and the entitlements with the ledger (fixed-asset
     /// register, purchase orders, invoices).
     ///
@@ -77,6 +85,7 @@ fn main() -> ExitCode {
         Command::Reconcile(args) => reconcile::run(&args),
         Command::Finance(command) => finance::run(command),
         Command::Cms(command) => cms::run(command),
+        Command::Purchase(args) => purchase::run(&args),
         Command::Estate(command) => estate::run(command),
         Command::Bench(command) => bench::run(command),
     }
