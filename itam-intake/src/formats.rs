@@ -1,11 +1,13 @@
 //! Every call this crate makes into the format crates' readers and importers, in one place:
 //! [`tags::load`] (SWID XML, CoSWID, uSWID, the JSON form), [`ents::load`] (Ent XML, the JSON
-//! form), [`cyclonedx`] (a BOM's `licensing` objects) and [`optisam`] (acquired-rights CSV).
+//! form), [`cyclonedx`] (a BOM's `licensing` objects), [`optisam`] (acquired-rights CSV) and
+//! `sbom` (the software of a CycloneDX or SPDX JSON SBOM, read as inventory).
 //!
 //! The rest of the crate sees only what these functions return, so a change of the format
 //! crates' read signatures is adapted here.
 
 pub mod ents;
+pub(crate) mod sbom;
 pub mod tags;
 
 use itam_ent::{Ent, Entity};

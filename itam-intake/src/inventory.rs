@@ -23,15 +23,25 @@ pub(crate) struct TagInput {
     pub device: Option<String>,
     /// Its tags' facts, in order, or why it could not be read.
     pub facts: Result<Vec<SoftwareFact>, String>,
+    /// What in it was left out and why (the item, the reason): an SBOM's parts that are not
+    /// installed software.
+    pub notes: Vec<(Option<String>, String)>,
 }
+
+/// What one inventory input gave: its facts and the notes on what was left out.
+pub(crate) type Read = (Vec<SoftwareFact>, Vec<(Option<String>, String)>);
 
 /// Reads one input's tags into their facts. Only what the estate uses is kept: each tag's
 /// source map and payload (its files: the estate has no place for them, and they are most of
 /// a large tag) are dropped before it is projected, tag by tag, so the facts held are a small
 /// fraction of the input (see the crate docs for the measured factors).
-pub(crate) fn read(bytes: &[u8]) -> Result<Vec<SoftwareFact>, String> {
+pub(crate) fn read(bytes: &[u8]) -> Result<Read, String> {
+    if let Some(sbom) = crate::formats::sbom::read(bytes) {
+        let sbom = sbom?;
+        return Ok((sbom.facts, sbom.notes));
+    }
     let loaded = tags::load(bytes).map_err(|e| e.located())?;
-    Ok(loaded
+    let facts = loaded
         .tags
         .into_iter()
         .map(|tag| {
@@ -39,7 +49,8 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<SoftwareFact>, String> {
             tag.children.retain(|c| !matches!(c, Child::Payload(_)));
             project(&tag)
         })
-        .collect())
+        .collect();
+    Ok((facts, Vec::new()))
 }
 
 /// One tag read from a device.
@@ -62,8 +73,16 @@ pub(crate) fn add(
         input,
         device,
         facts,
+        notes,
     } in inventory
     {
+        for (item, note) in notes {
+            unused.push(Unused {
+                input: input.clone(),
+                item,
+                why: Why::Note(note),
+            });
+        }
         let Some(device) = device else {
             unused.push(Unused {
                 input,

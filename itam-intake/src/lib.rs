@@ -167,16 +167,22 @@ impl Intake {
     }
 
     /// Hands over an input of tags found on `device` (SWID XML, CoSWID, uSWID or the JSON
-    /// form, told by content); `None` for an input found outside every device's folder,
+    /// form, told by content), or an SBOM (CycloneDX 1.5/1.6 or SPDX 2.3 JSON) whose software
+    /// components were found there; `None` for an input found outside every device's folder,
     /// which is listed as not used.
     pub fn inventory(&mut self, device: Option<&str>, input: &str, bytes: &[u8]) {
-        let facts = self
+        let read = self
             .check(input, InputKind::Tag, bytes)
             .and_then(|()| inventory::read(bytes));
+        let (facts, notes) = match read {
+            Ok((facts, notes)) => (Ok(facts), notes),
+            Err(e) => (Err(e), Vec::new()),
+        };
         self.inventory.push(TagInput {
             input: input.to_owned(),
             device: device.map(str::to_owned),
             facts,
+            notes,
         });
     }
 

@@ -255,6 +255,28 @@ fn normalise(text: &str) -> String {
 }
 
 impl SoftwareFact {
+    /// The fact of software known from elsewhere than a SWID tag (an SBOM component, a package
+    /// database): a primary, non-authoritative fact that says nothing beyond `software`.
+    #[must_use]
+    pub fn primary(software: Software) -> Self {
+        Self {
+            software,
+            tag_type: TagType::Primary,
+            authoritative: false,
+            publisher_regid: None,
+            publisher_role: None,
+            persistent_id: None,
+            entitlement_key: None,
+            colloquial_version: None,
+            product_family: None,
+            revision: None,
+            patches: Vec::new(),
+            supplements: Vec::new(),
+            evidence_device: None,
+            files: Vec::new(),
+        }
+    }
+
     /// Whether the tag, found on a device, means the software is installed there: only a
     /// primary tag does (a corpus tag describes media, a patch tag a patch of another tag's
     /// software, a supplemental tag adds to another tag).
