@@ -51,3 +51,36 @@ fn cyclonedx_and_optisam_files_in_the_entitlements_folder_become_entitlements() 
     assert_eq!(unreadable.len(), 1, "{unused:?}");
     assert!(unreadable[0].ends_with("bom.json"), "{unreadable:?}");
 }
+
+#[test]
+fn an_sbom_in_a_device_folder_is_that_device_s_inventory() {
+    let dir = TempDir::new("folder-sbom");
+    std::fs::create_dir_all(dir.join("inventory/pc-1")).unwrap();
+    std::fs::create_dir_all(dir.join("entitlements")).unwrap();
+    std::fs::write(
+        dir.join("devices.json"),
+        br#"{"devices": [{"id": "pc-1"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("inventory/pc-1/bom.cdx.json"),
+        br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+              {"type": "application", "name": "Editor", "version": "3", "publisher": "Acme"},
+              {"type": "file", "name": "notes.txt"}]}"#,
+    )
+    .unwrap();
+    let out = itam(&["reconcile", "--as-of", "2026-10-01", "--json", &dir.arg("")]);
+    // The editor is installed and has no entitlement: a shortfall, exit 1.
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let position = json(&out);
+    assert_eq!(position["totals"]["consumers"], 1, "{position}");
+    let unused = position["unused"].as_array().unwrap();
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert!(
+        unused[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("is not installed software"),
+        "{unused:?}"
+    );
+}
