@@ -17,6 +17,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate};
 use itam_core::version::Bound;
 use itam_core::{Decimal, EntId, RegId, TagId, TextPos, VersionRange, VersionScheme};
+use itam_xml::pos::LineIndex;
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
 use crate::model::{
@@ -325,6 +326,15 @@ pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<(Ent, SourceMap
 /// # Errors
 /// A [`ParseError`] saying what and where.
 pub fn read_with(text: &str, options: &ReadOptions) -> Result<(Ent, SourceMap), ParseError> {
+    read_indexed(text, &LineIndex::new(text), options)
+}
+
+/// [`read_with`] over a line index of the text (which the tests ask how much it scanned).
+fn read_indexed<'i>(
+    text: &'i str,
+    lines: &LineIndex<&'i str>,
+    options: &ReadOptions,
+) -> Result<(Ent, SourceMap), ParseError> {
     let limits = options.limits;
     if text.len() > limits.max_bytes {
         return Err(ParseError::TooLarge {
@@ -360,9 +370,7 @@ pub fn read_with(text: &str, options: &ReadOptions) -> Result<(Ent, SourceMap), 
         profile: Profile::reconstructed(),
         map: SourceMap::default(),
         ent_ns: root.tag_name().namespace().map(str::to_owned),
-        line_starts: std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect(),
+        lines,
     };
     let pos = r.pos(root.range().start);
     if root.tag_name().name() != n::ENT {
@@ -389,7 +397,8 @@ struct Reader<'d, 'i> {
     profile: &'static Profile,
     map: SourceMap,
     ent_ns: Option<String>,
-    line_starts: Vec<usize>,
+    /// Line starts computed once; a column costs a bounded count, not a rescan of its line.
+    lines: &'d LineIndex<&'i str>,
 }
 
 /// The attributes of one known element, split into declared ones (by local name) and the rest.
@@ -401,24 +410,9 @@ struct Attrs {
 }
 
 impl<'i> Reader<'_, 'i> {
-    /// Line and column (from 1, columns in characters) of a byte offset, by binary search in
-    /// the line starts (roxmltree's own `text_pos_at` rescans the text each time).
+    /// Line and column (from 1, columns in characters) of a byte offset.
     fn pos(&self, offset: usize) -> TextPos {
-        let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = line
-            .checked_sub(1)
-            .and_then(|i| self.line_starts.get(i))
-            .copied()
-            .unwrap_or(0);
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(0, |t| t.chars().count());
-        TextPos {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            col: u32::try_from(col + 1).unwrap_or(u32::MAX),
-        }
+        self.lines.pos(offset)
     }
 
     fn strict(&self) -> bool {
@@ -1135,5 +1129,69 @@ fn parse_bool(s: &str) -> Option<bool> {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+
+    const NS: &str = "http://standards.iso.org/iso/19770/-3/2016/schema.xsd";
+
+    /// An Ent on one line with `rights` Rights (`name` in each), and the offset of the last.
+    fn one_line(rights: usize, name: &str) -> (String, usize) {
+        let mut text = format!(
+            r#"<Ent xmlns="{NS}" name="N" entId="e-1"><Entity name="C" regid="c.example" role="entCreator"/>"#
+        );
+        let mut last = 0;
+        for _ in 0..rights {
+            last = text.len();
+            text.push_str(&format!(r#"<Right name="{name}"/>"#));
+        }
+        text.push_str("</Ent>");
+        (text, last)
+    }
+
+    /// Reads `text` and returns how many bytes its line index scanned.
+    fn scanned(text: &str) -> usize {
+        let lines = LineIndex::new(text);
+        read_indexed(text, &lines, &ReadOptions::strict()).unwrap_or_else(|e| panic!("{e}"));
+        lines.scanned()
+    }
+
+    #[test]
+    fn a_node_far_along_a_one_line_file_has_its_column() {
+        for name in ["use", "nutzungsrecht-für-büro"] {
+            let (text, last) = one_line(5_000, name);
+            let (_, map) = read_with(&text, &ReadOptions::strict()).unwrap();
+            let col = text.get(..last).unwrap().chars().count() + 1;
+            assert_eq!(
+                map.get("/Ent/Right[5000]"),
+                Some(TextPos {
+                    line: 1,
+                    col: u32::try_from(col).unwrap()
+                }),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn positions_on_one_line_cost_work_linear_in_the_input() {
+        // ASCII and not: the index counts characters for columns only in bounded blocks.
+        for name in ["use", "nutzungsrecht-für-büro"] {
+            let (small, _) = one_line(1_000, name);
+            let (large, _) = one_line(4_000, name);
+            let (s, l) = (scanned(&small), scanned(&large));
+            assert!(s >= small.len(), "the index reads the text once: {s}");
+            assert!(l <= 5 * s, "{name}: 4n scanned {l} bytes, n scanned {s}");
+            // Far below what a count from the line start per node would scan (n²/2).
+            assert!(
+                l < 40 * large.len(),
+                "{name}: {l} bytes for {}",
+                large.len()
+            );
+        }
     }
 }

@@ -105,7 +105,8 @@ use crate::model::{
     SoftwareMeta, XmlBool, XmlInt,
 };
 use crate::ns;
-use crate::source::{Dialect, LineIndex, Parsed, SourceMap, path};
+use crate::source::{Dialect, Parsed, SourceMap, path};
+use itam_xml::pos::LineIndex;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -130,15 +131,13 @@ pub const RULE_UNIQUE_ID: &str = "READ-UNIQUEID";
 /// 2009 tag, has another root, or (strict) breaks a rule above.
 pub fn read(input: &str, options: &ReadOptions) -> Result<Parsed<SoftwareIdentity>, ParseError> {
     check_size(input, &options.limits)?;
-    let doc = parse_document(input, &options.limits, 0)?;
-    let lines = LineIndex::new(input, 0);
-    let entries = check_structure(&doc, &options.limits, &lines)?;
-    let root = doc.root_element();
     let source = Source {
-        text: Arc::from(input),
+        lines: Arc::new(LineIndex::new(Arc::from(input))),
         base: 0,
-        lines: &lines,
     };
+    let doc = parse_document(input, &options.limits, &source)?;
+    let entries = check_structure(&doc, &options.limits, &source)?;
+    let root = doc.root_element();
     read_element(root, options, &source, entries)
 }
 
@@ -176,30 +175,23 @@ pub fn read_all(
 ) -> Result<Vec<Parsed<SoftwareIdentity>>, ParseError> {
     check_size(input, &options.limits)?;
     let chunks = split_documents(input);
-    let text: Arc<str> = Arc::from(input);
+    // One index for the whole input, shared by every document's positions and source map.
+    let lines = Arc::new(LineIndex::new(Arc::<str>::from(input)));
     let mut out = Vec::new();
     if chunks.len() > 1 {
         for (start, chunk) in chunks {
-            let line_offset = count_lines(input.get(..start).unwrap_or(""));
-            let doc = parse_document(chunk, &options.limits, line_offset)?;
-            let lines = LineIndex::new(chunk, line_offset);
-            check_structure(&doc, &options.limits, &lines)?;
             let source = Source {
-                text: Arc::clone(&text),
+                lines: Arc::clone(&lines),
                 base: start,
-                lines: &lines,
             };
+            let doc = parse_document(chunk, &options.limits, &source)?;
+            check_structure(&doc, &options.limits, &source)?;
             collect_tags(doc.root_element(), options, &source, &mut out)?;
         }
     } else {
-        let doc = parse_document(input, &options.limits, 0)?;
-        let lines = LineIndex::new(input, 0);
-        check_structure(&doc, &options.limits, &lines)?;
-        let source = Source {
-            text,
-            base: 0,
-            lines: &lines,
-        };
+        let source = Source { lines, base: 0 };
+        let doc = parse_document(input, &options.limits, &source)?;
+        check_structure(&doc, &options.limits, &source)?;
         collect_tags(doc.root_element(), options, &source, &mut out)?;
     }
     if out.is_empty() {
@@ -284,7 +276,7 @@ pub fn decode_text<'a>(input: &'a [u8], limits: &Limits) -> Result<Cow<'a, str>,
     let error = |valid: &str, offset: usize| ParseError::Encoding {
         encoding,
         offset: mark + offset,
-        pos: LineIndex::new(valid, 0).pos(valid.len()),
+        pos: LineIndex::new(valid).pos(valid.len()),
     };
     let big_endian = match encoding {
         Encoding::Utf16Be => true,
@@ -329,10 +321,6 @@ fn check_size(input: &str, limits: &Limits) -> Result<(), ParseError> {
     Ok(())
 }
 
-fn count_lines(text: &str) -> u32 {
-    u32::try_from(text.bytes().filter(|&b| b == b'\n').count()).unwrap_or(u32::MAX)
-}
-
 /// Splits an input at XML declarations that start a line (after the first one).
 fn split_documents(input: &str) -> Vec<(usize, &str)> {
     let mut starts = vec![0];
@@ -372,10 +360,11 @@ fn split_documents(input: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// Parses one document, `input`, which starts at `source.base` in the source's text.
 fn parse_document<'i>(
     input: &'i str,
     limits: &Limits,
-    line_offset: u32,
+    source: &Source,
 ) -> Result<Document<'i>, ParseError> {
     let options = ParsingOptions {
         allow_dtd: false,
@@ -383,10 +372,11 @@ fn parse_document<'i>(
         ..ParsingOptions::default()
     };
     Document::parse_with_options(input, options).map_err(|e| {
-        let lines = LineIndex::new(input, line_offset);
+        // roxmltree's rows count from the document's start, which is at a line start.
+        let line_offset = source.lines.line(source.base).saturating_sub(1);
         match e {
             roxmltree::Error::DtdDetected => ParseError::Dtd {
-                pos: lines.pos(input.find("<!DOCTYPE").unwrap_or(0)),
+                pos: source.pos(input.find("<!DOCTYPE").unwrap_or(0)),
             },
             roxmltree::Error::NodesLimitReached => ParseError::TooManyNodes {
                 limit: limits.max_nodes,
@@ -411,7 +401,7 @@ fn parse_document<'i>(
 fn check_structure(
     doc: &Document<'_>,
     limits: &Limits,
-    lines: &LineIndex<'_>,
+    source: &Source,
 ) -> Result<usize, ParseError> {
     // The chain of open elements (ids), root first: the root element is at depth 1.
     let mut open: Vec<roxmltree::NodeId> = Vec::with_capacity(limits.max_depth.min(64) + 1);
@@ -425,7 +415,7 @@ fn check_structure(
         if open.len() > limits.max_depth {
             return Err(ParseError::TooDeep {
                 limit: limits.max_depth,
-                pos: lines.pos(node.range().start),
+                pos: source.pos(node.range().start),
             });
         }
         let count = node.attributes().len();
@@ -433,7 +423,7 @@ fn check_structure(
             return Err(ParseError::TooManyAttributes {
                 count,
                 limit: limits.max_attributes,
-                pos: lines.pos(node.range().start),
+                pos: source.pos(node.range().start),
             });
         }
         entries += 1 + count;
@@ -452,18 +442,24 @@ fn is_2009(node: Node<'_, '_>) -> bool {
     ) || node.tag_name().name() == "software_identification_tag"
 }
 
-/// The text being read: the whole input (shared by the source maps of its tags), where the
-/// document being read starts in it, and line and column for errors and findings.
-struct Source<'l, 'i> {
-    text: Arc<str>,
+/// The text being read: the whole input with its line index (shared by the source maps of
+/// its tags), and where the document being read starts in it.
+struct Source {
+    lines: Arc<LineIndex>,
     base: usize,
-    lines: &'l LineIndex<'i>,
+}
+
+impl Source {
+    /// Line and column of a byte offset in the document being read.
+    fn pos(&self, offset: usize) -> TextPos {
+        self.lines.pos(self.base + offset)
+    }
 }
 
 fn collect_tags(
     node: Node<'_, '_>,
     options: &ReadOptions,
-    source: &Source<'_, '_>,
+    source: &Source,
     out: &mut Vec<Parsed<SoftwareIdentity>>,
 ) -> Result<(), ParseError> {
     if node.tag_name().name() == "SoftwareIdentity"
@@ -477,7 +473,7 @@ fn collect_tags(
     if is_2009(node) && node.parent_element().is_none() {
         return Err(ParseError::Iso2009 {
             namespace: node.tag_name().namespace().unwrap_or("").to_owned(),
-            pos: source.lines.pos(node.range().start),
+            pos: source.pos(node.range().start),
         });
     }
     for child in node.children().filter(Node::is_element) {
@@ -490,10 +486,10 @@ fn collect_tags(
 fn read_element(
     root: Node<'_, '_>,
     options: &ReadOptions,
-    source: &Source<'_, '_>,
+    source: &Source,
     entries: usize,
 ) -> Result<Parsed<SoftwareIdentity>, ParseError> {
-    let pos = source.lines.pos(root.range().start);
+    let pos = source.pos(root.range().start);
     let name = root.tag_name();
     if is_2009(root) {
         return Err(ParseError::Iso2009 {
@@ -518,9 +514,8 @@ fn read_element(
     let mut reader = Reader {
         swid_ns: element_ns(root),
         options,
-        lines: source.lines,
-        base: source.base,
-        map: SourceMap::with_text(Arc::clone(&source.text), entries),
+        source,
+        map: SourceMap::with_lines(Arc::clone(&source.lines), entries),
         findings: Vec::new(),
     };
     match dialect {
@@ -561,9 +556,8 @@ fn read_element(
 struct Reader<'o, 'l, 'i> {
     swid_ns: Option<&'i str>,
     options: &'o ReadOptions,
-    lines: &'l LineIndex<'i>,
-    /// Where the document starts in the source map's text.
-    base: usize,
+    /// The input and where the document starts in it.
+    source: &'l Source,
     map: SourceMap,
     findings: Vec<Finding>,
 }
@@ -621,12 +615,12 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
 
     /// Line and column of a byte offset in the document (for findings).
     fn pos(&self, offset: usize) -> TextPos {
-        self.lines.pos(offset)
+        self.source.pos(offset)
     }
 
     /// The source map's offset of a byte offset in the document.
     fn at(&self, offset: usize) -> usize {
-        self.base + offset
+        self.source.base + offset
     }
 
     /// Records the element's position and reads its attributes through `known`, which

@@ -1,0 +1,18 @@
+//! The XML layer the itam format crates share (`itam-swid` for ISO/IEC 19770-2 tags,
+//! `itam-ent` for ISO/IEC 19770-3 entitlements), so that both read and report the same way.
+//!
+//! - [`pos`]: byte offsets to lines and columns, built once per input ([`pos::LineIndex`]).
+//!
+//! ```
+//! use itam_xml::pos::LineIndex;
+//!
+//! let text = "<Ent>\n  <Right/>\n</Ent>";
+//! let index = LineIndex::new(text);
+//! let right = text.find("<Right").unwrap_or(0);
+//! assert_eq!(index.pos(right).to_string(), "2:3");
+//! ```
+#![deny(missing_docs)]
+
+pub use itam_core::TextPos;
+
+pub mod pos;
