@@ -17,6 +17,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate};
 use itam_core::version::Bound;
 use itam_core::{Decimal, EntId, RegId, TagId, TextPos, VersionRange, VersionScheme};
+use itam_xml::limits::check_attribute_count;
 use itam_xml::pos::LineIndex;
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
@@ -347,6 +348,13 @@ fn read_indexed<'i>(
         nodes_limit: limits.max_nodes,
         ..ParsingOptions::default()
     };
+    // Before the parser, whose duplicate check is quadratic in the attributes of an element.
+    check_attribute_count(text, limits.max_attributes).map_err(|crowded| {
+        ParseError::TooManyAttributes {
+            pos: lines.pos(crowded.offset),
+            limit: limits.max_attributes,
+        }
+    })?;
     let doc = Document::parse_with_options(text, parse_options).map_err(|e| match e {
         roxmltree::Error::DtdDetected => ParseError::Dtd,
         roxmltree::Error::NodesLimitReached => ParseError::TooManyNodes {

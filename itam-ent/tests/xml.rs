@@ -285,3 +285,30 @@ fn special_characters_survive_in_attributes_and_text() {
     let text = write(&ent);
     assert_eq!(read(&text).unwrap(), ent);
 }
+
+/// 10⁵ attributes on one element (issue 12 point 2): refused with where the element starts,
+/// by a check on the raw start tag that runs before the XML parser.
+#[test]
+fn a_hundred_thousand_attributes_are_refused_before_parsing() {
+    for distinct in [true, false] {
+        let attributes: String = (0..100_000)
+            .map(|i| {
+                if distinct {
+                    format!(" a{i}=\"v\"")
+                } else {
+                    " a=\"v\"".to_owned()
+                }
+            })
+            .collect();
+        let doc = minimal(NS, &format!("\n <Right name=\"use\"{attributes}/>"));
+        // The same name 10⁵ times: the parser would have refused the duplicate first.
+        let err = read_with(&doc, &ReadOptions::lax()).unwrap_err();
+        assert_eq!(
+            err,
+            ParseError::TooManyAttributes {
+                pos: itam_core::TextPos { line: 2, col: 2 },
+                limit: 256
+            }
+        );
+    }
+}

@@ -106,6 +106,7 @@ use crate::model::{
 };
 use crate::ns;
 use crate::source::{Dialect, Parsed, SourceMap, path};
+use itam_xml::limits::check_attribute_count;
 use itam_xml::pos::LineIndex;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -371,6 +372,14 @@ fn parse_document<'i>(
         nodes_limit: u32::try_from(limits.max_nodes).unwrap_or(u32::MAX),
         ..ParsingOptions::default()
     };
+    // Before the parser, whose duplicate check is quadratic in the attributes of an element.
+    check_attribute_count(input, limits.max_attributes).map_err(|crowded| {
+        ParseError::TooManyAttributes {
+            count: crowded.count,
+            limit: limits.max_attributes,
+            pos: source.pos(crowded.offset),
+        }
+    })?;
     Document::parse_with_options(input, options).map_err(|e| {
         // roxmltree's rows count from the document's start, which is at a line start.
         let line_offset = source.lines.line(source.base).saturating_sub(1);

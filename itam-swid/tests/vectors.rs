@@ -622,3 +622,42 @@ fn an_xml_stylesheet_pi_is_not_a_document_boundary() {
         Some(3)
     );
 }
+
+/// 10⁵ attributes on one element (issue 12 point 2): refused with the count and where the
+/// element starts, by a check on the raw start tag that runs before the XML parser.
+#[test]
+fn a_hundred_thousand_attributes_are_refused_before_parsing() {
+    let ns = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
+    for distinct in [true, false] {
+        let attributes: String = (0..100_000)
+            .map(|i| {
+                if distinct {
+                    format!(" a{i}=\"v\"")
+                } else {
+                    " a=\"v\"".to_owned()
+                }
+            })
+            .collect();
+        let tag = format!(
+            "<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"t\">\n  <Meta{attributes}/>\n</SoftwareIdentity>"
+        );
+        // The same name 10⁵ times: the parser would have refused the duplicate first.
+        match read(&tag, &ReadOptions::STRICT) {
+            Err(ParseError::TooManyAttributes { count, limit, pos }) => {
+                assert_eq!((count, limit), (100_000, 1024));
+                assert_eq!(pos, TextPos { line: 2, col: 3 });
+            }
+            other => panic!("{other:?}"),
+        }
+        // The last of several documents: its position in the whole input.
+        let input = format!(
+            "<?xml version=\"1.0\"?>\n<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"a\"/>\n<?xml version=\"1.0\"?>\n{tag}\n"
+        );
+        match read_all(&input, &ReadOptions::STRICT) {
+            Err(ParseError::TooManyAttributes { pos, .. }) => {
+                assert_eq!(pos, TextPos { line: 5, col: 3 });
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

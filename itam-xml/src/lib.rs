@@ -2,6 +2,8 @@
 //! `itam-ent` for ISO/IEC 19770-3 entitlements), so that both read and report the same way.
 //!
 //! - [`pos`]: byte offsets to lines and columns, built once per input ([`pos::LineIndex`]).
+//! - [`limits`]: limits checked on the raw text before a parser builds anything
+//!   ([`limits::check_attribute_count`]).
 //!
 //! ```
 //! use itam_xml::pos::LineIndex;
@@ -15,4 +17,5 @@
 
 pub use itam_core::TextPos;
 
+pub mod limits;
 pub mod pos;
