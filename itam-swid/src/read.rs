@@ -107,6 +107,7 @@ use crate::model::{
 use crate::ns;
 use crate::source::{Dialect, Parsed, SourceMap, path};
 use itam_xml::limits::check_attribute_count;
+use itam_xml::name::is_pi_target;
 use itam_xml::pos::LineIndex;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -404,7 +405,8 @@ fn parse_document<'i>(
     })
 }
 
-/// Depth and attribute-count limits, checked before any model is built (so the builder's
+/// Depth and attribute-count limits and processing-instruction targets (an NCName, so the
+/// writer can write them back), checked before any model is built (so the builder's
 /// recursion is bounded). Returns how many elements and attributes the document has (the
 /// source map's size).
 fn check_structure(
@@ -415,7 +417,20 @@ fn check_structure(
     // The chain of open elements (ids), root first: the root element is at depth 1.
     let mut open: Vec<roxmltree::NodeId> = Vec::with_capacity(limits.max_depth.min(64) + 1);
     let mut entries = 0usize;
-    for node in doc.descendants().filter(Node::is_element) {
+    for node in doc.descendants() {
+        if let Some(pi) = node.pi() {
+            if !is_pi_target(pi.target) {
+                return Err(ParseError::InvalidName {
+                    what: "processing instruction target",
+                    name: pi.target.to_owned(),
+                    pos: source.pos(node.range().start),
+                });
+            }
+            continue;
+        }
+        if !node.is_element() {
+            continue;
+        }
         let parent = node.parent().map(|p| p.id());
         while !open.is_empty() && open.last().copied() != parent {
             open.pop();
