@@ -25,7 +25,9 @@ use crate::model::{
     Contract, Ent, EntMeta, Entity, InvoiceData, Limit, LimitTime, Link, LinkContent, Meta, Metric,
     OrderInfo, Quantification, Right, TestMethod, Timestamp, ValidVersion,
 };
-use crate::profile::{ElementDef, Profile, XML_NAMESPACE, is_ent_namespace, names as n};
+use crate::profile::{
+    DEFAULT_NAMESPACE, ElementDef, Profile, XML_NAMESPACE, is_ent_namespace, names as n,
+};
 use crate::values::Role;
 use crate::xml::{BaseElement, Extension, QName, XmlAttribute, XmlElement, XmlNode};
 
@@ -117,8 +119,11 @@ pub enum ParseError {
         offset: usize,
     },
     /// The document has a DTD; DTDs are refused so no entity is ever expanded.
-    #[error("document has a dtd, which is refused (no entity expansion)")]
-    Dtd,
+    #[error("document has a dtd at {pos}, which is refused (no entity expansion)")]
+    Dtd {
+        /// Where the document type declaration starts.
+        pos: TextPos,
+    },
     /// The text is not well-formed XML.
     #[error("not well-formed xml at {pos}: {message}")]
     Xml {
@@ -227,6 +232,7 @@ impl ParseError {
     pub fn pos(&self) -> Option<TextPos> {
         match self {
             Self::Xml { pos, .. }
+            | Self::Dtd { pos }
             | Self::TooDeep { pos, .. }
             | Self::TooManyAttributes { pos, .. }
             | Self::WrongRoot { pos, .. }
@@ -356,7 +362,9 @@ fn read_indexed<'i>(
         }
     })?;
     let doc = Document::parse_with_options(text, parse_options).map_err(|e| match e {
-        roxmltree::Error::DtdDetected => ParseError::Dtd,
+        roxmltree::Error::DtdDetected => ParseError::Dtd {
+            pos: lines.pos(text.find("<!DOCTYPE").unwrap_or(0)),
+        },
         roxmltree::Error::NodesLimitReached => ParseError::TooManyNodes {
             limit: limits.max_nodes,
         },
@@ -377,7 +385,7 @@ fn read_indexed<'i>(
         options,
         profile: Profile::reconstructed(),
         map: SourceMap::default(),
-        ent_ns: root.tag_name().namespace().map(str::to_owned),
+        ent_ns: namespace_of(root).map(str::to_owned),
         lines,
     };
     let pos = r.pos(root.range().start);
@@ -397,6 +405,11 @@ fn read_indexed<'i>(
     r.map.namespace = r.ent_ns.clone();
     let ent = r.ent(root)?;
     Ok((ent, r.map))
+}
+
+/// An element's namespace; `xmlns=""` (which roxmltree reports as an empty one) is none.
+fn namespace_of<'a>(node: Node<'a, '_>) -> Option<&'a str> {
+    node.tag_name().namespace().filter(|ns| !ns.is_empty())
 }
 
 struct Reader<'d, 'i> {
@@ -428,7 +441,7 @@ impl<'i> Reader<'_, 'i> {
     }
 
     fn in_ent_ns(&self, node: Node<'_, '_>) -> bool {
-        node.tag_name().namespace() == self.ent_ns.as_deref()
+        namespace_of(node) == self.ent_ns.as_deref()
     }
 
     fn depth_of(path: &str) -> usize {
@@ -648,8 +661,15 @@ impl<'i> Reader<'_, 'i> {
             .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
             .unwrap_or(raw.len());
         let qname = raw.get(..end).unwrap_or_default();
+        // A namespace-less Ent is read as the default profile's (as the writer writes it), so
+        // its unknown elements, in the Ent's (no) namespace, are kept in that namespace and
+        // are written without `xmlns=""` (issue 12 point 7).
+        let namespace = match (namespace_of(node), &self.ent_ns) {
+            (None, None) => Some(DEFAULT_NAMESPACE),
+            (ns, _) => ns,
+        };
         QName {
-            namespace: node.tag_name().namespace().map(str::to_owned),
+            namespace: namespace.map(str::to_owned),
             prefix: qname.split_once(':').map(|(p, _)| p.to_owned()),
             local: node.tag_name().name().to_owned(),
         }
