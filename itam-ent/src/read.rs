@@ -17,6 +17,8 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate};
 use itam_core::version::Bound;
 use itam_core::{Decimal, EntId, RegId, TagId, TextPos, VersionRange, VersionScheme};
+pub use itam_xml::decode::Encoding;
+use itam_xml::decode::decode_text;
 use itam_xml::limits::check_attribute_count;
 use itam_xml::pos::LineIndex;
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
@@ -117,6 +119,17 @@ pub enum ParseError {
     NotUtf8 {
         /// Offset of the first invalid byte.
         offset: usize,
+    },
+    /// UTF-16 bytes (see [`read_bytes`]) that do not decode.
+    #[error("not valid {encoding} at byte {offset} (after {pos})")]
+    Encoding {
+        /// The encoding the bytes were read as.
+        encoding: Encoding,
+        /// The offset of the first byte that does not decode, in the input (byte-order
+        /// mark included).
+        offset: usize,
+        /// The line and column just after the last character that decoded.
+        pos: TextPos,
     },
     /// The document has a DTD; DTDs are refused so no entity is ever expanded.
     #[error("document has a dtd at {pos}, which is refused (no entity expansion)")]
@@ -233,6 +246,7 @@ impl ParseError {
         match self {
             Self::Xml { pos, .. }
             | Self::Dtd { pos }
+            | Self::Encoding { pos, .. }
             | Self::TooDeep { pos, .. }
             | Self::TooManyAttributes { pos, .. }
             | Self::WrongRoot { pos, .. }
@@ -310,10 +324,13 @@ pub fn read_lax(text: &str) -> Result<Ent, ParseError> {
     read_with(text, &ReadOptions::lax()).map(|(ent, _)| ent)
 }
 
-/// Reads bytes (UTF-8, with or without a byte-order mark).
+/// Reads bytes: UTF-8 with or without a byte-order mark, or UTF-16 (little- or big-endian)
+/// with a byte-order mark or, without one, told from its first character `<`
+/// ([`itam_xml::decode::decode_text`]). Positions are lines and columns of the decoded text.
 ///
 /// # Errors
-/// As [`read_with`], and [`ParseError::NotUtf8`].
+/// As [`read_with`]; [`ParseError::NotUtf8`] for UTF-8 bytes that do not decode,
+/// [`ParseError::Encoding`] for UTF-16 ones.
 pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<(Ent, SourceMap), ParseError> {
     if bytes.len() > options.limits.max_bytes {
         return Err(ParseError::TooLarge {
@@ -321,11 +338,17 @@ pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<(Ent, SourceMap
             limit: options.limits.max_bytes,
         });
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| ParseError::NotUtf8 {
-        offset: e.valid_up_to(),
+    let text = decode_text(bytes).map_err(|e| match e.encoding {
+        Encoding::Utf8 => ParseError::NotUtf8 {
+            offset: e.offset - Encoding::sniff(bytes).1,
+        },
+        encoding => ParseError::Encoding {
+            encoding,
+            offset: e.offset,
+            pos: e.pos,
+        },
     })?;
-    read_with(text, options)
+    read_with(&text, options)
 }
 
 /// Reads an Ent with options, returning the model and the positions of what was read.

@@ -144,7 +144,8 @@ pub fn read(input: &str, options: &ReadOptions) -> Result<Parsed<SoftwareIdentit
 }
 
 /// Reads one SWID tag from bytes, decoded by [`decode_text`]: UTF-8 with or without a
-/// byte-order mark, or UTF-16 (little- or big-endian) after its byte-order mark.
+/// byte-order mark, or UTF-16 (little- or big-endian) with a byte-order mark or, without one,
+/// told from its first character `<`.
 ///
 /// Positions in the result are lines and columns of the decoded text (the same in any
 /// encoding).
@@ -213,53 +214,12 @@ pub fn read_all_bytes(
     read_all(&decode_text(input, &options.limits)?, options)
 }
 
-/// The text encodings [`decode_text`] reads (XML 1.0 §4.3.3: every processor reads UTF-8
-/// and UTF-16; UTF-16 starts with a byte-order mark).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Encoding {
-    /// UTF-8, with or without the byte-order mark `EF BB BF`.
-    Utf8,
-    /// UTF-16 little-endian, after the byte-order mark `FF FE`.
-    Utf16Le,
-    /// UTF-16 big-endian, after the byte-order mark `FE FF`.
-    Utf16Be,
-}
+pub use itam_xml::decode::Encoding;
 
-impl Encoding {
-    /// The encoding's name, lowercase (`utf-8`, `utf-16le`, `utf-16be`).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Utf8 => "utf-8",
-            Self::Utf16Le => "utf-16le",
-            Self::Utf16Be => "utf-16be",
-        }
-    }
-
-    /// The encoding a byte-order mark at the start of `bytes` names, and the mark's length
-    /// (UTF-8 and no mark without one).
-    #[must_use]
-    pub fn sniff(bytes: &[u8]) -> (Self, usize) {
-        match bytes {
-            [0xEF, 0xBB, 0xBF, ..] => (Self::Utf8, 3),
-            [0xFF, 0xFE, ..] => (Self::Utf16Le, 2),
-            [0xFE, 0xFF, ..] => (Self::Utf16Be, 2),
-            _ => (Self::Utf8, 0),
-        }
-    }
-}
-
-impl std::fmt::Display for Encoding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Decodes an input's bytes to text as [`read_bytes`] does: the byte-order mark decides
-/// ([`Encoding::sniff`]: UTF-8 or UTF-16 little- or big-endian; the mark is not part of the
-/// text); without one the bytes must be UTF-8. UTF-8 input is borrowed, UTF-16 decoded into
-/// a new string.
+/// Decodes an input's bytes to text as [`read_bytes`] does ([`itam_xml::decode::decode_text`]):
+/// [`Encoding::sniff`] decides (a byte-order mark; without one UTF-16 little- or big-endian
+/// when the text starts with `<` in UTF-16, else UTF-8; the mark is not part of the text).
+/// UTF-8 input is borrowed, UTF-16 decoded into a new string.
 ///
 /// # Errors
 /// [`ParseError::TooLarge`] past [`Limits::max_bytes`]; [`ParseError::Encoding`] at the
@@ -273,44 +233,11 @@ pub fn decode_text<'a>(input: &'a [u8], limits: &Limits) -> Result<Cow<'a, str>,
             limit: limits.max_bytes,
         });
     }
-    let (encoding, mark) = Encoding::sniff(input);
-    let body = input.get(mark..).unwrap_or_default();
-    let error = |valid: &str, offset: usize| ParseError::Encoding {
-        encoding,
-        offset: mark + offset,
-        pos: LineIndex::new(valid).pos(valid.len()),
-    };
-    let big_endian = match encoding {
-        Encoding::Utf16Be => true,
-        Encoding::Utf16Le => false,
-        Encoding::Utf8 => {
-            return std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
-                let valid = body.get(..e.valid_up_to()).unwrap_or_default();
-                error(std::str::from_utf8(valid).unwrap_or(""), e.valid_up_to())
-            });
-        }
-    };
-    let units = body.chunks_exact(2).map(|pair| match *pair {
-        [a, b] if big_endian => u16::from_be_bytes([a, b]),
-        [a, b] => u16::from_le_bytes([a, b]),
-        _ => 0,
-    });
-    let mut text = String::with_capacity(body.len() / 2);
-    // Bytes decoded so far: where an error is.
-    let mut offset = 0;
-    for decoded in char::decode_utf16(units) {
-        match decoded {
-            Ok(c) => {
-                text.push(c);
-                offset += 2 * c.len_utf16();
-            }
-            Err(_) => return Err(error(&text, offset)),
-        }
-    }
-    if offset != body.len() {
-        return Err(error(&text, offset));
-    }
-    Ok(Cow::Owned(text))
+    itam_xml::decode::decode_text(input).map_err(|e| ParseError::Encoding {
+        encoding: e.encoding,
+        offset: e.offset,
+        pos: e.pos,
+    })
 }
 
 fn check_size(input: &str, limits: &Limits) -> Result<(), ParseError> {

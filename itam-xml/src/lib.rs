@@ -2,6 +2,7 @@
 //! `itam-ent` for ISO/IEC 19770-3 entitlements), so that both read and report the same way.
 //!
 //! - [`pos`]: byte offsets to lines and columns, built once per input ([`pos::LineIndex`]).
+//! - [`decode`]: bytes to text (UTF-8, UTF-16 with or without a byte-order mark).
 //! - [`name`]: the XML `Name` / `NCName` checks readers and writers share.
 //! - [`limits`]: limits checked on the raw text before a parser builds anything
 //!   ([`limits::check_attribute_count`]).
@@ -18,6 +19,7 @@
 
 pub use itam_core::TextPos;
 
+pub mod decode;
 pub mod limits;
 pub mod name;
 pub mod pos;
