@@ -432,7 +432,7 @@ fn write_element(
     ent_ns: &str,
 ) -> std::io::Result<()> {
     let mark = scope.0.len();
-    let qname = el.name.qualified();
+    let qname = el.name.prefixed_name();
     let mut start = BytesStart::new(qname.as_str());
     let mut decls: Vec<(Option<String>, String)> = Vec::new();
     let want = el.name.namespace.clone().unwrap_or_default();

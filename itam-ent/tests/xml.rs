@@ -47,13 +47,16 @@ fn sample_reads_with_every_field_typed() {
     assert_eq!(ent.links[0].content[0].text, "Licensed per physical core.");
     assert_eq!(ent.base.lang.as_deref(), Some("en"));
     // The foreign attribute, the extension element and the signature are kept, in order.
-    assert_eq!(ent.base.attributes[0].name.qualified(), "vnd:contractLine");
+    assert_eq!(
+        ent.base.attributes[0].name.prefixed_name(),
+        "vnd:contractLine"
+    );
     let names: Vec<String> = ent
         .base
         .extensions
         .iter()
         .filter_map(|e| match &e.node {
-            XmlNode::Element(el) => Some(el.name.qualified()),
+            XmlNode::Element(el) => Some(el.name.prefixed_name()),
             _ => None,
         })
         .collect();

@@ -3,7 +3,9 @@
 //!
 //! - [`pos`]: byte offsets to lines and columns, built once per input ([`pos::LineIndex`]).
 //! - [`decode`]: bytes to text (UTF-8, UTF-16 with or without a byte-order mark).
-//! - [`name`]: the XML `Name` / `NCName` checks readers and writers share.
+//! - [`name`]: [`name::QName`], [`name::NamespaceDecl`] and the XML `Name` / `NCName` checks
+//!   readers and writers share.
+//! - [`foreign`]: preserved content ([`foreign::Attribute`]).
 //! - [`limits`]: limits checked on the raw text before a parser builds anything
 //!   ([`limits::check_attribute_count`]).
 //!
@@ -20,6 +22,7 @@
 pub use itam_core::TextPos;
 
 pub mod decode;
+pub mod foreign;
 pub mod limits;
 pub mod name;
 pub mod pos;

@@ -1,4 +1,4 @@
-//! XML names, checked the one way every reader and writer of the project uses, so that what
+//! XML names: [`QName`] and [`NamespaceDecl`], and the checks of the one way every reader and writer of the project uses, so that what
 //! is read can be written and what is written can be read (issue 12 point 6).
 //!
 //! The productions are XML 1.0 (fifth edition) §2.3 `Name` and Namespaces in XML 1.0 §3
@@ -14,6 +14,96 @@
 //! assert!(!is_ncname("1a") && !is_ncname("") && !is_ncname("a b"));
 //! assert!(is_pi_target("xml-stylesheet") && !is_pi_target("xml") && !is_pi_target("a:b"));
 //! ```
+
+use serde::{Deserialize, Serialize};
+
+/// An expanded XML name plus the prefix the document used for it.
+///
+/// The namespace and local name identify the name; the prefix is kept so that a written
+/// document looks like the original. The one name type of both format crates
+/// (`itam_swid::QName`, `itam_ent::xml::QName`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct QName {
+    /// Namespace URI (`None`: no namespace).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The prefix as written (`None`: unprefixed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// The local name.
+    pub local: String,
+}
+
+impl QName {
+    /// A name in no namespace, unprefixed.
+    pub fn local(local: impl Into<String>) -> Self {
+        Self {
+            namespace: None,
+            prefix: None,
+            local: local.into(),
+        }
+    }
+
+    /// A name in a namespace, with a prefix (`None` for a default-namespace element).
+    pub fn qualified(
+        namespace: impl Into<String>,
+        prefix: Option<&str>,
+        local: impl Into<String>,
+    ) -> Self {
+        Self {
+            namespace: Some(namespace.into()),
+            prefix: prefix.map(str::to_owned),
+            local: local.into(),
+        }
+    }
+
+    /// A name in a namespace, written with a prefix.
+    pub fn prefixed(
+        namespace: impl Into<String>,
+        prefix: impl Into<String>,
+        local: impl Into<String>,
+    ) -> Self {
+        Self {
+            namespace: Some(namespace.into()),
+            prefix: Some(prefix.into()),
+            local: local.into(),
+        }
+    }
+
+    /// Whether the name is `{namespace}local`.
+    #[must_use]
+    pub fn is(&self, namespace: Option<&str>, local: &str) -> bool {
+        self.namespace.as_deref() == namespace && self.local == local
+    }
+
+    /// Clark notation: `{namespace}local`, or `local` without a namespace.
+    #[must_use]
+    pub fn clark(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{{{ns}}}{}", self.local),
+            None => self.local.clone(),
+        }
+    }
+
+    /// The name as written: `prefix:local`, or `local`.
+    #[must_use]
+    pub fn prefixed_name(&self) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}:{}", self.local),
+            None => self.local.clone(),
+        }
+    }
+}
+
+/// A namespace declaration (`xmlns:prefix="uri"`, or `xmlns="uri"` when `prefix` is `None`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct NamespaceDecl {
+    /// The declared prefix; `None` declares the default namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// The namespace URI (empty only for `xmlns=""`, which undeclares the default).
+    pub uri: String,
+}
 
 /// XML 1.0 §2.3 `NameStartChar`, with the colon.
 #[must_use]
