@@ -17,13 +17,19 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate};
 use itam_core::version::Bound;
 use itam_core::{Decimal, EntId, RegId, TagId, TextPos, VersionRange, VersionScheme};
+pub use itam_xml::decode::Encoding;
+use itam_xml::decode::decode_text;
+use itam_xml::limits::check_attribute_count;
+use itam_xml::pos::LineIndex;
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
 use crate::model::{
     Contract, Ent, EntMeta, Entity, InvoiceData, Limit, LimitTime, Link, LinkContent, Meta, Metric,
     OrderInfo, Quantification, Right, TestMethod, Timestamp, ValidVersion,
 };
-use crate::profile::{ElementDef, Profile, XML_NAMESPACE, is_ent_namespace, names as n};
+use crate::profile::{
+    DEFAULT_NAMESPACE, ElementDef, Profile, XML_NAMESPACE, is_ent_namespace, names as n,
+};
 use crate::values::Role;
 use crate::xml::{BaseElement, Extension, QName, XmlAttribute, XmlElement, XmlNode};
 
@@ -114,9 +120,23 @@ pub enum ParseError {
         /// Offset of the first invalid byte.
         offset: usize,
     },
+    /// UTF-16 bytes (see [`read_bytes`]) that do not decode.
+    #[error("not valid {encoding} at byte {offset} (after {pos})")]
+    Encoding {
+        /// The encoding the bytes were read as.
+        encoding: Encoding,
+        /// The offset of the first byte that does not decode, in the input (byte-order
+        /// mark included).
+        offset: usize,
+        /// The line and column just after the last character that decoded.
+        pos: TextPos,
+    },
     /// The document has a DTD; DTDs are refused so no entity is ever expanded.
-    #[error("document has a dtd, which is refused (no entity expansion)")]
-    Dtd,
+    #[error("document has a dtd at {pos}, which is refused (no entity expansion)")]
+    Dtd {
+        /// Where the document type declaration starts.
+        pos: TextPos,
+    },
     /// The text is not well-formed XML.
     #[error("not well-formed xml at {pos}: {message}")]
     Xml {
@@ -225,6 +245,8 @@ impl ParseError {
     pub fn pos(&self) -> Option<TextPos> {
         match self {
             Self::Xml { pos, .. }
+            | Self::Dtd { pos }
+            | Self::Encoding { pos, .. }
             | Self::TooDeep { pos, .. }
             | Self::TooManyAttributes { pos, .. }
             | Self::WrongRoot { pos, .. }
@@ -302,10 +324,13 @@ pub fn read_lax(text: &str) -> Result<Ent, ParseError> {
     read_with(text, &ReadOptions::lax()).map(|(ent, _)| ent)
 }
 
-/// Reads bytes (UTF-8, with or without a byte-order mark).
+/// Reads bytes: UTF-8 with or without a byte-order mark, or UTF-16 (little- or big-endian)
+/// with a byte-order mark or, without one, told from its first character `<`
+/// ([`itam_xml::decode::decode_text`]). Positions are lines and columns of the decoded text.
 ///
 /// # Errors
-/// As [`read_with`], and [`ParseError::NotUtf8`].
+/// As [`read_with`]; [`ParseError::NotUtf8`] for UTF-8 bytes that do not decode,
+/// [`ParseError::Encoding`] for UTF-16 ones.
 pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<(Ent, SourceMap), ParseError> {
     if bytes.len() > options.limits.max_bytes {
         return Err(ParseError::TooLarge {
@@ -313,11 +338,17 @@ pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<(Ent, SourceMap
             limit: options.limits.max_bytes,
         });
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| ParseError::NotUtf8 {
-        offset: e.valid_up_to(),
+    let text = decode_text(bytes).map_err(|e| match e.encoding {
+        Encoding::Utf8 => ParseError::NotUtf8 {
+            offset: e.offset - Encoding::sniff(bytes).1,
+        },
+        encoding => ParseError::Encoding {
+            encoding,
+            offset: e.offset,
+            pos: e.pos,
+        },
     })?;
-    read_with(text, options)
+    read_with(&text, options)
 }
 
 /// Reads an Ent with options, returning the model and the positions of what was read.
@@ -325,6 +356,15 @@ pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<(Ent, SourceMap
 /// # Errors
 /// A [`ParseError`] saying what and where.
 pub fn read_with(text: &str, options: &ReadOptions) -> Result<(Ent, SourceMap), ParseError> {
+    read_indexed(text, &LineIndex::new(text), options)
+}
+
+/// [`read_with`] over a line index of the text (which the tests ask how much it scanned).
+fn read_indexed<'i>(
+    text: &'i str,
+    lines: &LineIndex<&'i str>,
+    options: &ReadOptions,
+) -> Result<(Ent, SourceMap), ParseError> {
     let limits = options.limits;
     if text.len() > limits.max_bytes {
         return Err(ParseError::TooLarge {
@@ -337,8 +377,17 @@ pub fn read_with(text: &str, options: &ReadOptions) -> Result<(Ent, SourceMap), 
         nodes_limit: limits.max_nodes,
         ..ParsingOptions::default()
     };
+    // Before the parser, whose duplicate check is quadratic in the attributes of an element.
+    check_attribute_count(text, limits.max_attributes).map_err(|crowded| {
+        ParseError::TooManyAttributes {
+            pos: lines.pos(crowded.offset),
+            limit: limits.max_attributes,
+        }
+    })?;
     let doc = Document::parse_with_options(text, parse_options).map_err(|e| match e {
-        roxmltree::Error::DtdDetected => ParseError::Dtd,
+        roxmltree::Error::DtdDetected => ParseError::Dtd {
+            pos: lines.pos(text.find("<!DOCTYPE").unwrap_or(0)),
+        },
         roxmltree::Error::NodesLimitReached => ParseError::TooManyNodes {
             limit: limits.max_nodes,
         },
@@ -359,10 +408,8 @@ pub fn read_with(text: &str, options: &ReadOptions) -> Result<(Ent, SourceMap), 
         options,
         profile: Profile::reconstructed(),
         map: SourceMap::default(),
-        ent_ns: root.tag_name().namespace().map(str::to_owned),
-        line_starts: std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect(),
+        ent_ns: namespace_of(root).map(str::to_owned),
+        lines,
     };
     let pos = r.pos(root.range().start);
     if root.tag_name().name() != n::ENT {
@@ -383,13 +430,19 @@ pub fn read_with(text: &str, options: &ReadOptions) -> Result<(Ent, SourceMap), 
     Ok((ent, r.map))
 }
 
+/// An element's namespace; `xmlns=""` (which roxmltree reports as an empty one) is none.
+fn namespace_of<'a>(node: Node<'a, '_>) -> Option<&'a str> {
+    node.tag_name().namespace().filter(|ns| !ns.is_empty())
+}
+
 struct Reader<'d, 'i> {
     text: &'i str,
     options: &'d ReadOptions,
     profile: &'static Profile,
     map: SourceMap,
     ent_ns: Option<String>,
-    line_starts: Vec<usize>,
+    /// Line starts computed once; a column costs a bounded count, not a rescan of its line.
+    lines: &'d LineIndex<&'i str>,
 }
 
 /// The attributes of one known element, split into declared ones (by local name) and the rest.
@@ -401,24 +454,9 @@ struct Attrs {
 }
 
 impl<'i> Reader<'_, 'i> {
-    /// Line and column (from 1, columns in characters) of a byte offset, by binary search in
-    /// the line starts (roxmltree's own `text_pos_at` rescans the text each time).
+    /// Line and column (from 1, columns in characters) of a byte offset.
     fn pos(&self, offset: usize) -> TextPos {
-        let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = line
-            .checked_sub(1)
-            .and_then(|i| self.line_starts.get(i))
-            .copied()
-            .unwrap_or(0);
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(0, |t| t.chars().count());
-        TextPos {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            col: u32::try_from(col + 1).unwrap_or(u32::MAX),
-        }
+        self.lines.pos(offset)
     }
 
     fn strict(&self) -> bool {
@@ -426,7 +464,7 @@ impl<'i> Reader<'_, 'i> {
     }
 
     fn in_ent_ns(&self, node: Node<'_, '_>) -> bool {
-        node.tag_name().namespace() == self.ent_ns.as_deref()
+        namespace_of(node) == self.ent_ns.as_deref()
     }
 
     fn depth_of(path: &str) -> usize {
@@ -646,8 +684,15 @@ impl<'i> Reader<'_, 'i> {
             .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
             .unwrap_or(raw.len());
         let qname = raw.get(..end).unwrap_or_default();
+        // A namespace-less Ent is read as the default profile's (as the writer writes it), so
+        // its unknown elements, in the Ent's (no) namespace, are kept in that namespace and
+        // are written without `xmlns=""` (issue 12 point 7).
+        let namespace = match (namespace_of(node), &self.ent_ns) {
+            (None, None) => Some(DEFAULT_NAMESPACE),
+            (ns, _) => ns,
+        };
         QName {
-            namespace: node.tag_name().namespace().map(str::to_owned),
+            namespace: namespace.map(str::to_owned),
             prefix: qname.split_once(':').map(|(p, _)| p.to_owned()),
             local: node.tag_name().name().to_owned(),
         }
@@ -1135,5 +1180,69 @@ fn parse_bool(s: &str) -> Option<bool> {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+
+    const NS: &str = "http://standards.iso.org/iso/19770/-3/2016/schema.xsd";
+
+    /// An Ent on one line with `rights` Rights (`name` in each), and the offset of the last.
+    fn one_line(rights: usize, name: &str) -> (String, usize) {
+        let mut text = format!(
+            r#"<Ent xmlns="{NS}" name="N" entId="e-1"><Entity name="C" regid="c.example" role="entCreator"/>"#
+        );
+        let mut last = 0;
+        for _ in 0..rights {
+            last = text.len();
+            text.push_str(&format!(r#"<Right name="{name}"/>"#));
+        }
+        text.push_str("</Ent>");
+        (text, last)
+    }
+
+    /// Reads `text` and returns how many bytes its line index scanned.
+    fn scanned(text: &str) -> usize {
+        let lines = LineIndex::new(text);
+        read_indexed(text, &lines, &ReadOptions::strict()).unwrap_or_else(|e| panic!("{e}"));
+        lines.scanned()
+    }
+
+    #[test]
+    fn a_node_far_along_a_one_line_file_has_its_column() {
+        for name in ["use", "nutzungsrecht-für-büro"] {
+            let (text, last) = one_line(5_000, name);
+            let (_, map) = read_with(&text, &ReadOptions::strict()).unwrap();
+            let col = text.get(..last).unwrap().chars().count() + 1;
+            assert_eq!(
+                map.get("/Ent/Right[5000]"),
+                Some(TextPos {
+                    line: 1,
+                    col: u32::try_from(col).unwrap()
+                }),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn positions_on_one_line_cost_work_linear_in_the_input() {
+        // ASCII and not: the index counts characters for columns only in bounded blocks.
+        for name in ["use", "nutzungsrecht-für-büro"] {
+            let (small, _) = one_line(1_000, name);
+            let (large, _) = one_line(4_000, name);
+            let (s, l) = (scanned(&small), scanned(&large));
+            assert!(s >= small.len(), "the index reads the text once: {s}");
+            assert!(l <= 5 * s, "{name}: 4n scanned {l} bytes, n scanned {s}");
+            // Far below what a count from the line start per node would scan (n²/2).
+            assert!(
+                l < 40 * large.len(),
+                "{name}: {l} bytes for {}",
+                large.len()
+            );
+        }
     }
 }

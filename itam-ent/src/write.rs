@@ -135,11 +135,14 @@ impl Builder<'_> {
             ));
         }
         for extra in &base.attributes {
-            let clash = attributes.iter().any(|a| {
+            let clash = attributes.iter_mut().find(|a| {
                 a.name.namespace == extra.name.namespace && a.name.local == extra.name.local
             });
-            if !clash {
-                attributes.push(extra.clone());
+            match clash {
+                // A declared attribute whose text a lax read could not type (`entRevision`
+                // "7x"): the text as read is written, never the field's default.
+                Some(declared) => declared.value.clone_from(&extra.value),
+                None => attributes.push(extra.clone()),
             }
         }
         let mut children = Vec::new();
@@ -429,7 +432,7 @@ fn write_element(
     ent_ns: &str,
 ) -> std::io::Result<()> {
     let mark = scope.0.len();
-    let qname = el.name.qualified();
+    let qname = el.name.prefixed_name();
     let mut start = BytesStart::new(qname.as_str());
     let mut decls: Vec<(Option<String>, String)> = Vec::new();
     let want = el.name.namespace.clone().unwrap_or_default();

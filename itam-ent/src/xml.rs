@@ -1,74 +1,18 @@
 //! Content the model does not know, kept as a small XML tree so it is written back unchanged:
 //! attributes in other namespaces, extension elements, `ds:Signature`, comments, stray text.
 //!
-//! These types belong to this crate; no XML library's type appears in a public signature.
+//! The names and attributes are `itam-xml`'s, shared with `itam-swid`; no XML library's type
+//! appears in a public signature.
 
 use serde::{Deserialize, Serialize};
 
-/// A qualified name: namespace URI, the prefix the document used, and the local name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct QName {
-    /// The namespace URI, `None` for no namespace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    /// The prefix written in the document (`ds` in `ds:Signature`), `None` for none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// The local name.
-    pub local: String,
-}
+/// A qualified name: namespace URI, the prefix the document used, and the local name (the
+/// one type of [`itam_xml::name::QName`], shared with `itam-swid`).
+pub use itam_xml::name::QName;
 
-impl QName {
-    /// A name in no namespace.
-    pub fn local(local: impl Into<String>) -> Self {
-        Self {
-            namespace: None,
-            prefix: None,
-            local: local.into(),
-        }
-    }
-
-    /// A name in a namespace, written with a prefix.
-    pub fn prefixed(
-        namespace: impl Into<String>,
-        prefix: impl Into<String>,
-        local: impl Into<String>,
-    ) -> Self {
-        Self {
-            namespace: Some(namespace.into()),
-            prefix: Some(prefix.into()),
-            local: local.into(),
-        }
-    }
-
-    /// `prefix:local` or `local`.
-    #[must_use]
-    pub fn qualified(&self) -> String {
-        match &self.prefix {
-            Some(p) => format!("{p}:{}", self.local),
-            None => self.local.clone(),
-        }
-    }
-}
-
-/// An attribute the model has no field for.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct XmlAttribute {
-    /// Its name.
-    pub name: QName,
-    /// Its value, unescaped.
-    pub value: String,
-}
-
-impl XmlAttribute {
-    /// An attribute from its name and value.
-    pub fn new(name: QName, value: impl Into<String>) -> Self {
-        Self {
-            name,
-            value: value.into(),
-        }
-    }
-}
+/// An attribute the model has no field for ([`itam_xml::foreign::Attribute`], shared with
+/// `itam-swid`).
+pub use itam_xml::foreign::Attribute as XmlAttribute;
 
 /// An element the model has no type for (an extension, `ds:Signature`), with all its content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

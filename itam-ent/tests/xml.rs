@@ -47,13 +47,16 @@ fn sample_reads_with_every_field_typed() {
     assert_eq!(ent.links[0].content[0].text, "Licensed per physical core.");
     assert_eq!(ent.base.lang.as_deref(), Some("en"));
     // The foreign attribute, the extension element and the signature are kept, in order.
-    assert_eq!(ent.base.attributes[0].name.qualified(), "vnd:contractLine");
+    assert_eq!(
+        ent.base.attributes[0].name.prefixed_name(),
+        "vnd:contractLine"
+    );
     let names: Vec<String> = ent
         .base
         .extensions
         .iter()
         .filter_map(|e| match &e.node {
-            XmlNode::Element(el) => Some(el.name.qualified()),
+            XmlNode::Element(el) => Some(el.name.prefixed_name()),
             _ => None,
         })
         .collect();
@@ -128,11 +131,14 @@ fn wrong_root_and_malformed_xml_give_line_and_column() {
 #[test]
 fn dtd_is_refused_so_no_entity_is_expanded() {
     let text = format!(
-        "<!DOCTYPE Ent [<!ENTITY x \"boom\">]>{}",
+        "<?xml version=\"1.0\"?>\n  <!DOCTYPE Ent [<!ENTITY x \"boom\">]>{}",
         minimal(NS, "<Meta a=\"&x;\"/>")
     );
-    assert_eq!(read(&text), Err(ParseError::Dtd));
-    assert_eq!(read_lax(&text), Err(ParseError::Dtd));
+    // The refusal says where the declaration is.
+    let at = itam_core::TextPos { line: 2, col: 3 };
+    assert_eq!(read(&text), Err(ParseError::Dtd { pos: at }));
+    assert_eq!(read_lax(&text), Err(ParseError::Dtd { pos: at }));
+    assert_eq!(read(&text).unwrap_err().pos(), Some(at));
 }
 
 #[test]
@@ -284,4 +290,94 @@ fn special_characters_survive_in_attributes_and_text() {
     });
     let text = write(&ent);
     assert_eq!(read(&text).unwrap(), ent);
+}
+
+/// 10⁵ attributes on one element (issue 12 point 2): refused with where the element starts,
+/// by a check on the raw start tag that runs before the XML parser.
+#[test]
+fn a_hundred_thousand_attributes_are_refused_before_parsing() {
+    for distinct in [true, false] {
+        let attributes: String = (0..100_000)
+            .map(|i| {
+                if distinct {
+                    format!(" a{i}=\"v\"")
+                } else {
+                    " a=\"v\"".to_owned()
+                }
+            })
+            .collect();
+        let doc = minimal(NS, &format!("\n <Right name=\"use\"{attributes}/>"));
+        // The same name 10⁵ times: the parser would have refused the duplicate first.
+        let err = read_with(&doc, &ReadOptions::lax()).unwrap_err();
+        assert_eq!(
+            err,
+            ParseError::TooManyAttributes {
+                pos: itam_core::TextPos { line: 2, col: 2 },
+                limit: 256
+            }
+        );
+    }
+}
+
+/// Issue 12 point 7: a namespace-less Ent with unknown children is read as the default
+/// profile's, so they are written in its namespace (no `xmlns=""`) and read back to the same
+/// model; a child that really is in no namespace inside a namespaced Ent keeps its `xmlns=""`.
+#[test]
+fn a_namespace_less_ent_with_unknown_children_round_trips() {
+    let text = r#"<Ent name="N" entId="e-1"><Entity name="C" regid="c.example" role="entCreator"/><Foo a="1"><Bar xmlns="">t</Bar></Foo><Right name="use"/></Ent>"#;
+    let (first, _) = read_with(text, &ReadOptions::lax()).unwrap();
+    let written = write(&first);
+    assert!(!written.contains("xmlns=\"\""), "{written}");
+    let (again, _) = read_with(&written, &ReadOptions::lax()).unwrap();
+    assert_eq!(again, first);
+    assert_eq!(write(&again), written);
+
+    let foreign = minimal(
+        NS,
+        r#"<x:Ext xmlns:x="urn:x"><Plain xmlns="">t</Plain></x:Ext>"#,
+    );
+    let (first, _) = read_with(&foreign, &ReadOptions::strict()).unwrap();
+    let written = write(&first);
+    assert!(written.contains("<Plain xmlns=\"\">"), "{written}");
+    let (again, _) = read_with(&written, &ReadOptions::strict()).unwrap();
+    assert_eq!(again, first);
+}
+
+/// Issue 12 point 8: an `entRevision` that is not a non-negative integer is refused by the
+/// strict reader; the lax reader keeps its text, the writer writes that text (never "0"),
+/// and validation reports it where it is.
+#[test]
+fn an_invalid_ent_revision_is_kept_and_reported() {
+    for revision in ["0(", "7x", "-1"] {
+        let text = format!(
+            r#"<Ent xmlns="{NS}" name="N" entId="e-1" entRevision="{revision}"><Entity name="C" regid="c.example" role="entCreator"/><Right name="use"/></Ent>"#
+        );
+        assert!(
+            matches!(
+                read(&text),
+                Err(ParseError::InvalidValue {
+                    attribute: "entRevision",
+                    ..
+                })
+            ),
+            "{revision}"
+        );
+        let (ent, map) = read_with(&text, &ReadOptions::lax()).unwrap();
+        let written = write(&ent);
+        assert!(
+            written.contains(&format!("entRevision=\"{revision}\"")),
+            "{revision}: {written}"
+        );
+        assert!(!written.contains("entRevision=\"0\""), "{written}");
+        let (again, _) = read_with(&written, &ReadOptions::lax()).unwrap();
+        assert_eq!(again, ent);
+        let report = itam_ent::validate_with_source(&ent, itam_ent::Profile::reconstructed(), &map);
+        let finding = report
+            .findings()
+            .iter()
+            .find(|f| f.location.path == "/Ent/@entRevision")
+            .unwrap_or_else(|| panic!("{revision}: {report:#?}"));
+        assert!(finding.message.contains(revision), "{}", finding.message);
+        assert_eq!(finding.severity, itam_core::Severity::Error);
+    }
 }

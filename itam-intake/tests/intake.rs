@@ -259,3 +259,50 @@ fn an_entitlement_input_is_routed_by_its_name() {
         by_name.estate.entitlements
     );
 }
+
+/// UTF-16 (either byte order) with or without a byte-order mark, as Windows tools write tags
+/// and Ents, is read as XML; without a mark, UTF-16 BE was sent to the CoSWID decoder and
+/// reported as "invalid cbor" (issue 12, "Also").
+#[test]
+fn utf16_tags_and_ents_without_a_byte_order_mark_are_read_as_xml() {
+    use itam_intake::formats::{ents, tags};
+    let utf16 = |text: &[u8], big_endian: bool, mark: bool| -> Vec<u8> {
+        let text = std::str::from_utf8(text).unwrap();
+        let units = mark.then_some('\u{FEFF}').into_iter().chain(text.chars());
+        units
+            .flat_map(|c| {
+                let mut buf = [0u16; 2];
+                c.encode_utf16(&mut buf).to_vec()
+            })
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    for big_endian in [true, false] {
+        for mark in [true, false] {
+            let bytes = utf16(&tag("t-16", "", ""), big_endian, mark);
+            let loaded = tags::load(&bytes).unwrap_or_else(|e| panic!("{}", e.located()));
+            assert_eq!(loaded.format, tags::Format::Xml);
+            let parsed = &loaded.tags.first().unwrap().parsed;
+            assert_eq!(parsed.tag.tag_id.as_str(), "t-16");
+
+            let bytes = utf16(&ent("e-16", 3), big_endian, mark);
+            let loaded = ents::load(&bytes).unwrap_or_else(|e| panic!("{}", e.located()));
+            assert_eq!(loaded.format, ents::Format::Xml);
+            assert_eq!(loaded.docs.first().unwrap().ent.ent_id.as_str(), "e-16");
+            // Positions are lines and columns of the text.
+            let source = loaded.docs.first().unwrap().source.as_ref().unwrap();
+            assert_eq!(source.get("/Ent/Right[1]").map(|p| p.line), Some(6));
+        }
+    }
+    // A cut UTF-16 BE tag is an encoding error, not "invalid cbor".
+    let bytes = utf16(&tag("t-16", "", ""), true, false);
+    let cut = bytes.get(..bytes.len() - 1).unwrap();
+    let err = tags::load(cut).unwrap_err();
+    assert!(err.message.contains("utf-16be"), "{}", err.message);
+}

@@ -17,6 +17,17 @@ pub enum ParseError {
         /// Where.
         pos: TextPos,
     },
+    /// A name the writer could not write back: a processing-instruction target with a colon
+    /// (Namespaces in XML §7) or `xml`. Refused on read so that what is read can be written.
+    #[error("{what} `{name}` is not a valid xml name here (at {pos})")]
+    InvalidName {
+        /// What carries the name (`processing instruction target`).
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// Where.
+        pos: TextPos,
+    },
     /// The input has a document type declaration; DTDs are refused, so no entity is expanded.
     #[error("document type declarations are not allowed (at {pos})")]
     Dtd {
@@ -115,6 +126,7 @@ impl ParseError {
         match self {
             Self::Xml { pos, .. }
             | Self::Dtd { pos }
+            | Self::InvalidName { pos, .. }
             | Self::TooDeep { pos, .. }
             | Self::TooManyAttributes { pos, .. }
             | Self::WrongRoot { pos, .. }

@@ -105,7 +105,10 @@ use crate::model::{
     SoftwareMeta, XmlBool, XmlInt,
 };
 use crate::ns;
-use crate::source::{Dialect, LineIndex, Parsed, SourceMap, path};
+use crate::source::{Dialect, Parsed, SourceMap, path};
+use itam_xml::limits::check_attribute_count;
+use itam_xml::name::is_pi_target;
+use itam_xml::pos::LineIndex;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -130,20 +133,19 @@ pub const RULE_UNIQUE_ID: &str = "READ-UNIQUEID";
 /// 2009 tag, has another root, or (strict) breaks a rule above.
 pub fn read(input: &str, options: &ReadOptions) -> Result<Parsed<SoftwareIdentity>, ParseError> {
     check_size(input, &options.limits)?;
-    let doc = parse_document(input, &options.limits, 0)?;
-    let lines = LineIndex::new(input, 0);
-    let entries = check_structure(&doc, &options.limits, &lines)?;
-    let root = doc.root_element();
     let source = Source {
-        text: Arc::from(input),
+        lines: Arc::new(LineIndex::new(Arc::from(input))),
         base: 0,
-        lines: &lines,
     };
+    let doc = parse_document(input, &options.limits, &source)?;
+    let entries = check_structure(&doc, &options.limits, &source)?;
+    let root = doc.root_element();
     read_element(root, options, &source, entries)
 }
 
 /// Reads one SWID tag from bytes, decoded by [`decode_text`]: UTF-8 with or without a
-/// byte-order mark, or UTF-16 (little- or big-endian) after its byte-order mark.
+/// byte-order mark, or UTF-16 (little- or big-endian) with a byte-order mark or, without one,
+/// told from its first character `<`.
 ///
 /// Positions in the result are lines and columns of the decoded text (the same in any
 /// encoding).
@@ -176,30 +178,23 @@ pub fn read_all(
 ) -> Result<Vec<Parsed<SoftwareIdentity>>, ParseError> {
     check_size(input, &options.limits)?;
     let chunks = split_documents(input);
-    let text: Arc<str> = Arc::from(input);
+    // One index for the whole input, shared by every document's positions and source map.
+    let lines = Arc::new(LineIndex::new(Arc::<str>::from(input)));
     let mut out = Vec::new();
     if chunks.len() > 1 {
         for (start, chunk) in chunks {
-            let line_offset = count_lines(input.get(..start).unwrap_or(""));
-            let doc = parse_document(chunk, &options.limits, line_offset)?;
-            let lines = LineIndex::new(chunk, line_offset);
-            check_structure(&doc, &options.limits, &lines)?;
             let source = Source {
-                text: Arc::clone(&text),
+                lines: Arc::clone(&lines),
                 base: start,
-                lines: &lines,
             };
+            let doc = parse_document(chunk, &options.limits, &source)?;
+            check_structure(&doc, &options.limits, &source)?;
             collect_tags(doc.root_element(), options, &source, &mut out)?;
         }
     } else {
-        let doc = parse_document(input, &options.limits, 0)?;
-        let lines = LineIndex::new(input, 0);
-        check_structure(&doc, &options.limits, &lines)?;
-        let source = Source {
-            text,
-            base: 0,
-            lines: &lines,
-        };
+        let source = Source { lines, base: 0 };
+        let doc = parse_document(input, &options.limits, &source)?;
+        check_structure(&doc, &options.limits, &source)?;
         collect_tags(doc.root_element(), options, &source, &mut out)?;
     }
     if out.is_empty() {
@@ -219,53 +214,12 @@ pub fn read_all_bytes(
     read_all(&decode_text(input, &options.limits)?, options)
 }
 
-/// The text encodings [`decode_text`] reads (XML 1.0 §4.3.3: every processor reads UTF-8
-/// and UTF-16; UTF-16 starts with a byte-order mark).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Encoding {
-    /// UTF-8, with or without the byte-order mark `EF BB BF`.
-    Utf8,
-    /// UTF-16 little-endian, after the byte-order mark `FF FE`.
-    Utf16Le,
-    /// UTF-16 big-endian, after the byte-order mark `FE FF`.
-    Utf16Be,
-}
+pub use itam_xml::decode::Encoding;
 
-impl Encoding {
-    /// The encoding's name, lowercase (`utf-8`, `utf-16le`, `utf-16be`).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Utf8 => "utf-8",
-            Self::Utf16Le => "utf-16le",
-            Self::Utf16Be => "utf-16be",
-        }
-    }
-
-    /// The encoding a byte-order mark at the start of `bytes` names, and the mark's length
-    /// (UTF-8 and no mark without one).
-    #[must_use]
-    pub fn sniff(bytes: &[u8]) -> (Self, usize) {
-        match bytes {
-            [0xEF, 0xBB, 0xBF, ..] => (Self::Utf8, 3),
-            [0xFF, 0xFE, ..] => (Self::Utf16Le, 2),
-            [0xFE, 0xFF, ..] => (Self::Utf16Be, 2),
-            _ => (Self::Utf8, 0),
-        }
-    }
-}
-
-impl std::fmt::Display for Encoding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Decodes an input's bytes to text as [`read_bytes`] does: the byte-order mark decides
-/// ([`Encoding::sniff`]: UTF-8 or UTF-16 little- or big-endian; the mark is not part of the
-/// text); without one the bytes must be UTF-8. UTF-8 input is borrowed, UTF-16 decoded into
-/// a new string.
+/// Decodes an input's bytes to text as [`read_bytes`] does ([`itam_xml::decode::decode_text`]):
+/// [`Encoding::sniff`] decides (a byte-order mark; without one UTF-16 little- or big-endian
+/// when the text starts with `<` in UTF-16, else UTF-8; the mark is not part of the text).
+/// UTF-8 input is borrowed, UTF-16 decoded into a new string.
 ///
 /// # Errors
 /// [`ParseError::TooLarge`] past [`Limits::max_bytes`]; [`ParseError::Encoding`] at the
@@ -279,44 +233,11 @@ pub fn decode_text<'a>(input: &'a [u8], limits: &Limits) -> Result<Cow<'a, str>,
             limit: limits.max_bytes,
         });
     }
-    let (encoding, mark) = Encoding::sniff(input);
-    let body = input.get(mark..).unwrap_or_default();
-    let error = |valid: &str, offset: usize| ParseError::Encoding {
-        encoding,
-        offset: mark + offset,
-        pos: LineIndex::new(valid, 0).pos(valid.len()),
-    };
-    let big_endian = match encoding {
-        Encoding::Utf16Be => true,
-        Encoding::Utf16Le => false,
-        Encoding::Utf8 => {
-            return std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
-                let valid = body.get(..e.valid_up_to()).unwrap_or_default();
-                error(std::str::from_utf8(valid).unwrap_or(""), e.valid_up_to())
-            });
-        }
-    };
-    let units = body.chunks_exact(2).map(|pair| match *pair {
-        [a, b] if big_endian => u16::from_be_bytes([a, b]),
-        [a, b] => u16::from_le_bytes([a, b]),
-        _ => 0,
-    });
-    let mut text = String::with_capacity(body.len() / 2);
-    // Bytes decoded so far: where an error is.
-    let mut offset = 0;
-    for decoded in char::decode_utf16(units) {
-        match decoded {
-            Ok(c) => {
-                text.push(c);
-                offset += 2 * c.len_utf16();
-            }
-            Err(_) => return Err(error(&text, offset)),
-        }
-    }
-    if offset != body.len() {
-        return Err(error(&text, offset));
-    }
-    Ok(Cow::Owned(text))
+    itam_xml::decode::decode_text(input).map_err(|e| ParseError::Encoding {
+        encoding: e.encoding,
+        offset: e.offset,
+        pos: e.pos,
+    })
 }
 
 fn check_size(input: &str, limits: &Limits) -> Result<(), ParseError> {
@@ -327,10 +248,6 @@ fn check_size(input: &str, limits: &Limits) -> Result<(), ParseError> {
         });
     }
     Ok(())
-}
-
-fn count_lines(text: &str) -> u32 {
-    u32::try_from(text.bytes().filter(|&b| b == b'\n').count()).unwrap_or(u32::MAX)
 }
 
 /// Splits an input at XML declarations that start a line (after the first one).
@@ -372,21 +289,31 @@ fn split_documents(input: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// Parses one document, `input`, which starts at `source.base` in the source's text.
 fn parse_document<'i>(
     input: &'i str,
     limits: &Limits,
-    line_offset: u32,
+    source: &Source,
 ) -> Result<Document<'i>, ParseError> {
     let options = ParsingOptions {
         allow_dtd: false,
         nodes_limit: u32::try_from(limits.max_nodes).unwrap_or(u32::MAX),
         ..ParsingOptions::default()
     };
+    // Before the parser, whose duplicate check is quadratic in the attributes of an element.
+    check_attribute_count(input, limits.max_attributes).map_err(|crowded| {
+        ParseError::TooManyAttributes {
+            count: crowded.count,
+            limit: limits.max_attributes,
+            pos: source.pos(crowded.offset),
+        }
+    })?;
     Document::parse_with_options(input, options).map_err(|e| {
-        let lines = LineIndex::new(input, line_offset);
+        // roxmltree's rows count from the document's start, which is at a line start.
+        let line_offset = source.lines.line(source.base).saturating_sub(1);
         match e {
             roxmltree::Error::DtdDetected => ParseError::Dtd {
-                pos: lines.pos(input.find("<!DOCTYPE").unwrap_or(0)),
+                pos: source.pos(input.find("<!DOCTYPE").unwrap_or(0)),
             },
             roxmltree::Error::NodesLimitReached => ParseError::TooManyNodes {
                 limit: limits.max_nodes,
@@ -405,18 +332,32 @@ fn parse_document<'i>(
     })
 }
 
-/// Depth and attribute-count limits, checked before any model is built (so the builder's
+/// Depth and attribute-count limits and processing-instruction targets (an NCName, so the
+/// writer can write them back), checked before any model is built (so the builder's
 /// recursion is bounded). Returns how many elements and attributes the document has (the
 /// source map's size).
 fn check_structure(
     doc: &Document<'_>,
     limits: &Limits,
-    lines: &LineIndex<'_>,
+    source: &Source,
 ) -> Result<usize, ParseError> {
     // The chain of open elements (ids), root first: the root element is at depth 1.
     let mut open: Vec<roxmltree::NodeId> = Vec::with_capacity(limits.max_depth.min(64) + 1);
     let mut entries = 0usize;
-    for node in doc.descendants().filter(Node::is_element) {
+    for node in doc.descendants() {
+        if let Some(pi) = node.pi() {
+            if !is_pi_target(pi.target) {
+                return Err(ParseError::InvalidName {
+                    what: "processing instruction target",
+                    name: pi.target.to_owned(),
+                    pos: source.pos(node.range().start),
+                });
+            }
+            continue;
+        }
+        if !node.is_element() {
+            continue;
+        }
         let parent = node.parent().map(|p| p.id());
         while !open.is_empty() && open.last().copied() != parent {
             open.pop();
@@ -425,7 +366,7 @@ fn check_structure(
         if open.len() > limits.max_depth {
             return Err(ParseError::TooDeep {
                 limit: limits.max_depth,
-                pos: lines.pos(node.range().start),
+                pos: source.pos(node.range().start),
             });
         }
         let count = node.attributes().len();
@@ -433,7 +374,7 @@ fn check_structure(
             return Err(ParseError::TooManyAttributes {
                 count,
                 limit: limits.max_attributes,
-                pos: lines.pos(node.range().start),
+                pos: source.pos(node.range().start),
             });
         }
         entries += 1 + count;
@@ -452,18 +393,24 @@ fn is_2009(node: Node<'_, '_>) -> bool {
     ) || node.tag_name().name() == "software_identification_tag"
 }
 
-/// The text being read: the whole input (shared by the source maps of its tags), where the
-/// document being read starts in it, and line and column for errors and findings.
-struct Source<'l, 'i> {
-    text: Arc<str>,
+/// The text being read: the whole input with its line index (shared by the source maps of
+/// its tags), and where the document being read starts in it.
+struct Source {
+    lines: Arc<LineIndex>,
     base: usize,
-    lines: &'l LineIndex<'i>,
+}
+
+impl Source {
+    /// Line and column of a byte offset in the document being read.
+    fn pos(&self, offset: usize) -> TextPos {
+        self.lines.pos(self.base + offset)
+    }
 }
 
 fn collect_tags(
     node: Node<'_, '_>,
     options: &ReadOptions,
-    source: &Source<'_, '_>,
+    source: &Source,
     out: &mut Vec<Parsed<SoftwareIdentity>>,
 ) -> Result<(), ParseError> {
     if node.tag_name().name() == "SoftwareIdentity"
@@ -477,7 +424,7 @@ fn collect_tags(
     if is_2009(node) && node.parent_element().is_none() {
         return Err(ParseError::Iso2009 {
             namespace: node.tag_name().namespace().unwrap_or("").to_owned(),
-            pos: source.lines.pos(node.range().start),
+            pos: source.pos(node.range().start),
         });
     }
     for child in node.children().filter(Node::is_element) {
@@ -490,10 +437,10 @@ fn collect_tags(
 fn read_element(
     root: Node<'_, '_>,
     options: &ReadOptions,
-    source: &Source<'_, '_>,
+    source: &Source,
     entries: usize,
 ) -> Result<Parsed<SoftwareIdentity>, ParseError> {
-    let pos = source.lines.pos(root.range().start);
+    let pos = source.pos(root.range().start);
     let name = root.tag_name();
     if is_2009(root) {
         return Err(ParseError::Iso2009 {
@@ -518,9 +465,8 @@ fn read_element(
     let mut reader = Reader {
         swid_ns: element_ns(root),
         options,
-        lines: source.lines,
-        base: source.base,
-        map: SourceMap::with_text(Arc::clone(&source.text), entries),
+        source,
+        map: SourceMap::with_lines(Arc::clone(&source.lines), entries),
         findings: Vec::new(),
     };
     match dialect {
@@ -561,9 +507,8 @@ fn read_element(
 struct Reader<'o, 'l, 'i> {
     swid_ns: Option<&'i str>,
     options: &'o ReadOptions,
-    lines: &'l LineIndex<'i>,
-    /// Where the document starts in the source map's text.
-    base: usize,
+    /// The input and where the document starts in it.
+    source: &'l Source,
     map: SourceMap,
     findings: Vec<Finding>,
 }
@@ -621,12 +566,12 @@ impl<'o, 'l, 'i> Reader<'o, 'l, 'i> {
 
     /// Line and column of a byte offset in the document (for findings).
     fn pos(&self, offset: usize) -> TextPos {
-        self.lines.pos(offset)
+        self.source.pos(offset)
     }
 
     /// The source map's offset of a byte offset in the document.
     fn at(&self, offset: usize) -> usize {
-        self.base + offset
+        self.source.base + offset
     }
 
     /// Records the element's position and reads its attributes through `known`, which

@@ -21,6 +21,7 @@ use std::fmt::{self, Write as _};
 use std::sync::{Arc, OnceLock};
 
 use itam_core::{Finding, Location, TextPos};
+use itam_xml::pos::LineIndex;
 
 /// The positions of elements and attributes in the source text, by path (see the module
 /// docs). Kept beside the model, so the model's `PartialEq` ignores positions.
@@ -38,9 +39,9 @@ pub struct SourceMap {
     /// The text of steps that are not `'static` names (foreign elements, unknown
     /// attributes, whole paths given to [`SourceMap::insert`]).
     strings: Vec<String>,
-    /// The text the reader's byte offsets point into (one copy per input, shared by every
-    /// tag read from it).
-    text: Option<Arc<str>>,
+    /// The text the reader's byte offsets point into, with its line index (one per input,
+    /// shared by every tag read from it, so the line starts are computed once).
+    lines: Option<Arc<LineIndex>>,
     index: OnceLock<BTreeMap<String, TextPos>>,
 }
 
@@ -97,13 +98,13 @@ impl SourceMap {
         Self::default()
     }
 
-    /// An empty map over `text` (what the reader's offsets point into), with room for
-    /// `entries` elements and attributes.
-    pub(crate) fn with_text(text: Arc<str>, entries: usize) -> Self {
+    /// An empty map over the text `lines` indexes (what the reader's offsets point into),
+    /// with room for `entries` elements and attributes.
+    pub(crate) fn with_lines(lines: Arc<LineIndex>, entries: usize) -> Self {
         Self {
             entries: Vec::with_capacity(entries),
             strings: Vec::new(),
-            text: Some(text),
+            lines: Some(lines),
             index: OnceLock::new(),
         }
     }
@@ -196,9 +197,7 @@ impl SourceMap {
 
     fn index(&self) -> &BTreeMap<String, TextPos> {
         self.index.get_or_init(|| {
-            // The reader records entries in document order, so one cursor over the text
-            // resolves every offset in a single pass.
-            let lines = self.text.as_deref().map(|text| LineIndex::new(text, 0));
+            let lines = self.lines.as_deref();
             let mut element_paths: Vec<Option<String>> = Vec::with_capacity(self.entries.len());
             let mut out = BTreeMap::new();
             for entry in &self.entries {
@@ -210,7 +209,7 @@ impl SourceMap {
                 element_paths.push(matches!(entry.step, Step::Element(..)).then(|| path.clone()));
                 let pos = match entry.at {
                     At::Pos(pos) => Some(pos),
-                    At::Offset(offset) => lines.as_ref().map(|l| l.pos(offset)),
+                    At::Offset(offset) => lines.map(|l| l.pos(offset)),
                 };
                 if let Some(pos) = pos {
                     out.insert(path, pos);
@@ -265,105 +264,6 @@ impl SourceMap {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
-}
-
-/// Byte offset → line and column (columns in characters), computed incrementally: queries
-/// come in document order, so each one counts newlines and characters only in the text
-/// since the previous query (with loops the compiler vectorises). A query before the
-/// previous one starts again from the beginning (that happens only on error paths).
-pub(crate) struct LineIndex<'i> {
-    text: &'i str,
-    line_offset: u32,
-    /// The last query: byte offset, line index (from 0), column (from 1).
-    cursor: std::cell::Cell<(usize, usize, usize)>,
-}
-
-impl<'i> LineIndex<'i> {
-    pub(crate) fn new(text: &'i str, line_offset: u32) -> Self {
-        Self {
-            text,
-            line_offset,
-            cursor: std::cell::Cell::new((0, 0, 1)),
-        }
-    }
-
-    pub(crate) fn pos(&self, offset: usize) -> TextPos {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let (mut from, mut line, mut col) = self.cursor.get();
-        if offset < from {
-            (from, line, col) = (0, 0, 1);
-        }
-        let bytes = self.text.as_bytes().get(from..offset).unwrap_or(&[]);
-        (line, col) = advance(bytes, line, col);
-        self.cursor.set((offset, line, col));
-        TextPos {
-            line: u32::try_from(line + 1)
-                .unwrap_or(u32::MAX)
-                .saturating_add(self.line_offset),
-            col: u32::try_from(col).unwrap_or(u32::MAX),
-        }
-    }
-}
-
-/// Moves a line and column (from 1, in characters) over `bytes` (valid UTF-8 between two
-/// character boundaries). Eight bytes at a time while they are ASCII (the tail zero-padded to
-/// eight); byte by byte only through non-ASCII words.
-fn advance(bytes: &[u8], mut line: usize, mut col: usize) -> (usize, usize) {
-    let step = |b: u8, line: &mut usize, col: &mut usize| {
-        if b == b'\n' {
-            *line += 1;
-            *col = 1;
-        } else if (b as i8) >= -0x40 {
-            // Not a UTF-8 continuation byte: a new character.
-            *col += 1;
-        }
-    };
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if !advance_ascii_word(u64::from_le_bytes(word), &mut line, &mut col) {
-            chunk.iter().for_each(|&b| step(b, &mut line, &mut col));
-        }
-    }
-    let tail = chunks.remainder();
-    // Little-endian, zero-padded (a shift loop: a variable-length copy calls memcpy).
-    let word = tail
-        .iter()
-        .rev()
-        .fold(0u64, |w, &b| (w << 8) | u64::from(b));
-    if advance_ascii_word(word, &mut line, &mut col) {
-        // The zero padding after the tail was counted as characters.
-        col -= 8 - tail.len();
-    } else {
-        tail.iter().for_each(|&b| step(b, &mut line, &mut col));
-    }
-    (line, col)
-}
-
-/// Moves a line and column over eight bytes read as a little-endian word, when they are all
-/// ASCII (returns `false` otherwise, and changes nothing): counts the newlines and, when
-/// there is one, restarts the column after the last.
-fn advance_ascii_word(word: u64, line: &mut usize, col: &mut usize) -> bool {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = !LOW7;
-    if word & HIGH != 0 {
-        return false;
-    }
-    let x = word ^ 0x0a0a_0a0a_0a0a_0a0a;
-    // The high bit of each byte that was a newline (exact: no carry crosses a byte).
-    let newlines = !(((x & LOW7) + LOW7) | x) & HIGH;
-    if newlines == 0 {
-        *col += 8;
-    } else {
-        *line += newlines.count_ones() as usize;
-        // Bytes after the last newline (the most significant one, little-endian).
-        *col = 1 + (newlines.leading_zeros() / 8) as usize;
-    }
-    true
 }
 
 /// Which SWID schema the document's root namespace named.
@@ -499,44 +399,6 @@ mod tests {
         })
     }
 
-    #[test]
-    fn advance_matches_a_char_by_char_count() {
-        let pieces = [
-            "a",
-            "\n",
-            "é",
-            "\u{1F600}",
-            "  <File name=\"x\"/>",
-            "\n\n",
-            "\u{b}",
-            "\r\n",
-        ];
-        // Every sequence of up to four pieces, so that newlines, non-ASCII characters and
-        // `\u{b}` (0x0b, the false positive of the cheaper zero-byte test) fall at every
-        // offset of an eight-byte word and of the tail.
-        let mut texts = vec![String::new()];
-        for _ in 0..4 {
-            let grown: Vec<String> = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            texts.extend(grown);
-        }
-        for text in &texts {
-            assert_eq!(advance(text.as_bytes(), 0, 1), naive(text), "{text:?}");
-            // Split at every char boundary: the cursor carries over correctly.
-            for (i, _) in text.char_indices() {
-                let (head, rest) = text.split_at(i);
-                let (line, col) = advance(head.as_bytes(), 0, 1);
-                assert_eq!(
-                    advance(rest.as_bytes(), line, col),
-                    naive(text),
-                    "{text:?} at {i}"
-                );
-            }
-        }
-    }
-
     /// Line (from 1) and column (from 1, in characters) of byte `offset`, char by char.
     fn naive_pos(text: &str, offset: usize) -> TextPos {
         let (line, col) = naive(text.get(..offset).unwrap_or(""));
@@ -587,5 +449,88 @@ mod tests {
         let again = read(&tag, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(&again.source_map, map);
         assert_ne!(all.get(1).map(|p| &p.source_map), Some(map));
+    }
+
+    /// `count` tags, one per line after their own declaration, as strongTNC writes them.
+    fn many_documents(count: usize) -> String {
+        let ns = crate::ns::SWID_2015;
+        (0..count)
+            .map(|i| {
+                format!(
+                    "<?xml version=\"1.0\"?>\n<SoftwareIdentity xmlns=\"{ns}\" name=\"Zoë {i}\" \
+                     tagId=\"t-{i}\"><Entity name=\"E\" regid=\"e.example\" role=\"tagCreator\"/>\
+                     </SoftwareIdentity>\n"
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_first_and_last_of_many_documents_have_their_positions() {
+        use crate::read::{ReadOptions, read_all};
+        let input = many_documents(300);
+        let all = read_all(&input, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(all.len(), 300);
+        let first = input.find("<Entity").unwrap_or(0);
+        let last = input.rfind("<Entity").unwrap_or(0);
+        let entity = |p: Option<&Parsed<crate::SoftwareIdentity>>| {
+            p.and_then(|p| p.source_map.get("/SoftwareIdentity/Entity[1]"))
+        };
+        assert_eq!(entity(all.first()), Some(naive_pos(&input, first)));
+        assert_eq!(entity(all.last()), Some(naive_pos(&input, last)));
+        assert_eq!(
+            entity(all.last()).map(|p| p.line),
+            Some(600),
+            "two lines per document"
+        );
+        // One line index for the whole input, shared by every tag's source map (built once;
+        // the next test shows the work is linear).
+        let shared = all.first().and_then(|p| p.source_map.lines.clone());
+        for parsed in &all {
+            let lines = parsed.source_map.lines.as_ref();
+            assert!(
+                lines
+                    .zip(shared.as_ref())
+                    .is_some_and(|(a, b)| Arc::ptr_eq(a, b)),
+                "every map shares the input's index"
+            );
+            assert!(parsed.source_map.get("/SoftwareIdentity").is_some());
+        }
+        assert!(shared.is_some_and(|l| l.scanned() >= input.len()));
+
+        // An error in the last document is reported at its line in the whole input.
+        let broken = format!("{input}<?xml version=\"1.0\"?>\n<SoftwareIdentity name=\"x\"\n<");
+        match read_all(&broken, &ReadOptions::STRICT) {
+            Err(crate::ParseError::Xml { pos, .. }) => assert_eq!(pos.line, 603, "{pos}"),
+            other => panic!("{other:?}"),
+        }
+        let dtd = format!("{input}<?xml version=\"1.0\"?>\n<!DOCTYPE x []>\n<x/>\n");
+        match read_all(&dtd, &ReadOptions::STRICT) {
+            Err(crate::ParseError::Dtd { pos }) => {
+                assert_eq!(pos, TextPos { line: 602, col: 1 });
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn positions_of_many_documents_cost_work_linear_in_the_input() {
+        use crate::read::{ReadOptions, read_all};
+        let scanned = |count: usize| {
+            let input = many_documents(count);
+            let all = read_all(&input, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
+            for parsed in &all {
+                let _ = parsed.source_map.iter().count();
+            }
+            all.first()
+                .and_then(|p| p.source_map.lines.as_ref())
+                .map_or(0, |l| l.scanned())
+        };
+        let (small, large) = (scanned(250), scanned(1_000));
+        assert!(small > 0);
+        assert!(
+            large <= 5 * small,
+            "4n scanned {large} bytes, n scanned {small}"
+        );
     }
 }

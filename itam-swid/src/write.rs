@@ -22,6 +22,7 @@
 
 use std::collections::BTreeMap;
 
+use itam_xml::name::{is_ncname, is_pi_target};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesText, Event};
 
@@ -223,17 +224,6 @@ fn escape_into(
         out.extend_from_slice(escaped);
     }
     Ok(())
-}
-
-/// Whether `s` is an XML NCName (approximated for non-ASCII characters: letters and digits
-/// of any script are accepted).
-fn is_ncname(s: &str) -> bool {
-    let mut chars = s.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    (first == '_' || first.is_alphabetic())
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | '\u{B7}'))
 }
 
 fn check_name(name: &str, at: &str) -> Result<(), WriteError> {
@@ -834,7 +824,7 @@ impl TagWriter {
                 let bad_value = value
                     .as_deref()
                     .is_some_and(|v| v.contains("?>") || v.chars().any(|c| !is_xml_char(c)));
-                if !is_ncname(target) || target.eq_ignore_ascii_case("xml") || bad_value {
+                if !is_pi_target(target) || bad_value {
                     return Err(WriteError::InvalidMarkup {
                         what: "processing instruction",
                         path: at.to_owned(),

@@ -118,3 +118,29 @@ fn bytes_that_do_not_decode_are_typed_errors_with_the_offset() {
         Ok(std::borrow::Cow::Borrowed("<a/>"))
     ));
 }
+
+/// UTF-16 without a byte-order mark (XML 1.0 Appendix F: told from the first `<`) reads like
+/// its text in both byte orders, with the same positions.
+#[test]
+fn utf16_without_a_byte_order_mark_reads_like_its_utf8_text() {
+    let expected = read(&text(), &ReadOptions::STRICT).expect("utf-8 text");
+    let le = LE.get(2..).unwrap_or_default();
+    let be_bytes = big_endian();
+    let be = be_bytes.get(2..).unwrap_or_default();
+    assert_eq!(Encoding::sniff(le), (Encoding::Utf16Le, 0));
+    assert_eq!(Encoding::sniff(be), (Encoding::Utf16Be, 0));
+    for bytes in [le, be] {
+        let parsed = read_bytes(bytes, &ReadOptions::STRICT).expect("utf-16 without a mark");
+        assert_eq!(parsed, expected);
+        let colloquial = "/SoftwareIdentity/Meta[1]/@colloquialVersion";
+        assert_eq!(parsed.source_map.get(colloquial), Some(pos(7, 30)));
+    }
+    // Cut inside its last code unit: the offset counts from the start (no mark).
+    let cut = be.get(..be.len() - 1).unwrap_or_default();
+    match read_bytes(cut, &ReadOptions::STRICT) {
+        Err(ParseError::Encoding {
+            encoding, offset, ..
+        }) => assert_eq!((encoding, offset), (Encoding::Utf16Be, be.len() - 2)),
+        other => panic!("{other:?}"),
+    }
+}

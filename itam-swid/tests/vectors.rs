@@ -622,3 +622,110 @@ fn an_xml_stylesheet_pi_is_not_a_document_boundary() {
         Some(3)
     );
 }
+
+/// 10⁵ attributes on one element (issue 12 point 2): refused with the count and where the
+/// element starts, by a check on the raw start tag that runs before the XML parser.
+#[test]
+fn a_hundred_thousand_attributes_are_refused_before_parsing() {
+    let ns = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
+    for distinct in [true, false] {
+        let attributes: String = (0..100_000)
+            .map(|i| {
+                if distinct {
+                    format!(" a{i}=\"v\"")
+                } else {
+                    " a=\"v\"".to_owned()
+                }
+            })
+            .collect();
+        let tag = format!(
+            "<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"t\">\n  <Meta{attributes}/>\n</SoftwareIdentity>"
+        );
+        // The same name 10⁵ times: the parser would have refused the duplicate first.
+        match read(&tag, &ReadOptions::STRICT) {
+            Err(ParseError::TooManyAttributes { count, limit, pos }) => {
+                assert_eq!((count, limit), (100_000, 1024));
+                assert_eq!(pos, TextPos { line: 2, col: 3 });
+            }
+            other => panic!("{other:?}"),
+        }
+        // The last of several documents: its position in the whole input.
+        let input = format!(
+            "<?xml version=\"1.0\"?>\n<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"a\"/>\n<?xml version=\"1.0\"?>\n{tag}\n"
+        );
+        match read_all(&input, &ReadOptions::STRICT) {
+            Err(ParseError::TooManyAttributes { pos, .. }) => {
+                assert_eq!(pos, TextPos { line: 5, col: 3 });
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+/// Issue 12 point 6: every name the reader accepts, the writer writes, and the written tag
+/// reads back to the same model: element names, attribute names and prefixes built from
+/// every character up to U+3100 and the edges of the higher ranges (U+FEFF among them).
+#[test]
+fn every_name_that_reads_writes_and_reads_back_the_same() {
+    let ns = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
+    let high = [
+        0xD7FF, 0xE000, 0xF8FF, 0xF900, 0xFDCF, 0xFDD0, 0xFDF0, 0xFEFF, 0xFFFD, 0x10000, 0xEFFFF,
+    ];
+    let mut read_count = 0;
+    for code in (0x21..0x3100).chain(high) {
+        let Some(c) = char::from_u32(code) else {
+            continue;
+        };
+        for name in [format!("a{c}"), format!("{c}a")] {
+            let tag = format!(
+                "<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"t\">\
+                 <p{c}:e{name} xmlns:p{c}=\"urn:x\" {name}=\"1\" p{c}:{name}=\"2\">\
+                 <?t{c} v?></p{c}:e{name}></SoftwareIdentity>"
+            );
+            let Ok(parsed) = read(&tag, &ReadOptions::STRICT) else {
+                continue;
+            };
+            read_count += 1;
+            let written = write(&parsed.tag)
+                .unwrap_or_else(|e| panic!("U+{code:04X}: read but not written: {e}"));
+            let again = read(&written, &ReadOptions::STRICT)
+                .unwrap_or_else(|e| panic!("U+{code:04X}: written but not read: {e}"));
+            assert_eq!(again.tag, parsed.tag, "U+{code:04X}");
+        }
+    }
+    // Most of these characters are name characters: the loop did test something.
+    assert!(read_count > 10_000, "{read_count}");
+    // U+FEFF inside a name in particular (the case found by fuzzing).
+    let tag = format!(
+        "<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"t\"><e\u{FEFF}x xmlns=\"urn:x\"/></SoftwareIdentity>"
+    );
+    let parsed = read(&tag, &ReadOptions::STRICT).unwrap();
+    assert!(write(&parsed.tag).unwrap().contains("<e\u{FEFF}x"));
+}
+
+/// Issue 12 point 6: a processing-instruction target with a colon (not namespace
+/// well-formed, and not writable) is refused on read with its position, in both modes,
+/// wherever it stands; other targets are kept and written back.
+#[test]
+fn a_colon_in_a_processing_instruction_target_is_refused_on_read() {
+    let ns = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
+    for body in ["\n<?a:b c?>", "\n<x xmlns=\"urn:x\"><?a:b c?></x>"] {
+        let tag = format!(
+            "<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"t\">{body}</SoftwareIdentity>"
+        );
+        for options in [ReadOptions::STRICT, ReadOptions::LAX] {
+            match read(&tag, &options) {
+                Err(ParseError::InvalidName { name, pos, .. }) => {
+                    assert_eq!(name, "a:b");
+                    assert_eq!(pos.line, 2);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    let tag = format!(
+        "<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"t\"><?a-b c?></SoftwareIdentity>"
+    );
+    let parsed = read(&tag, &ReadOptions::STRICT).unwrap();
+    assert!(write(&parsed.tag).unwrap().contains("<?a-b c?>"));
+}

@@ -1,8 +1,9 @@
-//! Reading a buffer's Ents, told by content: XML (first non-blank character `<`, after an optional
-//! UTF-8 byte-order mark) read leniently so the validator can report what is wrong, or the
-//! model's JSON form (`{` for one Ent, `[` for an array).
+//! Reading a buffer's Ents, told by content: XML (first non-blank character `<`, after an
+//! optional UTF-8 byte-order mark; or UTF-16 with a byte-order mark or starting with `<`) read
+//! leniently so the validator can report what is wrong, or the model's JSON form (`{` for one
+//! Ent, `[` for an array).
 
-use itam_ent::read::{ReadOptions, read_bytes};
+use itam_ent::read::{Encoding, ReadOptions, read_bytes};
 use itam_ent::{Ent, ParseError, SourceMap};
 use serde_json::Value;
 
@@ -67,8 +68,15 @@ impl LoadError {
 /// # Errors
 /// The bytes are empty, neither XML nor JSON, or not readable as the one they look like.
 pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
-    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+    let (encoding, mark) = Encoding::sniff(bytes);
+    let text = bytes.get(mark..).unwrap_or_default();
+    let first = if encoding == Encoding::Utf8 {
+        text.iter().find(|b| !b.is_ascii_whitespace()).copied()
+    } else {
+        // UTF-16, with a byte-order mark or starting with `<`: XML, which the reader decodes.
+        Some(b'<')
+    };
+    match first {
         Some(b'<') => {
             let (ent, source) = read_bytes(bytes, &ReadOptions::lax()).map_err(xml_error)?;
             Ok(Loaded {

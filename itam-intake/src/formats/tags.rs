@@ -1,5 +1,5 @@
 //! Reading a buffer's tags, whatever their format, told by content: XML (first non-blank
-//! character `<`; UTF-8, or UTF-16 with a byte-order mark), the model's JSON (`{` or `[`), a
+//! character `<`; UTF-8, or UTF-16 with a byte-order mark or, without one, starting with `<`), the model's JSON (`{` or `[`), a
 //! uSWID container (its magic), else CoSWID.
 
 use itam_swid::coswid::uswid::USWID_MAGIC;
@@ -82,8 +82,9 @@ impl LoadError {
 pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
     let (encoding, mark) = Encoding::sniff(bytes);
     if encoding != Encoding::Utf8 {
-        // UTF-16 with a byte-order mark (as some Windows tools write tags): the reader
-        // decodes it.
+        // UTF-16 with a byte-order mark (as some Windows tools write tags), or without one
+        // starting with `<` (before, its NUL bytes sent it to the CoSWID decoder, which said
+        // "invalid cbor"): the reader decodes it.
         return load_xml(bytes);
     }
     let text = bytes.get(mark..).unwrap_or_default();

@@ -4,93 +4,17 @@
 
 use serde::{Deserialize, Serialize};
 
-/// An expanded XML name plus the prefix the document used for it.
-///
-/// The namespace and local name identify the name; the prefix is kept so that a written tag
-/// looks like the original. The writer uses it unless it is reserved for one of the writer's
-/// fixed prefixes or already bound to another namespace in scope.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct QName {
-    /// Namespace URI (`None`: no namespace).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    /// The prefix as written (`None`: unprefixed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// The local name.
-    pub local: String,
-}
+/// An expanded XML name plus the prefix the document used for it (the one type of
+/// [`itam_xml::name::QName`], shared with `itam-ent`). In
+/// [`SourceMap`](crate::SourceMap) paths, foreign no-namespace names are written `{}local`,
+/// so that they never look like SWID element names.
+pub use itam_xml::name::QName;
 
-impl QName {
-    /// A name in no namespace, unprefixed.
-    pub fn local(local: impl Into<String>) -> Self {
-        Self {
-            namespace: None,
-            prefix: None,
-            local: local.into(),
-        }
-    }
+/// A namespace declaration ([`itam_xml::name::NamespaceDecl`]).
+pub use itam_xml::name::NamespaceDecl;
 
-    /// A name in a namespace, with a prefix (`None` for a default-namespace element).
-    pub fn qualified(
-        namespace: impl Into<String>,
-        prefix: Option<&str>,
-        local: impl Into<String>,
-    ) -> Self {
-        Self {
-            namespace: Some(namespace.into()),
-            prefix: prefix.map(str::to_owned),
-            local: local.into(),
-        }
-    }
-
-    /// Whether the name is `{namespace}local`.
-    #[must_use]
-    pub fn is(&self, namespace: Option<&str>, local: &str) -> bool {
-        self.namespace.as_deref() == namespace && self.local == local
-    }
-
-    /// Clark notation: `{namespace}local`, or `local` without a namespace. Used in
-    /// [`SourceMap`](crate::SourceMap) paths for foreign content (as `{}local` there, so
-    /// that foreign no-namespace names never look like SWID element names).
-    #[must_use]
-    pub fn clark(&self) -> String {
-        match &self.namespace {
-            Some(ns) => format!("{{{ns}}}{}", self.local),
-            None => self.local.clone(),
-        }
-    }
-}
-
-/// An attribute that the SWID model has no field for, kept with its exact value.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Attribute {
-    /// The attribute's name.
-    pub name: QName,
-    /// The value exactly as the document gave it (after XML entity and character reference
-    /// decoding, which is all an XML parser may report).
-    pub value: String,
-}
-
-impl Attribute {
-    /// An attribute from a name and a value.
-    pub fn new(name: QName, value: impl Into<String>) -> Self {
-        Self {
-            name,
-            value: value.into(),
-        }
-    }
-}
-
-/// A namespace declaration (`xmlns:prefix="uri"`, or `xmlns="uri"` when `prefix` is `None`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct NamespaceDecl {
-    /// The declared prefix; `None` declares the default namespace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// The namespace URI (empty only for `xmlns=""`, which undeclares the default).
-    pub uri: String,
-}
+/// An attribute that the SWID model has no field for ([`itam_xml::foreign::Attribute`]).
+pub use itam_xml::foreign::Attribute;
 
 /// An element from outside the SWID schema, with its whole subtree (an owned XML tree).
 ///

@@ -1,0 +1,28 @@
+//! The XML layer the itam format crates share (`itam-swid` for ISO/IEC 19770-2 tags,
+//! `itam-ent` for ISO/IEC 19770-3 entitlements), so that both read and report the same way.
+//!
+//! - [`pos`]: byte offsets to lines and columns, built once per input ([`pos::LineIndex`]).
+//! - [`decode`]: bytes to text (UTF-8, UTF-16 with or without a byte-order mark).
+//! - [`name`]: [`name::QName`], [`name::NamespaceDecl`] and the XML `Name` / `NCName` checks
+//!   readers and writers share.
+//! - [`foreign`]: preserved content ([`foreign::Attribute`]).
+//! - [`limits`]: limits checked on the raw text before a parser builds anything
+//!   ([`limits::check_attribute_count`]).
+//!
+//! ```
+//! use itam_xml::pos::LineIndex;
+//!
+//! let text = "<Ent>\n  <Right/>\n</Ent>";
+//! let index = LineIndex::new(text);
+//! let right = text.find("<Right").unwrap_or(0);
+//! assert_eq!(index.pos(right).to_string(), "2:3");
+//! ```
+#![deny(missing_docs)]
+
+pub use itam_core::TextPos;
+
+pub mod decode;
+pub mod foreign;
+pub mod limits;
+pub mod name;
+pub mod pos;
