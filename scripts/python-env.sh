@@ -10,8 +10,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 USWID_VERSION="0.6.0"
+# uswid's own dependencies, pinned too so that every machine tests against the same readers
+# (the versions pip resolved for uswid 0.6.0 on 2026-12-06).
+USWID_DEPS=("cbor2==6.3.0" "lxml==6.2.1" "pefile==2024.8.26")
 cache="${ITAM_PY_CACHE:-$PWD/target/py-cache}"
-venv="$cache/uswid-$USWID_VERSION"
+venv="$cache/uswid-$USWID_VERSION-cbor2-6.3.0"
 
 skip() { echo "python-env: skipped: $*" >&2; exit 0; }
 
@@ -23,7 +26,7 @@ fi
 mkdir -p "$cache" || skip "cannot create $cache"
 rm -rf "$venv"
 python3 -m venv "$venv" > /dev/null 2>&1 || skip "python3 -m venv failed (is the venv module installed?)"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "uswid==$USWID_VERSION" >&2 \
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "uswid==$USWID_VERSION" "${USWID_DEPS[@]}" >&2 \
   || { rm -rf "$venv"; skip "pip install uswid==$USWID_VERSION failed (no network or no index?)"; }
 "$venv/bin/python" -c 'import uswid' > /dev/null 2>&1 || { rm -rf "$venv"; skip "uswid does not import"; }
 echo "$venv/bin/python"

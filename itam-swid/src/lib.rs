@@ -5,6 +5,7 @@ pub use itam_core;
 
 pub mod coswid;
 pub mod error;
+pub mod generate;
 pub mod model;
 pub mod ns;
 pub mod project;
