@@ -47,8 +47,8 @@ pub(crate) struct Inputs {
     /// The CMS in its JSON form ({"items", "relationships", "changes", "dml", "trail", ...}).
     #[arg(value_name = "CMS.json")]
     cms: PathBuf,
-    /// A folder laid out as `itam reconcile` reads it (devices.json, inventory/<device>/,
-    /// entitlements/): what discovery found, compared with the CMS.
+    /// A folder laid out as `itam reconcile` reads it (`devices.json`, `inventory/<device>/`,
+    /// `entitlements/`): what discovery found, compared with the CMS.
     #[arg(long, value_name = "DIR")]
     discovered: Option<PathBuf>,
     /// Raises (or lowers) every input's size limit to this many bytes.
