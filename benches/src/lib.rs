@@ -1,1 +1,4 @@
-//! Criterion benchmarks for the itam crates; see `benches/`.
+//! Criterion benchmarks for the itam crates; see `benches/`. The library part holds what the
+//! benches and their tests share: the inputs of the `scaling` group ([`scaling`]).
+
+pub mod scaling;

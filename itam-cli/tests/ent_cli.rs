@@ -287,6 +287,44 @@ fn show_reports_a_refused_chain_as_findings_and_exits_1() {
 }
 
 #[test]
+fn show_reports_a_cycle_of_supplementals_with_its_ents_and_exits_1() {
+    // The allocation of the sample chain, twice, each naming the other as its base.
+    let alloc = read(&std::fs::read_to_string(data("chain/alloc-ops.ent.xml")).unwrap()).unwrap();
+    let dir = TempDir::new("ent-cycle");
+    for (me, other) in [("cyc-a", "cyc-b"), ("cyc-b", "cyc-a")] {
+        let mut e = alloc.clone();
+        e.ent_id = itam_core::EntId::new(me);
+        e.links = vec![itam_ent::Link::to_ent(
+            &itam_core::EntId::new(other),
+            itam_ent::values::Rel::Supplemental,
+        )];
+        std::fs::write(dir.join(&format!("{me}.ent.xml")), write(&e)).unwrap();
+    }
+    let out = itam(&["ent", "show", &dir.arg("")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("ent:cyc-a: refused\n"), "{text}");
+    assert!(
+        text.contains(
+            "[ENT-RES-2] ent:cyc-a: supplemental links form a cycle: cyc-a → cyc-b → cyc-a"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  files (2):\n")
+            && text.contains("cyc-a.ent.xml\n")
+            && text.contains("cyc-b.ent.xml\n"),
+        "{text}"
+    );
+    let out = itam(&["ent", "show", "--json", &dir.arg("")]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v[0]["base"], "cyc-a");
+    assert_eq!(v[0]["findings"][0]["rule"], "ENT-RES-2");
+}
+
+#[test]
 fn show_exits_2_on_an_unreadable_input_and_shows_the_rest() {
     let out = itam(&[
         "ent",

@@ -17,7 +17,8 @@
 //!
 //! A chain is refused (no effective entitlement, an Error finding) when allocations exceed what
 //! they allocate from, when a revoked or archived Ent is transferred, allocated or consolidated,
-//! when a consolidation counts something twice, when links form a cycle, when a base is missing,
+//! when a consolidation counts something twice, when links form a cycle (the finding names the
+//! Ents on it), when a consolidated Ent is refused (the finding names the first cause), when a base is missing,
 //! when two different documents claim the same id and revision, or when a sum of quantities
 //! leaves the exact decimal range (`ENT-RES-8`: checked arithmetic, never a panic).
 //!
@@ -121,6 +122,13 @@ pub static RULES: &[Rule] = &[
         severity: Severity::Error,
         reconstructed: false,
     },
+    Rule {
+        id: "ENT-RES-9",
+        reference: "19770-3 use cases: consolidations",
+        summary: "a consolidated Ent is refused, so the consolidation is too (the finding names the first cause)",
+        severity: Severity::Error,
+        reconstructed: true,
+    },
 ];
 
 /// Where the entitlement stands after its supplementals.
@@ -145,6 +153,18 @@ pub enum Status {
         /// The consolidation.
         into: EntId,
     },
+}
+
+impl std::fmt::Display for Status {
+    /// `active`, `revoked by r-1`, `archived by a-1`, `consolidated into c-1`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Active => f.write_str("active"),
+            Self::Revoked { by } => write!(f, "revoked by {by}"),
+            Self::Archived { by } => write!(f, "archived by {by}"),
+            Self::Consolidated { into } => write!(f, "consolidated into {into}"),
+        }
+    }
 }
 
 impl Status {
@@ -267,54 +287,40 @@ pub struct Resolution {
     pub effective: Option<Effective>,
     /// What was found.
     pub report: Report,
+    /// Every Ent this resolution accounts for, in id order: the base (or, where the links end
+    /// without one, the Ent whose link ends there, or the members of a cycle) and every
+    /// supplemental Ent whose `rel="supplemental"` links lead to it, applied or not. Across
+    /// [`resolve_all`] each Ent given is in exactly one resolution.
+    #[serde(default)]
+    pub ents: Vec<EntId>,
 }
 
 /// Resolves the entitlement of `target` from the Ents given, in any order.
+///
+/// The answer is the one [`resolve_all`] gives for the resolution `target` belongs to (its
+/// base, or the Ent its links end at): resolving one chain or all of them never disagrees.
 #[must_use]
 pub fn resolve(target: &EntId, ents: &[Ent]) -> Resolution {
-    let mut r = Resolver::new(ents);
-    let effective = r
-        .find_root(target)
-        .and_then(|root| r.resolve_root(root, &mut Vec::new()))
-        .map(|mut eff| {
-            if eff.status.is_active() {
-                if let Some(into) = r.consolidated_into(&eff.ent_id).first() {
-                    eff.status = Status::Consolidated {
-                        into: (*into).clone(),
-                    };
-                }
-            }
-            eff
-        });
-    let report = Report::from(r.findings);
-    let refused = !report.is_conformant();
-    Resolution {
-        effective: effective.filter(|_| !refused),
-        report,
-    }
+    Resolver::new(ents).resolution(target)
 }
 
-/// Resolves every base among the Ents given (each primary or consolidation Ent, and the
-/// target of any supplemental whose base is missing), keyed by base id.
+/// Resolves every chain among the Ents given, keyed by base id: each primary or consolidation
+/// Ent; each supplemental whose links end without a base (at a missing Ent or at none), keyed
+/// by the Ent whose link ends there; and each cycle of supplemental links, keyed by its least
+/// id. Every Ent given is in exactly one resolution's [`Resolution::ents`], so none is left out
+/// unseen.
+///
+/// The cost is near-linear in the number of Ents (and their links): each base is resolved
+/// once, a consolidation reuses what its sources resolved to, and nothing is walked twice.
 #[must_use]
 pub fn resolve_all(ents: &[Ent]) -> BTreeMap<EntId, Resolution> {
-    let mut targets: BTreeSet<EntId> = BTreeSet::new();
-    for e in ents {
-        if is_root(e) {
-            targets.insert(e.ent_id.clone());
-        }
-    }
-    let known: BTreeSet<&EntId> = ents.iter().map(|e| &e.ent_id).collect();
-    for e in ents {
-        if !is_root(e) && parent_of(e).is_none_or(|p| !known.contains(&p)) {
-            targets.insert(e.ent_id.clone());
-        }
-    }
+    let mut r = Resolver::new(ents);
+    let targets: Vec<EntId> = r.groups.keys().cloned().collect();
     targets
         .into_iter()
         .map(|t| {
-            let r = resolve(&t, ents);
-            (t, r)
+            let res = r.resolution(&t);
+            (t, res)
         })
         .collect()
 }
@@ -325,11 +331,48 @@ fn order_of(e: &Ent) -> Order {
     (e.issued, e.ent_revision, e.ent_id.clone())
 }
 
+/// Where the `rel="supplemental"` links of an Ent lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum End {
+    /// To a primary or consolidation Ent (the Ent itself when it is one).
+    Root(EntId),
+    /// To an Ent that is not among those given: `head` links to `missing`.
+    Missing { head: EntId, missing: EntId },
+    /// To a supplemental Ent that links to no base.
+    Unlinked(EntId),
+    /// Into a cycle of supplemental links: its index in [`Resolver::cycles`].
+    Cycle(usize),
+}
+
+/// One base resolved: what it resolved to and its own findings.
+#[derive(Debug, Clone)]
+struct Done {
+    effective: Option<Effective>,
+    findings: Vec<Finding>,
+    /// For a refused base: the first cause, one line (`ENT-RES-3 (ent:a-1): …`), carried up
+    /// consolidations so that each names the cause without repeating its sources' reports.
+    cause: Option<String>,
+}
+
 struct Resolver<'a> {
     by_id: BTreeMap<EntId, &'a Ent>,
     conflicts: BTreeSet<EntId>,
     children: BTreeMap<EntId, Vec<&'a Ent>>,
+    /// For each Ent id, the consolidations that link to it with `rel="consolidates"`, by id.
+    into: BTreeMap<EntId, Vec<EntId>>,
+    /// Where each Ent's supplemental links lead.
+    ends: BTreeMap<EntId, End>,
+    /// The cycles of supplemental links, each in link order from its least id.
+    cycles: Vec<Vec<EntId>>,
+    /// The resolutions there are, by key (see [`resolve_all`]), each with its Ents.
+    groups: BTreeMap<EntId, Vec<EntId>>,
+    /// The consolidations on a cycle of `rel="consolidates"` links, with the cycle's members.
+    looped: BTreeMap<EntId, std::rc::Rc<[EntId]>>,
+    /// Every base resolved so far.
+    done: BTreeMap<EntId, Done>,
     findings: Vec<Finding>,
+    /// The cause a refused source passed to the base being resolved.
+    inherited: Option<String>,
     reported_conflicts: BTreeSet<EntId>,
 }
 
@@ -349,6 +392,181 @@ fn parent_of(e: &Ent) -> Option<EntId> {
 fn is_root(e: &Ent) -> bool {
     e.ent_type != EntType::Supplemental
         || e.supplemental_ent_type == Some(SupplementalEntType::Consolidation)
+}
+
+/// Where every Ent's supplemental links lead, walking each link once.
+fn chain_ends(by_id: &BTreeMap<EntId, &Ent>) -> (BTreeMap<EntId, End>, Vec<Vec<EntId>>) {
+    let mut ends: BTreeMap<EntId, End> = BTreeMap::new();
+    let mut cycles: Vec<Vec<EntId>> = Vec::new();
+    for start in by_id.keys() {
+        if ends.contains_key(start) {
+            continue;
+        }
+        let mut path: Vec<EntId> = Vec::new();
+        let mut on_path: BTreeMap<EntId, usize> = BTreeMap::new();
+        let mut cur = start.clone();
+        let end = loop {
+            if let Some(end) = ends.get(&cur) {
+                break end.clone();
+            }
+            let Some(e) = by_id.get(&cur) else {
+                let head = path.last().cloned().unwrap_or_else(|| cur.clone());
+                break End::Missing { head, missing: cur };
+            };
+            if is_root(e) {
+                path.push(cur.clone());
+                break End::Root(cur);
+            }
+            if let Some(&at) = on_path.get(&cur) {
+                let mut cycle: Vec<EntId> = path.get(at..).unwrap_or_default().to_vec();
+                let least = cycle
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| a.1.cmp(b.1))
+                    .map_or(0, |(i, _)| i);
+                cycle.rotate_left(least);
+                cycles.push(cycle);
+                break End::Cycle(cycles.len() - 1);
+            }
+            on_path.insert(cur.clone(), path.len());
+            path.push(cur.clone());
+            match parent_of(e) {
+                Some(parent) => cur = parent,
+                None => break End::Unlinked(cur),
+            }
+        };
+        for id in path {
+            ends.insert(id, end.clone());
+        }
+    }
+    (ends, cycles)
+}
+
+/// The consolidations on cycles of `rel="consolidates"` links (Tarjan's strongly connected
+/// components, without recursion), each with its cycle's members in id order.
+fn consolidation_loops(
+    by_id: &BTreeMap<EntId, &Ent>,
+    ends: &BTreeMap<EntId, End>,
+) -> BTreeMap<EntId, std::rc::Rc<[EntId]>> {
+    let nodes: Vec<&EntId> = by_id
+        .iter()
+        .filter(|(_, e)| e.supplemental_ent_type == Some(SupplementalEntType::Consolidation))
+        .map(|(id, _)| id)
+        .collect();
+    let index_of: BTreeMap<&EntId, usize> =
+        nodes.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let adj: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|id| {
+            by_id.get(*id).map_or_else(Vec::new, |e| {
+                e.linked_ents(&Rel::Consolidates)
+                    .filter_map(|s| match ends.get(&s) {
+                        Some(End::Root(r)) => index_of.get(r).copied(),
+                        _ => None,
+                    })
+                    .collect()
+            })
+        })
+        .collect();
+    const NONE: usize = usize::MAX;
+    let n = nodes.len();
+    let (mut index, mut low, mut on_stack) = (vec![NONE; n], vec![0; n], vec![false; n]);
+    let (mut stack, mut next) = (Vec::new(), 0);
+    let mut out = BTreeMap::new();
+    for s in 0..n {
+        if index.get(s) != Some(&NONE) {
+            continue;
+        }
+        let mut calls: Vec<(usize, usize)> = vec![(s, 0)];
+        visit(
+            s,
+            &mut next,
+            &mut index,
+            &mut low,
+            &mut on_stack,
+            &mut stack,
+        );
+        while let Some(&(v, edge)) = calls.last() {
+            let next_w = adj.get(v).and_then(|a| a.get(edge)).copied();
+            if let Some(w) = next_w {
+                if let Some(top) = calls.last_mut() {
+                    top.1 += 1;
+                }
+                if index.get(w) == Some(&NONE) {
+                    visit(
+                        w,
+                        &mut next,
+                        &mut index,
+                        &mut low,
+                        &mut on_stack,
+                        &mut stack,
+                    );
+                    calls.push((w, 0));
+                } else if on_stack.get(w) == Some(&true) {
+                    let iw = index.get(w).copied().unwrap_or(NONE);
+                    if let Some(lv) = low.get_mut(v) {
+                        *lv = (*lv).min(iw);
+                    }
+                }
+                continue;
+            }
+            calls.pop();
+            let lv = low.get(v).copied().unwrap_or(0);
+            if let Some(&(u, _)) = calls.last() {
+                if let Some(lu) = low.get_mut(u) {
+                    *lu = (*lu).min(lv);
+                }
+            }
+            if Some(&lv) == index.get(v) {
+                let mut scc = Vec::new();
+                while let Some(w) = stack.pop() {
+                    if let Some(on) = on_stack.get_mut(w) {
+                        *on = false;
+                    }
+                    scc.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                let self_loop = adj.get(v).is_some_and(|a| a.contains(&v));
+                if scc.len() > 1 || self_loop {
+                    let mut members: Vec<EntId> = scc
+                        .iter()
+                        .filter_map(|i| nodes.get(*i).map(|id| (*id).clone()))
+                        .collect();
+                    members.sort();
+                    let members: std::rc::Rc<[EntId]> = members.into();
+                    for m in members.iter() {
+                        out.insert(m.clone(), members.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Tarjan's first visit of `v`.
+fn visit(
+    v: usize,
+    next: &mut usize,
+    index: &mut [usize],
+    low: &mut [usize],
+    on_stack: &mut [bool],
+    stack: &mut Vec<usize>,
+) {
+    if let (Some(i), Some(l), Some(on)) = (index.get_mut(v), low.get_mut(v), on_stack.get_mut(v)) {
+        *i = *next;
+        *l = *next;
+        *on = true;
+    }
+    *next += 1;
+    stack.push(v);
+}
+
+/// `ENT-RES-3 (ent:a-1): …`: a finding as one line, for the findings that point at it.
+fn cause_line(f: &Finding) -> String {
+    format!("{} ({}): {}", f.rule, f.location, f.message)
 }
 
 impl<'a> Resolver<'a> {
@@ -375,19 +593,50 @@ impl<'a> Resolver<'a> {
             }
         }
         let mut children: BTreeMap<EntId, Vec<&'a Ent>> = BTreeMap::new();
+        let mut into: BTreeMap<EntId, Vec<EntId>> = BTreeMap::new();
         for e in by_id.values() {
             if let Some(p) = parent_of(e) {
                 children.entry(p).or_default().push(e);
+            }
+            if e.supplemental_ent_type == Some(SupplementalEntType::Consolidation) {
+                for s in e.linked_ents(&Rel::Consolidates) {
+                    let list = into.entry(s).or_default();
+                    if list.last() != Some(&e.ent_id) {
+                        list.push(e.ent_id.clone());
+                    }
+                }
             }
         }
         for list in children.values_mut() {
             list.sort_by_key(|e| order_of(e));
         }
+        let (ends, cycles) = chain_ends(&by_id);
+        let mut groups: BTreeMap<EntId, Vec<EntId>> = BTreeMap::new();
+        for (id, end) in &ends {
+            let key = match end {
+                End::Root(r) => r.clone(),
+                End::Missing { head, .. } => head.clone(),
+                End::Unlinked(x) => x.clone(),
+                End::Cycle(i) => match cycles.get(*i).and_then(|c| c.first()) {
+                    Some(least) => least.clone(),
+                    None => id.clone(),
+                },
+            };
+            groups.entry(key).or_default().push(id.clone());
+        }
+        let looped = consolidation_loops(&by_id, &ends);
         Self {
             by_id,
             conflicts,
             children,
+            into,
+            ends,
+            cycles,
+            groups,
+            looped,
+            done: BTreeMap::new(),
             findings: Vec::new(),
+            inherited: None,
             reported_conflicts: BTreeSet::new(),
         }
     }
@@ -418,16 +667,50 @@ impl<'a> Resolver<'a> {
         self.by_id.get(id).copied()
     }
 
-    fn consolidated_into(&self, id: &EntId) -> Vec<&'a EntId> {
-        self.by_id
-            .values()
-            .filter(|e| e.supplemental_ent_type == Some(SupplementalEntType::Consolidation))
-            .filter(|e| e.linked_ents(&Rel::Consolidates).any(|s| &s == id))
-            .map(|e| &e.ent_id)
-            .collect()
+    /// The resolution `target` belongs to.
+    fn resolution(&mut self, target: &EntId) -> Resolution {
+        self.findings.clear();
+        self.reported_conflicts.clear();
+        let root = self.find_root(target);
+        let mut findings = std::mem::take(&mut self.findings);
+        let effective = root.and_then(|root| {
+            self.solve(root);
+            let done = self.done.get(&root.ent_id)?;
+            findings.extend(done.findings.iter().cloned());
+            done.effective.clone()
+        });
+        let effective = effective.map(|mut eff| {
+            if eff.status.is_active() {
+                if let Some(into) = self.into.get(&eff.ent_id).and_then(|c| c.first()) {
+                    eff.status = Status::Consolidated { into: into.clone() };
+                }
+            }
+            eff
+        });
+        let key = self.ends.get(target).map(|end| match end {
+            End::Root(r) => r.clone(),
+            End::Missing { head, .. } => head.clone(),
+            End::Unlinked(x) => x.clone(),
+            End::Cycle(i) => self
+                .cycles
+                .get(*i)
+                .and_then(|c| c.first())
+                .cloned()
+                .unwrap_or_else(|| target.clone()),
+        });
+        let ents = key
+            .and_then(|k| self.groups.get(&k).cloned())
+            .unwrap_or_else(|| vec![target.clone()]);
+        let report = Report::from(findings);
+        let refused = !report.is_conformant();
+        Resolution {
+            effective: effective.filter(|_| !refused),
+            report,
+            ents,
+        }
     }
 
-    /// Follows supplemental links up to a primary or consolidation Ent.
+    /// Follows supplemental links from `target` up to a primary or consolidation Ent.
     fn find_root(&mut self, target: &EntId) -> Option<&'a Ent> {
         let mut seen = BTreeSet::new();
         let mut cur = target.clone();
@@ -454,33 +737,104 @@ impl<'a> Resolver<'a> {
                 return None;
             };
             if seen.contains(&parent) {
-                self.push(
-                    "ENT-RES-2",
-                    &cur,
-                    format!("supplemental links from {target} loop back to {parent}"),
-                );
+                let cycle = match self.ends.get(&parent) {
+                    Some(End::Cycle(i)) => self.cycles.get(*i).cloned().unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                let least = cycle.first().cloned().unwrap_or(parent);
+                let mut text: Vec<&str> = cycle.iter().map(EntId::as_str).collect();
+                text.push(least.as_str());
+                let message = if &cur == target || cycle.contains(target) {
+                    format!("supplemental links form a cycle: {}", text.join(" → "))
+                } else {
+                    format!(
+                        "the supplemental links of {target} lead into a cycle: {}",
+                        text.join(" → ")
+                    )
+                };
+                self.push("ENT-RES-2", &least, message);
                 return None;
             }
             cur = parent;
         }
     }
 
-    fn resolve_root(&mut self, root: &'a Ent, stack: &mut Vec<EntId>) -> Option<Effective> {
-        if stack.contains(&root.ent_id) {
-            self.push(
-                "ENT-RES-2",
-                &root.ent_id,
-                format!("consolidation links loop back to {}", root.ent_id),
-            );
-            return None;
+    /// Resolves `root` and, first, every base it consolidates (without recursion: a chain of
+    /// consolidations as deep as the input allows costs no stack).
+    fn solve(&mut self, root: &'a Ent) {
+        let mut stack: Vec<(&'a Ent, bool)> = vec![(root, false)];
+        let mut open: BTreeSet<EntId> = BTreeSet::new();
+        while let Some((e, expanded)) = stack.pop() {
+            if self.done.contains_key(&e.ent_id) {
+                continue;
+            }
+            if let Some(members) = self.looped.get(&e.ent_id).cloned() {
+                self.findings.clear();
+                let names: Vec<&str> = members.iter().map(EntId::as_str).collect();
+                self.push(
+                    "ENT-RES-2",
+                    &e.ent_id,
+                    format!(
+                        "consolidation links form a cycle among Ents {}",
+                        names.join(", ")
+                    ),
+                );
+                self.finish(e, None);
+                continue;
+            }
+            if expanded {
+                open.remove(&e.ent_id);
+                self.findings.clear();
+                self.inherited = None;
+                let eff = self.resolve_root(e);
+                self.finish(e, eff);
+                continue;
+            }
+            open.insert(e.ent_id.clone());
+            stack.push((e, true));
+            if e.supplemental_ent_type == Some(SupplementalEntType::Consolidation) {
+                for s in e.linked_ents(&Rel::Consolidates) {
+                    if let Some(src) = self.root_of(&s) {
+                        if !self.done.contains_key(&src.ent_id) && !open.contains(&src.ent_id) {
+                            stack.push((src, false));
+                        }
+                    }
+                }
+            }
         }
-        stack.push(root.ent_id.clone());
-        let result = self.resolve_root_inner(root, stack);
-        stack.pop();
-        result
     }
 
-    fn resolve_root_inner(&mut self, root: &'a Ent, stack: &mut Vec<EntId>) -> Option<Effective> {
+    /// Records what `root` resolved to, with the findings gathered for it.
+    fn finish(&mut self, root: &Ent, effective: Option<Effective>) {
+        let findings = std::mem::take(&mut self.findings);
+        let cause = if effective.is_some() {
+            None
+        } else {
+            findings
+                .iter()
+                .find(|f| f.severity == Severity::Error && f.rule != "ENT-RES-9")
+                .map(cause_line)
+                .or_else(|| self.inherited.take())
+        };
+        self.done.insert(
+            root.ent_id.clone(),
+            Done {
+                effective,
+                findings,
+                cause,
+            },
+        );
+    }
+
+    /// The base the links of `id` lead to, if they lead to one.
+    fn root_of(&self, id: &EntId) -> Option<&'a Ent> {
+        match self.ends.get(id) {
+            Some(End::Root(r)) => self.by_id.get(r).copied(),
+            _ => None,
+        }
+    }
+
+    fn resolve_root(&mut self, root: &'a Ent) -> Option<Effective> {
         let mut eff = Effective {
             ent_id: root.ent_id.clone(),
             name: root.name.clone(),
@@ -513,12 +867,14 @@ impl<'a> Resolver<'a> {
             consolidated_from: Vec::new(),
         };
         let mut ok = true;
-        if !add_rights(&mut eff.rights, root) {
+        let (rights, fits) = add_rights(root);
+        eff.rights = rights;
+        if !fits {
             self.overflow(&root.ent_id, "the quantities it grants of one right");
             ok = false;
         }
         if root.supplemental_ent_type == Some(SupplementalEntType::Consolidation) {
-            ok &= self.consolidation(root, &mut eff, stack);
+            ok &= self.consolidation(root, &mut eff);
         }
         let children = self.children.get(&root.ent_id).cloned().unwrap_or_default();
         for c in children {
@@ -528,23 +884,23 @@ impl<'a> Resolver<'a> {
         ok.then_some(eff)
     }
 
-    fn consolidation(
-        &mut self,
-        root: &'a Ent,
-        eff: &mut Effective,
-        stack: &mut Vec<EntId>,
-    ) -> bool {
+    /// The sources of a consolidation, each resolved before it (see [`Self::solve`]).
+    fn consolidation(&mut self, root: &'a Ent, eff: &mut Effective) -> bool {
         let mut ok = true;
         let mut seen_roots = BTreeSet::new();
-        let mut sums: Vec<EffectiveRight> = Vec::new();
+        let mut sums = Rights::default();
+        // Whether a source is missing or refused: what the sources grant is then unknown, and
+        // the consolidation's own quantities are not compared with a partial sum.
+        let mut incomplete = false;
         for source in root.linked_ents(&Rel::Consolidates) {
-            let Some(src_root) = self.find_root_quiet(&source) else {
+            let Some(src_root) = self.root_of(&source) else {
                 self.push(
                     "ENT-RES-1",
                     &root.ent_id,
                     format!("consolidated Ent {source} is not among the Ents given"),
                 );
                 ok = false;
+                incomplete = true;
                 continue;
             };
             if !seen_roots.insert(src_root.ent_id.clone()) {
@@ -557,8 +913,10 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             let others: Vec<EntId> = self
-                .consolidated_into(&src_root.ent_id)
+                .into
+                .get(&src_root.ent_id)
                 .into_iter()
+                .flatten()
                 .filter(|c| **c != root.ent_id)
                 .cloned()
                 .collect();
@@ -570,62 +928,77 @@ impl<'a> Resolver<'a> {
                 );
                 ok = false;
             }
-            let Some(src) = self.resolve_root(src_root, stack) else {
+            let resolved = self.done.get(&src_root.ent_id).map(|d| {
+                (
+                    d.effective
+                        .as_ref()
+                        .map(|e| (e.status.clone(), e.rights.clone())),
+                    d.cause.clone(),
+                )
+            });
+            let Some((Some((status, rights)), _)) = resolved else {
+                let cause = resolved
+                    .and_then(|(_, cause)| cause)
+                    .unwrap_or_else(|| "it was not resolved".to_owned());
+                self.push(
+                    "ENT-RES-9",
+                    &root.ent_id,
+                    format!("consolidated Ent {} is refused: {cause}", src_root.ent_id),
+                );
+                self.inherited.get_or_insert(cause);
                 ok = false;
+                incomplete = true;
                 continue;
             };
-            if !src.status.is_active() {
+            if !status.is_active() {
                 self.push(
                     "ENT-RES-4",
                     &root.ent_id,
                     format!(
-                        "consolidated Ent {} is not active ({:?})",
-                        src.ent_id, src.status
+                        "consolidated Ent {} is not active ({status})",
+                        src_root.ent_id
                     ),
                 );
                 ok = false;
             }
-            eff.consolidated_from.push(src.ent_id.clone());
-            for r in src.rights {
-                if !merge_right(&mut sums, r) {
+            eff.consolidated_from.push(src_root.ent_id.clone());
+            for r in rights {
+                if !sums.merge(r) {
                     self.overflow(&root.ent_id, "the quantities its sources grant");
                     ok = false;
                 }
             }
         }
-        for stated in &eff.rights {
-            let source = sums.iter().find(|s| same_key(s, stated));
-            match source {
+        let stated_keys = Rights::index(&eff.rights);
+        for stated in eff.rights.iter().filter(|_| !incomplete) {
+            match sums.get(stated) {
                 None if stated.metric.is_some() => {
+                    let metric = stated.metric.as_ref().map_or("", MetricType::as_str);
                     self.push(
                         "ENT-RES-5",
                         &root.ent_id,
                         format!(
-                            "the consolidation grants `{}` by {:?}, which none of its sources grants",
-                            stated.right,
-                            stated.metric.as_ref().map(MetricType::as_str)
+                            "the consolidation grants `{}` by `{metric}`, which none of its sources grants",
+                            stated.right
                         ),
                     );
                     ok = false;
                 }
                 Some(s) if !s.unlimited && (stated.unlimited || stated.quantity > s.quantity) => {
-                    self.push(
-                        "ENT-RES-5",
-                        &root.ent_id,
-                        format!(
-                            "the consolidation grants {} of `{}`, its sources {}",
-                            show(stated),
-                            stated.right,
-                            show(s)
-                        ),
+                    let message = format!(
+                        "the consolidation grants {} of `{}`, its sources {}",
+                        show(stated),
+                        stated.right,
+                        show(s)
                     );
+                    self.push("ENT-RES-5", &root.ent_id, message);
                     ok = false;
                 }
                 _ => {}
             }
         }
-        for s in sums {
-            if !eff.rights.iter().any(|r| same_key(r, &s)) {
+        for s in sums.list {
+            if !stated_keys.contains_key(&key_of(&s)) {
                 eff.rights.push(EffectiveRight {
                     allocated: Decimal::ZERO,
                     ..s
@@ -633,13 +1006,6 @@ impl<'a> Resolver<'a> {
             }
         }
         ok
-    }
-
-    fn find_root_quiet(&mut self, id: &EntId) -> Option<&'a Ent> {
-        let before = self.findings.len();
-        let found = self.find_root(id);
-        self.findings.truncate(before);
-        found
     }
 
     fn apply(&mut self, c: &'a Ent, eff: &mut Effective) -> bool {
@@ -666,13 +1032,14 @@ impl<'a> Resolver<'a> {
                         .filter(|l| l.rel != Rel::Supplemental)
                         .cloned(),
                 );
-                let mut extra = Vec::new();
-                if !add_rights(&mut extra, c) {
+                let (extra, fits) = add_rights(c);
+                if !fits {
                     self.overflow(&id, "the quantities it grants of one right");
                     ok = false;
                 }
+                let known = Rights::index(&eff.rights);
                 for r in extra {
-                    if eff.rights.iter().any(|e| same_key(e, &r)) {
+                    if known.contains_key(&key_of(&r)) {
                         self.push(
                             "ENT-RES-7",
                             &id,
@@ -691,14 +1058,11 @@ impl<'a> Resolver<'a> {
                     self.push(
                         "ENT-RES-4",
                         &id,
-                        format!(
-                            "allocation of Ent {}, which is {:?}",
-                            eff.ent_id, eff.status
-                        ),
+                        format!("allocation of Ent {}, which is {}", eff.ent_id, eff.status),
                     );
                     ok = false;
                 }
-                ok &= self.allocation(c, &eff.ent_id.clone(), eff, &mut BTreeSet::new());
+                ok &= self.allocation(c, &eff.ent_id.clone(), eff);
                 return ok; // the allocation chain records itself in `applied`
             }
             Some(SupplementalEntType::Transfer) => {
@@ -706,7 +1070,7 @@ impl<'a> Resolver<'a> {
                     self.push(
                         "ENT-RES-4",
                         &id,
-                        format!("transfer of Ent {}, which is {:?}", eff.ent_id, eff.status),
+                        format!("transfer of Ent {}, which is {}", eff.ent_id, eff.status),
                     );
                     ok = false;
                 }
@@ -726,10 +1090,14 @@ impl<'a> Resolver<'a> {
                 self.push(
                     "ENT-RES-7",
                     &id,
-                    format!(
-                        "supplemental type {:?} has no effect here; ignored",
-                        other.map(SupplementalEntType::as_str)
-                    ),
+                    match other {
+                        Some(t) => format!(
+                            "supplemental type `{}` has no effect here; ignored",
+                            t.as_str()
+                        ),
+                        None => "a supplemental Ent without a type has no effect here; ignored"
+                            .to_owned(),
+                    },
                 );
                 return true;
             }
@@ -738,16 +1106,55 @@ impl<'a> Resolver<'a> {
         ok
     }
 
-    /// Records an allocation and its sub-allocations.
-    fn allocation(
-        &mut self,
+    /// Records an allocation and its sub-allocations, depth first in the order they apply
+    /// (without recursion: an allocation chain as long as the input allows costs no stack).
+    fn allocation(&mut self, first: &'a Ent, base: &EntId, eff: &mut Effective) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut ok = true;
+        let mut stack: Vec<AllocFrame<'a>> = Vec::new();
+        stack.extend(self.enter_allocation(first, base, eff, &mut seen));
+        while let Some(top) = stack.last_mut() {
+            let Some(k) = top.children.get(top.next).copied() else {
+                stack.pop();
+                continue;
+            };
+            top.next += 1;
+            let (parent, revoked) = (top.id.clone(), top.revoked);
+            match k.supplemental_ent_type.as_ref() {
+                Some(SupplementalEntType::Allocation) => {
+                    if revoked {
+                        self.push(
+                            "ENT-RES-4",
+                            &k.ent_id,
+                            format!("allocation from allocation {parent}, which is revoked"),
+                        );
+                        ok = false;
+                    }
+                    stack.extend(self.enter_allocation(k, &parent, eff, &mut seen));
+                }
+                Some(SupplementalEntType::Revocation) => eff.applied.push(k.ent_id.clone()),
+                _ => self.push(
+                    "ENT-RES-7",
+                    &k.ent_id,
+                    format!(
+                        "only allocations and revocations apply to allocation {parent}; ignored"
+                    ),
+                ),
+            }
+        }
+        ok
+    }
+
+    /// Records one allocation (made from `parent`); `None` when it was recorded already.
+    fn enter_allocation(
+        &self,
         c: &'a Ent,
         parent: &EntId,
         eff: &mut Effective,
         seen: &mut BTreeSet<EntId>,
-    ) -> bool {
+    ) -> Option<AllocFrame<'a>> {
         if !seen.insert(c.ent_id.clone()) {
-            return true;
+            return None;
         }
         eff.applied.push(c.ent_id.clone());
         let children = self.children.get(&c.ent_id).cloned().unwrap_or_default();
@@ -770,86 +1177,63 @@ impl<'a> Resolver<'a> {
                 });
             }
         }
-        let mut ok = true;
-        for k in children {
-            match k.supplemental_ent_type.as_ref() {
-                Some(SupplementalEntType::Allocation) => {
-                    if revoked_by.is_some() {
-                        self.push(
-                            "ENT-RES-4",
-                            &k.ent_id,
-                            format!("allocation from allocation {}, which is revoked", c.ent_id),
-                        );
-                        ok = false;
-                    }
-                    ok &= self.allocation(k, &c.ent_id, eff, seen);
-                }
-                Some(SupplementalEntType::Revocation) => eff.applied.push(k.ent_id.clone()),
-                _ => self.push(
-                    "ENT-RES-7",
-                    &k.ent_id,
-                    format!(
-                        "only allocations and revocations apply to allocation {}; ignored",
-                        c.ent_id
-                    ),
-                ),
-            }
-        }
-        ok
+        Some(AllocFrame {
+            id: c.ent_id.clone(),
+            revoked: revoked_by.is_some(),
+            children,
+            next: 0,
+        })
     }
 
-    /// Σ active allocations ≤ what they allocate from, at every level of the chain.
+    /// Σ active allocations ≤ what they allocate from, at every level of the chain (one pass
+    /// over the allocations per level, whatever their number).
     fn check_allocations(&mut self, eff: &mut Effective) -> bool {
         let mut ok = true;
-        // Active allocations: not revoked, and no ancestor revoked.
-        let revoked: BTreeSet<EntId> = eff
-            .allocations
-            .iter()
-            .filter(|a| a.revoked_by.is_some())
-            .map(|a| a.ent_id.clone())
-            .collect();
-        let parent_of: BTreeMap<EntId, EntId> = eff
-            .allocations
-            .iter()
-            .map(|a| (a.ent_id.clone(), a.parent.clone()))
-            .collect();
-        let active = |id: &EntId| {
-            let mut cur = id;
-            for _ in 0..=parent_of.len() {
-                if revoked.contains(cur) {
-                    return false;
+        // Active allocations: not revoked, and no ancestor revoked. An allocation is recorded
+        // before the allocations made from it, so one pass in order settles each.
+        let mut active: BTreeMap<&EntId, bool> = BTreeMap::new();
+        let mut flags: Vec<bool> = Vec::with_capacity(eff.allocations.len());
+        for a in &eff.allocations {
+            let on = match active.get(&a.ent_id) {
+                Some(on) => *on,
+                None => {
+                    let parent_on =
+                        a.parent == eff.ent_id || active.get(&a.parent).copied().unwrap_or(true);
+                    let on = a.revoked_by.is_none() && parent_on;
+                    active.insert(&a.ent_id, on);
+                    on
                 }
-                match parent_of.get(cur) {
-                    Some(p) => cur = p,
-                    None => return true,
-                }
-            }
-            true
-        };
-        let flags: Vec<bool> = eff.allocations.iter().map(|a| active(&a.ent_id)).collect();
-        // From the base.
-        for i in 0..eff.rights.len() {
-            let Some(r) = eff.rights.get(i).cloned() else {
-                continue;
             };
-            let total = eff
-                .allocations
-                .iter()
-                .zip(&flags)
-                .filter(|(a, on)| **on && a.parent == eff.ent_id && matches(&r, a))
-                .try_fold(Decimal::ZERO, |sum, (a, _)| sum.checked_add(a.quantity));
+            flags.push(on);
+        }
+        drop(active);
+        // From the base: the sum per right and metric (`None` once it leaves the range).
+        let mut from_base: BTreeMap<(RightName, MetricType), Option<Decimal>> = BTreeMap::new();
+        for (a, on) in eff.allocations.iter().zip(&flags) {
+            if *on && a.parent == eff.ent_id {
+                let slot = from_base
+                    .entry((a.right.clone(), a.metric.clone()))
+                    .or_insert(Some(Decimal::ZERO));
+                *slot = slot.and_then(|sum| sum.checked_add(a.quantity));
+            }
+        }
+        let base = eff.ent_id.clone();
+        for r in &mut eff.rights {
+            let total = match &r.metric {
+                Some(m) => from_base
+                    .get(&(r.right.clone(), m.clone()))
+                    .copied()
+                    .unwrap_or(Some(Decimal::ZERO)),
+                None => Some(Decimal::ZERO),
+            };
             let Some(total) = total else {
-                let base = eff.ent_id.clone();
                 self.overflow(&base, &format!("the allocations of `{}`", r.right));
                 ok = false;
                 continue;
             };
-            if let Some(slot) = eff.rights.get_mut(i) {
-                slot.allocated = total;
-            }
+            r.allocated = total;
             if let Some(q) = r.quantity {
                 if q.checked_sub(total).is_none() {
-                    let base = eff.ent_id.clone();
                     self.overflow(&base, &format!("what is left of `{}`", r.right));
                     ok = false;
                     continue;
@@ -859,7 +1243,7 @@ impl<'a> Resolver<'a> {
                 if total > q {
                     self.push(
                         "ENT-RES-3",
-                        &eff.ent_id,
+                        &base,
                         format!(
                             "allocations of `{}` total {total}, more than the {q} granted",
                             r.right
@@ -869,18 +1253,25 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+        let granted: BTreeSet<(&RightName, &MetricType)> = eff
+            .rights
+            .iter()
+            .filter_map(|r| r.metric.as_ref().map(|m| (&r.right, m)))
+            .collect();
+        let mut ungranted = Vec::new();
         for (a, on) in eff.allocations.iter().zip(&flags) {
-            if *on && a.parent == eff.ent_id && !eff.rights.iter().any(|r| matches(r, a)) {
-                self.push(
-                    "ENT-RES-3",
-                    &a.ent_id,
-                    format!(
-                        "allocates `{}` by `{}`, which Ent {} does not grant",
-                        a.right, a.metric, eff.ent_id
-                    ),
-                );
-                ok = false;
+            if *on && a.parent == base && !granted.contains(&(&a.right, &a.metric)) {
+                ungranted.push((a.ent_id.clone(), a.right.clone(), a.metric.clone()));
             }
+        }
+        drop(granted);
+        for (id, right, metric) in ungranted {
+            self.push(
+                "ENT-RES-3",
+                &id,
+                format!("allocates `{right}` by `{metric}`, which Ent {base} does not grant"),
+            );
+            ok = false;
         }
         // From allocations: one pass to sum what was allocated from each allocation.
         let mut from: BTreeMap<(EntId, RightName, MetricType), Decimal> = BTreeMap::new();
@@ -950,14 +1341,6 @@ fn has_other_role(e: &Entity, besides: &[Role]) -> bool {
     e.role.iter().any(|r| !besides.contains(r))
 }
 
-fn matches(r: &EffectiveRight, a: &Allocation) -> bool {
-    r.right == a.right && r.metric.as_ref() == Some(&a.metric)
-}
-
-fn same_key(a: &EffectiveRight, b: &EffectiveRight) -> bool {
-    a.right == b.right && a.metric == b.metric && a.unit == b.unit
-}
-
 fn show(r: &EffectiveRight) -> String {
     match r.quantity {
         _ if r.unlimited => "unlimited".to_owned(),
@@ -966,45 +1349,76 @@ fn show(r: &EffectiveRight) -> String {
     }
 }
 
-/// Adds `r` to the right of the same key in `into` (or appends it); `false` when the quantities'
-/// sum leaves the decimal range (the quantity then stays as it was).
-fn merge_right(into: &mut Vec<EffectiveRight>, r: EffectiveRight) -> bool {
-    let mut ok = true;
-    match into.iter_mut().find(|e| same_key(e, &r)) {
-        Some(e) => {
-            e.unlimited |= r.unlimited;
-            e.quantity = match (e.quantity, r.quantity) {
-                _ if e.unlimited => None,
-                (Some(a), Some(b)) => {
-                    let sum = a.checked_add(b);
-                    ok = sum.is_some();
-                    Some(sum.unwrap_or(a))
-                }
-                (a, b) => a.or(b),
-            };
-            for l in r.limits {
-                if !e.limits.contains(&l) {
-                    e.limits.push(l);
-                }
-            }
-            for v in r.valid_versions {
-                if !e.valid_versions.contains(&v) {
-                    e.valid_versions.push(v);
-                }
-            }
-            for l in r.links {
-                if !e.links.contains(&l) {
-                    e.links.push(l);
-                }
-            }
-        }
-        None => into.push(r),
-    }
-    ok
+/// What makes two effective rights the same right: name, metric and unit.
+type Key = (RightName, Option<MetricType>, Option<String>);
+
+fn key_of(r: &EffectiveRight) -> Key {
+    (r.right.clone(), r.metric.clone(), r.unit.clone())
 }
 
-/// Adds the rights `ent` grants to `into`; `false` when a sum left the decimal range.
-fn add_rights(into: &mut Vec<EffectiveRight>, ent: &Ent) -> bool {
+/// Rights with an index by [`Key`], so that merging many stays near-linear.
+#[derive(Default)]
+struct Rights {
+    list: Vec<EffectiveRight>,
+    index: BTreeMap<Key, usize>,
+}
+
+impl Rights {
+    /// Where the first right of each key is in `list`.
+    fn index(list: &[EffectiveRight]) -> BTreeMap<Key, usize> {
+        let mut index = BTreeMap::new();
+        for (i, r) in list.iter().enumerate() {
+            index.entry(key_of(r)).or_insert(i);
+        }
+        index
+    }
+
+    fn get(&self, r: &EffectiveRight) -> Option<&EffectiveRight> {
+        self.index.get(&key_of(r)).and_then(|i| self.list.get(*i))
+    }
+
+    /// Adds `r` to the right of the same key (or appends it); `false` when the quantities'
+    /// sum leaves the decimal range (the quantity then stays as it was).
+    fn merge(&mut self, r: EffectiveRight) -> bool {
+        let key = key_of(&r);
+        let Some(e) = self.index.get(&key).and_then(|i| self.list.get_mut(*i)) else {
+            self.index.insert(key, self.list.len());
+            self.list.push(r);
+            return true;
+        };
+        let mut ok = true;
+        e.unlimited |= r.unlimited;
+        e.quantity = match (e.quantity, r.quantity) {
+            _ if e.unlimited => None,
+            (Some(a), Some(b)) => {
+                let sum = a.checked_add(b);
+                ok = sum.is_some();
+                Some(sum.unwrap_or(a))
+            }
+            (a, b) => a.or(b),
+        };
+        for l in r.limits {
+            if !e.limits.contains(&l) {
+                e.limits.push(l);
+            }
+        }
+        for v in r.valid_versions {
+            if !e.valid_versions.contains(&v) {
+                e.valid_versions.push(v);
+            }
+        }
+        for l in r.links {
+            if !e.links.contains(&l) {
+                e.links.push(l);
+            }
+        }
+        ok
+    }
+}
+
+/// The rights `ent` grants, one per key; `false` when a sum left the decimal range.
+fn add_rights(ent: &Ent) -> (Vec<EffectiveRight>, bool) {
+    let mut into = Rights::default();
     let mut ok = true;
     for r in &ent.rights {
         let base = EffectiveRight {
@@ -1019,22 +1433,28 @@ fn add_rights(into: &mut Vec<EffectiveRight>, ent: &Ent) -> bool {
             links: r.links.clone(),
         };
         if r.metrics.is_empty() {
-            ok &= merge_right(into, base);
+            ok &= into.merge(base);
             continue;
         }
         for m in &r.metrics {
             let unlimited = m.is_unlimited();
-            ok &= merge_right(
-                into,
-                EffectiveRight {
-                    metric: Some(m.metric_type.clone()),
-                    unit: m.quantification.first().and_then(|q| q.unit.clone()),
-                    quantity: if unlimited { None } else { m.quantity() },
-                    unlimited,
-                    ..base.clone()
-                },
-            );
+            ok &= into.merge(EffectiveRight {
+                metric: Some(m.metric_type.clone()),
+                unit: m.quantification.first().and_then(|q| q.unit.clone()),
+                quantity: if unlimited { None } else { m.quantity() },
+                unlimited,
+                ..base.clone()
+            });
         }
     }
-    ok
+    (into.list, ok)
+}
+
+/// Where [`Resolver::allocation`] stands in one allocation: the children it has still to
+/// apply.
+struct AllocFrame<'a> {
+    id: EntId,
+    revoked: bool,
+    children: Vec<&'a Ent>,
+    next: usize,
 }

@@ -233,6 +233,19 @@ fn every_resolution_rule_has_a_vector() {
     let mut inflated = c.clone();
     inflated.rights[0].metrics[0].quantification[0].quantity = Some(Decimal::from(36));
     refused("c", &[inflated, b.clone(), other.clone()], "ENT-RES-5");
+    // A right none of the sources grants is named by its metric, as the Ent spells it.
+    let mut extra = c.clone();
+    extra
+        .rights
+        .push(Right::new(RightName::Use).with_quantity(MetricType::Core, Decimal::from(2)));
+    let res = resolve(&id("c"), &[extra, b.clone(), other.clone()]);
+    let f = res.report.by_rule("ENT-RES-5").next().unwrap();
+    assert!(
+        f.message.starts_with(
+            "the consolidation grants `use` by `core`, which none of its sources grants"
+        ),
+        "{f}"
+    );
     let c2 = ops::consolidate(&[&b, &other], sup("c2", 8), "Again").unwrap();
     refused("c", &[c, c2, b.clone(), other], "ENT-RES-5");
     fired.insert("ENT-RES-5");
@@ -263,6 +276,37 @@ fn every_resolution_rule_has_a_vector() {
     let m2 = alloc_max(&huge, "m2", "base");
     refused("base", &[huge, m1, m2], "ENT-RES-8");
     fired.insert("ENT-RES-8");
+    // ENT-RES-9: a consolidation of a refused Ent names the cause instead of copying it.
+    let b = base(4);
+    let over = ops::allocate(
+        &b,
+        sup("over", 2),
+        buyer(),
+        &RightName::Use,
+        &MetricType::Device,
+        Decimal::from(3),
+    )
+    .unwrap();
+    let mut over2 = over.clone();
+    over2.ent_id = id("over2");
+    let other = {
+        let mut o = base(1);
+        o.ent_id = id("other");
+        o
+    };
+    let c = ops::consolidate(&[&b, &other], sup("c", 9), "All").unwrap();
+    let ents = [c, b, over, over2, other];
+    refused("c", &ents, "ENT-RES-9");
+    let res = resolve(&id("c"), &ents);
+    let why = res.report.by_rule("ENT-RES-9").next().unwrap();
+    assert!(
+        why.message
+            .contains("consolidated Ent base is refused: ENT-RES-3 (ent:base)"),
+        "{why}"
+    );
+    // The cause itself is in the base's own resolution, not repeated in the consolidation's.
+    assert_eq!(res.report.by_rule("ENT-RES-3").count(), 0, "{}", res.report);
+    fired.insert("ENT-RES-9");
     let all: std::collections::BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
     assert_eq!(fired, all);
 }
@@ -599,6 +643,26 @@ proptest! {
         // Asking through any member of the chain gives the base's resolution.
         if !plan.allocs.is_empty() {
             prop_assert_eq!(&want[1], &want[0]);
+        }
+    }
+
+    /// Resolving one Ent gives the resolution `resolve_all` files it under, and every Ent is
+    /// under exactly one.
+    #[test]
+    fn one_resolution_agrees_with_all_of_them(plan in plan()) {
+        let ents = chain(&plan);
+        let all = resolve_all(&ents);
+        let mut filed = std::collections::BTreeMap::new();
+        for (key, res) in &all {
+            for e in &res.ents {
+                prop_assert!(filed.insert(e.clone(), key.clone()).is_none(), "{} twice", e);
+            }
+        }
+        for e in &ents {
+            let key = filed.get(&e.ent_id);
+            prop_assert!(key.is_some(), "{} in no resolution", e.ent_id);
+            let key = key.unwrap();
+            prop_assert_eq!(&resolve(&e.ent_id, &ents), &all[key], "{} under {}", e.ent_id, key);
         }
     }
 

@@ -306,3 +306,66 @@ fn utf16_tags_and_ents_without_a_byte_order_mark_are_read_as_xml() {
     let err = tags::load(cut).unwrap_err();
     assert!(err.message.contains("utf-16be"), "{}", err.message);
 }
+
+/// Two allocations whose supplemental links point at each other, written as Ent files.
+fn cyclic_allocations() -> Vec<(String, Vec<u8>)> {
+    use itam_core::{Decimal, EntId};
+    use itam_ent::ops::{self, Issue, Supplement};
+    use itam_ent::values::{MetricType, Rel, RightName};
+    use itam_ent::{Link, Right};
+    let buyer = Entity::new("Buyer", "buyer.example", Vec::new());
+    let base = ops::issue(
+        Issue::new("E-base", "Tool", creator(), buyer.clone())
+            .right(Right::new(RightName::Use).with_quantity(MetricType::Device, Decimal::from(4))),
+    );
+    let alloc = ops::allocate(
+        &base,
+        Supplement::new("E-x", buyer.clone()),
+        buyer,
+        &RightName::Use,
+        &MetricType::Device,
+        Decimal::from(1),
+    )
+    .unwrap();
+    let mut x = alloc.clone();
+    x.links = vec![Link::to_ent(&EntId::new("E-y"), Rel::Supplemental)];
+    let mut y = alloc;
+    y.ent_id = EntId::new("E-y");
+    y.links = vec![Link::to_ent(&EntId::new("E-x"), Rel::Supplemental)];
+    [x, y]
+        .iter()
+        .map(|e| {
+            (
+                format!("ents/{}.ent", e.ent_id),
+                itam_ent::write(e).into_bytes(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cyclic_supplementals_are_listed_with_the_cycle_not_dropped() {
+    let mut intake = Intake::new(Options::default());
+    intake.devices("devices.json", DEVICES);
+    for (name, bytes) in cyclic_allocations() {
+        intake.entitlement(&name, &bytes);
+    }
+    let out = intake.finish();
+    assert!(out.estate.entitlements.is_empty());
+    let cycle: Vec<_> = out
+        .unused
+        .iter()
+        .filter(|u| u.item.as_deref() == Some("ent:E-x"))
+        .collect();
+    assert_eq!(cycle.len(), 1, "{:?}", out.unused);
+    assert_eq!(cycle[0].input, "ents/E-x.ent");
+    let Why::Refused(lines) = &cycle[0].why else {
+        panic!("{:?}", cycle[0].why)
+    };
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("ENT-RES-2") && l.contains("E-x → E-y → E-x")),
+        "{lines:?}"
+    );
+}

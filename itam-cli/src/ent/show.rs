@@ -61,7 +61,6 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
     }
 
     let resolved = resolve_all(&ents);
-    let by_id: BTreeMap<&EntId, &Ent> = ents.iter().map(|e| (&e.ent_id, e)).collect();
     let chains: Vec<Chain<'_>> = resolved
         .iter()
         .map(|(base, resolution)| {
@@ -79,14 +78,9 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
                     .iter()
                     .filter_map(|f| f.location.path.strip_prefix("ent:")),
             );
-            // And, for a refused chain, every supplemental whose links lead to the base.
-            if effective.is_none() {
-                ids.extend(
-                    ents.iter()
-                        .filter(|e| leads_to(e, base, &by_id))
-                        .map(|e| e.ent_id.as_str()),
-                );
-            }
+            // And every Ent the resolution accounts for (a refused chain's supplementals, the
+            // members of a cycle).
+            ids.extend(resolution.ents.iter().map(EntId::as_str));
             let files: BTreeSet<&str> = ids
                 .into_iter()
                 .filter_map(|id| sources.get(id))
@@ -113,25 +107,6 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
         print(&text.join("\n"));
     }
     status
-}
-
-/// Whether the `rel="supplemental"` links of `ent` lead to `base` (at most 64 steps, so a
-/// cycle ends).
-fn leads_to(ent: &Ent, base: &EntId, by_id: &BTreeMap<&EntId, &Ent>) -> bool {
-    let mut at = ent;
-    for _ in 0..64 {
-        let Some(parent) = at.base_ent() else {
-            return false;
-        };
-        if &parent == base {
-            return true;
-        }
-        match by_id.get(&parent) {
-            Some(next) => at = next,
-            None => return false,
-        }
-    }
-    false
 }
 
 /// The readable form of one chain.
