@@ -3,7 +3,9 @@
 //!
 //! Times are wall-clock (the CLI may read the clock; the library never does), one run each:
 //! for statistics use the criterion benches (`cargo bench -p itam-benches --bench
-//! reconcile`). Exit codes: 0 success, 2 the engine refused the generated estate.
+//! reconcile`). On a terminal, a progress bar on standard error names the phase under way; it
+//! is drawn only between phases, never inside a timed one. Exit codes: 0 success, 2 the engine
+//! refused the generated estate.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -13,6 +15,7 @@ use itam_reconcile::generate::{GenParams, Size, generate};
 use itam_reconcile::{Mode, Policy, ReconcileError, prepare};
 
 use crate::estate::SizeArg;
+use crate::progress::Progress;
 use crate::reconcile::{FAILED, ModeArg, OK};
 use crate::report::{print, warn};
 
@@ -65,27 +68,36 @@ pub(crate) fn run(command: Command) -> ExitCode {
 
 fn bench(args: &BenchArgs) -> Result<String, ReconcileError> {
     let params = GenParams::size(args.size.size(), args.seed);
+    let modes: &[Mode] = match args.mode.single() {
+        Some(mode) => &[mode][..],
+        None => &[Mode::Priority, Mode::Optimal],
+    };
+    // Phases: generate, consumption, one allocation per mode.
+    let progress = Progress::new(2 + modes.len(), "bench");
+    progress.set_message("generating");
     let start = Instant::now();
     let estate = generate(&params);
     let generated = start.elapsed();
+    progress.inc();
+    progress.set_message("consumption");
 
     let mut policy = Policy::new(params.as_of);
     policy.explain = matches!(args.size.size(), Size::S | Size::M);
     let start = Instant::now();
     let prepared = prepare(&estate, &policy)?;
     let consumption = start.elapsed();
+    progress.inc();
 
-    let modes: &[Mode] = match args.mode.single() {
-        Some(mode) => &[mode][..],
-        None => &[Mode::Priority, Mode::Optimal],
-    };
     let mut allocation = Vec::new();
     for &mode in modes {
+        progress.set_message(format!("allocation ({})", mode.as_str()));
         let start = Instant::now();
         let position = prepared.allocate(mode)?;
         allocation.push((mode, start.elapsed()));
         drop(position);
+        progress.inc();
     }
+    progress.finish();
 
     let mut line = format!(
         "itam bench reconcile size={} seed={} mode={} build={} explain={} devices={} installations={} entitlements={} consumers={} groups={} generate={} consumption={}",

@@ -4,14 +4,18 @@
 //! The same size and seed give the same bytes on every run and machine. The JSON is written
 //! one item per line (each top-level key on its own line, each element of its arrays on its
 //! own line): valid JSON, still streamable for the largest sizes, and readable with `grep`,
-//! `head` and `diff`. Exit codes: 0 success, 2 standard output could not be written.
+//! `head` and `diff`. On a terminal, a progress bar on standard error shows the generation, then
+//! the items written (unless the JSON goes to that terminal too). Exit codes: 0 success, 2
+//! standard output could not be written.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal as _, Write};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
+use itam_core::estate::Estate;
 use itam_reconcile::generate::{GenParams, Size, generate};
 
+use crate::progress::Progress;
 use crate::reconcile::{FAILED, OK, quiet_pipe};
 use crate::report::warn;
 
@@ -80,13 +84,22 @@ impl SizeArg {
 /// Runs an `estate` verb.
 pub(crate) fn run(command: Command) -> ExitCode {
     let Command::Generate(args) = command;
+    let generating = Progress::new(1, "generating");
     let estate = generate(&GenParams::size(args.size.size(), args.seed));
+    generating.finish();
+    // Not over the JSON itself when standard output is the same terminal.
+    let progress = if io::stdout().is_terminal() {
+        Progress::hidden()
+    } else {
+        Progress::new(items(&estate), "writing")
+    };
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, LineFormatter::default());
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, LineFormatter::new(&progress));
     let written = serde::Serialize::serialize(&estate, &mut ser)
         .map_err(io::Error::from)
         .and_then(|()| out.write_all(b"\n"))
         .and_then(|()| out.flush());
+    progress.finish();
     match quiet_pipe(written) {
         Ok(()) => ExitCode::from(OK),
         Err(message) => {
@@ -96,22 +109,49 @@ pub(crate) fn run(command: Command) -> ExitCode {
     }
 }
 
-/// Compact JSON with a line break before each key of the outermost object and before each
-/// element of the arrays directly under it: one estate item per line.
-#[derive(Debug, Default)]
-struct LineFormatter {
-    /// Objects and arrays currently open.
-    depth: usize,
+/// The estate's items, each written on its own line: the elements of its lists.
+fn items(estate: &Estate) -> usize {
+    // Every field, so that a new list cannot be left out of the count.
+    let Estate {
+        devices,
+        users,
+        software,
+        installations,
+        usage_peaks,
+        entitlements,
+    } = estate;
+    devices.len()
+        + users.len()
+        + software.len()
+        + installations.len()
+        + usage_peaks.len()
+        + entitlements.len()
 }
 
-impl LineFormatter {
+/// Compact JSON with a line break before each key of the outermost object and before each
+/// element of the arrays directly under it: one estate item per line, each counted on the
+/// progress bar.
+#[derive(Debug)]
+struct LineFormatter<'a> {
+    /// Objects and arrays currently open.
+    depth: usize,
+    /// Counts the items written.
+    progress: &'a Progress,
+}
+
+impl<'a> LineFormatter<'a> {
+    /// At the start of the document, counting items on `progress`.
+    const fn new(progress: &'a Progress) -> Self {
+        Self { depth: 0, progress }
+    }
+
     /// Inside an array that is a value of the outermost object.
     const fn in_top_array(&self) -> bool {
         self.depth == 2
     }
 }
 
-impl serde_json::ser::Formatter for LineFormatter {
+impl serde_json::ser::Formatter for LineFormatter<'_> {
     fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.depth += 1;
         w.write_all(b"{")
@@ -156,6 +196,7 @@ impl serde_json::ser::Formatter for LineFormatter {
             w.write_all(b",")?;
         }
         if self.in_top_array() {
+            self.progress.inc();
             w.write_all(b"\n")?;
         }
         Ok(())
@@ -168,7 +209,8 @@ mod tests {
 
     fn lines(value: &serde_json::Value) -> String {
         let mut out = Vec::new();
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, LineFormatter::default());
+        let hidden = Progress::hidden();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, LineFormatter::new(&hidden));
         serde::Serialize::serialize(value, &mut ser).unwrap_or_default();
         String::from_utf8(out).unwrap_or_default()
     }
@@ -188,5 +230,23 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn the_bar_counts_every_item_written() {
+        let estate = generate(&GenParams::size(Size::S, 7));
+        let progress = Progress::counting(items(&estate));
+        let mut out = Vec::new();
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut out, LineFormatter::new(&progress));
+        assert!(serde::Serialize::serialize(&estate, &mut ser).is_ok());
+        let lines = String::from_utf8_lossy(&out)
+            .lines()
+            .filter(|l| l.starts_with('{'))
+            .count();
+        // One item per line (the first line is the document's own `{`).
+        assert_eq!(progress.position(), (lines - 1) as u64);
+        assert_eq!(progress.position(), items(&estate) as u64);
+        assert!(progress.position() > 50_000);
     }
 }

@@ -16,6 +16,7 @@ mod estate;
 mod files;
 mod finance;
 mod pipeline;
+mod progress;
 mod purchase;
 mod reconcile;
 mod render;
@@ -26,6 +27,11 @@ mod swid;
 #[derive(Debug, Parser)]
 #[command(name = "itam", version, about, long_about = None)]
 struct Cli {
+    /// Draws no progress bar. Bars are drawn on standard error, and only when it is a
+    /// terminal, for long work (folders of files, large estates); standard output and every
+    /// message are the same with or without this flag.
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,6 +84,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    progress::set_quiet(cli.quiet);
     match cli.command {
         Command::Demo(args) => demo::run(&args),
         Command::Swid(command) => swid::run(command),

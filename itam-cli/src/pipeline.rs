@@ -39,6 +39,7 @@ use serde::ser::{Serialize, SerializeStruct as _, Serializer};
 pub(crate) use itam_intake::Why;
 
 use crate::files;
+use crate::progress::Progress;
 
 /// The file names of the layout, relative to its root folder.
 pub(crate) const DEVICES_FILE: &str = itam_intake::DEVICES_FILE;
@@ -155,7 +156,9 @@ pub(crate) fn read_with(root: &Path, options: &Options) -> (Estate, Vec<Unused>)
 }
 
 /// Reads the three parts from where they are and builds the estate. Files that cannot be
-/// read, or are over their kind's limit in `options`, are listed as unused first.
+/// read, or are over their kind's limit in `options`, are listed as unused first. On a
+/// terminal, a progress bar counts the files read (the device facts, then the inventory, then
+/// the entitlements).
 pub(crate) fn read_parts(
     inventory: &Path,
     entitlements: &Path,
@@ -163,12 +166,19 @@ pub(crate) fn read_parts(
     options: &Options,
 ) -> (Estate, Vec<Unused>) {
     let mut intake = Intake::new(*options);
+    let inventory_files = files::expand(&[inventory.to_path_buf()], |_| true);
+    let entitlement_files = files::expand(&[entitlements.to_path_buf()], |_| true);
+    let progress = Progress::new(
+        1 + inventory_files.len() + entitlement_files.len(),
+        "reading",
+    );
     let shown = files::display(devices);
     match files::read_limited(devices, InputKind::Devices, options) {
         Ok(bytes) => intake.devices(&shown, &bytes),
         Err(e) => intake.devices_unreadable(&shown, reason(&e)),
     }
-    for entry in files::expand(&[inventory.to_path_buf()], |_| true) {
+    progress.inc();
+    for entry in inventory_files {
         match entry {
             Ok(input) => {
                 let shown = files::display(&input.path);
@@ -190,8 +200,9 @@ pub(crate) fn read_parts(
                 intake.unreadable(&files::display(&path), format!("cannot list: {e}"));
             }
         }
+        progress.inc();
     }
-    for entry in files::expand(&[entitlements.to_path_buf()], |_| true) {
+    for entry in entitlement_files {
         match entry {
             Ok(input) => {
                 let shown = files::display(&input.path);
@@ -204,7 +215,9 @@ pub(crate) fn read_parts(
                 intake.unreadable(&files::display(&path), format!("cannot list: {e}"));
             }
         }
+        progress.inc();
     }
+    progress.finish();
     outcome(intake)
 }
 

@@ -3,7 +3,9 @@
 //!
 //! The estate comes from an `estate.json`, from a folder in the pipeline's layout, or from
 //! `--inventory DIR --entitlements DIR [--devices FILE]` (the pipeline, [`crate::pipeline`]);
-//! what the pipeline could not use is listed on standard error (and in `--json` output).
+//! what the pipeline could not use is listed on standard error (and in `--json` output). On a
+//! terminal, a progress bar on standard error counts the files read and then shows the
+//! engine at work.
 //!
 //! The one place the as-of date may come from the clock: when neither `--as-of` nor the
 //! policy file gives one, today's local date is used, and the header says which it was.
@@ -22,6 +24,7 @@ use itam_reconcile::itam_core::estate::Estate;
 use itam_reconcile::{Comparison, Mode, Policy};
 
 use crate::pipeline::{self, Unused};
+use crate::progress::Progress;
 use crate::render;
 use crate::report::{print, warn};
 
@@ -230,7 +233,9 @@ fn reconcile(args: &ReconcileArgs) -> Result<u8, String> {
     let shortfall = match mode.single() {
         Some(single) => {
             policy.mode = single;
+            let engine = Progress::new(1, "reconciling");
             let position = itam_reconcile::reconcile(&estate, &policy).map_err(refused)?;
+            engine.finish();
             if let Some(file) = &args.html {
                 write_html(file, &render::html(&[(single.as_str(), &position)], &name))?;
             }
@@ -246,7 +251,9 @@ fn reconcile(args: &ReconcileArgs) -> Result<u8, String> {
             position.totals.shortfall
         }
         None => {
+            let engine = Progress::new(1, "reconciling");
             let both = itam_reconcile::reconcile_both(&estate, &policy).map_err(refused)?;
+            engine.finish();
             if let Some(file) = &args.html {
                 let page = render::html(
                     &[("priority", &both.priority), ("optimal", &both.optimal)],
@@ -360,7 +367,8 @@ fn both_table(both: &Comparison, colour: bool) -> String {
 
 /// Reads a file, or standard input for `-`, as UTF-8 (after an optional byte-order mark, as
 /// the other readers accept), no larger than the kind's limit: a file's length is checked
-/// before it is opened, and the file or standard input is read through a bounded reader.
+/// before it is opened, and the file or standard input is read through a bounded reader. Text
+/// that is not UTF-8 is refused with the offset, line and column of its first bad byte.
 pub(crate) fn read_input(
     path: &Path,
     kind: InputKind,
@@ -378,12 +386,28 @@ pub(crate) fn read_input(
         other => other.to_string(),
     })?;
     let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    String::from_utf8(text.to_vec()).map_err(|_| {
+    String::from_utf8(text.to_vec()).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let (line, column) = text
+            .get(..offset)
+            .and_then(|valid| std::str::from_utf8(valid).ok())
+            .map_or((0, 0), line_column);
+        // The offset in the file: a skipped byte-order mark counts.
+        let offset = offset + (bytes.len() - text.len());
         format!(
-            "{}: cannot read: stream did not contain valid UTF-8",
+            "{}: not utf-8 text (invalid byte at offset {offset}, line {line}, column {column})",
             display(path)
         )
     })
+}
+
+/// The line and column (1-based, in characters) just past `before`, the valid text in front
+/// of a position.
+fn line_column(before: &str) -> (usize, usize) {
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |at| at + 1);
+    let column = before.get(start..).map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 /// Parses JSON; serde_json's message says the line and column. A UTF-8 byte-order mark at the

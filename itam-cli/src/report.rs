@@ -1,15 +1,17 @@
 //! What the verbs hand back, shared by the command groups so they behave alike: exit statuses,
-//! standard output and error, the per-file report of a validation (text and JSON, with progress
-//! for large inputs), and output files that never overwrite one another.
+//! standard output and error (written around the progress bar, if one is drawn), the per-file
+//! report of a validation (text and JSON, with a progress bar on a terminal), and output files
+//! that never overwrite one another.
 
 use std::collections::BTreeSet;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use itam_core::diag::{Finding, Severity};
 use serde::Serialize;
 
 use crate::files::{self, Expanded, Input};
+use crate::progress::{self, Progress};
 
 /// Exit status: success.
 pub(crate) const OK: u8 = 0;
@@ -18,17 +20,18 @@ pub(crate) const FINDINGS: u8 = 1;
 /// Exit status: an input could not be read, parsed or written.
 pub(crate) const UNREADABLE: u8 = 2;
 
-/// From this many files on, validation progress is reported on standard error.
-const PROGRESS_FROM: usize = 200;
-
 /// Writes to standard output; a closed pipe (`| head`) is not an error worth a panic.
 pub(crate) fn print(text: &str) {
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    progress::suspend(|| {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    });
 }
 
 /// Writes one line to standard error.
 pub(crate) fn warn(text: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{text}");
+    progress::suspend(|| {
+        let _ = writeln!(std::io::stderr().lock(), "{text}");
+    });
 }
 
 /// Prints a value as pretty JSON with a final newline; `false` (after saying so on standard
@@ -93,17 +96,16 @@ pub(crate) fn validate_inputs(
     json: bool,
     check: impl Fn(&Input) -> FileReport,
 ) -> u8 {
-    let total = expanded.len();
-    let progress = Progress::new(total);
-    let mut reports = Vec::with_capacity(total);
-    for (done, entry) in expanded.iter().enumerate() {
+    let progress = Progress::new(expanded.len(), "validating");
+    let mut reports = Vec::with_capacity(expanded.len());
+    for entry in expanded {
         reports.push(match entry {
             Ok(input) => check(input),
             Err((path, e)) => {
                 FileReport::unreadable(files::display(path), format!("cannot read: {e}"), None)
             }
         });
-        progress.tick(done + 1);
+        progress.inc();
     }
     progress.finish();
 
@@ -200,43 +202,6 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
-/// Progress on standard error for large inputs: a line that rewrites itself on a terminal,
-/// a line every [`PROGRESS_FROM`] files otherwise.
-struct Progress {
-    total: usize,
-    on: bool,
-    terminal: bool,
-}
-
-impl Progress {
-    fn new(total: usize) -> Self {
-        Self {
-            total,
-            on: total >= PROGRESS_FROM,
-            terminal: std::io::stderr().is_terminal(),
-        }
-    }
-
-    fn tick(&self, done: usize) {
-        if !self.on {
-            return;
-        }
-        if self.terminal {
-            if done % 10 == 0 || done == self.total {
-                eprint!("\rvalidated {done}/{} files", self.total);
-            }
-        } else if done % PROGRESS_FROM == 0 {
-            warn(&format!("validated {done}/{} files", self.total));
-        }
-    }
-
-    fn finish(&self) {
-        if self.on && self.terminal {
-            eprintln!();
-        }
-    }
-}
-
 /// Where a conversion's output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Sink {
@@ -289,10 +254,12 @@ impl Written {
 
 /// Writes bytes to standard output and flushes.
 pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), String> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write to standard output: {e}"))
+    progress::suspend(|| {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("cannot write to standard output: {e}"))
+    })
 }
 
 #[cfg(test)]

@@ -311,6 +311,31 @@ fn errors_go_to_stderr_with_exit_2() {
         stderr(&out)
     );
 
+    // Not UTF-8: the offset, line and column of the first bad byte (after a byte-order mark,
+    // which counts in the offset, not in the column), for the estate and the policy alike.
+    let tmp = TempDir::new("reconcile-latin1");
+    std::fs::write(
+        tmp.join("latin1.json"),
+        b"\xef\xbb\xbf{\n  \"devices\": [],\n  \"users\": [{\"id\": \"Soci\xe9t\xe9\"}]\n}\n",
+    )
+    .unwrap();
+    let out = itam(&["reconcile", &tmp.arg("latin1.json")]);
+    assert_eq!(code(&out), 2);
+    assert!(stdout(&out).is_empty());
+    let expected = format!(
+        "{}: not utf-8 text (invalid byte at offset 46, line 3, column 25)",
+        tmp.arg("latin1.json")
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    let out = itam(&[
+        "reconcile",
+        &data("compliant.json"),
+        "--policy",
+        &tmp.arg("latin1.json"),
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+
     // The engine refuses the estate.
     let out = itam(&["reconcile", &data("duplicate.json"), "--json"]);
     assert_eq!(code(&out), 2);
@@ -786,7 +811,15 @@ fn itam_on_a_terminal(args: &[&str], no_colour: Option<&str>) -> Option<String> 
 #[test]
 fn colour_on_a_terminal_unless_no_color() {
     let file = data("hostile.json");
-    let args = ["reconcile", file.as_str(), "--as-of", "2026-01-01"];
+    // `--quiet`: standard error is on the terminal too, and its progress bar is not what this
+    // test is about (`progress_cli.rs` is).
+    let args = [
+        "--quiet",
+        "reconcile",
+        file.as_str(),
+        "--as-of",
+        "2026-01-01",
+    ];
     let Some(coloured) = itam_on_a_terminal(&args, None) else {
         // Written to the stderr handle, past libtest's capture, so a skip is seen.
         let _ = writeln!(

@@ -7,6 +7,7 @@ use itam_ent::{Ent, write};
 use super::load::{load_file, wanted, warn_ignored};
 use super::{ConvertArgs, Target};
 use crate::files::{self, Input};
+use crate::progress::Progress;
 use crate::report::{OK, Sink, UNREADABLE, Written, warn, write_stdout};
 
 pub(super) fn run(args: &ConvertArgs) -> u8 {
@@ -17,6 +18,7 @@ pub(super) fn run(args: &ConvertArgs) -> u8 {
     };
     let mut status = OK;
     let mut written = Written::default();
+    let progress = Progress::new(expanded.len(), "converting");
     for entry in &expanded {
         let result = match entry {
             Ok(input) => convert(input, args.to, &sink, &mut written)
@@ -27,7 +29,9 @@ pub(super) fn run(args: &ConvertArgs) -> u8 {
             warn(&format!("{file}: error: {message}"));
             status = UNREADABLE;
         }
+        progress.inc();
     }
+    progress.finish();
     status
 }
 

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::ShowArgs;
 use super::load::{load_file, wanted, warn_ignored};
 use crate::files;
+use crate::progress::Progress;
 use crate::report::{FINDINGS, OK, UNREADABLE, finding_line, print, print_json, warn};
 
 /// One chain in the `--json` shape.
@@ -34,6 +35,7 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
     let mut ents: Vec<Ent> = Vec::new();
     // Which files each Ent id came from (an Ent may be given twice).
     let mut sources: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let progress = Progress::new(expanded.len(), "reading");
     for entry in &expanded {
         let (file, loaded) = match entry {
             Ok(input) => (
@@ -58,7 +60,9 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
                 status = UNREADABLE;
             }
         }
+        progress.inc();
     }
+    progress.finish();
 
     let resolved = resolve_all(&ents);
     let chains: Vec<Chain<'_>> = resolved

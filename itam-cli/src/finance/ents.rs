@@ -15,6 +15,7 @@ use itam_ent::resolve::resolve_all;
 
 use crate::ent::load::{load_file_with, wanted, warn_ignored};
 use crate::files;
+use crate::progress::Progress;
 use crate::report::{at, finding_line, warn};
 
 /// The entitlements and their purchase data.
@@ -32,7 +33,9 @@ pub(crate) struct EntInput {
 pub(crate) fn read(paths: &[PathBuf], limits: &itam_intake::Options) -> Option<EntInput> {
     let mut ents: Vec<Ent> = Vec::new();
     let mut failed = false;
-    for entry in files::expand(paths, |p| wanted(p, false)) {
+    let expanded = files::expand(paths, |p| wanted(p, false));
+    let progress = Progress::new(expanded.len(), "reading");
+    for entry in expanded {
         match entry {
             Ok(input) => {
                 let file = files::display(&input.path);
@@ -55,7 +58,9 @@ pub(crate) fn read(paths: &[PathBuf], limits: &itam_intake::Options) -> Option<E
                 failed = true;
             }
         }
+        progress.inc();
     }
+    progress.finish();
     if failed {
         return None;
     }

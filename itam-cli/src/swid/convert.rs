@@ -10,6 +10,7 @@ use super::load::{Tag, load_file};
 use super::validate::FOLDER_EXTENSIONS;
 use super::{ConvertArgs, OK, Target, UNREADABLE, warn};
 use crate::files::{self, Input};
+use crate::progress::Progress;
 use crate::report::{Sink, Written, write_stdout};
 
 pub(super) fn run(args: &ConvertArgs) -> u8 {
@@ -22,6 +23,7 @@ pub(super) fn run(args: &ConvertArgs) -> u8 {
         return UNREADABLE;
     };
     let mut written = Written::default();
+    let progress = Progress::new(expanded.len(), "converting");
     for entry in &expanded {
         let result = match entry {
             Ok(input) => convert(input, args.to, &sink, &mut written)
@@ -32,7 +34,9 @@ pub(super) fn run(args: &ConvertArgs) -> u8 {
             warn(&format!("{file}: error: {message}"));
             status = UNREADABLE;
         }
+        progress.inc();
     }
+    progress.finish();
     status
 }
 

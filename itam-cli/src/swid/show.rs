@@ -11,6 +11,7 @@ use super::load::{LoadError, Loaded, load_file};
 use super::validate::FOLDER_EXTENSIONS;
 use super::{OK, ShowArgs, UNREADABLE, print, warn};
 use crate::files;
+use crate::progress::Progress;
 
 /// One input file in the `--json` shape.
 #[derive(Debug, Serialize)]
@@ -26,6 +27,7 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
     let mut status = OK;
     let mut first = true;
     let mut json = Vec::new();
+    let progress = Progress::new(expanded.len(), "reading");
     for entry in &expanded {
         let (file, loaded) = match entry {
             Ok(input) => (files::display(&input.path), load_file(&input.path)),
@@ -64,7 +66,9 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
                 }
             }
         }
+        progress.inc();
     }
+    progress.finish();
     if args.json {
         match serde_json::to_string_pretty(&json) {
             Ok(text) => print(&format!("{text}\n")),
