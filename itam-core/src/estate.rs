@@ -68,7 +68,7 @@
 //! | | `quantity` | integer or decimal string | 0 | units bought, exact (`16`, `"2.5"`); a fraction must be a string; only whole units cover consumers |
 //! | | `unlimited` | bool | false | no limit on units (site / unlimited agreements) |
 //! | | `start`, `end` | date | none | validity (inclusive); none = open |
-//! | | `rights` | [`Rights`] | all false | downgrade, upgrade, secondary use, exempt environments |
+//! | | `rights` | [`Rights`] | all false | downgrade (with an optional `downgrade_depth`: `{"previous_majors": 2}`, `{"down_to": "8"}`; see [`DowngradeDepth`]), upgrade, secondary use, exempt environments |
 //! | | `pinned` | list of `{"device": id}` / `{"user": id}` | empty | allocations: these consumers use this entitlement only |
 //! | | `org` | string | none | only consumers in this organisation unit (or below it) may consume |
 //! | | `unit_cost` | decimal string | none | price of one unit, zero or more (itam-reconcile refuses a negative one, `ReconcileError::NegativeCost`, and a cost that reaches the largest decimal, `ReconcileError::CostOverflow`) |
@@ -88,7 +88,8 @@
 //!
 //! `"versions": ["[1,2]", {"tag_id": "acme-office-4", "versions": "[4,5)"}]` covers versions
 //! 1 to 2 of any identity the names match, and 4 up to 5 of `acme-office-4` only. Downgrade
-//! and upgrade rights over such a set are defined in [`VersionSet`] and [`Rights::covers`].
+//! and upgrade rights over such a set are defined in [`VersionSet`] and [`Rights::covers`];
+//! how far back a downgrade right reaches, in [`DowngradeDepth`] and [`Rights::coverage`].
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -520,11 +521,14 @@ impl ProductScope {
                 .is_none_or(|e| sw.edition.as_deref().is_some_and(|x| same(e, x)))
     }
 
-    /// Whether the scope, under `rights` (downgrade, upgrade), covers `sw`: its names match
-    /// and [`Rights::covers`] its place in the version set.
+    /// Whether the scope, under `rights` (downgrade with its depth, upgrade), covers `sw`: its
+    /// names match and [`Rights::coverage`] covers its version.
     #[must_use]
     pub fn matches(&self, sw: &Software, rights: &Rights) -> bool {
-        self.names_match(sw) && rights.covers(self.versions.place(&sw.tag_id, &sw.version))
+        self.names_match(sw)
+            && rights
+                .coverage(&self.versions, &sw.tag_id, &sw.version)
+                .is_covered()
     }
 }
 
@@ -690,12 +694,7 @@ impl VersionSet {
             if r.contains(version) {
                 return VersionPlace::Inside;
             }
-            let below = match &r.lower {
-                Bound::Unbounded => false,
-                Bound::Inclusive(lo) => r.scheme.compare(version, lo) == Ordering::Less,
-                Bound::Exclusive(lo) => r.scheme.compare(version, lo) != Ordering::Greater,
-            };
-            if below {
+            if r.below_lower(version) {
                 below_some = true;
             } else {
                 above_some = true;
@@ -865,12 +864,39 @@ impl From<ProductScope> for ScopeRepr {
 }
 
 /// The use rights an entitlement grants beyond its plain scope.
+///
+/// JSON: `{"downgrade", "downgrade_depth", "upgrade", "secondary_use", "exempt_environments"}`,
+/// every field optional. `downgrade_depth` limits the downgrade right and needs
+/// `"downgrade": true` (a depth without the right is refused when read, rather than silently
+/// meaning nothing); left out, the downgrade right reaches every older version, as in every
+/// estate written before depths existed.
+///
+/// ```
+/// use itam_core::estate::{DowngradeDepth, Rights};
+///
+/// // "Version 10 and two previous versions".
+/// let r: Rights =
+///     serde_json::from_str(r#"{"downgrade": true, "downgrade_depth": {"previous_majors": 2}}"#)
+///         .unwrap();
+/// assert_eq!(r.downgrade_depth, DowngradeDepth::PreviousMajors(2));
+/// // Down to a named version, when versions are not numbered by majors (2019, 2016, 2012).
+/// let r: Rights =
+///     serde_json::from_str(r#"{"downgrade": true, "downgrade_depth": {"down_to": "2012"}}"#)
+///         .unwrap();
+/// assert_eq!(r.downgrade_depth, DowngradeDepth::DownTo("2012".into()));
+/// assert!(serde_json::from_str::<Rights>(r#"{"downgrade_depth": {"previous_majors": 2}}"#).is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "RightsRepr")]
 pub struct Rights {
-    /// Covers versions below the scope's range (downgrade right).
+    /// Covers versions below the scope's range (downgrade right), as far as
+    /// `downgrade_depth` reaches.
     #[serde(default, skip_serializing_if = "is_false")]
     pub downgrade: bool,
+    /// How far back the downgrade right reaches; [`DowngradeDepth::Unlimited`] (the default)
+    /// is every older version. Without `downgrade` it has no effect.
+    #[serde(default, skip_serializing_if = "DowngradeDepth::is_unlimited")]
+    pub downgrade_depth: DowngradeDepth,
     /// Covers versions above the scope's range (upgrade right, e.g. under maintenance).
     #[serde(default, skip_serializing_if = "is_false")]
     pub upgrade: bool,
@@ -882,11 +908,153 @@ pub struct Rights {
     pub exempt_environments: Vec<Environment>,
 }
 
+/// The JSON form of [`Rights`], checked before it becomes one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RightsRepr {
+    #[serde(default)]
+    downgrade: bool,
+    #[serde(default)]
+    downgrade_depth: DowngradeDepth,
+    #[serde(default)]
+    upgrade: bool,
+    #[serde(default)]
+    secondary_use: bool,
+    #[serde(default)]
+    exempt_environments: Vec<Environment>,
+}
+
+impl TryFrom<RightsRepr> for Rights {
+    type Error = String;
+    fn try_from(r: RightsRepr) -> Result<Self, Self::Error> {
+        if !r.downgrade && !r.downgrade_depth.is_unlimited() {
+            return Err(format!(
+                "rights.downgrade_depth ({}) limits a downgrade right, and rights.downgrade is \
+                 not true: add \"downgrade\": true, or leave the depth out",
+                r.downgrade_depth
+            ));
+        }
+        if let DowngradeDepth::DownTo(v) = &r.downgrade_depth {
+            if v.trim().is_empty() {
+                return Err(
+                    "rights.downgrade_depth.down_to: the version to downgrade to is empty".into(),
+                );
+            }
+        }
+        Ok(Self {
+            downgrade: r.downgrade,
+            downgrade_depth: r.downgrade_depth,
+            upgrade: r.upgrade,
+            secondary_use: r.secondary_use,
+            exempt_environments: r.exempt_environments,
+        })
+    }
+}
+
+/// How far back a downgrade right reaches ([`Rights::downgrade_depth`]).
+///
+/// The depth is counted from each span of the scope's [`VersionSet`] that the installed
+/// version lies below: from the span's lower bound (`10` of `[10,11)` or of `=10`), and
+/// compared by the span's scheme.
+///
+/// JSON: `"unlimited"`, `{"previous_majors": N}` or `{"down_to": "VERSION"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DowngradeDepth {
+    /// Every older version: the classic downgrade right, and the default.
+    #[default]
+    Unlimited,
+    /// Versions whose major version ([`VersionScheme::major`]) is at most this many below
+    /// the major version of the span's lower bound: 2 from `10` covers `9.x` and `8.x` (and
+    /// older `10.x`), not `7.x`. A version (or a lower bound) without a major version is
+    /// not reached. For versions that are not numbered by majors (`2012`, `2016`, `2019`),
+    /// name the oldest version instead ([`DownTo`](Self::DownTo)).
+    PreviousMajors(u32),
+    /// Versions down to this one, inclusive (by precedence in the span's scheme): `"8"`
+    /// from `10` covers `8`, `8.1` and `9.x`, not `7.9`.
+    DownTo(String),
+}
+
+impl DowngradeDepth {
+    /// Whether the right reaches every older version.
+    #[must_use]
+    pub fn is_unlimited(&self) -> bool {
+        *self == Self::Unlimited
+    }
+
+    /// Whether a downgrade right of this depth, counted from `from` (a span's lower bound,
+    /// compared by `scheme`), reaches `version`. Only the depth is checked: that `version`
+    /// is older than `from` is the caller's to know.
+    #[must_use]
+    pub fn reaches(&self, scheme: &VersionScheme, from: &str, version: &str) -> bool {
+        match self {
+            Self::Unlimited => true,
+            Self::PreviousMajors(n) => match (scheme.major(from), scheme.major(version)) {
+                (Some(f), Some(v)) => v.saturating_add(u64::from(*n)) >= f,
+                _ => false,
+            },
+            Self::DownTo(floor) => scheme.compare(version, floor) != Ordering::Less,
+        }
+    }
+}
+
+impl fmt::Display for DowngradeDepth {
+    /// `unlimited`, `2 previous major versions`, `1 previous major version`, `down to 8`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unlimited => f.write_str("unlimited"),
+            Self::PreviousMajors(1) => f.write_str("1 previous major version"),
+            Self::PreviousMajors(n) => write!(f, "{n} previous major versions"),
+            Self::DownTo(v) => write!(f, "down to {v}"),
+        }
+    }
+}
+
+/// How a software version is covered by a [`VersionSet`] under [`Rights`]
+/// ([`Rights::coverage`]): in a span, or by which right, or why not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coverage<'a> {
+    /// In one of the spans that apply.
+    Inside,
+    /// Older than a span (below every span, or in a gap below one), covered by the
+    /// downgrade right. `from`: the span the right's depth was counted from, when it has one
+    /// (the one with the lowest lower bound among those that reach the version); none for
+    /// an unlimited downgrade right.
+    Downgrade {
+        /// The span the depth was counted from.
+        from: Option<&'a VersionSpan>,
+    },
+    /// Newer than a span (above every span, or in a gap above one), covered by the upgrade
+    /// right.
+    Upgrade,
+    /// Not covered.
+    NotCovered {
+        /// Where the version lies in the set.
+        place: VersionPlace,
+        /// When the version is older than a span and a downgrade right with a depth would
+        /// cover it but for that depth: the span the depth was counted from (the nearest
+        /// above the version, the one with the lowest lower bound).
+        beyond_depth: Option<&'a VersionSpan>,
+    },
+}
+
+impl Coverage<'_> {
+    /// Whether the version is covered (inside, or by a right).
+    #[must_use]
+    pub fn is_covered(&self) -> bool {
+        !matches!(self, Self::NotCovered { .. })
+    }
+}
+
 impl Rights {
     /// Whether a version at `place` in the scope's [`VersionSet`] is covered: inside a span
     /// always; below every span with a downgrade right; above every span with an upgrade
     /// right; in a gap between spans with either (it lies below the highest upper bound and
     /// above the lowest lower bound); another identity never.
+    ///
+    /// The place alone does not tell how old a version is, so this is the downgrade right
+    /// at its widest reach, without [`downgrade_depth`](Self::downgrade_depth); with an
+    /// unlimited depth (the default) it is exactly [`coverage`](Self::coverage)`.is_covered()`.
     #[must_use]
     pub fn covers(&self, place: VersionPlace) -> bool {
         match place {
@@ -895,6 +1063,69 @@ impl Rights {
             VersionPlace::Above => self.upgrade,
             VersionPlace::Between => self.downgrade || self.upgrade,
             VersionPlace::OtherIdentity => false,
+        }
+    }
+
+    /// How `version` of the software identity `tag` is covered by `set` under these rights,
+    /// the downgrade depth applied: inside a span; by the downgrade right when the version
+    /// lies below a span that applies and the depth, counted from that span's lower bound,
+    /// reaches it; else by the upgrade right when it lies above a span; else not covered. A
+    /// downgrade right never covers more with a depth than without one, so what this covers
+    /// [`covers`](Self::covers) covers too.
+    #[must_use]
+    pub fn coverage<'s>(&self, set: &'s VersionSet, tag: &TagId, version: &str) -> Coverage<'s> {
+        let place = set.place(tag, version);
+        let older = matches!(place, VersionPlace::Below | VersionPlace::Between);
+        if older && self.downgrade {
+            if self.downgrade_depth.is_unlimited() {
+                return Coverage::Downgrade { from: None };
+            }
+            // The spans the version is older than: the nearest of them, and the nearest
+            // whose depth reaches the version.
+            let (mut nearest, mut reaching): (Option<&VersionSpan>, Option<&VersionSpan>) =
+                (None, None);
+            let lower_than = |a: &VersionSpan, b: Option<&VersionSpan>| match (
+                a.range.lower.value(),
+                b.and_then(|b| b.range.lower.value()),
+            ) {
+                (Some(x), Some(y)) => a.range.scheme.compare(x, y) == Ordering::Less,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            for s in set.spans().iter().filter(|s| s.applies_to(tag)) {
+                let Some(from) = s.range.lower.value() else {
+                    continue;
+                };
+                if !s.range.below_lower(version) {
+                    continue;
+                }
+                if lower_than(s, nearest) {
+                    nearest = Some(s);
+                }
+                if self.downgrade_depth.reaches(&s.range.scheme, from, version)
+                    && lower_than(s, reaching)
+                {
+                    reaching = Some(s);
+                }
+            }
+            if let Some(from) = reaching {
+                return Coverage::Downgrade { from: Some(from) };
+            }
+            if place == VersionPlace::Between && self.upgrade {
+                return Coverage::Upgrade;
+            }
+            return Coverage::NotCovered {
+                place,
+                beyond_depth: nearest,
+            };
+        }
+        match place {
+            VersionPlace::Inside => Coverage::Inside,
+            VersionPlace::Above | VersionPlace::Between if self.upgrade => Coverage::Upgrade,
+            _ => Coverage::NotCovered {
+                place,
+                beyond_depth: None,
+            },
         }
     }
 
@@ -1381,6 +1612,189 @@ mod tests {
         // Neither: the spans only.
         assert!(!none.covers(set.place(&t, "3")));
         assert!(none.covers(set.place(&t, "4.9")));
+    }
+
+    #[test]
+    fn downgrade_depth_reads_with_a_default_and_writes_only_when_limited() {
+        // An estate written before depths existed: unlimited, and written back unchanged.
+        let old = r#"{"downgrade":true}"#;
+        let r: Rights = serde_json::from_str(old).unwrap();
+        assert_eq!(r.downgrade_depth, DowngradeDepth::Unlimited);
+        assert_eq!(serde_json::to_string(&r).unwrap(), old);
+        for text in [
+            r#"{"downgrade":true,"downgrade_depth":{"previous_majors":2}}"#,
+            r#"{"downgrade":true,"downgrade_depth":{"down_to":"2013"}}"#,
+        ] {
+            let r: Rights = serde_json::from_str(text).unwrap();
+            assert!(!r.downgrade_depth.is_unlimited());
+            assert_eq!(serde_json::to_string(&r).unwrap(), text);
+        }
+        let r: Rights =
+            serde_json::from_str(r#"{"downgrade":true,"downgrade_depth":"unlimited"}"#).unwrap();
+        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"downgrade":true}"#);
+        // A depth without the right, an empty floor, an unknown form or field: refused.
+        let err = serde_json::from_str::<Rights>(r#"{"downgrade_depth":{"previous_majors":2}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"downgrade\": true"), "{err}");
+        assert!(
+            serde_json::from_str::<Rights>(
+                r#"{"downgrade":true,"downgrade_depth":{"down_to":" "}}"#
+            )
+            .is_err()
+        );
+        assert!(
+            serde_json::from_str::<Rights>(r#"{"downgrade":true,"downgrade_depth":{"majors":2}}"#)
+                .is_err()
+        );
+        assert!(serde_json::from_str::<Rights>(r#"{"downgrade":true,"depth":2}"#).is_err());
+        assert!(serde_json::from_str::<Rights>(r#"{"exempt_environments":["test"]}"#).is_ok());
+    }
+
+    fn depth(d: DowngradeDepth) -> Rights {
+        Rights {
+            downgrade: true,
+            downgrade_depth: d,
+            ..Rights::default()
+        }
+    }
+
+    #[test]
+    fn a_depth_of_previous_majors_counts_from_the_lower_bound() {
+        let set: VersionSet = "[10,11)".parse().unwrap();
+        let t = TagId::new("x");
+        let r = depth(DowngradeDepth::PreviousMajors(2));
+        let span = set.spans().first();
+        assert_eq!(r.coverage(&set, &t, "10.4"), Coverage::Inside);
+        for v in ["9.2", "8", "8.1", "8.99"] {
+            assert_eq!(
+                r.coverage(&set, &t, v),
+                Coverage::Downgrade { from: span },
+                "{v}"
+            );
+        }
+        for v in ["7.99", "7", "0.1", "beta"] {
+            let c = r.coverage(&set, &t, v);
+            assert!(!c.is_covered(), "{v}");
+            if v != "beta" {
+                assert_eq!(
+                    c,
+                    Coverage::NotCovered {
+                        place: VersionPlace::Below,
+                        beyond_depth: span
+                    }
+                );
+            }
+        }
+        // A malformed version sorts above every well-formed one: not older, no depth.
+        assert_eq!(
+            r.coverage(&set, &t, "beta"),
+            Coverage::NotCovered {
+                place: VersionPlace::Above,
+                beyond_depth: None
+            }
+        );
+        // Unlimited is the classic right; none covers nothing older.
+        let unlimited = depth(DowngradeDepth::Unlimited);
+        assert_eq!(
+            unlimited.coverage(&set, &t, "1"),
+            Coverage::Downgrade { from: None }
+        );
+        assert!(!Rights::default().coverage(&set, &t, "9").is_covered());
+        // Zero previous majors: only older versions of the same major.
+        let same = depth(DowngradeDepth::PreviousMajors(0));
+        let set_10_2: VersionSet = "[10.2,11)".parse().unwrap();
+        assert!(same.coverage(&set_10_2, &t, "10.1").is_covered());
+        assert!(!same.coverage(&set_10_2, &t, "9.9").is_covered());
+        // Without the downgrade right the depth means nothing.
+        let idle = Rights {
+            downgrade_depth: DowngradeDepth::PreviousMajors(5),
+            ..Rights::default()
+        };
+        assert!(!idle.coverage(&set, &t, "9").is_covered());
+    }
+
+    #[test]
+    fn a_named_floor_is_inclusive_and_compared_by_the_span_scheme() {
+        let set: VersionSet = "=2019".parse().unwrap();
+        let t = TagId::new("x");
+        let r = depth(DowngradeDepth::DownTo("2013".into()));
+        assert!(r.coverage(&set, &t, "2016").is_covered());
+        assert!(r.coverage(&set, &t, "2013").is_covered());
+        assert!(r.coverage(&set, &t, "2013.0").is_covered());
+        assert!(!r.coverage(&set, &t, "2012.9").is_covered());
+        assert!(!r.coverage(&set, &t, "2020").is_covered());
+        // Two previous majors of 2019 would be 2017: the floor is for calendar versions.
+        let majors = depth(DowngradeDepth::PreviousMajors(2));
+        assert!(!majors.coverage(&set, &t, "2016").is_covered());
+        assert_eq!(r.downgrade_depth.to_string(), "down to 2013");
+        assert_eq!(
+            majors.downgrade_depth.to_string(),
+            "2 previous major versions"
+        );
+        assert_eq!(
+            DowngradeDepth::PreviousMajors(1).to_string(),
+            "1 previous major version"
+        );
+    }
+
+    #[test]
+    fn over_a_set_the_nearest_reaching_span_counts_and_upgrade_fills_gaps() {
+        let set = VersionSet::new(vec![
+            VersionSpan::range("[12,13)".parse().unwrap()),
+            VersionSpan::range("[5,6)".parse().unwrap()),
+            VersionSpan::range("[10,11)".parse().unwrap()),
+        ])
+        .unwrap();
+        let spans = set.spans();
+        let t = TagId::new("x");
+        let r = depth(DowngradeDepth::PreviousMajors(2));
+        // 9 is below 12 and 10: both reach it, the lower (10) is named.
+        assert_eq!(
+            r.coverage(&set, &t, "9"),
+            Coverage::Downgrade { from: spans.get(2) }
+        );
+        // 11.5 is in a gap below 12: two majors of 12 reach it.
+        assert_eq!(
+            r.coverage(&set, &t, "11.5"),
+            Coverage::Downgrade {
+                from: spans.first()
+            }
+        );
+        // 7 lies in a gap above 5, beyond the depth of 10: not covered, 10 named ...
+        assert_eq!(
+            r.coverage(&set, &t, "7"),
+            Coverage::NotCovered {
+                place: VersionPlace::Between,
+                beyond_depth: spans.get(2)
+            }
+        );
+        // ... unless an upgrade right covers it from 5.
+        let both = Rights {
+            upgrade: true,
+            ..r.clone()
+        };
+        assert_eq!(both.coverage(&set, &t, "7"), Coverage::Upgrade);
+        assert_eq!(both.coverage(&set, &t, "20"), Coverage::Upgrade);
+        assert!(r.coverage(&set, &t, "3").is_covered());
+        assert!(!r.coverage(&set, &t, "2.9").is_covered());
+        // A tagged span counts for its own identity only.
+        let tagged = VersionSet::from(VersionSpan::tagged("y", "[10,11)".parse().unwrap()));
+        assert_eq!(
+            r.coverage(&tagged, &t, "9"),
+            Coverage::NotCovered {
+                place: VersionPlace::OtherIdentity,
+                beyond_depth: None
+            }
+        );
+        // And the scope applies the depth.
+        let scope = ProductScope {
+            versions: "[10,11)".parse().unwrap(),
+            ..ProductScope::default()
+        };
+        assert!(scope.matches(&sw("o-1", "8.5"), &r));
+        assert!(!scope.matches(&sw("o-1", "7.5"), &r));
+        assert!(scope.matches(&sw("o-1", "7.5"), &depth(DowngradeDepth::Unlimited)));
     }
 
     #[test]

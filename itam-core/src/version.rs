@@ -160,6 +160,54 @@ impl VersionScheme {
         };
         by_scheme.then_with(|| a.cmp(b))
     }
+
+    /// The major version of `text`: its first numeric component, read by this scheme, as
+    /// a downgrade depth of *N previous major versions* counts it
+    /// ([`DowngradeDepth`](crate::estate::DowngradeDepth)).
+    ///
+    /// | scheme | major version |
+    /// |---|---|
+    /// | `multipartnumeric`, `multipartnumeric+suffix` | the first dot-separated integer (`10` of `10.2.1`, of `10.2b`) |
+    /// | `decimal` | the integer part of a value that is not negative (`2` of `2.75`) |
+    /// | `semver` | the major number (`3` of `3.1.0-rc.1`) |
+    /// | `alphanumeric`, `unknown`, any other | the leading run of digits, when the text starts with one (`2019` of `2019 R2`) |
+    ///
+    /// None when the text is not well formed for its scheme, has no such component, or the
+    /// number exceeds `u64` (leading zeros do not count: `007` is 7).
+    ///
+    /// ```
+    /// use itam_core::VersionScheme;
+    /// assert_eq!(VersionScheme::MultipartNumeric.major("10.2.1"), Some(10));
+    /// assert_eq!(VersionScheme::Semver.major("3.1.0-rc.1"), Some(3));
+    /// assert_eq!(VersionScheme::Unknown.major("2019 R2"), Some(2019));
+    /// assert_eq!(VersionScheme::MultipartNumeric.major("beta"), None);
+    /// ```
+    #[must_use]
+    pub fn major(&self, text: &str) -> Option<u64> {
+        fn number(digits: &str) -> Option<u64> {
+            strip_zeros(digits).parse().ok()
+        }
+        match self {
+            Self::MultipartNumeric => parse_multipart(text)?.first().copied().and_then(number),
+            Self::MultipartNumericSuffix => parse_multipart_suffix(text)?
+                .0
+                .first()
+                .copied()
+                .and_then(number),
+            Self::Decimal => {
+                let d = parse_decimal(text)?;
+                let zero = d.int == "0" && d.frac.is_empty();
+                (!d.negative || zero).then(|| number(d.int)).flatten()
+            }
+            Self::Semver => semver::Version::parse(text).ok().map(|v| v.major),
+            Self::Alphanumeric | Self::Unknown | Self::Other(_) => {
+                let end = text
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(text.len());
+                text.get(..end).filter(|d| !d.is_empty()).and_then(number)
+            }
+        }
+    }
 }
 
 impl fmt::Display for VersionScheme {
@@ -376,6 +424,18 @@ impl VersionRange {
             Bound::Exclusive(hi) => s.compare(version, hi) == Ordering::Less,
         };
         above && below
+    }
+
+    /// Whether the version text lies below the range's lower end (under an inclusive bound,
+    /// or at or under an exclusive one), compared by the range's scheme; never for an open
+    /// lower end.
+    #[must_use]
+    pub fn below_lower(&self, version: &str) -> bool {
+        match &self.lower {
+            Bound::Unbounded => false,
+            Bound::Inclusive(lo) => self.scheme.compare(version, lo) == Ordering::Less,
+            Bound::Exclusive(lo) => self.scheme.compare(version, lo) != Ordering::Greater,
+        }
     }
 
     /// Whether the version lies in the range. The version's own scheme is ignored: its text
@@ -758,6 +818,36 @@ mod tests {
             semver::Version::parse("1.2.3").ok()
         );
         assert_eq!(Version::new("1.2", s).semver(), None);
+    }
+
+    #[test]
+    fn major_versions_per_scheme() {
+        use VersionScheme as S;
+        assert_eq!(S::MultipartNumeric.major("10.2.1"), Some(10));
+        assert_eq!(S::MultipartNumeric.major("007.1"), Some(7));
+        assert_eq!(S::MultipartNumeric.major("0"), Some(0));
+        assert_eq!(S::MultipartNumeric.major("1..2"), None);
+        assert_eq!(S::MultipartNumeric.major("99999999999999999999999.1"), None);
+        assert_eq!(S::MultipartNumericSuffix.major("10.2b"), Some(10));
+        assert_eq!(S::MultipartNumericSuffix.major("beta"), None);
+        assert_eq!(S::Decimal.major("2.75"), Some(2));
+        assert_eq!(S::Decimal.major(".5"), Some(0));
+        assert_eq!(S::Decimal.major("-1.5"), None);
+        assert_eq!(S::Decimal.major("-0"), Some(0));
+        assert_eq!(S::Semver.major("3.1.0-rc.1"), Some(3));
+        assert_eq!(S::Semver.major("3.1"), None);
+        assert_eq!(S::Alphanumeric.major("2019 R2"), Some(2019));
+        assert_eq!(S::Unknown.major("v2"), None);
+        assert_eq!(S::Other("rpm".into()).major("8.1-2.el8"), Some(8));
+    }
+
+    #[test]
+    fn below_the_lower_end() {
+        let r: VersionRange = "[10,11)".parse().unwrap();
+        assert!(r.below_lower("9.9") && !r.below_lower("10") && !r.below_lower("12"));
+        let r: VersionRange = "(10,11)".parse().unwrap();
+        assert!(r.below_lower("10") && r.below_lower("10.0") && !r.below_lower("10.1"));
+        assert!(!VersionRange::default().below_lower("0"));
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Properties of the estate's version sets and exact quantities: the JSON form round-trips,
-//! a set's place agrees with its spans, and rights over a set mean what `Rights::covers`
-//! documents.
+//! a set's place agrees with its spans, rights over a set mean what `Rights::covers`
+//! documents, and a downgrade depth never covers more than the unlimited right.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
 use itam_core::estate::{
-    Entitlement, Metric, ProductScope, Rights, VersionPlace, VersionSet, VersionSpan,
+    Coverage, DowngradeDepth, Entitlement, Metric, ProductScope, Rights, VersionPlace, VersionSet,
+    VersionSpan,
 };
 use itam_core::version::Bound;
 use itam_core::{Decimal, TagId, VersionRange, VersionScheme};
@@ -89,5 +90,44 @@ proptest! {
         prop_assert_eq!(back.quantity, q);
         prop_assert_eq!(back.quantity.scale(), q.scale());
         prop_assert_eq!(back.whole_units(), units / 10u64.pow(scale));
+    }
+
+    #[test]
+    fn a_depth_never_covers_more_than_the_unlimited_right(
+        versions in set(),
+        tag in prop::sample::select(vec!["a", "b", "z"]),
+        major in 0u32..11,
+        minor in 0u32..3,
+        n in 0u32..4,
+        floor in 0u32..11,
+        upgrade: bool,
+    ) {
+        let tag = TagId::new(tag);
+        let v = format!("{major}.{minor}");
+        let place = versions.place(&tag, &v);
+        let unlimited = Rights { downgrade: true, upgrade, ..Rights::default() };
+        // The unlimited right is the place's rule, unchanged.
+        prop_assert_eq!(unlimited.coverage(&versions, &tag, &v).is_covered(), unlimited.covers(place));
+        for d in [DowngradeDepth::PreviousMajors(n), DowngradeDepth::DownTo(floor.to_string())] {
+            let limited = Rights { downgrade_depth: d.clone(), ..unlimited.clone() };
+            let c = limited.coverage(&versions, &tag, &v);
+            if c.is_covered() {
+                prop_assert!(unlimited.covers(place), "{:?} {} {:?}", d, v, c);
+            }
+            // What the depth leaves out, the unlimited right covered by downgrade, and the
+            // span it names lies above the version.
+            if let Coverage::NotCovered { beyond_depth: Some(s), .. } = c {
+                prop_assert!(unlimited.covers(place));
+                prop_assert!(s.range.below_lower(&v) && s.applies_to(&tag));
+            }
+            if let Coverage::Downgrade { from } = c {
+                let s = from.unwrap();
+                prop_assert!(s.range.below_lower(&v));
+                prop_assert!(d.reaches(&s.range.scheme, s.range.lower.value().unwrap(), &v));
+            }
+            // Without the right, a depth changes nothing.
+            let idle = Rights { downgrade: false, downgrade_depth: d, upgrade, ..Rights::default() };
+            prop_assert_eq!(idle.coverage(&versions, &tag, &v).is_covered(), idle.covers(place));
+        }
     }
 }

@@ -14,18 +14,28 @@
 //! | `unlimited="true"` | `unlimited` |
 //! | `Limit type="time"`: `LimitTime` start, end (or start + duration in days, weeks, months, quarters, years) | `start`, `end` (dates, inclusive) |
 //! | rights `downgrade`, `upgrade`; `secondaryUse`, `backup`, `disasterRecovery`, `failover` | `rights.downgrade`, `rights.upgrade`, `rights.secondary_use` |
+//! | the `ValidVersion` lower bounds of the `downgrade` right (`minVersion`, or `version`): the lowest | `rights.downgrade_depth`: down to that version ([`DowngradeDepth::DownTo`]); a `downgrade` right without `ValidVersion`, or one without a lower bound, reaches every older version (unlimited) |
 //! | an allocation's allocatee: `Meta org="…"` (else its name), `Meta device="…"`, `Meta user="…"` | `org`, `pinned` |
 //! | the first `InvoiceData` with a `@unitPrice`: the price, its `@currency` | `unit_cost`, `currency` |
 //!
 //! A revoked, archived or consolidated entitlement projects to nothing. What does not map is
 //! listed in the projection's notes: rights without a metric (measurability is optional in Ents),
 //! limits other than time, a `ValidVersion/@persistentId` (the estate's software identities
-//! carry none), unit prices after the first.
+//! carry none), unit prices after the first; of a `downgrade` right's `ValidVersion`: its upper
+//! bound and `tagId` (the depth applies to every span of the scope), an `afterVersion` (read
+//! as down to that version inclusive, the only floor the estate has), and a version scheme
+//! other than the scope's. The reconstructed vocabulary has no form for *N previous major
+//! versions* ([`DowngradeDepth::PreviousMajors`]), so no Ent projects to it.
+
+use std::cmp::Ordering;
 
 use chrono::{Days, Months, NaiveDate};
-use itam_core::estate::{Entitlement, Metric, Pin, ProductScope, Rights, VersionSet, VersionSpan};
+use itam_core::estate::{
+    DowngradeDepth, Entitlement, Metric, Pin, ProductScope, Rights, VersionSet, VersionSpan,
+};
 use itam_core::finance::Currency;
-use itam_core::{AssetId, Decimal, EntId, VersionRange};
+use itam_core::version::Bound;
+use itam_core::{AssetId, Decimal, EntId, VersionRange, VersionScheme};
 
 use crate::model::{Entity, LimitTime};
 use crate::resolve::{Allocation, Effective, EffectiveRight};
@@ -191,6 +201,60 @@ fn allocation_active(eff: &Effective, a: &Allocation) -> bool {
     true
 }
 
+/// How far back the `downgrade` rights of `eff` reach: down to the lowest lower bound of
+/// their `ValidVersion`s, with its scheme; unlimited (none) when one of them has no
+/// `ValidVersion` or one has no lower bound.
+fn downgrade_floor<'e>(
+    eff: &'e Effective,
+    notes: &mut Vec<String>,
+) -> Option<(&'e str, &'e VersionScheme)> {
+    let rights: Vec<&EffectiveRight> = eff
+        .rights
+        .iter()
+        .filter(|r| r.right == RightName::Downgrade)
+        .collect();
+    if rights.iter().any(|r| r.valid_versions.is_empty()) {
+        return None;
+    }
+    let mut floor: Option<(&str, &VersionScheme)> = None;
+    let mut said: Vec<String> = Vec::new();
+    for v in rights.iter().flat_map(|r| &r.valid_versions) {
+        let text = match &v.range.lower {
+            Bound::Unbounded => return None,
+            Bound::Inclusive(t) => t.as_str(),
+            Bound::Exclusive(t) => {
+                said.push(format!(
+                    "{}: the downgrade right's ValidVersion afterVersion {t:?} is projected as \
+                     down to {t:?} inclusive (the estate's floor is inclusive), so {t:?} itself \
+                     is covered too",
+                    eff.ent_id
+                ));
+                t.as_str()
+            }
+        };
+        if v.range.upper != Bound::Unbounded {
+            said.push(format!(
+                "{}: the upper bound of the downgrade right's ValidVersion {} is not projected; \
+                 its lower bound is the downgrade floor",
+                eff.ent_id, v.range
+            ));
+        }
+        if let Some(t) = &v.tag_id {
+            said.push(format!(
+                "{}: the downgrade right's ValidVersion tagId {t:?} is not projected; its floor \
+                 applies to every version span",
+                eff.ent_id
+            ));
+        }
+        let lower = floor.is_none_or(|(f, scheme)| scheme.compare(text, f) == Ordering::Less);
+        if lower {
+            floor = Some((text, &v.range.scheme));
+        }
+    }
+    notes.extend(said);
+    floor
+}
+
 /// Projects an effective entitlement into the engine's facts.
 #[must_use]
 pub fn project(eff: &Effective) -> Projection {
@@ -209,6 +273,14 @@ pub fn project(eff: &Effective) -> Projection {
             RightName::Upgrade => rights.upgrade = true,
             _ => rights.secondary_use = true,
         }
+    }
+    let floor = if rights.downgrade {
+        downgrade_floor(eff, &mut out.notes)
+    } else {
+        None
+    };
+    if let Some((text, _)) = floor {
+        rights.downgrade_depth = DowngradeDepth::DownTo(text.to_owned());
     }
     let counted = counted(eff);
     for r in eff
@@ -264,6 +336,19 @@ pub fn project(eff: &Effective) -> Projection {
             }
         }
         let scope = scope_of(eff, r, &mut out.notes);
+        if let Some((text, scheme)) = floor {
+            if scope
+                .versions
+                .spans()
+                .iter()
+                .any(|s| s.range.scheme != *scheme)
+            {
+                out.notes.push(format!(
+                    "{what}: the downgrade floor {text:?} is written in the {scheme} scheme and \
+                     compared by the scheme of each version span"
+                ));
+            }
+        }
         let quantity = r
             .available()
             .map_or(Decimal::ZERO, |q| exact(q, &what, &mut out.notes));

@@ -177,7 +177,9 @@ open_enum! {
         Copy = "copy",
         DisasterRecovery = "disasterRecovery",
         Distribute = "distribute",
-        /// Use an earlier version than the one purchased.
+        /// Use an earlier version than the one purchased; its `ValidVersion` lower bound,
+        /// when it has one, is how far back (projected as the estate's
+        /// `rights.downgrade_depth`, down to that version).
         Downgrade = "downgrade",
         Failover = "failover",
         Install = "install",

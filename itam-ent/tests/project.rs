@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use chrono::NaiveDate;
-use itam_core::estate::{Metric, Pin, Rights, Software, VersionPlace};
+use itam_core::estate::{DowngradeDepth, Metric, Pin, Rights, Software, VersionPlace};
 use itam_core::finance::Currency;
 use itam_core::{Decimal, EntId, TagId, VersionScheme};
 use itam_ent::model::{EntMeta, InvoiceData, ValidVersion};
@@ -72,7 +72,26 @@ fn subscription_dates_downgrade_and_unit_cost() {
     assert_eq!(f.metric, Metric::Core);
     assert_eq!(f.quantity, Decimal::from(16));
     assert_eq!((f.start, f.end), (date(2025, 1, 1), date(2027, 12, 31)));
+    // The downgrade right's ValidVersion minVersion="12.0" is how far back it reaches.
     assert!(f.rights.downgrade);
+    assert_eq!(
+        f.rights.downgrade_depth,
+        DowngradeDepth::DownTo("12.0".into())
+    );
+    assert!(
+        !p.notes.iter().any(|n| n.contains("downgrade")),
+        "{:?}",
+        p.notes
+    );
+    let db = |v: &str| Software {
+        publisher: "Example Software Inc.".into(),
+        product: "Example Database".into(),
+        edition: Some("Enterprise".into()),
+        ..software("example-db-2024", v)
+    };
+    assert!(f.scope.matches(&db("19.3"), &f.rights));
+    assert!(f.scope.matches(&db("12.2"), &f.rights));
+    assert!(!f.scope.matches(&db("11.2"), &f.rights));
     assert_eq!(f.unit_cost, Some(Decimal::new(360_000, 2)));
     assert!(
         p.notes.iter().any(|n| n.contains("environment")),
@@ -189,6 +208,106 @@ fn a_persistent_id_is_noted_not_dropped_silently() {
         "{:?}",
         p.notes
     );
+}
+
+/// A 10-device Ent for version 10 of Acme DB with a downgrade right whose ValidVersions are
+/// `downgrade` (none: a downgrade right without ValidVersion).
+fn downgrade_ent(downgrade: &[ValidVersion]) -> Ent {
+    let buyer = Entity::new("Buyer", "buyer.example", vec![]);
+    let mut right = Right::new(RightName::Use).with_quantity(MetricType::Device, Decimal::from(10));
+    right.valid_versions = vec![ValidVersion {
+        range: "[10,11)".parse().unwrap(),
+        ..ValidVersion::default()
+    }];
+    let mut down = Right::new(RightName::Downgrade);
+    down.valid_versions = downgrade.to_vec();
+    ops::issue(
+        Issue::new("dg", "Acme DB", buyer.clone(), buyer)
+            .right(right)
+            .right(down),
+    )
+}
+
+fn projected(ent: &Ent) -> itam_ent::project::Projection {
+    project(
+        &resolve(&ent.ent_id, std::slice::from_ref(ent))
+            .effective
+            .unwrap(),
+    )
+}
+
+fn vv(range: &str) -> ValidVersion {
+    ValidVersion {
+        range: range.parse().unwrap(),
+        ..ValidVersion::default()
+    }
+}
+
+#[test]
+fn a_downgrade_valid_version_projects_as_its_floor() {
+    // No ValidVersion, or one without a lower bound: every older version, as before.
+    for versions in [vec![], vec![vv("(,10)")], vec![vv("[8,)"), vv("*")]] {
+        let p = projected(&downgrade_ent(&versions));
+        let f = &p.entitlements[0];
+        assert!(f.rights.downgrade);
+        assert_eq!(
+            f.rights.downgrade_depth,
+            DowngradeDepth::Unlimited,
+            "{versions:?}"
+        );
+    }
+    // minVersion: down to it, without a note; several: the lowest.
+    let p = projected(&downgrade_ent(&[vv("[8,)")]));
+    assert_eq!(
+        p.entitlements[0].rights.downgrade_depth,
+        DowngradeDepth::DownTo("8".into())
+    );
+    assert!(p.notes.is_empty(), "{:?}", p.notes);
+    let p = projected(&downgrade_ent(&[vv("[8.5,)"), vv("[7.1,)"), vv("[9,)")]));
+    assert_eq!(
+        p.entitlements[0].rights.downgrade_depth,
+        DowngradeDepth::DownTo("7.1".into())
+    );
+    // What the floor cannot say is noted: an upper bound, an exclusive lower bound, a tag.
+    let mut tagged = vv("(7,10)");
+    tagged.tag_id = Some(TagId::new("acme-db-7"));
+    let p = projected(&downgrade_ent(&[tagged]));
+    assert_eq!(
+        p.entitlements[0].rights.downgrade_depth,
+        DowngradeDepth::DownTo("7".into())
+    );
+    for word in ["afterVersion", "upper bound", "tagId"] {
+        assert!(
+            p.notes.iter().any(|n| n.contains(word)),
+            "{word}: {:?}",
+            p.notes
+        );
+    }
+    // Another scheme than the scope's is compared by the scope's: noted.
+    let mut decimal = vv("[8,)");
+    decimal.range.scheme = VersionScheme::Decimal;
+    let p = projected(&downgrade_ent(&[decimal]));
+    assert!(
+        p.notes.iter().any(|n| n.contains("scheme")),
+        "{:?}",
+        p.notes
+    );
+    // The projected fact covers down to the floor, and its JSON reads back.
+    let p = projected(&downgrade_ent(&[vv("[8,)")]));
+    let f = &p.entitlements[0];
+    let acme = |v: &str| Software {
+        publisher: "Buyer".into(),
+        ..software("acme-db", v)
+    };
+    assert!(f.scope.matches(&acme("8.0"), &f.rights));
+    assert!(!f.scope.matches(&acme("7.9"), &f.rights));
+    let json = serde_json::to_string(f).unwrap();
+    assert!(
+        json.contains(r#""rights":{"downgrade":true,"downgrade_depth":{"down_to":"8"}}"#),
+        "{json}"
+    );
+    let back: itam_core::estate::Entitlement = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, f);
 }
 
 #[test]

@@ -113,7 +113,10 @@
 //! (below every span, unless a downgrade right covers it), `version_above_range` (above every
 //! span, unless an upgrade right covers it), `version_between_ranges` (in a gap between
 //! spans, unless a downgrade or an upgrade right covers it: downgrade covers everything below
-//! the highest upper bound, upgrade everything above the lowest lower bound), `wrong_organisation` (the consumer's org unit is not the entitlement's or below it; a
+//! the highest upper bound, upgrade everything above the lowest lower bound),
+//! `version_beyond_downgrade_depth` (older than a span, with a downgrade right whose depth
+//! does not reach it, and no upgrade right covering a gap; see *Downgrade depth* below),
+//! `wrong_organisation` (the consumer's org unit is not the entitlement's or below it; a
 //! consumer without org fails an org-scoped entitlement). Then, if the entitlement's rights
 //! exempt the consumer's environment (`secondary_use` exempts disaster recovery and backup;
 //! `exempt_environments` lists others), the consumer is **exempt**: covered without consuming
@@ -123,6 +126,45 @@
 //!
 //! An aggregated consumer (host, cluster…) takes the environment of its contributing devices
 //! when they agree (else production) and the deepest organisation unit they all lie within.
+//!
+//! ## Downgrade depth
+//!
+//! A downgrade right reaches every older version unless it has a depth
+//! ([`Rights::downgrade_depth`](itam_core::estate::Rights::downgrade_depth), JSON
+//! `"rights": {"downgrade": true, "downgrade_depth": …}`; see
+//! [`DowngradeDepth`](itam_core::estate::DowngradeDepth)). "Version 10 and two previous
+//! versions" is `{"previous_majors": 2}` over the scope `[10,11)`; "2019, down to 2013" is
+//! `{"down_to": "2013"}` over `=2019`:
+//!
+//! - `previous_majors` N: a version older than a span is covered when its major version
+//!   (the first numeric component, [`VersionScheme::major`](itam_core::VersionScheme::major))
+//!   is at most N below the major of the span's lower bound — 2 from `10` covers `9.2`,
+//!   `8.1`, `8`, not `7.9`. A version without a major version is not reached. Counting
+//!   majors suits products numbered by majors; for calendar versions (2012, 2016, 2019)
+//!   name the oldest version instead.
+//! - `down_to` V: a version older than a span is covered when it is V or newer, by the
+//!   span's scheme (inclusive: `down_to` `2013` covers `2013` and `2016`, not `2012.9`).
+//!
+//! Over a version set, the depth counts from the lower bound of each span the version is
+//! older than (the version may lie in a gap); the span with the lowest lower bound among
+//! those that reach it is named. A version in a gap beyond the depth is still covered by an
+//! upgrade right from a span below it. A depth only ever narrows the unlimited right, so a
+//! pair eligible with a depth is eligible without it (`tests/downgrade_depth.rs` checks it
+//! on random sets; Optimal never covers more units with the depth). Leaving the depth out
+//! (or `"unlimited"`) is the classic right, and every estate written before depths existed
+//! reads and reconciles as it did.
+//!
+//! Every decision a right with a depth decided carries a `detail` (JSON `"detail"`, text
+//! `detail="…"`): which right covered the older version, from which span —
+//! `downgrade right: 2 previous major versions of 10 covers 8.1`, `downgrade right: down to
+//! 2013 from 2019 covers 2016` — or how far it reaches when it does not: `downgrade right: 2
+//! previous major versions of 10 does not reach 7.5` (reason
+//! `version_beyond_downgrade_depth`). The detail stays on the pair's later decisions that
+//! rest on the version being covered (`consumed`, `capacity_exhausted`, `demand_met`,
+//! `exempt`) and is left out when another check decided (`expired`, `pinned_elsewhere`…).
+//! Versions inside the set, rights without a depth and upgrade rights give no detail. From
+//! an Ent, the lower bound of the `downgrade` right's `ValidVersion` is projected as
+//! `down_to` (`itam_ent::project` documents how, and what it notes).
 //!
 //! # Priority mode
 //!
@@ -285,14 +327,19 @@
 //! | `rejected` | `unknown_metric`, `metric_differs`, `metric_not_applicable` | metric checks |
 //! | `rejected` | `expired`, `not_yet_valid` | validity dates against as-of |
 //! | `rejected` | `other_software_identity`, `version_below_range`, `version_above_range`, `version_between_ranges` | scope checks (tag id, version set and rights) |
+//! | `rejected` | `version_beyond_downgrade_depth` | older than the set, beyond the downgrade right's depth (with a `detail`) |
 //! | `rejected` | `wrong_organisation` | organisation scope |
 //! | `rejected` | `pinned_elsewhere` | the consumer is pinned to other entitlements |
 //! | `rejected` | `capacity_exhausted` | eligible, but no units left for this consumer |
 //! | `not_assessed` | `demand_met` | eligible, not needed: the consumer was covered (or exempt) |
 //!
+//! A decision may carry a `detail`, a sentence the reason needs beside it (today: a
+//! downgrade right with a depth, see *Downgrade depth*); it is left out of JSON when none.
+//!
 //! The canonical text ([`Position::to_text`](crate::Position::to_text)) has one line per
 //! fact in a fixed order (totals, products by key, entitlements by id, consumers by product
-//! and name, each followed by its decisions); control characters in names are shown
+//! and name, each followed by its decisions, a detail last as `detail="…"`); control
+//! characters in names are shown
 //! escaped as Rust writes them (`\n`, `\t`, `\u{1b}`; also line separators and
 //! bidirectional overrides), so a name never adds a line. The scenario goldens under
 //! `tests/data/scenarios/<name>/expected.txt` are in that form (`ITAM_BLESS=1 cargo test`
@@ -336,6 +383,14 @@
 //!                 "metric": "device", "units": 1, "covered": 1, "exempt": false}],
 //!  "decisions": [{"consumer": "device:d1", "product": "Acme/App", "entitlement": "E-any", "decision": "consumed",
 //!                 "reason": "priority_order", "units": 1}]}
+//! ```
+//!
+//! A decision with a detail (see *Downgrade depth*):
+//!
+//! ```json
+//! {"consumer": "device:srv-8", "product": "Acme/Server", "entitlement": "E-server-10",
+//!  "decision": "consumed", "reason": "priority_order", "units": 1,
+//!  "detail": "downgrade right: 2 previous major versions of 10 covers 8.1"}
 //! ```
 //!
 //! Decimals (costs, factors) are strings, so no precision is lost.

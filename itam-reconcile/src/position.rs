@@ -100,6 +100,10 @@ pub enum Reason {
     /// Rejected: the version used lies in a gap between the ranges of the entitlement's
     /// version set, without downgrade or upgrade right.
     VersionBetweenRanges,
+    /// Rejected: the version used is older than the entitlement's version set and its
+    /// downgrade right has a depth that does not reach it (the decision's `detail` says
+    /// from where and how far).
+    VersionBeyondDowngradeDepth,
     /// Rejected: the consumer is outside the entitlement's organisation scope.
     WrongOrganisation,
     /// Rejected: the consumer is pinned to other entitlements.
@@ -129,6 +133,7 @@ impl Reason {
             Self::VersionBelowRange => "version_below_range",
             Self::VersionAboveRange => "version_above_range",
             Self::VersionBetweenRanges => "version_between_ranges",
+            Self::VersionBeyondDowngradeDepth => "version_beyond_downgrade_depth",
             Self::WrongOrganisation => "wrong_organisation",
             Self::PinnedElsewhere => "pinned_elsewhere",
             Self::CapacityExhausted => "capacity_exhausted",
@@ -404,6 +409,9 @@ pub(crate) enum Verdict {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct GroupLine {
     pub verdicts: Vec<(u32, Verdict)>,
+    /// (entitlement, index into `Position::notes`): the detail of the pairs a downgrade
+    /// right with a depth explains; empty for every other group.
+    pub notes: Vec<(u32, u32)>,
 }
 
 /// One consumer × entitlement decision.
@@ -423,6 +431,12 @@ pub struct PairDecision<'p> {
     pub reason: Reason,
     /// Units consumed (0 unless consumed).
     pub units: u64,
+    /// What else the reason needs said, when anything: which right with a depth covers an
+    /// older version, or how far it reaches (`downgrade right: 2 previous major versions of
+    /// 10 covers 8.1`; `… does not reach 7`). None for every entitlement whose downgrade
+    /// right has no depth (left out of JSON when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<&'p str>,
 }
 
 /// One consumer's summary, as exposed.
@@ -461,6 +475,9 @@ pub struct Position {
     pub(crate) consumers: Vec<ConsumerLine>,
     pub(crate) allocations: Vec<Alloc>,
     pub(crate) groups: Vec<GroupLine>,
+    /// The details of pair decisions (see [`PairDecision::detail`]), sorted; `GroupLine`
+    /// notes index them.
+    pub(crate) notes: Vec<String>,
     /// Whether pair decisions were recorded.
     pub(crate) explained: bool,
 }
@@ -564,6 +581,10 @@ impl Position {
             .groups
             .get(c.group as usize)
             .map_or(&[][..], |g| g.verdicts.as_slice());
+        let notes = self
+            .groups
+            .get(c.group as usize)
+            .map_or(&[][..], |g| g.notes.as_slice());
         // Position (in the candidate order) of the last entitlement this consumer used.
         let last_used = verdicts
             .iter()
@@ -609,6 +630,11 @@ impl Position {
                 }
                 _ => (Decision::NotAssessed, Reason::DemandMet),
             };
+            let detail = notes
+                .iter()
+                .find(|(x, _)| *x == e)
+                .and_then(|&(_, n)| self.notes.get(n as usize))
+                .map(String::as_str);
             Some(PairDecision {
                 consumer: name,
                 product: product?,
@@ -616,6 +642,7 @@ impl Position {
                 decision,
                 reason,
                 units: used,
+                detail,
             })
         })
     }
@@ -826,6 +853,9 @@ impl Position {
                     if d.decision == Decision::Consumed {
                         write!(out, " units={}", d.units)?;
                     }
+                    if let Some(detail) = d.detail {
+                        write!(out, " detail=\"{detail}\"")?;
+                    }
                     out.end();
                 }
             }
@@ -845,6 +875,7 @@ impl Position {
         let mut products: Vec<(ProductLine, usize, u32)> = Vec::new();
         let mut ents: Vec<(EntitlementLine, usize, u32)> = Vec::new();
         let mut names: BTreeMap<String, u32> = BTreeMap::new();
+        let mut notes: BTreeMap<String, u32> = BTreeMap::new();
         for (pi, p) in parts.iter().enumerate() {
             products.extend(
                 p.products
@@ -863,6 +894,9 @@ impl Position {
             for n in &p.names {
                 names.insert(n.clone(), 0);
             }
+            for n in &p.notes {
+                notes.insert(n.clone(), 0);
+            }
         }
         let norm = |l: &ProductLine| {
             (
@@ -874,6 +908,9 @@ impl Position {
         products.sort_by_key(|a| norm(&a.0).0);
         ents.sort_by(|a, b| a.0.id.cmp(&b.0.id));
         for (i, v) in names.values_mut().enumerate() {
+            *v = i as u32;
+        }
+        for (i, v) in notes.values_mut().enumerate() {
             *v = i as u32;
         }
         // A product split by organisation appears in several parts, each with every
@@ -956,6 +993,19 @@ impl Position {
                         .iter()
                         .map(|&(e, v)| (ent_map.get(&(pi, e)).copied().unwrap_or(0), v))
                         .collect(),
+                    notes: g
+                        .notes
+                        .iter()
+                        .map(|&(e, n)| {
+                            let note = p
+                                .notes
+                                .get(n as usize)
+                                .and_then(|t| notes.get(t))
+                                .copied()
+                                .unwrap_or(0);
+                            (ent_map.get(&(pi, e)).copied().unwrap_or(0), note)
+                        })
+                        .collect(),
                 });
             }
             for c in &p.consumers {
@@ -997,6 +1047,7 @@ impl Position {
             consumers,
             allocations,
             groups,
+            notes: notes.into_keys().collect(),
             explained,
         })
     }

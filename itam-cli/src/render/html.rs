@@ -270,7 +270,10 @@ fn decisions(out: &mut String, position: &Position) {
                     escape(d.consumer),
                     escape(d.entitlement),
                     d.decision.as_str(),
-                    d.reason.as_str(),
+                    match d.detail {
+                        Some(detail) => format!("{} — {}", d.reason.as_str(), escape(detail)),
+                        None => d.reason.as_str().to_owned(),
+                    },
                     d.units
                 );
             }

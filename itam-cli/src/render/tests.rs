@@ -244,3 +244,28 @@ fn fractions_and_currencies_show_in_every_rendering() {
     assert!(page.contains("<td>200 EUR</td>") && page.contains("<td>90 USD</td>"));
     assert!(page.contains("<td>EUR:200,USD:180</td>"));
 }
+
+/// A downgrade right with a depth (the engine's scenario `downgrade_depth`): the HTML
+/// report's reason cell carries the decision's detail; the CSV of decisions keeps its columns.
+#[test]
+fn a_downgrade_depth_detail_shows_in_the_html_report() {
+    let text =
+        include_str!("../../../itam-reconcile/tests/data/scenarios/downgrade_depth/estate.json");
+    let estate: Estate = serde_json::from_str(text).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let position = itam_reconcile::reconcile(&estate, &Policy::new(day)).unwrap();
+    let page = html(&[("priority", &position)], "downgrade.json");
+    assert!(
+        page.contains(
+            "<td class=\"text\">version_beyond_downgrade_depth — downgrade right: 2 previous \
+             major versions of 10 does not reach 7.5</td>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains(
+        "<td class=\"text\">priority_order — downgrade right: down to 2013 from 2019 covers \
+         2016</td>"
+    ));
+    let rows = parse_csv(&decisions_csv(&position));
+    assert!(rows.iter().all(|r| r.len() == rows[0].len()));
+}

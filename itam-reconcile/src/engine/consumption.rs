@@ -7,7 +7,10 @@ use itam_core::Decimal;
 use itam_core::estate::VersionPlace;
 
 use super::candidates::{candidates, metric_choices, unit_key};
-use super::eligibility::{Class, Group, RangeKey, reject, representatives, verdicts};
+use super::eligibility::{
+    Class, Group, RangeKey, VersionVerdict, depth_verdict, needs_depth, reject, representatives,
+    verdicts,
+};
 use super::internal;
 use super::{EntInfo, Line, Plan, Row};
 use crate::error::ReconcileError;
@@ -103,7 +106,11 @@ impl<'a> Plan<'a> {
         let mut rows: Vec<Row> = Vec::new();
         let mut unit_alts: Vec<u32> = Vec::new();
         let mut groups: Vec<Group> = Vec::new();
-        let mut group_index: BTreeMap<(bool, Vec<(u32, Verdict)>), u32> = BTreeMap::new();
+        let mut group_index: GroupIndex = BTreeMap::new();
+        // The notes of downgrade rights with a depth, as first met (`Group::notes` index
+        // them until they are renumbered in text order below).
+        let mut raw_notes: Vec<String> = Vec::new();
+        let mut note_ids: BTreeMap<String, u32> = BTreeMap::new();
         for (p, cs) in cands.iter().enumerate() {
             let p32 = p as u32;
             let basis = cs
@@ -130,17 +137,21 @@ impl<'a> Plan<'a> {
             pinned_users.dedup();
             // Version verdicts per (variant, candidate), computed once per product; the
             // place of a version text in a range is remembered across products.
-            let mut versions: Vec<Option<Reason>> =
+            let mut versions: Vec<VersionVerdict> =
                 Vec::with_capacity(m.variants.get(p).map_or(0, Vec::len) * cs.len());
+            let plain = |reject: Option<Reason>| VersionVerdict { reject, note: NONE };
             for &sw in m.variants.get(p).map_or(&[][..], Vec::as_slice) {
                 let Some(software) = estate.software.get(sw as usize) else {
-                    versions.extend(cs.iter().map(|_| Some(Reason::OtherSoftwareIdentity)));
+                    versions.extend(
+                        cs.iter()
+                            .map(|_| plain(Some(Reason::OtherSoftwareIdentity))),
+                    );
                     continue;
                 };
                 let version = software.version.as_str();
                 for &e in cs {
                     let Some(x) = estate.entitlements.get(e as usize) else {
-                        versions.push(None);
+                        versions.push(plain(None));
                         continue;
                     };
                     let range = ent_range.get(e as usize).copied().unwrap_or(NONE);
@@ -152,7 +163,18 @@ impl<'a> Plan<'a> {
                     let place = *placement
                         .entry((range, tag, version))
                         .or_insert_with(|| x.scope.versions.place(&software.tag_id, version));
-                    versions.push(reject(place, x));
+                    if !needs_depth(place, x) {
+                        versions.push(plain(reject(place, x)));
+                        continue;
+                    }
+                    let (reject, note) = depth_verdict(place, x, software);
+                    let note = note.map_or(NONE, |text| {
+                        *note_ids.entry(text).or_insert_with_key(|text| {
+                            raw_notes.push(text.clone());
+                            (raw_notes.len() - 1) as u32
+                        })
+                    });
+                    versions.push(VersionVerdict { reject, note });
                 }
             }
             // Orgs (environments) that no candidate tells apart give the same verdicts:
@@ -229,13 +251,16 @@ impl<'a> Plan<'a> {
                             let group = verdicts(m, &ents, metric, cs, &versions, &class);
                             // Keyed by entitlement rank (by id), not input position, so
                             // group numbers do not depend on the input order.
+                            let rank = |e: u32| ent_rank.get(e as usize).copied().unwrap_or(e);
                             let key = (
                                 group.pinned,
+                                group.verdicts.iter().map(|&(e, v)| (rank(e), v)).collect(),
                                 group
-                                    .verdicts
+                                    .notes
                                     .iter()
-                                    .map(|&(e, v)| {
-                                        (ent_rank.get(e as usize).copied().unwrap_or(e), v)
+                                    .map(|&(e, n)| {
+                                        let text = raw_notes.get(n as usize).cloned();
+                                        (rank(e), text.unwrap_or_default())
                                     })
                                     .collect(),
                             );
@@ -271,9 +296,36 @@ impl<'a> Plan<'a> {
             }
         }
         let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
-        let groups: Vec<Group> = group_index
+        let mut groups: Vec<Group> = group_index
             .values()
             .filter_map(|&g| slots.get_mut(g as usize).and_then(Option::take))
+            .collect();
+        // The notes the groups use, in text order, so that no index depends on input order
+        // and a note no consumer's group uses is not kept.
+        let mut used: Vec<u32> = groups
+            .iter()
+            .flat_map(|g| g.notes.iter().map(|&(_, n)| n))
+            .collect();
+        used.sort_unstable_by(|&a, &b| raw_notes.get(a as usize).cmp(&raw_notes.get(b as usize)));
+        used.dedup();
+        let mut note_at = vec![NONE; raw_notes.len()];
+        for (i, &n) in used.iter().enumerate() {
+            if let Some(slot) = note_at.get_mut(n as usize) {
+                *slot = i as u32;
+            }
+        }
+        for g in &mut groups {
+            for (_, n) in &mut g.notes {
+                *n = note_at
+                    .get(*n as usize)
+                    .copied()
+                    .filter(|&x| x != NONE)
+                    .ok_or_else(|| internal("consumption", "note number out of range"))?;
+            }
+        }
+        let notes: Vec<String> = used
+            .iter()
+            .filter_map(|&n| raw_notes.get(n as usize).cloned())
             .collect();
         for r in &mut rows {
             r.group = *renumber
@@ -308,9 +360,13 @@ impl<'a> Plan<'a> {
             unit_alts,
             names,
             groups,
+            notes,
         })
     }
 }
+
+/// Groups by (pinned, verdicts by entitlement rank, notes by entitlement rank and text).
+type GroupIndex = BTreeMap<(bool, Vec<(u32, Verdict)>, Vec<(u32, String)>), u32>;
 
 /// Numbers the *choice units* of a product counted in several metrics: the consumers of
 /// all its metrics (`consumers`), linked when they touch the same aggregation unit (host or

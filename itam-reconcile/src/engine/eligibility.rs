@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use itam_core::estate::{Entitlement, Metric, VersionPlace};
+use itam_core::estate::{Coverage, DowngradeDepth, Entitlement, Metric, Software, VersionPlace};
 use itam_core::version::Bound;
 
 use super::EntInfo;
@@ -19,6 +19,19 @@ pub(super) struct Group {
     pub(super) eligible: Vec<u32>,
     /// The first exempting entitlement, if any.
     pub(super) exempt_by: Option<u32>,
+    /// (entitlement, note) for the verdicts a downgrade right with a depth explains (the
+    /// note indexes the plan's notes, or its raw notes while the plan is built); empty for
+    /// every entitlement without a depth.
+    pub(super) notes: Vec<(u32, u32)>,
+}
+
+/// The verdict of one version against one candidate: the rejection, if any, and the note
+/// of a downgrade right with a depth that covers or fails to reach the version (an index
+/// into the raw notes; `NONE` without one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct VersionVerdict {
+    pub(super) reject: Option<Reason>,
+    pub(super) note: u32,
 }
 
 /// An attribute class of consumers: everything eligibility depends on.
@@ -76,17 +89,25 @@ pub(super) fn verdicts(
     ents: &[EntInfo],
     metric: &Metric,
     cands: &[u32],
-    versions: &[Option<Reason>],
+    versions: &[VersionVerdict],
     class: &Class,
 ) -> Group {
     let estate = m.estate;
     let env = env_value(&m.envs, class.env);
     let mut out: Vec<(u32, Verdict)> = Vec::with_capacity(cands.len());
+    let mut notes: Vec<(u32, u32)> = Vec::new();
     for (ci, &e) in cands.iter().enumerate() {
         let (Some(x), Some(info)) = (estate.entitlements.get(e as usize), ents.get(e as usize))
         else {
             continue;
         };
+        let version = versions
+            .get(class.variant as usize * cands.len() + ci)
+            .copied()
+            .unwrap_or(VersionVerdict {
+                reject: None,
+                note: NONE,
+            });
         let reject = if let Metric::Other(_) = x.metric {
             Some(Reason::UnknownMetric)
         } else if x.metric != *metric {
@@ -97,11 +118,7 @@ pub(super) fn verdicts(
             Some(Reason::NotYetValid)
         } else if class.not_applicable {
             Some(Reason::MetricNotApplicable)
-        } else if let Some(r) = versions
-            .get(class.variant as usize * cands.len() + ci)
-            .copied()
-            .flatten()
-        {
+        } else if let Some(r) = version.reject {
             Some(r)
         } else if !m.org_within(
             class.org,
@@ -112,6 +129,10 @@ pub(super) fn verdicts(
         } else {
             None
         };
+        // The note explains the version check: kept when that check decided or passed.
+        if version.note != NONE && (reject.is_none() || reject == version.reject) {
+            notes.push((e, version.note));
+        }
         out.push((
             e,
             match reject {
@@ -138,8 +159,14 @@ pub(super) fn verdicts(
             }
         }
     }
+    // A verdict the pins overrule is not the version's to explain.
+    notes.retain(|(e, _)| {
+        out.iter()
+            .any(|(x, v)| x == e && *v != Verdict::Rejected(Reason::PinnedElsewhere))
+    });
     Group {
         pinned: !pinned.is_empty(),
+        notes,
         eligible: out
             .iter()
             .filter(|(_, v)| *v == Verdict::Eligible)
@@ -179,7 +206,7 @@ impl<'a> RangeKey<'a> {
 }
 
 /// The rejection a software's place in an entitlement's version set gives under its
-/// downgrade and upgrade rights ([`itam_core::estate::Rights::covers`]).
+/// downgrade and upgrade rights ([`itam_core::estate::Rights::covers`]), without a depth.
 pub(super) fn reject(place: VersionPlace, e: &Entitlement) -> Option<Reason> {
     if e.rights.covers(place) {
         return None;
@@ -190,4 +217,47 @@ pub(super) fn reject(place: VersionPlace, e: &Entitlement) -> Option<Reason> {
         VersionPlace::Above => Reason::VersionAboveRange,
         VersionPlace::Between | VersionPlace::Inside => Reason::VersionBetweenRanges,
     })
+}
+
+/// Whether the verdict of `place` for `e` depends on the version's age beyond its place: a
+/// downgrade right with a depth, and a version older than a span.
+pub(super) fn needs_depth(place: VersionPlace, e: &Entitlement) -> bool {
+    e.rights.downgrade
+        && !e.rights.downgrade_depth.is_unlimited()
+        && matches!(place, VersionPlace::Below | VersionPlace::Between)
+}
+
+/// The verdict of `sw` for `e` when [`needs_depth`]: the rejection
+/// (`version_beyond_downgrade_depth` when the depth does not reach the version) and the
+/// note saying which right covers it, or how far it reaches
+/// (`downgrade right: 2 previous major versions of 10 covers 8.1`).
+pub(super) fn depth_verdict(
+    place: VersionPlace,
+    e: &Entitlement,
+    sw: &Software,
+) -> (Option<Reason>, Option<String>) {
+    let depth = &e.rights.downgrade_depth;
+    let right = |from: &str| match depth {
+        DowngradeDepth::DownTo(_) => format!("downgrade right: {depth} from {from}"),
+        _ => format!("downgrade right: {depth} of {from}"),
+    };
+    let from = |s: &itam_core::estate::VersionSpan| s.range.lower.value().unwrap_or("").to_owned();
+    match e
+        .rights
+        .coverage(&e.scope.versions, &sw.tag_id, &sw.version)
+    {
+        Coverage::Downgrade { from: Some(s) } => (
+            None,
+            Some(format!("{} covers {}", right(&from(s)), sw.version)),
+        ),
+        Coverage::NotCovered {
+            beyond_depth: Some(s),
+            ..
+        } => (
+            Some(Reason::VersionBeyondDowngradeDepth),
+            Some(format!("{} does not reach {}", right(&from(s)), sw.version)),
+        ),
+        c if c.is_covered() => (None, None),
+        _ => (reject(place, e), None),
+    }
 }

@@ -187,6 +187,9 @@ struct Plan<'a> {
     /// Consumer names (`kind:name`), sorted; [`Row::name`] indexes them.
     names: Vec<String>,
     groups: Vec<Group>,
+    /// The details of pair decisions a downgrade right with a depth explains, sorted;
+    /// [`Group::notes`] index them.
+    notes: Vec<String>,
 }
 
 /// One consumer: its demand and where the stages placed it.

@@ -269,6 +269,16 @@ impl Plan<'_> {
                                 Ok((pos, v))
                             })
                             .collect::<Result<_, ReconcileError>>()?,
+                        notes: g
+                            .notes
+                            .iter()
+                            .map(|&(e, n)| {
+                                let pos = ent_pos.get(e as usize).copied().ok_or_else(|| {
+                                    internal("position", "note entitlement out of range")
+                                })?;
+                                Ok((pos, n))
+                            })
+                            .collect::<Result<_, ReconcileError>>()?,
                     })
                 })
                 .collect::<Result<_, ReconcileError>>()?
@@ -285,6 +295,11 @@ impl Plan<'_> {
             consumers,
             allocations,
             groups,
+            notes: if self.policy.explain {
+                self.notes.clone()
+            } else {
+                Vec::new()
+            },
             explained: self.policy.explain,
         })
     }
