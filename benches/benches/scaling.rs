@@ -18,9 +18,9 @@ use itam_benches::scaling::{Shape, shapes};
 fn scaling(c: &mut Criterion) {
     let mut group = c.benchmark_group("scaling");
     group
-        .sample_size(10)
+        .sample_size(20)
         .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+        .measurement_time(Duration::from_secs(3));
     for shape in shapes() {
         for (label, size, input) in [
             ("n", shape.size, shape.n()),

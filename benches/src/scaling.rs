@@ -20,8 +20,12 @@ pub enum Kind {
     SwidAttributes,
     /// One SWID element with far more attributes than the limit: refused before parsing.
     SwidAttributesOverLimit,
+    /// Many SWID elements, each with as many attributes as the limit allows.
+    SwidElementsAtLimit,
     /// One Ent element with many attributes, within the limit.
     EntAttributes,
+    /// Many Ent elements, each with as many attributes as the limit allows.
+    EntElementsAtLimit,
     /// An Ent on one line with thousands of rights.
     EntOneLine,
     /// A chain of consolidations, each of the one before (`resolve_all`).
@@ -62,26 +66,57 @@ pub struct Shape {
 #[must_use]
 pub fn shapes() -> Vec<Shape> {
     use Kind::*;
+    // Sizes large enough that n and 4n both leave the processor's caches: below that, 4n
+    // falling out of a cache that n fits in adds up to a third to the ratio of a linear
+    // shape (measured: 4.3 here against 5.7 at an eighth of the size). The attribute shapes
+    // inside one element are bounded by the readers' limit of 256 and keep their size.
     [
-        ("swid documents", SwidDocuments, 1_000),
-        ("swid attributes", SwidAttributes, 250),
+        ("swid documents", SwidDocuments, 8_000),
+        // 4n attributes and the Meta's own one: within the limit of 256.
+        ("swid attributes", SwidAttributes, 63),
         (
             "swid attributes over the limit",
             SwidAttributesOverLimit,
             25_000,
         ),
-        ("ent attributes", EntAttributes, 60),
-        ("ent rights on one line", EntOneLine, 2_500),
-        ("ent consolidation chain", ConsolidationChain, 500),
-        ("ent allocation chain", AllocationChain, 1_000),
-        ("ent supplemental cycle", SupplementalCycle, 1_000),
-        ("estate json", EstateJson, 1_000),
-        ("ledger csv", LedgerCsv, 5_000),
-        ("ledger json", LedgerJson, 5_000),
+        (
+            "swid elements at the attribute limit",
+            SwidElementsAtLimit,
+            400,
+        ),
+        ("ent attributes", EntAttributes, 63),
+        (
+            "ent elements at the attribute limit",
+            EntElementsAtLimit,
+            400,
+        ),
+        ("ent rights on one line", EntOneLine, 4_000),
+        ("ent consolidation chain", ConsolidationChain, 4_000),
+        ("ent allocation chain", AllocationChain, 32_000),
+        ("ent supplemental cycle", SupplementalCycle, 32_000),
+        ("estate json", EstateJson, 8_000),
+        ("ledger csv", LedgerCsv, 40_000),
+        ("ledger json", LedgerJson, 40_000),
     ]
     .into_iter()
-    .map(|(name, kind, size)| Shape { name, kind, size })
+    .map(|(name, kind, size)| Shape {
+        name,
+        kind,
+        size: match kind {
+            SwidAttributes | EntAttributes => size,
+            _ => size * factor(),
+        },
+    })
     .collect()
+}
+
+/// `ITAM_SCALING_FACTOR` (default 1): every n multiplied, to see a shape at other sizes.
+fn factor() -> usize {
+    std::env::var("ITAM_SCALING_FACTOR")
+        .ok()
+        .and_then(|f| f.parse().ok())
+        .filter(|f| *f > 0)
+        .unwrap_or(1)
 }
 
 impl Shape {
@@ -111,11 +146,12 @@ impl Shape {
 fn run_text(kind: Kind, text: &str) -> usize {
     use Kind::*;
     match kind {
-        SwidDocuments | SwidAttributes | SwidAttributesOverLimit => {
+        SwidDocuments | SwidAttributes | SwidAttributesOverLimit | SwidElementsAtLimit => {
             itam_swid::read::read_all(text, &itam_swid::read::ReadOptions::STRICT)
                 .map_or(0, |tags| tags.len())
         }
         EntAttributes | EntOneLine => itam_ent::read(text).map_or(0, |e| e.rights.len().max(1)),
+        EntElementsAtLimit => itam_ent::read(text).map_or(0, |e| e.ent_meta.len()),
         EstateJson => {
             serde_json::from_str::<Estate>(text).map_or(0, |e: Estate| e.installations.len())
         }
@@ -125,6 +161,10 @@ fn run_text(kind: Kind, text: &str) -> usize {
         ConsolidationChain | AllocationChain | SupplementalCycle => 0,
     }
 }
+
+/// The readers' default attribute limits.
+const SWID_ATTRIBUTE_LIMIT: usize = 256;
+const ENT_ATTRIBUTE_LIMIT: usize = 256;
 
 const SWID_NS: &str = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
 const ENT_NS: &str = "http://standards.iso.org/iso/19770/-3/2016/schema.xsd";
@@ -201,7 +241,21 @@ fn input(kind: Kind, n: usize) -> Input {
     match kind {
         SwidDocuments => Input::Text((0..n).map(|i| swid_tag(i, "")).collect()),
         SwidAttributes | SwidAttributesOverLimit => Input::Text(swid_tag(0, &attributes(n))),
+        SwidElementsAtLimit => {
+            // The root has its own attributes: each Meta has the rest of the limit.
+            let meta = format!("<Meta{}/>", attributes(SWID_ATTRIBUTE_LIMIT - 4));
+            Input::Text(swid_tag(0, "").replace(
+                "</SoftwareIdentity>",
+                &format!("{}</SoftwareIdentity>", meta.repeat(n)),
+            ))
+        }
         EntAttributes => Input::Text(ent_text(&attributes(n), "")),
+        EntElementsAtLimit => {
+            let meta = format!("<EntMeta{}/>", attributes(ENT_ATTRIBUTE_LIMIT - 1));
+            Input::Text(
+                ent_text("", "").replace("</Ent>", &format!("{}</Ent>", meta.repeat(n))),
+            )
+        }
         EntOneLine => Input::Text(ent_text(
             "",
             &(0..n)
@@ -286,10 +340,12 @@ mod tests {
         let n = shape.size;
         match shape.kind {
             SwidDocuments => n,
-            SwidAttributes => 1,
+            SwidAttributes | SwidElementsAtLimit => 1,
             // Refused: more attributes than the limit.
             SwidAttributesOverLimit => 0,
             EntAttributes => 1,
+            // The one the header has, and n more.
+            EntElementsAtLimit => n + 1,
             EntOneLine => n,
             // p0, c1…cn and p1…pn are bases.
             ConsolidationChain => 2 * n + 1,
@@ -325,7 +381,9 @@ mod tests {
             };
             let count = |i: &Input| match i {
                 Input::Text(t) => t.len(),
-                Input::Ents(e) => e.len(),
+                // What is read: the Ents' XML (a chain whose documents grew with their
+                // depth would be quadratic input, not a quadratic resolution).
+                Input::Ents(e) => e.iter().map(|e| itam_ent::write(e).len()).sum(),
             };
             // What grows with n, without what every input has whatever its size.
             let fixed = count(&input(small.kind, 0));

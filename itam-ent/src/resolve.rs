@@ -347,7 +347,10 @@ enum End {
 /// One base resolved: what it resolved to and its own findings.
 #[derive(Debug, Clone)]
 struct Done {
+    /// What it resolved to, until `Resolver::resolution` hands it out.
     effective: Option<Effective>,
+    /// What a consolidation of it needs (its status and rights); `None` when refused.
+    as_source: Option<(Status, Vec<EffectiveRight>)>,
     findings: Vec<Finding>,
     /// For a refused base: the first cause, one line (`ENT-RES-3 (ent:a-1): …`), carried up
     /// consolidations so that each names the cause without repeating its sources' reports.
@@ -667,7 +670,9 @@ impl<'a> Resolver<'a> {
         self.by_id.get(id).copied()
     }
 
-    /// The resolution `target` belongs to.
+    /// The resolution `target` belongs to. What its base resolved to is moved out, not
+    /// copied: a resolver is asked once per base ([`resolve`] asks once, [`resolve_all`] once
+    /// per key, and each base is the key of its own resolution only).
     fn resolution(&mut self, target: &EntId) -> Resolution {
         self.findings.clear();
         self.reported_conflicts.clear();
@@ -675,9 +680,9 @@ impl<'a> Resolver<'a> {
         let mut findings = std::mem::take(&mut self.findings);
         let effective = root.and_then(|root| {
             self.solve(root);
-            let done = self.done.get(&root.ent_id)?;
-            findings.extend(done.findings.iter().cloned());
-            done.effective.clone()
+            let done = self.done.get_mut(&root.ent_id)?;
+            findings.append(&mut done.findings);
+            done.effective.take()
         });
         let effective = effective.map(|mut eff| {
             if eff.status.is_active() {
@@ -710,41 +715,44 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Follows supplemental links from `target` up to a primary or consolidation Ent.
+    /// The primary or consolidation Ent the supplemental links of `target` lead to, or the
+    /// finding that says why there is none (where they lead is known from [`chain_ends`]).
     fn find_root(&mut self, target: &EntId) -> Option<&'a Ent> {
-        let mut seen = BTreeSet::new();
-        let mut cur = target.clone();
-        loop {
-            let Some(e) = self.get(&cur) else {
-                let msg = if &cur == target {
-                    format!("Ent {cur} is not among the Ents given")
-                } else {
-                    format!("the base Ent {cur} is not among the Ents given")
-                };
-                self.push("ENT-RES-1", &cur, msg);
-                return None;
-            };
-            if is_root(e) {
-                return Some(e);
-            }
-            seen.insert(cur.clone());
-            let Some(parent) = parent_of(e) else {
+        if !self.conflicts.is_empty() {
+            self.report_conflicts_on(target);
+        }
+        let Some(end) = self.ends.get(target).cloned() else {
+            self.push(
+                "ENT-RES-1",
+                target,
+                format!("Ent {target} is not among the Ents given"),
+            );
+            return None;
+        };
+        match end {
+            End::Root(root) => self.by_id.get(&root).copied(),
+            End::Missing { missing, .. } => {
                 self.push(
                     "ENT-RES-1",
-                    &cur,
-                    format!("supplemental Ent {cur} does not link to a base Ent"),
+                    &missing,
+                    format!("the base Ent {missing} is not among the Ents given"),
                 );
-                return None;
-            };
-            if seen.contains(&parent) {
-                let cycle = match self.ends.get(&parent) {
-                    Some(End::Cycle(i)) => self.cycles.get(*i).cloned().unwrap_or_default(),
-                    _ => Vec::new(),
-                };
-                let least = cycle.first().cloned().unwrap_or(parent);
+                None
+            }
+            End::Unlinked(at) => {
+                self.push(
+                    "ENT-RES-1",
+                    &at,
+                    format!("supplemental Ent {at} does not link to a base Ent"),
+                );
+                None
+            }
+            End::Cycle(i) => {
+                let cycle = self.cycles.get(i).cloned().unwrap_or_default();
+                let least = cycle.first().cloned().unwrap_or_else(|| target.clone());
                 let mut text: Vec<&str> = cycle.iter().map(EntId::as_str).collect();
                 text.push(least.as_str());
-                let message = if &cur == target || cycle.contains(target) {
+                let message = if cycle.contains(target) {
                     format!("supplemental links form a cycle: {}", text.join(" → "))
                 } else {
                     format!(
@@ -753,9 +761,22 @@ impl<'a> Resolver<'a> {
                     )
                 };
                 self.push("ENT-RES-2", &least, message);
-                return None;
+                None
             }
-            cur = parent;
+        }
+    }
+
+    /// `ENT-RES-6` for each Ent on the way from `target` to its base that two different
+    /// documents claim ([`Self::get`] reports each once per resolution).
+    fn report_conflicts_on(&mut self, target: &EntId) {
+        let mut cur = target.clone();
+        // At most one step per Ent: a cycle ends the walk too.
+        for _ in 0..=self.by_id.len() {
+            let Some(e) = self.get(&cur) else { return };
+            match parent_of(e) {
+                Some(parent) if !is_root(e) => cur = parent,
+                _ => return,
+            }
         }
     }
 
@@ -816,10 +837,14 @@ impl<'a> Resolver<'a> {
                 .map(cause_line)
                 .or_else(|| self.inherited.take())
         };
+        let as_source = effective
+            .as_ref()
+            .map(|e| (e.status.clone(), e.rights.clone()));
         self.done.insert(
             root.ent_id.clone(),
             Done {
                 effective,
+                as_source,
                 findings,
                 cause,
             },
@@ -928,14 +953,10 @@ impl<'a> Resolver<'a> {
                 );
                 ok = false;
             }
-            let resolved = self.done.get(&src_root.ent_id).map(|d| {
-                (
-                    d.effective
-                        .as_ref()
-                        .map(|e| (e.status.clone(), e.rights.clone())),
-                    d.cause.clone(),
-                )
-            });
+            let resolved = self
+                .done
+                .get(&src_root.ent_id)
+                .map(|d| (d.as_source.clone(), d.cause.clone()));
             let Some((Some((status, rights)), _)) = resolved else {
                 let cause = resolved
                     .and_then(|(_, cause)| cause)
@@ -1189,24 +1210,47 @@ impl<'a> Resolver<'a> {
     /// over the allocations per level, whatever their number).
     fn check_allocations(&mut self, eff: &mut Effective) -> bool {
         let mut ok = true;
+        // Where each allocation Ent's entries are (one per right and metric, recorded
+        // together), and for each entry where its parent's are (`None`: the base).
+        let mut range_of: BTreeMap<&EntId, (usize, usize)> = BTreeMap::new();
+        for (i, a) in eff.allocations.iter().enumerate() {
+            range_of
+                .entry(&a.ent_id)
+                .and_modify(|r| r.1 = i + 1)
+                .or_insert((i, i + 1));
+        }
+        let parent_range: Vec<Option<(usize, usize)>> = eff
+            .allocations
+            .iter()
+            .map(|a| {
+                (a.parent != eff.ent_id)
+                    .then(|| range_of.get(&a.parent).copied())
+                    .flatten()
+            })
+            .collect();
+        let first_of: Vec<usize> = eff
+            .allocations
+            .iter()
+            .enumerate()
+            .map(|(i, a)| range_of.get(&a.ent_id).map_or(i, |r| r.0))
+            .collect();
+        drop(range_of);
         // Active allocations: not revoked, and no ancestor revoked. An allocation is recorded
         // before the allocations made from it, so one pass in order settles each.
-        let mut active: BTreeMap<&EntId, bool> = BTreeMap::new();
         let mut flags: Vec<bool> = Vec::with_capacity(eff.allocations.len());
-        for a in &eff.allocations {
-            let on = match active.get(&a.ent_id) {
-                Some(on) => *on,
-                None => {
-                    let parent_on =
-                        a.parent == eff.ent_id || active.get(&a.parent).copied().unwrap_or(true);
-                    let on = a.revoked_by.is_none() && parent_on;
-                    active.insert(&a.ent_id, on);
-                    on
-                }
+        for (i, a) in eff.allocations.iter().enumerate() {
+            let first = first_of.get(i).copied().unwrap_or(i);
+            let on = if first < i {
+                flags.get(first).copied().unwrap_or(false)
+            } else {
+                let parent_on = match parent_range.get(i).copied().flatten() {
+                    Some((p, _)) => flags.get(p).copied().unwrap_or(true),
+                    None => true,
+                };
+                a.revoked_by.is_none() && parent_on
             };
             flags.push(on);
         }
-        drop(active);
         // From the base: the sum per right and metric (`None` once it leaves the range).
         let mut from_base: BTreeMap<(RightName, MetricType), Option<Decimal>> = BTreeMap::new();
         for (a, on) in eff.allocations.iter().zip(&flags) {
@@ -1273,18 +1317,27 @@ impl<'a> Resolver<'a> {
             );
             ok = false;
         }
-        // From allocations: one pass to sum what was allocated from each allocation.
-        let mut from: BTreeMap<(EntId, RightName, MetricType), Decimal> = BTreeMap::new();
+        // From allocations: one pass adds each active allocation to the entries of its parent
+        // with the same right and metric.
+        let mut sub: Vec<Decimal> = vec![Decimal::ZERO; eff.allocations.len()];
         let mut overflowed = BTreeSet::new();
-        for (a, on) in eff.allocations.iter().zip(&flags) {
-            if *on {
-                let slot = from
-                    .entry((a.parent.clone(), a.right.clone(), a.metric.clone()))
-                    .or_insert(Decimal::ZERO);
+        for (i, (a, on)) in eff.allocations.iter().zip(&flags).enumerate() {
+            let Some((start, end)) = parent_range.get(i).copied().flatten() else {
+                continue; // from the base: summed above
+            };
+            if !*on {
+                continue;
+            }
+            for j in start..end {
+                let same = eff
+                    .allocations
+                    .get(j)
+                    .is_some_and(|p| p.right == a.right && p.metric == a.metric);
+                let Some(slot) = sub.get_mut(j).filter(|_| same) else {
+                    continue;
+                };
                 match slot.checked_add(a.quantity) {
                     Some(sum) => *slot = sum,
-                    // Sums from the base were reported above.
-                    None if a.parent == eff.ent_id => {}
                     None => {
                         overflowed.insert((a.parent.clone(), a.right.clone()));
                     }
@@ -1299,9 +1352,7 @@ impl<'a> Resolver<'a> {
             ok = false;
         }
         let mut over = Vec::new();
-        for (a, on) in eff.allocations.iter_mut().zip(&flags) {
-            let key = (a.ent_id.clone(), a.right.clone(), a.metric.clone());
-            let total = from.get(&key).copied().unwrap_or(Decimal::ZERO);
+        for ((a, on), total) in eff.allocations.iter_mut().zip(&flags).zip(sub) {
             a.sub_allocated = total;
             if *on && total > a.quantity {
                 over.push((a.ent_id.clone(), a.right.clone(), a.quantity, total));
