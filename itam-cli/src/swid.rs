@@ -1,11 +1,12 @@
 //! `itam swid …`: validate, convert and show ISO/IEC 19770-2 SWID tags and RFC 9393 CoSWID
-//! tags.
+//! tags, and generate them from a Linux package database.
 //!
 //! Inputs are files or folders (walked recursively, sorted); a file's format is told by its
 //! content, not its name ([`load`]). Exit codes: 0 success, 1 a validation found an Error,
 //! 2 an input could not be read, parsed or written (and clap's usage errors).
 
 mod convert;
+mod generate;
 pub(crate) mod load;
 mod show;
 mod validate;
@@ -40,6 +41,17 @@ pub(crate) enum Command {
     /// With --json, prints each tag's projection into the reconciliation engine's software
     /// fact (publisher, product, edition, version, persistentId, entitlementKey, files…).
     Show(ShowArgs),
+    /// Builds one SWID tag per installed package of a Linux package database.
+    ///
+    /// Reads a dpkg status file (/var/lib/dpkg/status) or the output of
+    /// `rpm -qa --queryformat '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{VENDOR}\t%{SUMMARY}\n'`.
+    /// TagIds follow strongSwan's swidGenerator (`<os>-<arch>-<name>-<version>`), so the same
+    /// input gives the same tags. Writes one file per tag, named after its tagId, into the
+    /// folder -o names (.swidtag, or .coswid with --coswid); `-o -` writes the SWID XML tags
+    /// to standard output one document after another. Packages that give no tag (not
+    /// installed, a repeated tagId) are listed on standard error with their line. Exit status:
+    /// 0, or 2 when the input cannot be read or a tag cannot be written.
+    Generate(GenerateArgs),
 }
 
 /// `itam swid validate`.
@@ -106,12 +118,41 @@ pub(crate) struct ShowArgs {
     paths: Vec<PathBuf>,
 }
 
+/// `itam swid generate`.
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// A dpkg status file.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "rpm",
+        required_unless_present = "rpm"
+    )]
+    dpkg: Option<PathBuf>,
+    /// The output of `rpm -qa --queryformat` with the format above.
+    #[arg(long, value_name = "FILE")]
+    rpm: Option<PathBuf>,
+    /// The distribution and release, the first part of every tagId (debian_13, fedora_40).
+    #[arg(long, value_name = "OS")]
+    os: String,
+    /// Who vouches for the tags: the tagCreator's name and regid (default itam, itam.invalid).
+    #[arg(long, num_args = 2, value_names = ["NAME", "REGID"])]
+    tag_creator: Vec<String>,
+    /// Writes CoSWID (RFC 9393, untagged as the field's tools read it) instead of SWID XML.
+    #[arg(long)]
+    coswid: bool,
+    /// The folder to write into (created if needed), or `-` for standard output.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: PathBuf,
+}
+
 /// Runs a `swid` verb.
 pub(crate) fn run(command: Command) -> ExitCode {
     let code = match command {
         Command::Validate(args) => validate::run(&args),
         Command::Convert(args) => convert::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Generate(args) => generate::run(&args),
     };
     ExitCode::from(code)
 }
