@@ -11,11 +11,11 @@ use crate::files;
 use crate::progress::Progress;
 use crate::report::{Written, write_stdout};
 
+/// A package database reader of [`itam_swid::generate`].
+type Parser = fn(&str) -> Result<Vec<Package>, generate::GenerateError>;
+
 pub(super) fn run(args: &GenerateArgs) -> u8 {
-    let (path, parse): (
-        &Path,
-        fn(&str) -> Result<Vec<Package>, generate::GenerateError>,
-    ) = match (&args.dpkg, &args.rpm) {
+    let (path, parse): (&Path, Parser) = match (&args.dpkg, &args.rpm) {
         (Some(path), _) => (path, generate::parse_dpkg_status),
         (None, Some(path)) => (path, generate::parse_rpm_query),
         (None, None) => {
