@@ -376,7 +376,6 @@ struct Resolver<'a> {
     findings: Vec<Finding>,
     /// The cause a refused source passed to the base being resolved.
     inherited: Option<String>,
-    reported_conflicts: BTreeSet<EntId>,
 }
 
 fn rule(id: &str) -> Option<&'static Rule> {
@@ -567,6 +566,17 @@ fn visit(
     stack.push(v);
 }
 
+/// `ENT-RES-6`: two different documents are Ent `id` at the same revision.
+fn conflict(id: &EntId) -> Finding {
+    let rule = rule("ENT-RES-6");
+    Finding::new(
+        "ENT-RES-6",
+        rule.map_or(Severity::Error, |r| r.severity),
+        Location::path(format!("ent:{id}")),
+        format!("two different documents are Ent {id} at the same revision"),
+    )
+}
+
 /// `ENT-RES-3 (ent:a-1): …`: a finding as one line, for the findings that point at it.
 fn cause_line(f: &Finding) -> String {
     format!("{} ({}): {}", f.rule, f.location, f.message)
@@ -640,7 +650,6 @@ impl<'a> Resolver<'a> {
             done: BTreeMap::new(),
             findings: Vec::new(),
             inherited: None,
-            reported_conflicts: BTreeSet::new(),
         }
     }
 
@@ -659,23 +668,11 @@ impl<'a> Resolver<'a> {
         ));
     }
 
-    fn get(&mut self, id: &EntId) -> Option<&'a Ent> {
-        if self.conflicts.contains(id) && self.reported_conflicts.insert(id.clone()) {
-            self.push(
-                "ENT-RES-6",
-                id,
-                format!("two different documents are Ent {id} at the same revision"),
-            );
-        }
-        self.by_id.get(id).copied()
-    }
-
     /// The resolution `target` belongs to. What its base resolved to is moved out, not
     /// copied: a resolver is asked once per base ([`resolve`] asks once, [`resolve_all`] once
     /// per key, and each base is the key of its own resolution only).
     fn resolution(&mut self, target: &EntId) -> Resolution {
         self.findings.clear();
-        self.reported_conflicts.clear();
         let root = self.find_root(target);
         let mut findings = std::mem::take(&mut self.findings);
         let effective = root.and_then(|root| {
@@ -706,6 +703,13 @@ impl<'a> Resolver<'a> {
         let ents = key
             .and_then(|k| self.groups.get(&k).cloned())
             .unwrap_or_else(|| vec![target.clone()]);
+        // Any Ent of the resolution that two different documents claim refuses it, whichever
+        // of its Ents was asked for.
+        if !self.conflicts.is_empty() {
+            for id in ents.iter().filter(|id| self.conflicts.contains(*id)) {
+                findings.push(conflict(id));
+            }
+        }
         let report = Report::from(findings);
         let refused = !report.is_conformant();
         Resolution {
@@ -718,9 +722,6 @@ impl<'a> Resolver<'a> {
     /// The primary or consolidation Ent the supplemental links of `target` lead to, or the
     /// finding that says why there is none (where they lead is known from [`chain_ends`]).
     fn find_root(&mut self, target: &EntId) -> Option<&'a Ent> {
-        if !self.conflicts.is_empty() {
-            self.report_conflicts_on(target);
-        }
         let Some(end) = self.ends.get(target).cloned() else {
             self.push(
                 "ENT-RES-1",
@@ -752,30 +753,11 @@ impl<'a> Resolver<'a> {
                 let least = cycle.first().cloned().unwrap_or_else(|| target.clone());
                 let mut text: Vec<&str> = cycle.iter().map(EntId::as_str).collect();
                 text.push(least.as_str());
-                let message = if cycle.contains(target) {
-                    format!("supplemental links form a cycle: {}", text.join(" → "))
-                } else {
-                    format!(
-                        "the supplemental links of {target} lead into a cycle: {}",
-                        text.join(" → ")
-                    )
-                };
+                // The same finding whichever Ent of the resolution was asked for (the Ents
+                // whose links lead into the cycle are in its `ents`).
+                let message = format!("supplemental links form a cycle: {}", text.join(" → "));
                 self.push("ENT-RES-2", &least, message);
                 None
-            }
-        }
-    }
-
-    /// `ENT-RES-6` for each Ent on the way from `target` to its base that two different
-    /// documents claim ([`Self::get`] reports each once per resolution).
-    fn report_conflicts_on(&mut self, target: &EntId) {
-        let mut cur = target.clone();
-        // At most one step per Ent: a cycle ends the walk too.
-        for _ in 0..=self.by_id.len() {
-            let Some(e) = self.get(&cur) else { return };
-            match parent_of(e) {
-                Some(parent) if !is_root(e) => cur = parent,
-                _ => return,
             }
         }
     }
