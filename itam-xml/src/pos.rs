@@ -48,6 +48,9 @@ struct Tables {
     /// The number of characters before each block of [`BLOCK`] bytes; empty when the text is
     /// ASCII (a column is then a byte difference).
     block_chars: Vec<usize>,
+    /// The characters of the whole text (what is before an offset at the end, when the text
+    /// is a whole number of blocks and no block starts there).
+    total_chars: usize,
 }
 
 impl<T: AsRef<str>> fmt::Debug for LineIndex<T> {
@@ -93,15 +96,16 @@ impl<T: AsRef<str>> LineIndex<T> {
                     .filter(|&(_, &b)| b == b'\n')
                     .map(|(i, _)| i + 1),
             );
+            let mut total_chars = 0;
             let block_chars = if bytes.is_ascii() {
+                total_chars = bytes.len();
                 Vec::new()
             } else {
-                let mut before = 0;
                 bytes
                     .chunks(BLOCK)
                     .map(|block| {
-                        let at = before;
-                        before += chars_in(block);
+                        let at = total_chars;
+                        total_chars += chars_in(block);
                         at
                     })
                     .collect()
@@ -109,6 +113,7 @@ impl<T: AsRef<str>> LineIndex<T> {
             Tables {
                 line_starts,
                 block_chars,
+                total_chars,
             }
         })
     }
@@ -151,16 +156,21 @@ impl<T: AsRef<str>> LineIndex<T> {
 
     /// Characters in `text[from..to]` (both character boundaries, `from <= to`).
     fn chars_between(&self, tables: &Tables, from: usize, to: usize) -> usize {
-        if to - from <= BLOCK {
+        if to.saturating_sub(from) <= BLOCK {
             return self.count(from, to);
         }
-        self.chars_before(tables, to) - self.chars_before(tables, from)
+        self.chars_before(tables, to)
+            .saturating_sub(self.chars_before(tables, from))
     }
 
-    /// Characters (non-continuation bytes) before byte `offset`.
+    /// Characters (non-continuation bytes) before byte `offset` (at most the text's length).
     fn chars_before(&self, tables: &Tables, offset: usize) -> usize {
         let block = offset / BLOCK;
-        tables.block_chars.get(block).copied().unwrap_or(0) + self.count(block * BLOCK, offset)
+        match tables.block_chars.get(block) {
+            Some(before) => before + self.count(block * BLOCK, offset),
+            // Only the end of a text of whole blocks has no block of its own.
+            None => tables.total_chars,
+        }
     }
 
     fn count(&self, from: usize, to: usize) -> usize {
@@ -211,6 +221,21 @@ mod tests {
             for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
                 assert_eq!(index.pos(offset), naive(text, offset), "offset {offset}");
                 assert_eq!(index.line(offset), naive(text, offset).line);
+            }
+        }
+    }
+
+    /// The `swid_read` fuzz finding: the end of a non-ASCII text of a whole number of blocks,
+    /// on a line longer than a block, subtracted with overflow (the end has no block).
+    #[test]
+    fn the_end_of_a_text_of_whole_blocks_is_after_its_last_character() {
+        for len in [2 * BLOCK - 1, 2 * BLOCK, 2 * BLOCK + 1, 3 * BLOCK] {
+            for lead in ["", "line\n"] {
+                let text = format!("{lead}é{}", "x".repeat(len - 2 - lead.len()));
+                let index = LineIndex::new(text.as_str());
+                for offset in [text.len(), text.len() - 1, BLOCK, BLOCK + 1] {
+                    assert_eq!(index.pos(offset), naive(&text, offset), "{len} at {offset}");
+                }
             }
         }
     }
