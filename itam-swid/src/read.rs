@@ -137,7 +137,7 @@ pub const RULE_UNIQUE_ID: &str = "READ-UNIQUEID";
 pub fn read(input: &str, options: &ReadOptions) -> Result<Parsed<SoftwareIdentity>, ParseError> {
     check_size(input, &options.limits)?;
     let source = Source {
-        lines: Arc::new(LineIndex::new(Arc::from(input))),
+        lines: Arc::new(LineIndex::detached(input)),
         base: 0,
     };
     let doc = parse_document(input, &options.limits, &source)?;
@@ -182,7 +182,7 @@ pub fn read_all(
     check_size(input, &options.limits)?;
     let chunks = split_documents(input);
     // One index for the whole input, shared by every document's positions and source map.
-    let lines = Arc::new(LineIndex::new(Arc::<str>::from(input)));
+    let lines = Arc::new(LineIndex::detached(input));
     let mut out = Vec::new();
     if chunks.len() > 1 {
         for (start, chunk) in chunks {

@@ -36,7 +36,10 @@ const BLOCK: usize = 256;
 /// assert_eq!(index.pos(11), TextPos { line: 2, col: 7 });
 /// ```
 pub struct LineIndex<T = std::sync::Arc<str>> {
+    /// The text, or an empty one for an ASCII text indexed by [`LineIndex::detached`].
     text: T,
+    /// The length of the text indexed.
+    len: usize,
     tables: OnceLock<Tables>,
     /// Bytes looked at so far (building the tables and counting characters).
     scanned: AtomicUsize,
@@ -56,7 +59,7 @@ struct Tables {
 impl<T: AsRef<str>> fmt::Debug for LineIndex<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LineIndex")
-            .field("len", &self.text.as_ref().len())
+            .field("len", &self.len)
             .field("lines", &self.tables.get().map(|t| t.line_starts.len()))
             .finish_non_exhaustive()
     }
@@ -66,13 +69,15 @@ impl<T: AsRef<str>> LineIndex<T> {
     /// An index over `text`. Nothing is computed until the first position is asked for.
     pub fn new(text: T) -> Self {
         Self {
+            len: text.as_ref().len(),
             text,
             tables: OnceLock::new(),
             scanned: AtomicUsize::new(0),
         }
     }
 
-    /// The text the offsets point into.
+    /// The text the offsets point into (empty for an index made by [`LineIndex::detached`]
+    /// of an ASCII text, which does not keep it).
     pub fn text(&self) -> &str {
         self.text.as_ref()
     }
@@ -88,39 +93,69 @@ impl<T: AsRef<str>> LineIndex<T> {
         self.tables.get_or_init(|| {
             let bytes = self.text.as_ref().as_bytes();
             self.scanned.fetch_add(bytes.len(), Ordering::Relaxed);
-            let mut line_starts = vec![0];
-            line_starts.extend(
-                bytes
-                    .iter()
-                    .enumerate()
-                    .filter(|&(_, &b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            );
-            let mut total_chars = 0;
-            let block_chars = if bytes.is_ascii() {
-                total_chars = bytes.len();
-                Vec::new()
-            } else {
-                bytes
-                    .chunks(BLOCK)
-                    .map(|block| {
-                        let at = total_chars;
-                        total_chars += chars_in(block);
-                        at
-                    })
-                    .collect()
-            };
-            Tables {
-                line_starts,
-                block_chars,
-                total_chars,
-            }
+            build_tables(bytes)
         })
     }
+}
 
+/// The tables of `bytes`.
+fn build_tables(bytes: &[u8]) -> Tables {
+    let mut line_starts = vec![0];
+    line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    let mut total_chars = 0;
+    let block_chars = if bytes.is_ascii() {
+        total_chars = bytes.len();
+        Vec::new()
+    } else {
+        bytes
+            .chunks(BLOCK)
+            .map(|block| {
+                let at = total_chars;
+                total_chars += chars_in(block);
+                at
+            })
+            .collect()
+    };
+    Tables {
+        line_starts,
+        block_chars,
+        total_chars,
+    }
+}
+
+impl LineIndex<std::sync::Arc<str>> {
+    /// An index that outlives `text` without copying it when it is ASCII (a column is then a
+    /// byte difference, so the line starts are all it needs; they are computed now, in one
+    /// pass). Other text is copied and indexed as [`LineIndex::new`] does. This is how a
+    /// source map keeps its positions without holding a second copy of a large ASCII input.
+    ///
+    /// ```
+    /// use itam_xml::pos::LineIndex;
+    /// use itam_core::TextPos;
+    ///
+    /// let index = LineIndex::detached("<a>\n  <b/>\n</a>");
+    /// assert_eq!(index.pos(6), TextPos { line: 2, col: 3 });
+    /// assert_eq!(index.text(), "");
+    /// ```
+    pub fn detached(text: &str) -> Self {
+        if !text.is_ascii() {
+            return Self::new(std::sync::Arc::from(text));
+        }
+        let tables = OnceLock::new();
+        let _ = tables.set(build_tables(text.as_bytes()));
+        Self {
+            text: std::sync::Arc::from(""),
+            len: text.len(),
+            tables,
+            scanned: AtomicUsize::new(text.len()),
+        }
+    }
+}
+
+impl<T: AsRef<str>> LineIndex<T> {
     /// The line (from 1) that byte `offset` is on (offsets past the end are on the last line).
     pub fn line(&self, offset: usize) -> u32 {
-        let offset = offset.min(self.text.as_ref().len());
+        let offset = offset.min(self.len);
         let line = self
             .tables()
             .line_starts
@@ -132,9 +167,12 @@ impl<T: AsRef<str>> LineIndex<T> {
     /// position; an offset past the end is the end's.
     pub fn pos(&self, offset: usize) -> TextPos {
         let text = self.text.as_ref();
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
+        let mut offset = offset.min(self.len);
+        // A detached ASCII text is all boundaries (and is not kept).
+        if text.len() == self.len {
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
         }
         let tables = self.tables();
         let line = tables.line_starts.partition_point(|&start| start <= offset);
