@@ -84,7 +84,7 @@ fn entity_expansion_and_external_entities_are_refused_at_the_doctype() {
         "laughs.ent.xml",
         ent.as_bytes(),
         ":2:1",
-        "document has a dtd at 2:1, which is refused (no entity expansion)",
+        "document type declarations are not allowed",
     );
     let xxe = format!(
         "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n{}",
@@ -132,7 +132,7 @@ fn deep_nesting_and_crowded_elements_are_refused_with_their_position() {
         "crowded.ent.xml",
         ent.as_bytes(),
         ":2:1",
-        "has more than 256 attributes",
+        "has 300 attributes, more than the limit of 256",
     );
 }
 

@@ -132,7 +132,7 @@ pub enum ParseError {
         pos: TextPos,
     },
     /// The document has a DTD; DTDs are refused so no entity is ever expanded.
-    #[error("document has a dtd at {pos}, which is refused (no entity expansion)")]
+    #[error("document type declarations are not allowed (at {pos})")]
     Dtd {
         /// Where the document type declaration starts.
         pos: TextPos,
@@ -146,13 +146,13 @@ pub enum ParseError {
         message: String,
     },
     /// More nodes than [`Limits::max_nodes`].
-    #[error("document has more than {limit} nodes")]
+    #[error("more than {limit} xml nodes")]
     TooManyNodes {
         /// The limit.
         limit: u32,
     },
     /// Nesting deeper than [`Limits::max_depth`].
-    #[error("elements nested deeper than {limit} at {pos}")]
+    #[error("elements nested deeper than {limit} levels at {pos}")]
     TooDeep {
         /// Where.
         pos: TextPos,
@@ -160,10 +160,12 @@ pub enum ParseError {
         limit: usize,
     },
     /// An element with more attributes than [`Limits::max_attributes`].
-    #[error("element at {pos} has more than {limit} attributes")]
+    #[error("element at {pos} has {count} attributes, more than the limit of {limit}")]
     TooManyAttributes {
         /// Where.
         pos: TextPos,
+        /// How many it has.
+        count: usize,
         /// The limit.
         limit: usize,
     },
@@ -381,6 +383,7 @@ fn read_indexed<'i>(
     check_attribute_count(text, limits.max_attributes).map_err(|crowded| {
         ParseError::TooManyAttributes {
             pos: lines.pos(crowded.offset),
+            count: crowded.count,
             limit: limits.max_attributes,
         }
     })?;
@@ -494,6 +497,7 @@ impl<'i> Reader<'_, 'i> {
             if count > self.options.limits.max_attributes {
                 return Err(ParseError::TooManyAttributes {
                     pos,
+                    count: node.attributes().len(),
                     limit: self.options.limits.max_attributes,
                 });
             }
@@ -630,6 +634,7 @@ impl<'i> Reader<'_, 'i> {
             if i >= self.options.limits.max_attributes {
                 return Err(ParseError::TooManyAttributes {
                     pos,
+                    count: node.attributes().len(),
                     limit: self.options.limits.max_attributes,
                 });
             }

@@ -313,6 +313,8 @@ fn a_hundred_thousand_attributes_are_refused_before_parsing() {
             err,
             ParseError::TooManyAttributes {
                 pos: itam_core::TextPos { line: 2, col: 2 },
+                // `name` and the 10⁵.
+                count: 100_001,
                 limit: 256
             }
         );
