@@ -604,7 +604,14 @@ impl<'i> Reader<'_, 'i> {
                     position: seen_known,
                     node: XmlNode::Comment(child.text().unwrap_or_default().to_owned()),
                 }),
-                NodeType::PI | NodeType::Root => {}
+                NodeType::PI => attrs
+                    .base
+                    .extensions
+                    .extend(pi(child).map(|node| Extension {
+                        position: seen_known,
+                        node,
+                    })),
+                NodeType::Root => {}
             }
         }
         Ok(())
@@ -672,7 +679,8 @@ impl<'i> Reader<'_, 'i> {
                         child.text().unwrap_or_default().to_owned(),
                     ));
                 }
-                NodeType::PI | NodeType::Root => {}
+                NodeType::PI => children.extend(pi(child)),
+                NodeType::Root => {}
             }
         }
         Ok(XmlElement {
@@ -1153,7 +1161,11 @@ impl<'i> Reader<'_, 'i> {
                     position: 0,
                     node: XmlNode::Comment(child.text().unwrap_or_default().to_owned()),
                 }),
-                NodeType::PI | NodeType::Root => {}
+                NodeType::PI => a
+                    .base
+                    .extensions
+                    .extend(pi(child).map(|node| Extension { position: 0, node })),
+                NodeType::Root => {}
             }
         }
         c.base = a.base;
@@ -1250,4 +1262,12 @@ mod tests {
             );
         }
     }
+}
+
+/// A processing instruction node as unknown content (kept, as comments are).
+fn pi(node: Node<'_, '_>) -> Option<XmlNode> {
+    node.pi().map(|pi| XmlNode::Pi {
+        target: pi.target.to_owned(),
+        data: pi.value.map(str::to_owned),
+    })
 }

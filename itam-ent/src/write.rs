@@ -19,7 +19,7 @@ use chrono::SecondsFormat;
 use itam_core::version::Bound;
 use quick_xml::Writer;
 use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesStart, BytesText, Event};
 
 use crate::model::{
     Contract, Ent, EntMeta, Entity, InvoiceData, Limit, LimitTime, Link, LinkContent, Meta, Metric,
@@ -496,6 +496,17 @@ fn write_element(
             }
             XmlNode::Comment(c) => {
                 w.write_event(Event::Comment(BytesText::from_escaped(c.as_str())))?;
+            }
+            XmlNode::Pi { target, data } => {
+                let fits = itam_xml::name::is_pi_target(target)
+                    && data.as_deref().is_none_or(|d| !d.contains("?>"));
+                if fits {
+                    let content = match data {
+                        Some(d) => format!("{target} {d}"),
+                        None => target.clone(),
+                    };
+                    w.write_event(Event::PI(BytesPI::new(content)))?;
+                }
             }
         }
     }

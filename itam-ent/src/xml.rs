@@ -38,6 +38,16 @@ pub enum XmlNode {
     Text(String),
     /// A comment's text.
     Comment(String),
+    /// A processing instruction (`<?target data?>`). The reader keeps every one; the writer
+    /// writes one whose `target` is an XML name other than `xml` and whose `data` has no `?>`
+    /// (all that a reader can produce).
+    Pi {
+        /// The target.
+        target: String,
+        /// What follows the target, if anything.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        data: Option<String>,
+    },
 }
 
 /// Unknown content found among a known element's children, with where it stood.
