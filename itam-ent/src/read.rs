@@ -1200,6 +1200,14 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// A processing instruction node as unknown content (kept, as comments are).
+fn pi(node: Node<'_, '_>) -> Option<XmlNode> {
+    node.pi().map(|pi| XmlNode::Pi {
+        target: pi.target.to_owned(),
+        data: pi.value.map(str::to_owned),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
@@ -1262,12 +1270,4 @@ mod tests {
             );
         }
     }
-}
-
-/// A processing instruction node as unknown content (kept, as comments are).
-fn pi(node: Node<'_, '_>) -> Option<XmlNode> {
-    node.pi().map(|pi| XmlNode::Pi {
-        target: pi.target.to_owned(),
-        data: pi.value.map(str::to_owned),
-    })
 }
