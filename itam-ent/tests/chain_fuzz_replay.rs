@@ -53,7 +53,8 @@ fn the_long_seeds_build_long_chains() {
         let (_, bytes) = seeds.iter().find(|(n, _)| n == name).unwrap();
         check::build(bytes).len()
     };
-    assert_eq!(built("allocation-chain-2000"), 2002);
+    // At most MAX_STEPS steps are taken (the seeds were written for more).
+    assert_eq!(built("allocation-chain-2000"), check::MAX_STEPS);
     assert_eq!(built("consolidation-chain-500"), 1001);
 }
 
