@@ -498,7 +498,10 @@ fn write_element(
                 w.write_event(Event::Comment(BytesText::from_escaped(c.as_str())))?;
             }
             XmlNode::Pi { target, data } => {
-                let fits = itam_xml::name::is_pi_target(target)
+                // What an XML 1.0 parser accepts (the reader's PIs all pass): a Name, colons
+                // included, other than `xml`.
+                let fits = itam_xml::name::is_name(target)
+                    && !target.eq_ignore_ascii_case("xml")
                     && data.as_deref().is_none_or(|d| !d.contains("?>"));
                 if fits {
                     let content = match data {

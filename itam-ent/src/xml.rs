@@ -39,7 +39,7 @@ pub enum XmlNode {
     /// A comment's text.
     Comment(String),
     /// A processing instruction (`<?target data?>`). The reader keeps every one; the writer
-    /// writes one whose `target` is an XML name other than `xml` and whose `data` has no `?>`
+    /// writes one whose `target` is an XML name (colons allowed, as XML 1.0 has them) other than `xml` and whose `data` has no `?>`
     /// (all that a reader can produce).
     Pi {
         /// The target.
