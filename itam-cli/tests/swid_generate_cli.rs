@@ -21,21 +21,25 @@ fn data(rel: &str) -> String {
     )
 }
 
+/// `itam swid generate --DB FILE --os OS REST…`.
+fn generate(db: &str, file: &str, os: &str, rest: &[&str]) -> std::process::Output {
+    let flag = format!("--{db}");
+    itam(&[&["swid", "generate", &flag, file, "--os", os][..], rest].concat())
+}
+
 #[test]
 fn a_dpkg_status_file_gives_one_valid_tag_per_package_and_the_same_twice() {
     let dir = TempDir::new("gen-dpkg");
-    let args = [
-        "swid",
-        "generate",
-        "--dpkg",
-        &data("dpkg-status"),
-        "--os",
-        "debian_12",
-        "--tag-creator",
-        "Example Corp",
-        "example.com",
-    ];
-    let out = itam(&[&args[..], &["-o", &dir.arg("a")]].concat());
+    let dpkg = data("dpkg-status");
+    let run = |out: &str| {
+        generate(
+            "dpkg",
+            &dpkg,
+            "debian_12",
+            &["--tag-creator", "Example Corp", "example.com", "-o", out],
+        )
+    };
+    let out = run(&dir.arg("a"));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
@@ -62,7 +66,7 @@ fn a_dpkg_status_file_gives_one_valid_tag_per_package_and_the_same_twice() {
         assert_eq!(write(&tag).unwrap(), text, "{name}");
     }
     // Deterministic: a second run writes the same bytes.
-    let out = itam(&[&args[..], &["-o", &dir.arg("b")]].concat());
+    let out = run(&dir.arg("b"));
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(tree(&dir.join("b")), written);
 }
@@ -70,17 +74,15 @@ fn a_dpkg_status_file_gives_one_valid_tag_per_package_and_the_same_twice() {
 #[test]
 fn rpm_query_output_gives_coswid_that_decodes_to_the_xml_tags() {
     let dir = TempDir::new("gen-rpm");
-    let base = [
-        "swid",
-        "generate",
-        "--rpm",
-        &data("rpm-query.txt"),
-        "--os",
-        "fedora_40",
-    ];
-    let out = itam(&[&base[..], &["-o", &dir.arg("xml")]].concat());
+    let rpm = data("rpm-query.txt");
+    let out = generate("rpm", &rpm, "fedora_40", &["-o", &dir.arg("xml")]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let out = itam(&[&base[..], &["--coswid", "-o", &dir.arg("cbor")]].concat());
+    let out = generate(
+        "rpm",
+        &rpm,
+        "fedora_40",
+        &["--coswid", "-o", &dir.arg("cbor")],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let xml = tree(&dir.join("xml"));
     let cbor = tree(&dir.join("cbor"));
@@ -109,31 +111,17 @@ fn rpm_query_output_gives_coswid_that_decodes_to_the_xml_tags() {
 
 #[test]
 fn standard_output_holds_every_tag_one_document_after_another() {
-    let out = itam(&[
-        "swid",
-        "generate",
-        "--dpkg",
-        &data("dpkg-status"),
-        "--os",
-        "debian_12",
-        "-o",
-        "-",
-    ]);
+    let out = generate("dpkg", &data("dpkg-status"), "debian_12", &["-o", "-"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let tags = read_all(&stdout(&out), &ReadOptions::STRICT).unwrap();
     assert_eq!(tags.len(), 250);
     // CoSWID is written to files only.
-    let out = itam(&[
-        "swid",
-        "generate",
-        "--dpkg",
+    let out = generate(
+        "dpkg",
         &data("dpkg-status"),
-        "--os",
         "debian_12",
-        "--coswid",
-        "-o",
-        "-",
-    ]);
+        &["--coswid", "-o", "-"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("give a folder for --coswid"),
@@ -148,16 +136,12 @@ fn skipped_packages_and_unreadable_databases_are_said_with_their_line() {
     let status = "Package: kept\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\n\
                   Package: removed\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 2.0-1\n";
     std::fs::write(dir.join("status"), status).unwrap();
-    let out = itam(&[
-        "swid",
-        "generate",
-        "--dpkg",
+    let out = generate(
+        "dpkg",
         &dir.arg("status"),
-        "--os",
         "debian_12",
-        "-o",
-        &dir.arg("out"),
-    ]);
+        &["-o", &dir.arg("out")],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("status:6: note: package removed: not installed"),
@@ -167,16 +151,12 @@ fn skipped_packages_and_unreadable_databases_are_said_with_their_line() {
     assert_eq!(tree(&dir.join("out")).len(), 1);
 
     std::fs::write(dir.join("broken"), "Package: x\nthis is not a field\n").unwrap();
-    let out = itam(&[
-        "swid",
-        "generate",
-        "--dpkg",
+    let out = generate(
+        "dpkg",
         &dir.arg("broken"),
-        "--os",
         "debian_12",
-        "-o",
-        &dir.arg("none"),
-    ]);
+        &["-o", &dir.arg("none")],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("broken:2: error:"),

@@ -344,6 +344,19 @@ enum End {
     Cycle(usize),
 }
 
+impl End {
+    /// The key of the resolution an Ent with this end belongs to: its base, the Ent whose
+    /// link ends without one, or a cycle's least id (`of` when the cycle is unknown).
+    fn key(&self, cycles: &[Vec<EntId>], of: &EntId) -> EntId {
+        match self {
+            Self::Root(r) => r.clone(),
+            Self::Missing { head, .. } => head.clone(),
+            Self::Unlinked(x) => x.clone(),
+            Self::Cycle(i) => cycles.get(*i).and_then(|c| c.first()).unwrap_or(of).clone(),
+        }
+    }
+}
+
 /// One base resolved: what it resolved to and its own findings.
 #[derive(Debug, Clone)]
 struct Done {
@@ -470,59 +483,45 @@ fn consolidation_loops(
             })
         })
         .collect();
-    const NONE: usize = usize::MAX;
     let n = nodes.len();
-    let (mut index, mut low, mut on_stack) = (vec![NONE; n], vec![0; n], vec![false; n]);
-    let (mut stack, mut next) = (Vec::new(), 0);
+    let mut t = Tarjan {
+        index: vec![UNVISITED; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+    };
     let mut out = BTreeMap::new();
     for s in 0..n {
-        if index.get(s) != Some(&NONE) {
+        if t.index.get(s) != Some(&UNVISITED) {
             continue;
         }
         let mut calls: Vec<(usize, usize)> = vec![(s, 0)];
-        visit(
-            s,
-            &mut next,
-            &mut index,
-            &mut low,
-            &mut on_stack,
-            &mut stack,
-        );
+        t.visit(s);
         while let Some(&(v, edge)) = calls.last() {
             let next_w = adj.get(v).and_then(|a| a.get(edge)).copied();
             if let Some(w) = next_w {
                 if let Some(top) = calls.last_mut() {
                     top.1 += 1;
                 }
-                if index.get(w) == Some(&NONE) {
-                    visit(
-                        w,
-                        &mut next,
-                        &mut index,
-                        &mut low,
-                        &mut on_stack,
-                        &mut stack,
-                    );
+                if t.index.get(w) == Some(&UNVISITED) {
+                    t.visit(w);
                     calls.push((w, 0));
-                } else if on_stack.get(w) == Some(&true) {
-                    let iw = index.get(w).copied().unwrap_or(NONE);
-                    if let Some(lv) = low.get_mut(v) {
-                        *lv = (*lv).min(iw);
-                    }
+                } else if t.on_stack.get(w) == Some(&true) {
+                    let iw = t.index.get(w).copied().unwrap_or(UNVISITED);
+                    t.lower(v, iw);
                 }
                 continue;
             }
             calls.pop();
-            let lv = low.get(v).copied().unwrap_or(0);
+            let lv = t.low.get(v).copied().unwrap_or(0);
             if let Some(&(u, _)) = calls.last() {
-                if let Some(lu) = low.get_mut(u) {
-                    *lu = (*lu).min(lv);
-                }
+                t.lower(u, lv);
             }
-            if Some(&lv) == index.get(v) {
+            if Some(&lv) == t.index.get(v) {
                 let mut scc = Vec::new();
-                while let Some(w) = stack.pop() {
-                    if let Some(on) = on_stack.get_mut(w) {
+                while let Some(w) = t.stack.pop() {
+                    if let Some(on) = t.on_stack.get_mut(w) {
                         *on = false;
                     }
                     scc.push(w);
@@ -548,22 +547,40 @@ fn consolidation_loops(
     out
 }
 
-/// Tarjan's first visit of `v`.
-fn visit(
-    v: usize,
-    next: &mut usize,
-    index: &mut [usize],
-    low: &mut [usize],
-    on_stack: &mut [bool],
-    stack: &mut Vec<usize>,
-) {
-    if let (Some(i), Some(l), Some(on)) = (index.get_mut(v), low.get_mut(v), on_stack.get_mut(v)) {
-        *i = *next;
-        *l = *next;
-        *on = true;
+/// A node not visited yet.
+const UNVISITED: usize = usize::MAX;
+
+/// The state of Tarjan's algorithm over nodes `0..n`.
+struct Tarjan {
+    index: Vec<usize>,
+    low: Vec<usize>,
+    on_stack: Vec<bool>,
+    stack: Vec<usize>,
+    next: usize,
+}
+
+impl Tarjan {
+    /// The first visit of `v`.
+    fn visit(&mut self, v: usize) {
+        if let (Some(i), Some(l), Some(on)) = (
+            self.index.get_mut(v),
+            self.low.get_mut(v),
+            self.on_stack.get_mut(v),
+        ) {
+            *i = self.next;
+            *l = self.next;
+            *on = true;
+        }
+        self.next += 1;
+        self.stack.push(v);
     }
-    *next += 1;
-    stack.push(v);
+
+    /// `low[v] = min(low[v], to)`.
+    fn lower(&mut self, v: usize, to: usize) {
+        if let Some(l) = self.low.get_mut(v) {
+            *l = (*l).min(to);
+        }
+    }
 }
 
 /// `ENT-RES-6`: two different documents are Ent `id` at the same revision.
@@ -626,16 +643,10 @@ impl<'a> Resolver<'a> {
         let (ends, cycles) = chain_ends(&by_id);
         let mut groups: BTreeMap<EntId, Vec<EntId>> = BTreeMap::new();
         for (id, end) in &ends {
-            let key = match end {
-                End::Root(r) => r.clone(),
-                End::Missing { head, .. } => head.clone(),
-                End::Unlinked(x) => x.clone(),
-                End::Cycle(i) => match cycles.get(*i).and_then(|c| c.first()) {
-                    Some(least) => least.clone(),
-                    None => id.clone(),
-                },
-            };
-            groups.entry(key).or_default().push(id.clone());
+            groups
+                .entry(end.key(&cycles, id))
+                .or_default()
+                .push(id.clone());
         }
         let looped = consolidation_loops(&by_id, &ends);
         Self {
@@ -689,17 +700,10 @@ impl<'a> Resolver<'a> {
             }
             eff
         });
-        let key = self.ends.get(target).map(|end| match end {
-            End::Root(r) => r.clone(),
-            End::Missing { head, .. } => head.clone(),
-            End::Unlinked(x) => x.clone(),
-            End::Cycle(i) => self
-                .cycles
-                .get(*i)
-                .and_then(|c| c.first())
-                .cloned()
-                .unwrap_or_else(|| target.clone()),
-        });
+        let key = self
+            .ends
+            .get(target)
+            .map(|end| end.key(&self.cycles, target));
         let ents = key
             .and_then(|k| self.groups.get(&k).cloned())
             .unwrap_or_else(|| vec![target.clone()]);

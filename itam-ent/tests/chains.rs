@@ -156,16 +156,8 @@ fn an_allocation_chain_of_thousands_needs_no_recursion() {
     assert_partition(&ents);
 }
 
-/// A supplemental that links to `to` as its base.
-fn linking(name: &str, to: &str, like: &Ent) -> Ent {
-    let mut e = like.clone();
-    e.ent_id = id(name);
-    e.links = vec![Link::to_ent(&id(to), Rel::Supplemental)];
-    e
-}
-
-#[test]
-fn a_cycle_of_supplementals_is_a_resolution_that_names_its_ents() {
+/// A base of 5 devices and an allocation of 1 from it (`a`): what the cycles are made of.
+fn base_and_allocation() -> (Ent, Ent) {
     let b = primary("base", 5);
     let a = ops::allocate(
         &b,
@@ -176,6 +168,20 @@ fn a_cycle_of_supplementals_is_a_resolution_that_names_its_ents() {
         Decimal::from(1),
     )
     .unwrap();
+    (b, a)
+}
+
+/// A supplemental that links to `to` as its base.
+fn linking(name: &str, to: &str, like: &Ent) -> Ent {
+    let mut e = like.clone();
+    e.ent_id = id(name);
+    e.links = vec![Link::to_ent(&id(to), Rel::Supplemental)];
+    e
+}
+
+#[test]
+fn a_cycle_of_supplementals_is_a_resolution_that_names_its_ents() {
+    let (b, a) = base_and_allocation();
     // y → z → x → y, and a tail t → x; the base and its allocation stand apart.
     let ents = vec![
         linking("y", "z", &a),
@@ -211,16 +217,7 @@ fn a_cycle_of_supplementals_is_a_resolution_that_names_its_ents() {
 
 #[test]
 fn a_long_cycle_costs_one_resolution() {
-    let b = primary("base", 5);
-    let a = ops::allocate(
-        &b,
-        Supplement::new("a", buyer()),
-        buyer(),
-        &RightName::Use,
-        &MetricType::Device,
-        Decimal::from(1),
-    )
-    .unwrap();
+    let (_, a) = base_and_allocation();
     let n = 3_000;
     let ents: Vec<Ent> = (0..n)
         .map(|k| linking(&format!("s{k:04}"), &format!("s{:04}", (k + 1) % n), &a))
