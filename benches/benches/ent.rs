@@ -5,19 +5,21 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use itam_ent::itam_core::{Decimal, EntId};
 use itam_ent::ops::{self, Issue, Supplement};
-use itam_ent::read::{ReadOptions, read_with};
+use itam_ent::read::ReadOptions;
 use itam_ent::values::{MetricType, RightName};
-use itam_ent::{Ent, Entity, Profile, Right, read, resolve, validate, write};
+use itam_ent::{Ent, Entity, Parsed, Profile, Right, read_str, resolve, validate, write};
 
 const SAMPLE: &str = include_str!("../../itam-ent/tests/data/per-core-subscription.ent.xml");
 
 fn read_write_validate(c: &mut Criterion) {
-    let Ok(ent) = read(SAMPLE) else { return };
+    let Ok(ent) = read_str(SAMPLE, &ReadOptions::STRICT).map(Parsed::into_value) else {
+        return;
+    };
     c.bench_function("ent read (strict, full sample)", |b| {
-        b.iter(|| read(black_box(SAMPLE)));
+        b.iter(|| read_str(black_box(SAMPLE), &ReadOptions::STRICT));
     });
     c.bench_function("ent read with source map (lax)", |b| {
-        b.iter(|| read_with(black_box(SAMPLE), &ReadOptions::lax()));
+        b.iter(|| read_str(black_box(SAMPLE), &ReadOptions::LAX));
     });
     c.bench_function("ent validate", |b| {
         b.iter(|| validate(black_box(&ent), Profile::reconstructed()));

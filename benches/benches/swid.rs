@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use itam_swid::model::{Directory, DirectoryChild, Entity, File, HashAlgorithm, Payload, Role};
-use itam_swid::read::{ReadOptions, read, read_all};
+use itam_swid::read::{ReadOptions, read_all_str, read_str};
 use itam_swid::write::write;
 use itam_swid::{SoftwareIdentity, XmlInt};
 
@@ -88,7 +88,7 @@ fn read_bench(c: &mut Criterion) {
     for (name, text) in inputs() {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(&name, |b| {
-            b.iter(|| read(black_box(&text), &ReadOptions::LAX).map(|p| p.tag));
+            b.iter(|| read_str(black_box(&text), &ReadOptions::LAX).map(|p| p.value));
         });
     }
     if let Some((name, text)) =
@@ -96,7 +96,7 @@ fn read_bench(c: &mut Criterion) {
     {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(format!("read_all {name}"), |b| {
-            b.iter(|| read_all(black_box(&text), &ReadOptions::LAX).map(|v| v.len()));
+            b.iter(|| read_all_str(black_box(&text), &ReadOptions::LAX).map(|v| v.len()));
         });
     }
     group.finish();
@@ -105,13 +105,13 @@ fn read_bench(c: &mut Criterion) {
 fn write_bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("swid write");
     for (name, text) in inputs() {
-        let Ok(parsed) = read(&text, &ReadOptions::LAX) else {
+        let Ok(parsed) = read_str(&text, &ReadOptions::LAX) else {
             continue;
         };
-        let size = write(&parsed.tag).map_or(0, |s| s.len());
+        let size = write(&parsed.value).map_or(0, |s| s.len());
         group.throughput(Throughput::Bytes(size as u64));
         group.bench_function(&name, |b| {
-            b.iter(|| write(black_box(&parsed.tag)).map(|s| s.len()));
+            b.iter(|| write(black_box(&parsed.value)).map(|s| s.len()));
         });
     }
     group.finish();

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use itam_swid::read::{ReadOptions, read};
+use itam_swid::read::{ReadOptions, read_str};
 use itam_swid::validate::{Profile, validate, validate_xml};
 
 const LARGEST: [&str; 3] = [
@@ -50,13 +50,13 @@ fn validation(c: &mut Criterion) {
         group.bench_function(format!("text {name}"), |b| {
             b.iter(|| validate_xml(black_box(&text), &profile));
         });
-        if let Ok(parsed) = read(&text, &ReadOptions::LAX) {
+        if let Ok(parsed) = read_str(&text, &ReadOptions::LAX) {
             group.bench_function(format!("model {name}"), |b| {
-                b.iter(|| validate(black_box(&parsed.tag), &profile));
+                b.iter(|| validate(black_box(&parsed.value), &profile));
             });
             let iso = Profile::ISO_19770_2_2015;
             group.bench_function(format!("model iso {name}"), |b| {
-                b.iter(|| validate(black_box(&parsed.tag), &iso));
+                b.iter(|| validate(black_box(&parsed.value), &iso));
             });
         }
     }

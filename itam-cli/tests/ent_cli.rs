@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use itam_ent::resolve::resolve_all;
-use itam_ent::{Ent, naming, read, read_lax, write};
+use itam_ent::{Ent, Parsed, ReadOptions, naming, read_str, write};
 
 fn data(rel: &str) -> String {
     format!("{}/tests/data/ent/{rel}", env!("CARGO_MANIFEST_DIR"))
@@ -170,7 +170,11 @@ fn show_json_is_the_library_effective_entitlement() {
 
     let ents: Vec<Ent> = paths
         .iter()
-        .map(|p| read(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .map(|p| {
+            read_str(&std::fs::read_to_string(p).unwrap(), &ReadOptions::STRICT)
+                .unwrap()
+                .value
+        })
         .collect();
     let resolved = resolve_all(&ents);
     let effective = resolved
@@ -289,7 +293,12 @@ fn show_reports_a_refused_chain_as_findings_and_exits_1() {
 #[test]
 fn show_reports_a_cycle_of_supplementals_with_its_ents_and_exits_1() {
     // The allocation of the sample chain, twice, each naming the other as its base.
-    let alloc = read(&std::fs::read_to_string(data("chain/alloc-ops.ent.xml")).unwrap()).unwrap();
+    let alloc = read_str(
+        &std::fs::read_to_string(data("chain/alloc-ops.ent.xml")).unwrap(),
+        &ReadOptions::STRICT,
+    )
+    .unwrap()
+    .value;
     let dir = TempDir::new("ent-cycle");
     for (me, other) in [("cyc-a", "cyc-b"), ("cyc-b", "cyc-a")] {
         let mut e = alloc.clone();
@@ -298,7 +307,7 @@ fn show_reports_a_cycle_of_supplementals_with_its_ents_and_exits_1() {
             &itam_core::EntId::new(other),
             itam_ent::values::Rel::Supplemental,
         )];
-        std::fs::write(dir.join(&format!("{me}.ent.xml")), write(&e)).unwrap();
+        std::fs::write(dir.join(&format!("{me}.ent.xml")), write(&e).unwrap()).unwrap();
     }
     let out = itam(&["ent", "show", &dir.arg("")]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -345,7 +354,12 @@ fn show_exits_2_on_an_unreadable_input_and_shows_the_rest() {
 
 /// The canonical XML of an Ent file: the library's writer over a lax read.
 fn canonical(path: &Path) -> String {
-    write(&read_lax(&std::fs::read_to_string(path).unwrap()).unwrap())
+    write(
+        &read_str(&std::fs::read_to_string(path).unwrap(), &ReadOptions::LAX)
+            .unwrap()
+            .value,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -415,7 +429,7 @@ fn convert_one_file_to_a_file_or_stdout() {
     let out = itam(&["ent", "convert", "--to", "json", &base, "-o", &target]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let back: Ent = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
-    assert_eq!(write(&back), canonical(Path::new(&base)));
+    assert_eq!(write(&back).unwrap(), canonical(Path::new(&base)));
 
     // `-o -` takes one file only.
     let out = itam(&["ent", "convert", "--to", "xml", &data("chain"), "-o", "-"]);
@@ -488,9 +502,12 @@ fn new_writes_the_canonical_xml_of_the_json_form() {
     let out = itam(&["ent", "new", &file]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let xml = stdout(&out);
-    assert_eq!(xml, write(&expected));
+    assert_eq!(xml, write(&expected).unwrap());
     // It reads back strictly to the same Ent.
-    assert_eq!(read(&xml).unwrap(), expected);
+    assert_eq!(
+        read_str(&xml, &ReadOptions::STRICT).unwrap().value,
+        expected
+    );
     assert!(xml.contains(r#"<Quantification quantity="32"/>"#), "{xml}");
 
     // From standard input, the same.
@@ -605,12 +622,14 @@ fn import_cyclonedx_examples_give_valid_ent_files() {
         assert_eq!(written.len(), 1, "{stem}");
         let (name, bytes) = &written[0];
         let xml = String::from_utf8(bytes.clone()).unwrap();
-        let ent = read(&xml).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        let ent = read_str(&xml, &ReadOptions::STRICT)
+            .map(Parsed::into_value)
+            .unwrap_or_else(|e| panic!("{stem}: {e}"));
         assert_eq!(name, &naming::file_name_of(&ent), "{stem}");
         assert_eq!(ent.name, "cryptographic-provider", "{stem}");
         assert_eq!(ent.creator().unwrap().name, "Importer Ltd");
         // Canonical and valid.
-        assert_eq!(write(&ent), xml, "{stem}");
+        assert_eq!(write(&ent).unwrap(), xml, "{stem}");
         let out = itam(&["ent", "validate", &out_dir.join(name).to_string_lossy()]);
         assert_eq!(out.status.code(), Some(0), "{stem}: {}", stdout(&out));
         assert!(
@@ -704,7 +723,9 @@ fn import_cyclonedx_writes_one_file_per_licensing_object_into_a_folder() {
         ]
     );
     for (name, bytes) in &written {
-        let ent = read(std::str::from_utf8(bytes).unwrap()).unwrap();
+        let ent = read_str(std::str::from_utf8(bytes).unwrap(), &ReadOptions::STRICT)
+            .unwrap()
+            .value;
         let (regid, id) = naming::parse_file_name(name).unwrap();
         assert_eq!((regid.as_str(), &id), ("buyer.example", &ent.ent_id));
     }

@@ -11,7 +11,7 @@ mod support;
 use support::*;
 
 use itam_ent::itam_core::EntId;
-use itam_ent::{Ent, naming, read};
+use itam_ent::{Ent, ReadOptions, naming, read_str};
 
 fn long_id() -> String {
     "A".repeat(100)
@@ -36,7 +36,12 @@ fn new_writes_an_ent_with_a_100_capital_id_into_a_folder() {
     let (name, bytes) = &written[0];
     assert_eq!(name, &naming::file_name_of(&ent));
     assert!(name.len() <= naming::MAX_NAME_BYTES, "{name}");
-    assert_eq!(read(std::str::from_utf8(bytes).unwrap()).unwrap(), ent);
+    assert_eq!(
+        read_str(std::str::from_utf8(bytes).unwrap(), &ReadOptions::STRICT)
+            .unwrap()
+            .value,
+        ent
+    );
 }
 
 #[test]
@@ -68,7 +73,9 @@ fn import_cyclonedx_writes_a_licence_with_a_100_capital_bom_ref_into_a_folder() 
     let mut long = 0;
     for (name, bytes) in &written {
         assert!(name.len() <= naming::MAX_NAME_BYTES, "{name}");
-        let ent = read(std::str::from_utf8(bytes).unwrap()).unwrap();
+        let ent = read_str(std::str::from_utf8(bytes).unwrap(), &ReadOptions::STRICT)
+            .unwrap()
+            .value;
         assert_eq!(name, &naming::file_name_of(&ent));
         if ent.ent_id.as_str().ends_with(&long_id()) {
             long += 1;

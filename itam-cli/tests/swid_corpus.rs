@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 use itam_swid::coswid;
 use itam_swid::itam_core::{RegId, TagId, VersionScheme};
 use itam_swid::project::{SoftwareFact, project};
-use itam_swid::read::{ReadOptions, read_all_bytes};
+use itam_swid::read::{ReadOptions, read_all};
 use itam_swid::{Role, SoftwareIdentity, TagType};
 
 fn corpus_dir() -> Option<PathBuf> {
@@ -48,8 +48,8 @@ fn corpus_files(dir: &Path) -> Vec<PathBuf> {
 /// it is none of them.
 fn tags(path: &Path) -> Option<Vec<SoftwareIdentity>> {
     let bytes = std::fs::read(path).expect("read");
-    if let Ok(parsed) = read_all_bytes(&bytes, &ReadOptions::LAX) {
-        return Some(parsed.into_iter().map(|p| p.tag).collect());
+    if let Ok(parsed) = read_all(&bytes, &ReadOptions::LAX) {
+        return Some(parsed.into_iter().map(|p| p.value).collect());
     }
     if let Ok(decoded) = coswid::decode(&bytes) {
         return Some(vec![decoded.tag]);

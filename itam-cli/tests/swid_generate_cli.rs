@@ -10,7 +10,7 @@ use support::*;
 use std::collections::BTreeSet;
 
 use itam_swid::coswid;
-use itam_swid::read::{ReadOptions, read, read_all};
+use itam_swid::read::{ReadOptions, read_all_str, read_str};
 use itam_swid::validate::{Profile, validate};
 use itam_swid::write::write;
 
@@ -51,8 +51,8 @@ fn a_dpkg_status_file_gives_one_valid_tag_per_package_and_the_same_twice() {
     let mut ids = BTreeSet::new();
     for (name, bytes) in &written {
         let text = std::str::from_utf8(bytes).unwrap();
-        let parsed = read(text, &ReadOptions::STRICT).unwrap();
-        let tag = parsed.tag;
+        let parsed = read_str(text, &ReadOptions::STRICT).unwrap();
+        let tag = parsed.value;
         assert!(parsed.findings.is_empty(), "{name}: {:?}", parsed.findings);
         // Named after its tagId, which is unique.
         assert_eq!(name, &format!("{}.swidtag", tag.tag_id));
@@ -95,12 +95,12 @@ fn rpm_query_output_gives_coswid_that_decodes_to_the_xml_tags() {
         );
         // Untagged, as uswid and goswid read it: a bare map (major type 5).
         assert_eq!(cbor_bytes[0] >> 5, 5, "{cbor_name}");
-        let from_xml = read(
+        let from_xml = read_str(
             std::str::from_utf8(xml_bytes).unwrap(),
             &ReadOptions::STRICT,
         )
         .unwrap()
-        .tag;
+        .value;
         assert_eq!(
             coswid::decode(cbor_bytes).unwrap().tag,
             from_xml,
@@ -113,7 +113,7 @@ fn rpm_query_output_gives_coswid_that_decodes_to_the_xml_tags() {
 fn standard_output_holds_every_tag_one_document_after_another() {
     let out = generate("dpkg", &data("dpkg-status"), "debian_12", &["-o", "-"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let tags = read_all(&stdout(&out), &ReadOptions::STRICT).unwrap();
+    let tags = read_all_str(&stdout(&out), &ReadOptions::STRICT).unwrap();
     assert_eq!(tags.len(), 250);
     // CoSWID is written to files only.
     let out = generate(

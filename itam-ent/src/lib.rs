@@ -17,12 +17,13 @@ pub mod write;
 pub mod xml;
 
 pub use itam_core;
+pub use itam_xml::XmlError;
 pub use model::{
     Contract, Ent, EntMeta, Entity, InvoiceData, Limit, LimitTime, Link, LinkContent, Meta, Metric,
     OrderInfo, Quantification, Right, TestMethod, ValidVersion,
 };
 pub use profile::Profile;
-pub use read::{Mode, ParseError, ReadOptions, SourceMap, read, read_lax, read_with};
+pub use read::{Mode, ParseError, Parsed, ReadOptions, SourceMap, read, read_str, read_with};
 pub use resolve::{Effective, Resolution, resolve};
 pub use validate::{RULES, Rule, validate, validate_with_source};
-pub use write::{WriteOptions, write, write_with};
+pub use write::{WriteError, WriteOptions, write, write_with};

@@ -17,9 +17,11 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate};
 use itam_core::version::Bound;
 use itam_core::{Decimal, EntId, RegId, TagId, TextPos, VersionRange, VersionScheme};
+use itam_xml::XmlError;
 pub use itam_xml::decode::Encoding;
 use itam_xml::decode::decode_text;
 use itam_xml::limits::check_attribute_count;
+use itam_xml::name::is_pi_target;
 use itam_xml::pos::LineIndex;
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
@@ -52,19 +54,24 @@ pub struct Limits {
     /// The deepest element nesting (default 64).
     pub max_depth: usize,
     /// The most nodes of any kind (default 200 000).
-    pub max_nodes: u32,
+    pub max_nodes: usize,
     /// The most attributes on one element (default 256).
     pub max_attributes: usize,
 }
 
+impl Limits {
+    /// The default limits (also [`Limits::default`]).
+    pub const DEFAULT: Self = Self {
+        max_bytes: 8 * 1024 * 1024,
+        max_depth: 64,
+        max_nodes: 200_000,
+        max_attributes: 256,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_bytes: 8 * 1024 * 1024,
-            max_depth: 64,
-            max_nodes: 200_000,
-            max_attributes: 256,
-        }
+        Self::DEFAULT
     }
 }
 
@@ -79,24 +86,21 @@ pub struct ReadOptions {
 }
 
 impl ReadOptions {
-    /// Lax reading with default limits.
-    #[must_use]
-    pub fn lax() -> Self {
-        Self {
-            mode: Mode::Lax,
-            limits: Limits::default(),
-        }
-    }
-
-    /// Strict reading with default limits.
-    #[must_use]
-    pub fn strict() -> Self {
-        Self::default()
-    }
+    /// Strict mode, default limits (also [`ReadOptions::default`]); the same name as
+    /// `itam_swid::ReadOptions::STRICT`.
+    pub const STRICT: Self = Self {
+        mode: Mode::Strict,
+        limits: Limits::DEFAULT,
+    };
+    /// Lax mode, default limits.
+    pub const LAX: Self = Self {
+        mode: Mode::Lax,
+        limits: Limits::DEFAULT,
+    };
 
     /// The same options with other limits.
     #[must_use]
-    pub fn with_limits(mut self, limits: Limits) -> Self {
+    pub const fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
     }
@@ -106,69 +110,10 @@ impl ReadOptions {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ParseError {
-    /// The input is larger than [`Limits::max_bytes`].
-    #[error("document is {size} bytes, more than the limit of {limit}")]
-    TooLarge {
-        /// The input's size.
-        size: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// The bytes are not UTF-8.
-    #[error("document is not utf-8 (invalid byte at offset {offset})")]
-    NotUtf8 {
-        /// Offset of the first invalid byte.
-        offset: usize,
-    },
-    /// UTF-16 bytes (see [`read_bytes`]) that do not decode.
-    #[error("not valid {encoding} at byte {offset} (after {pos})")]
-    Encoding {
-        /// The encoding the bytes were read as.
-        encoding: Encoding,
-        /// The offset of the first byte that does not decode, in the input (byte-order
-        /// mark included).
-        offset: usize,
-        /// The line and column just after the last character that decoded.
-        pos: TextPos,
-    },
-    /// The document has a DTD; DTDs are refused so no entity is ever expanded.
-    #[error("document type declarations are not allowed (at {pos})")]
-    Dtd {
-        /// Where the document type declaration starts.
-        pos: TextPos,
-    },
-    /// The text is not well-formed XML.
-    #[error("not well-formed xml at {pos}: {message}")]
-    Xml {
-        /// Where.
-        pos: TextPos,
-        /// What the XML parser said.
-        message: String,
-    },
-    /// More nodes than [`Limits::max_nodes`].
-    #[error("more than {limit} xml nodes")]
-    TooManyNodes {
-        /// The limit.
-        limit: u32,
-    },
-    /// Nesting deeper than [`Limits::max_depth`].
-    #[error("elements nested deeper than {limit} levels at {pos}")]
-    TooDeep {
-        /// Where.
-        pos: TextPos,
-        /// The limit.
-        limit: usize,
-    },
-    /// An element with more attributes than [`Limits::max_attributes`].
-    #[error("element at {pos} has {count} attributes, more than the limit of {limit}")]
-    TooManyAttributes {
-        /// Where.
-        pos: TextPos,
-        /// How many it has.
-        count: usize,
-        /// The limit.
-        limit: usize,
-    },
+    /// Not XML the reader accepts, or beyond a [`Limits`] bound: the kinds both format crates
+    /// share ([`XmlError`]; the same as `itam_swid::ParseError::Xml`).
+    #[error(transparent)]
+    Xml(#[from] XmlError),
     /// The root element is not `Ent`.
     #[error("root element is `{found}`, not `Ent`, at {pos}")]
     WrongRoot {
@@ -246,19 +191,14 @@ impl ParseError {
     #[must_use]
     pub fn pos(&self) -> Option<TextPos> {
         match self {
-            Self::Xml { pos, .. }
-            | Self::Dtd { pos }
-            | Self::Encoding { pos, .. }
-            | Self::TooDeep { pos, .. }
-            | Self::TooManyAttributes { pos, .. }
-            | Self::WrongRoot { pos, .. }
+            Self::Xml(e) => e.pos(),
+            Self::WrongRoot { pos, .. }
             | Self::WrongNamespace { pos, .. }
             | Self::MissingAttribute { pos, .. }
             | Self::InvalidValue { pos, .. }
             | Self::Conflict { pos, .. }
             | Self::UnexpectedElement { pos, .. }
             | Self::UnexpectedText { pos, .. } => Some(*pos),
-            _ => None,
         }
     }
 }
@@ -309,55 +249,46 @@ impl SourceMap {
     }
 }
 
-/// Reads an Ent strictly.
+/// An Ent read from text, with where its parts stood ([`SourceMap`]) and what the reader
+/// noticed (`findings`, rule ids `READ-`; see the module docs) — the same shape as
+/// `itam_swid::Parsed`.
+pub type Parsed<T = Ent> = itam_xml::Parsed<T, SourceMap>;
+
+/// Reads an Ent from bytes with the default options (strict, default [`Limits`]).
 ///
 /// # Errors
-/// A [`ParseError`] when the text is not an Ent the strict reader accepts.
-pub fn read(text: &str) -> Result<Ent, ParseError> {
-    read_with(text, &ReadOptions::strict()).map(|(ent, _)| ent)
+/// A [`ParseError`] saying what and where, as [`read_with`].
+pub fn read(bytes: &[u8]) -> Result<Parsed, ParseError> {
+    read_with(bytes, &ReadOptions::STRICT)
 }
 
-/// Reads an Ent leniently: anything well formed with an `Ent` root.
-///
-/// # Errors
-/// A [`ParseError`] when the text is not well-formed XML, has a DTD, exceeds a limit or has
-/// another root.
-pub fn read_lax(text: &str) -> Result<Ent, ParseError> {
-    read_with(text, &ReadOptions::lax()).map(|(ent, _)| ent)
-}
-
-/// Reads bytes: UTF-8 with or without a byte-order mark, or UTF-16 (little- or big-endian)
-/// with a byte-order mark or, without one, told from its first character `<`
+/// Reads an Ent from bytes: UTF-8 with or without a byte-order mark, or UTF-16 (little- or
+/// big-endian) with a byte-order mark or, without one, told from its first character `<`
 /// ([`itam_xml::decode::decode_text`]). Positions are lines and columns of the decoded text.
+/// The size limit is checked before anything is decoded.
 ///
 /// # Errors
-/// As [`read_with`]; [`ParseError::NotUtf8`] for UTF-8 bytes that do not decode,
-/// [`ParseError::Encoding`] for UTF-16 ones.
-pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<(Ent, SourceMap), ParseError> {
+/// A [`ParseError`] saying what and where: [`XmlError::TooLarge`] past
+/// [`Limits::max_bytes`], [`XmlError::Encoding`] for bytes that do not decode, the other
+/// [`XmlError`] kinds for what is not XML the reader accepts, and the Ent kinds
+/// ([`ParseError::WrongRoot`], and in strict mode the schema's rules).
+pub fn read_with(bytes: &[u8], options: &ReadOptions) -> Result<Parsed, ParseError> {
     if bytes.len() > options.limits.max_bytes {
-        return Err(ParseError::TooLarge {
+        return Err(XmlError::TooLarge {
             size: bytes.len(),
             limit: options.limits.max_bytes,
-        });
+        }
+        .into());
     }
-    let text = decode_text(bytes).map_err(|e| match e.encoding {
-        Encoding::Utf8 => ParseError::NotUtf8 {
-            offset: e.offset - Encoding::sniff(bytes).1,
-        },
-        encoding => ParseError::Encoding {
-            encoding,
-            offset: e.offset,
-            pos: e.pos,
-        },
-    })?;
-    read_with(&text, options)
+    let text = decode_text(bytes).map_err(XmlError::from)?;
+    read_str(&text, options)
 }
 
-/// Reads an Ent with options, returning the model and the positions of what was read.
+/// Reads an Ent from text already decoded.
 ///
 /// # Errors
-/// A [`ParseError`] saying what and where.
-pub fn read_with(text: &str, options: &ReadOptions) -> Result<(Ent, SourceMap), ParseError> {
+/// As [`read_with`] (except the encoding error).
+pub fn read_str(text: &str, options: &ReadOptions) -> Result<Parsed, ParseError> {
     read_indexed(text, &LineIndex::new(text), options)
 }
 
@@ -366,37 +297,38 @@ fn read_indexed<'i>(
     text: &'i str,
     lines: &LineIndex<&'i str>,
     options: &ReadOptions,
-) -> Result<(Ent, SourceMap), ParseError> {
+) -> Result<Parsed, ParseError> {
     let limits = options.limits;
     if text.len() > limits.max_bytes {
-        return Err(ParseError::TooLarge {
+        return Err(XmlError::TooLarge {
             size: text.len(),
             limit: limits.max_bytes,
-        });
+        }
+        .into());
     }
     let parse_options = ParsingOptions {
         allow_dtd: false,
-        nodes_limit: limits.max_nodes,
+        nodes_limit: u32::try_from(limits.max_nodes).unwrap_or(u32::MAX),
         ..ParsingOptions::default()
     };
     // Before the parser, whose duplicate check is quadratic in the attributes of an element.
     check_attribute_count(text, limits.max_attributes).map_err(|crowded| {
-        ParseError::TooManyAttributes {
+        XmlError::TooManyAttributes {
             pos: lines.pos(crowded.offset),
             count: crowded.count,
             limit: limits.max_attributes,
         }
     })?;
     let doc = Document::parse_with_options(text, parse_options).map_err(|e| match e {
-        roxmltree::Error::DtdDetected => ParseError::Dtd {
+        roxmltree::Error::DtdDetected => XmlError::Dtd {
             pos: lines.pos(text.find("<!DOCTYPE").unwrap_or(0)),
         },
-        roxmltree::Error::NodesLimitReached => ParseError::TooManyNodes {
+        roxmltree::Error::NodesLimitReached => XmlError::TooManyNodes {
             limit: limits.max_nodes,
         },
         other => {
             let p = other.pos();
-            ParseError::Xml {
+            XmlError::NotWellFormed {
                 pos: TextPos {
                     line: p.row,
                     col: p.col,
@@ -405,6 +337,18 @@ fn read_indexed<'i>(
             }
         }
     })?;
+    // Processing instructions whose target a namespace-well-formed document may not carry
+    // (a colon) are refused, as the SWID reader does: the writers could not write them back.
+    for pi in doc.descendants().filter(|n| n.is_pi()) {
+        if let Some(target) = pi.pi().map(|p| p.target).filter(|t| !is_pi_target(t)) {
+            return Err(XmlError::InvalidName {
+                what: "processing instruction target",
+                name: target.to_owned(),
+                pos: lines.pos(pi.range().start),
+            }
+            .into());
+        }
+    }
     let root = doc.root_element();
     let mut r = Reader {
         text,
@@ -430,7 +374,11 @@ fn read_indexed<'i>(
     }
     r.map.namespace = r.ent_ns.clone();
     let ent = r.ent(root)?;
-    Ok((ent, r.map))
+    Ok(Parsed {
+        value: ent,
+        source_map: r.map,
+        findings: Vec::new(),
+    })
 }
 
 /// An element's namespace; `xmlns=""` (which roxmltree reports as an empty one) is none.
@@ -479,10 +427,11 @@ impl<'i> Reader<'_, 'i> {
         let def: Option<&ElementDef> = self.profile.element(node.tag_name().name());
         let pos = self.pos(node.range().start);
         if Self::depth_of(path) > self.options.limits.max_depth {
-            return Err(ParseError::TooDeep {
+            return Err(XmlError::TooDeep {
                 pos,
                 limit: self.options.limits.max_depth,
-            });
+            }
+            .into());
         }
         self.map.positions.insert(path.to_owned(), pos);
         let mut out = Attrs {
@@ -495,11 +444,12 @@ impl<'i> Reader<'_, 'i> {
         for a in node.attributes() {
             count += 1;
             if count > self.options.limits.max_attributes {
-                return Err(ParseError::TooManyAttributes {
+                return Err(XmlError::TooManyAttributes {
                     pos,
                     count: node.attributes().len(),
                     limit: self.options.limits.max_attributes,
-                });
+                }
+                .into());
             }
             let apos = self.pos(a.range().start);
             match a.namespace() {
@@ -631,19 +581,21 @@ impl<'i> Reader<'_, 'i> {
     fn foreign(&self, node: Node<'_, 'i>, depth: usize) -> Result<XmlElement, ParseError> {
         let pos = self.pos(node.range().start);
         if depth > self.options.limits.max_depth {
-            return Err(ParseError::TooDeep {
+            return Err(XmlError::TooDeep {
                 pos,
                 limit: self.options.limits.max_depth,
-            });
+            }
+            .into());
         }
         let mut attributes = Vec::new();
         for (i, a) in node.attributes().enumerate() {
             if i >= self.options.limits.max_attributes {
-                return Err(ParseError::TooManyAttributes {
+                return Err(XmlError::TooManyAttributes {
                     pos,
                     count: node.attributes().len(),
                     limit: self.options.limits.max_attributes,
-                });
+                }
+                .into());
             }
             let qname = self.text.get(a.range_qname()).unwrap_or_default();
             let prefix = match a.namespace() {
@@ -685,6 +637,7 @@ impl<'i> Reader<'_, 'i> {
         }
         Ok(XmlElement {
             name: self.element_qname(node),
+            namespaces: Vec::new(),
             attributes,
             children,
         })
@@ -1202,9 +1155,9 @@ fn parse_bool(s: &str) -> Option<bool> {
 
 /// A processing instruction node as unknown content (kept, as comments are).
 fn pi(node: Node<'_, '_>) -> Option<XmlNode> {
-    node.pi().map(|pi| XmlNode::Pi {
+    node.pi().map(|pi| XmlNode::ProcessingInstruction {
         target: pi.target.to_owned(),
-        data: pi.value.map(str::to_owned),
+        value: pi.value.map(str::to_owned),
     })
 }
 
@@ -1232,7 +1185,7 @@ mod tests {
     /// Reads `text` and returns how many bytes its line index scanned.
     fn scanned(text: &str) -> usize {
         let lines = LineIndex::new(text);
-        read_indexed(text, &lines, &ReadOptions::strict()).unwrap_or_else(|e| panic!("{e}"));
+        read_indexed(text, &lines, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
         lines.scanned()
     }
 
@@ -1240,7 +1193,7 @@ mod tests {
     fn a_node_far_along_a_one_line_file_has_its_column() {
         for name in ["use", "nutzungsrecht-für-büro"] {
             let (text, last) = one_line(5_000, name);
-            let (_, map) = read_with(&text, &ReadOptions::strict()).unwrap();
+            let map = read_str(&text, &ReadOptions::STRICT).unwrap().source_map;
             let col = text.get(..last).unwrap().chars().count() + 1;
             assert_eq!(
                 map.get("/Ent/Right[5000]"),

@@ -614,8 +614,9 @@ impl<'a> Resolver<'a> {
                 }
                 Some(old) if e.ent_revision == old.ent_revision && *old != e => {
                     conflicts.insert(e.ent_id.clone());
-                    // Keep a choice that does not depend on arrival order.
-                    if crate::write::write(e) < crate::write::write(old) {
+                    // Keep a choice that does not depend on arrival order (the derived `Debug`
+                    // form is total and deterministic; the XML form may not exist).
+                    if format!("{e:?}") < format!("{old:?}") {
                         by_id.insert(e.ent_id.clone(), e);
                     }
                 }

@@ -8,11 +8,13 @@
 //! when it was read. Two spaces of indentation, except inside elements that carry text (which
 //! is written exactly). Namespace declarations are written where they are first needed.
 //!
-//! Limits of the canonical form: text containing characters XML 1.0 cannot carry (such as NUL)
-//! cannot be written faithfully, and re-indenting invalidates an XML signature over a document
-//! that was not already in canonical form (the `ds:Signature` element itself is kept unchanged).
+//! What XML 1.0 cannot carry (a character such as NUL, a name that is not an XML name, `--` in
+//! a comment, a processing instruction targeted `xml` or with a colon) is a [`WriteError`]
+//! with the element's path, never written wrong or left out: the same checks and error as the
+//! SWID writer's ([`itam_xml::write`]). Re-indenting invalidates an XML signature over a
+//! document that was not already in canonical form (the `ds:Signature` element itself is kept
+//! unchanged).
 
-use std::borrow::Cow;
 use std::fmt::Display;
 
 use chrono::SecondsFormat;
@@ -27,6 +29,9 @@ use crate::model::{
 };
 use crate::profile::{DEFAULT_NAMESPACE, XML_NAMESPACE, names as n};
 use crate::xml::{BaseElement, QName, XmlAttribute, XmlElement, XmlNode};
+pub use itam_xml::WriteError;
+use itam_xml::name::is_ncname;
+use itam_xml::write::{Context, check_comment, check_pi, escape};
 
 /// How to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,26 +60,36 @@ impl WriteOptions {
 }
 
 /// Writes an Ent in canonical form with the default options.
-#[must_use]
-pub fn write(ent: &Ent) -> String {
+///
+/// # Errors
+/// A [`WriteError`] when the model holds what XML 1.0 cannot carry: a character such as NUL,
+/// a name that is not an XML name, a comment with `--`, a processing instruction whose target
+/// is `xml` or has a colon — each with the path of the element.
+pub fn write(ent: &Ent) -> Result<String, WriteError> {
     write_with(ent, &WriteOptions::default())
 }
 
 /// Writes an Ent in canonical form.
-#[must_use]
-pub fn write_with(ent: &Ent, options: &WriteOptions) -> String {
+///
+/// # Errors
+/// As [`write()`].
+pub fn write_with(ent: &Ent, options: &WriteOptions) -> Result<String, WriteError> {
     let tree = to_tree(ent, &options.namespace);
     let mut w = Writer::new(Vec::new());
-    // Writing into a Vec does not fail; should it ever, the output written so far is returned.
-    let _ = write_document(&mut w, &tree, &options.namespace);
-    String::from_utf8(w.into_inner()).unwrap_or_default()
-}
-
-fn write_document(w: &mut Writer<Vec<u8>>, tree: &XmlElement, ent_ns: &str) -> std::io::Result<()> {
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-    w.write_event(Event::Text(BytesText::from_escaped("\n")))?;
-    write_element(w, tree, &mut Scope::default(), 0, ent_ns)?;
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+        .map_err(io)?;
     w.write_event(Event::Text(BytesText::from_escaped("\n")))
+        .map_err(io)?;
+    let root = At {
+        parent: None,
+        siblings: &[],
+        index: 0,
+        element: &tree,
+    };
+    write_element(&mut w, &root, &mut Scope::default(), 0, &options.namespace)?;
+    w.write_event(Event::Text(BytesText::from_escaped("\n")))
+        .map_err(io)?;
+    String::from_utf8(w.into_inner()).map_err(|e| WriteError::Writer(e.to_string()))
 }
 
 /// The document as a generic element tree: known elements in `namespace`, unknown content as
@@ -168,6 +183,7 @@ impl Builder<'_> {
                 prefix: None,
                 local: name.to_owned(),
             },
+            namespaces: Vec::new(),
             attributes,
             children,
         }
@@ -387,66 +403,111 @@ impl Scope {
     }
 }
 
-fn escape_attr(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\t', '\n', '\r']) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+/// Where the writer is: the element being written and its ancestors, kept as references so
+/// that a path (`/Ent/Right[2]/Limit[1]`) is built only for an error.
+struct At<'a> {
+    parent: Option<&'a Self>,
+    /// The element's siblings (its parent's children) and its index among them.
+    siblings: &'a [XmlNode],
+    index: usize,
+    element: &'a XmlElement,
 }
 
-fn escape_text(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '\r']) {
-        return Cow::Borrowed(s);
+impl At<'_> {
+    fn path(&self) -> String {
+        let mut steps = Vec::new();
+        let mut at = Some(self);
+        while let Some(a) = at {
+            let name = a.element.name.prefixed_name();
+            match a.parent {
+                None => steps.push(format!("/{name}")),
+                Some(_) => {
+                    let nth = a
+                        .siblings
+                        .iter()
+                        .take(a.index + 1)
+                        .filter_map(XmlNode::as_element)
+                        .filter(|e| e.name == a.element.name)
+                        .count();
+                    steps.push(format!("/{name}[{nth}]"));
+                }
+            }
+            at = a.parent;
+        }
+        steps.reverse();
+        steps.concat()
     }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
+}
+
+fn check_ncname(name: &str, at: &At<'_>) -> Result<(), WriteError> {
+    if is_ncname(name) {
+        Ok(())
+    } else {
+        Err(WriteError::InvalidName {
+            name: name.to_owned(),
+            path: at.path(),
+        })
+    }
+}
+
+fn check_qname(name: &QName, at: &At<'_>) -> Result<(), WriteError> {
+    check_ncname(&name.local, at)?;
+    name.prefix
+        .as_deref()
+        .map_or(Ok(()), |p| check_ncname(p, at))
+}
+
+/// Declares `prefix` → `uri` on the element being written unless it is already in scope.
+fn declare(
+    decls: &mut Vec<(Option<String>, String)>,
+    scope: &mut Scope,
+    prefix: Option<&str>,
+    uri: &str,
+    at: &At<'_>,
+) -> Result<(), WriteError> {
+    if scope.lookup(prefix) == Some(uri) {
+        return Ok(());
+    }
+    if let Some(p) = prefix {
+        // `xmlns:p=""` is not allowed (Namespaces in XML 1.0 §3), nor is rebinding `xml`.
+        if uri.is_empty() || p == "xml" || p == "xmlns" {
+            return Err(WriteError::InvalidName {
+                name: p.to_owned(),
+                path: format!("{}/namespace declaration", at.path()),
+            });
         }
     }
-    Cow::Owned(out)
+    decls.retain(|(p, _)| p.as_deref() != prefix);
+    decls.push((prefix.map(str::to_owned), uri.to_owned()));
+    scope.0.push((prefix.map(str::to_owned), uri.to_owned()));
+    Ok(())
 }
 
 fn write_element(
     w: &mut Writer<Vec<u8>>,
-    el: &XmlElement,
+    at: &At<'_>,
     scope: &mut Scope,
     depth: usize,
     ent_ns: &str,
-) -> std::io::Result<()> {
+) -> Result<(), WriteError> {
+    let el = at.element;
     let mark = scope.0.len();
+    check_qname(&el.name, at)?;
     let qname = el.name.prefixed_name();
     let mut start = BytesStart::new(qname.as_str());
     let mut decls: Vec<(Option<String>, String)> = Vec::new();
-    let want = el.name.namespace.clone().unwrap_or_default();
-    if scope.lookup(el.name.prefix.as_deref()) != Some(want.as_str()) {
-        decls.push((el.name.prefix.clone(), want));
-        let (p, u) = (
-            el.name.prefix.clone(),
-            el.name.namespace.clone().unwrap_or_default(),
-        );
-        scope.0.push((p, u));
+    for d in &el.namespaces {
+        if let Some(p) = &d.prefix {
+            check_ncname(p, at)?;
+        }
+        declare(&mut decls, scope, d.prefix.as_deref(), &d.uri, at)?;
     }
-    let mut attrs: Vec<(String, String)> = Vec::new();
+    let want = el.name.namespace.as_deref().unwrap_or_default();
+    declare(&mut decls, scope, el.name.prefix.as_deref(), want, at)?;
+    let mut attrs: Vec<(String, &str)> = Vec::new();
     let mut invented = 0usize;
     for a in &el.attributes {
+        check_qname(&a.name, at)?;
         let name = match (&a.name.namespace, &a.name.prefix) {
             (None, _) => a.name.local.clone(),
             (Some(ns), prefix) => {
@@ -457,82 +518,101 @@ fn write_element(
                         format!("ns{invented}")
                     }
                 };
-                if scope.lookup(Some(&prefix)) != Some(ns.as_str()) {
-                    decls.push((Some(prefix.clone()), ns.clone()));
-                    scope.0.push((Some(prefix.clone()), ns.clone()));
-                }
+                declare(&mut decls, scope, Some(&prefix), ns, at)?;
                 format!("{prefix}:{}", a.name.local)
             }
         };
-        attrs.push((name, a.value.clone()));
+        attrs.push((name, &a.value));
     }
     for (p, u) in &decls {
         let key = match p {
             Some(p) => format!("xmlns:{p}"),
             None => "xmlns".to_owned(),
         };
-        push_attr(&mut start, &key, u);
+        push_attr(&mut start, &key, u, at)?;
     }
     for (k, v) in &attrs {
-        push_attr(&mut start, k, v);
+        push_attr(&mut start, k, v, at)?;
     }
     if el.children.is_empty() {
-        w.write_event(Event::Empty(start))?;
+        w.write_event(Event::Empty(start)).map_err(io)?;
         scope.0.truncate(mark);
         return Ok(());
     }
-    w.write_event(Event::Start(start))?;
+    w.write_event(Event::Start(start)).map_err(io)?;
     let is_link_content =
         el.name.local == n::LINK_CONTENT && el.name.namespace.as_deref() == Some(ent_ns);
     let indent = !is_link_content && !el.children.iter().any(|c| matches!(c, XmlNode::Text(_)));
-    for child in &el.children {
+    for (index, child) in el.children.iter().enumerate() {
         if indent {
             newline(w, depth + 1)?;
         }
         match child {
-            XmlNode::Element(e) => write_element(w, e, scope, depth + 1, ent_ns)?,
+            XmlNode::Element(e) => {
+                let inner = At {
+                    parent: Some(at),
+                    siblings: &el.children,
+                    index,
+                    element: e,
+                };
+                write_element(w, &inner, scope, depth + 1, ent_ns)?;
+            }
             XmlNode::Text(t) => {
-                w.write_event(Event::Text(BytesText::from_escaped(escape_text(t))))?;
+                let text = escape(t, Context::Text).map_err(|c| WriteError::char(c, &at.path()))?;
+                w.write_event(Event::Text(BytesText::from_escaped(text)))
+                    .map_err(io)?;
             }
             XmlNode::Comment(c) => {
-                w.write_event(Event::Comment(BytesText::from_escaped(c.as_str())))?;
+                check_comment(c).map_err(|e| WriteError::markup("comment", e, &at.path()))?;
+                w.write_event(Event::Comment(BytesText::from_escaped(c.as_str())))
+                    .map_err(io)?;
             }
-            XmlNode::Pi { target, data } => {
-                // What an XML 1.0 parser accepts (the reader's PIs all pass): a Name, colons
-                // included, other than `xml`.
-                let fits = itam_xml::name::is_name(target)
-                    && !target.eq_ignore_ascii_case("xml")
-                    && data.as_deref().is_none_or(|d| !d.contains("?>"));
-                if fits {
-                    let content = match data {
-                        Some(d) => format!("{target} {d}"),
-                        None => target.clone(),
-                    };
-                    w.write_event(Event::PI(BytesPI::new(content)))?;
-                }
+            XmlNode::ProcessingInstruction { target, value } => {
+                check_pi(target, value.as_deref())
+                    .map_err(|e| WriteError::markup("processing instruction", e, &at.path()))?;
+                let content = match value {
+                    Some(v) => format!("{target} {v}"),
+                    None => target.clone(),
+                };
+                w.write_event(Event::PI(BytesPI::new(content)))
+                    .map_err(io)?;
             }
         }
     }
     if indent {
         newline(w, depth)?;
     }
-    w.write_event(Event::End(BytesEnd::new(qname.as_str())))?;
+    w.write_event(Event::End(BytesEnd::new(qname.as_str())))
+        .map_err(io)?;
     scope.0.truncate(mark);
     Ok(())
 }
 
-fn push_attr(start: &mut BytesStart<'_>, key: &str, value: &str) {
+fn push_attr(
+    start: &mut BytesStart<'_>,
+    key: &str,
+    value: &str,
+    at: &At<'_>,
+) -> Result<(), WriteError> {
+    let value = escape(value, Context::Attribute)
+        .map_err(|c| WriteError::char(c, &format!("{}/@{key}", at.path())))?;
     start.push_attribute(Attribute {
         key: quick_xml::name::QName(key),
-        value: escape_attr(value),
+        value,
     });
+    Ok(())
 }
 
-fn newline(w: &mut Writer<Vec<u8>>, depth: usize) -> std::io::Result<()> {
+fn io(e: std::io::Error) -> WriteError {
+    WriteError::Writer(e.to_string())
+}
+
+fn newline(w: &mut Writer<Vec<u8>>, depth: usize) -> Result<(), WriteError> {
     let mut s = String::with_capacity(1 + 2 * depth);
     s.push('\n');
     for _ in 0..depth {
         s.push_str("  ");
     }
     w.write_event(Event::Text(BytesText::from_escaped(s)))
+        .map_err(io)
 }

@@ -10,45 +10,22 @@ use serde::{Deserialize, Serialize};
 /// one type of [`itam_xml::name::QName`], shared with `itam-swid`).
 pub use itam_xml::name::QName;
 
+/// A namespace declaration on preserved content ([`itam_xml::name::NamespaceDecl`]).
+pub use itam_xml::name::NamespaceDecl;
+
 /// An attribute the model has no field for ([`itam_xml::foreign::Attribute`], shared with
 /// `itam-swid`).
 pub use itam_xml::foreign::Attribute as XmlAttribute;
 
-/// An element the model has no type for (an extension, `ds:Signature`), with all its content.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct XmlElement {
-    /// Its name.
-    pub name: QName,
-    /// Its attributes, in document order (namespace declarations excluded).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub attributes: Vec<XmlAttribute>,
-    /// Its content, in document order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub children: Vec<XmlNode>,
-}
+/// An element the model has no type for (an extension, `ds:Signature`), with all its content
+/// ([`itam_xml::foreign::Element`], the one tree of both format crates; its `namespaces` are
+/// empty when read, and written when a caller sets them).
+pub use itam_xml::foreign::Element as XmlElement;
 
-/// A node of unknown content.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum XmlNode {
-    /// An element.
-    Element(XmlElement),
-    /// Text (unescaped). Inside known elements only non-blank text is kept; inside unknown
-    /// elements all text is kept as it is.
-    Text(String),
-    /// A comment's text.
-    Comment(String),
-    /// A processing instruction (`<?target data?>`). The reader keeps every one; the writer
-    /// writes one whose `target` is an XML name (colons allowed, as XML 1.0 has them) other than `xml` and whose `data` has no `?>`
-    /// (all that a reader can produce).
-    Pi {
-        /// The target.
-        target: String,
-        /// What follows the target, if anything.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        data: Option<String>,
-    },
-}
+/// A node of unknown content ([`itam_xml::foreign::Node`]): an element, text (inside known
+/// elements only non-blank text is kept; inside unknown elements all text is kept as it is),
+/// a comment, or a processing instruction.
+pub use itam_xml::foreign::Node as XmlNode;
 
 /// Unknown content found among a known element's children, with where it stood.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

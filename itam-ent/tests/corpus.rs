@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use itam_ent::profile::Profile;
-use itam_ent::{ParseError, read, read_lax};
+use itam_ent::{ParseError, Parsed, ReadOptions, read_str};
 
 fn corpus() -> Option<PathBuf> {
     corpus::folder("corpus-ent")
@@ -46,7 +46,10 @@ fn real_non_ent_files_are_refused_with_their_root_name() {
     ];
     for (file, root) in cases {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
-        for result in [read(&text), read_lax(&text)] {
+        for result in [
+            read_str(&text, &ReadOptions::STRICT).map(Parsed::into_value),
+            read_str(&text, &ReadOptions::LAX).map(Parsed::into_value),
+        ] {
             match result {
                 Err(ParseError::WrongRoot { found, pos }) => {
                     assert_eq!(found, root, "{file}");

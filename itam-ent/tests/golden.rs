@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use itam_ent::{Ent, read, write};
+use itam_ent::{Ent, ReadOptions, read_str, write};
 
 fn samples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
@@ -24,8 +24,13 @@ fn canonical_output_matches_the_golden_files() {
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let bless = std::env::var_os("ITAM_BLESS").is_some();
     for path in samples() {
-        let ent = read(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let out = write(&ent);
+        let ent = read_str(
+            &std::fs::read_to_string(&path).unwrap(),
+            &ReadOptions::STRICT,
+        )
+        .unwrap()
+        .value;
+        let out = write(&ent).unwrap();
         let name = path
             .file_name()
             .unwrap()
@@ -40,14 +45,19 @@ fn canonical_output_matches_the_golden_files() {
         let want = std::fs::read_to_string(&file)
             .unwrap_or_else(|e| panic!("{}: {e} (run with ITAM_BLESS=1)", file.display()));
         assert_eq!(out, want, "{name} differs from its golden file");
-        assert_eq!(read(&want).unwrap(), ent);
+        assert_eq!(read_str(&want, &ReadOptions::STRICT).unwrap().value, ent);
     }
 }
 
 #[test]
 fn json_form_of_every_sample_round_trips() {
     for path in samples() {
-        let ent = read(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let ent = read_str(
+            &std::fs::read_to_string(&path).unwrap(),
+            &ReadOptions::STRICT,
+        )
+        .unwrap()
+        .value;
         let json = serde_json::to_string_pretty(&ent).unwrap();
         let back: Ent = serde_json::from_str(&json).unwrap();
         assert_eq!(back, ent, "{}", path.display());

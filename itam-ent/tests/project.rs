@@ -10,12 +10,17 @@ use itam_ent::model::{EntMeta, InvoiceData, ValidVersion};
 use itam_ent::ops::{self, Issue, Supplement};
 use itam_ent::project::project;
 use itam_ent::values::{MetricType, RightName};
-use itam_ent::{Ent, Entity, Meta, Right, read, resolve};
+use itam_ent::{Ent, Entity, Meta, ReadOptions, Right, read_str, resolve};
 use proptest::prelude::*;
 
 fn sample(name: &str) -> Ent {
     let path = format!("{}/tests/data/{name}.ent.xml", env!("CARGO_MANIFEST_DIR"));
-    read(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    read_str(
+        &std::fs::read_to_string(&path).unwrap(),
+        &ReadOptions::STRICT,
+    )
+    .unwrap()
+    .value
 }
 
 fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {

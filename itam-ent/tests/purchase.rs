@@ -15,12 +15,17 @@ use itam_ent::project::project;
 use itam_ent::purchase::{LeftOut, bought, entitlement_ids, fold_allocations, purchases, supplier};
 use itam_ent::resolve::{Effective, Resolution, resolve_all};
 use itam_ent::values::{MetricType, RightName, Role};
-use itam_ent::{Ent, Entity, InvoiceData, OrderInfo, Right, read, resolve};
+use itam_ent::{Ent, Entity, InvoiceData, OrderInfo, ReadOptions, Right, read_str, resolve};
 use proptest::prelude::*;
 
 fn sample(name: &str) -> Ent {
     let path = format!("{}/tests/data/{name}.ent.xml", env!("CARGO_MANIFEST_DIR"));
-    read(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    read_str(
+        &std::fs::read_to_string(&path).unwrap(),
+        &ReadOptions::STRICT,
+    )
+    .unwrap()
+    .value
 }
 
 fn effective(target: &str, ents: &[Ent]) -> Effective {
@@ -351,7 +356,14 @@ fn purchase_ids_are_the_projection_ids_on_every_sample() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.to_string_lossy().ends_with(".ent.xml") {
-            ents.push(read(&std::fs::read_to_string(&path).unwrap()).unwrap());
+            ents.push(
+                read_str(
+                    &std::fs::read_to_string(&path).unwrap(),
+                    &ReadOptions::STRICT,
+                )
+                .unwrap()
+                .value,
+            );
         }
     }
     let mut checked = 0;

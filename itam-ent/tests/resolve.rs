@@ -8,12 +8,17 @@ use itam_core::{Decimal, EntId};
 use itam_ent::ops::{self, Information, Issue, OpError, Supplement};
 use itam_ent::resolve::{RULES, Status, resolve_all};
 use itam_ent::values::{MetricType, Rel, RightName, Role};
-use itam_ent::{Ent, Entity, InvoiceData, Link, Right, read, resolve};
+use itam_ent::{Ent, Entity, InvoiceData, Link, ReadOptions, Right, read_str, resolve};
 use proptest::prelude::*;
 
 fn sample(name: &str) -> Ent {
     let path = format!("{}/tests/data/{name}.ent.xml", env!("CARGO_MANIFEST_DIR"));
-    read(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    read_str(
+        &std::fs::read_to_string(&path).unwrap(),
+        &ReadOptions::STRICT,
+    )
+    .unwrap()
+    .value
 }
 
 fn id(s: &str) -> EntId {
@@ -471,7 +476,12 @@ fn operations_write_valid_documents() {
     for d in &docs {
         let report = itam_ent::validate(d, profile);
         assert!(report.is_empty(), "{}:\n{report}", d.ent_id);
-        assert_eq!(&read(&itam_ent::write(d)).unwrap(), d);
+        assert_eq!(
+            &read_str(&itam_ent::write(d).unwrap(), &ReadOptions::STRICT)
+                .unwrap()
+                .value,
+            d
+        );
     }
 }
 

@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use itam_ent::read::{ReadOptions, read_bytes, read_with};
+use itam_ent::read::{ReadOptions, read_str, read_with};
 use itam_ent::resolve::resolve_all;
-use itam_ent::{Ent, Profile, resolve, validate, write};
+use itam_ent::{Ent, Parsed, Profile, resolve, validate, write};
 
 /// Documents per input, as in the fuzz target.
 const MAX_DOCS: usize = 8;
@@ -19,14 +19,15 @@ const MAX_DOCS: usize = 8;
 fn check(data: &[u8]) -> bool {
     let mut chain: Vec<Ent> = Vec::new();
     for doc in data.split(|b| *b == 0).take(MAX_DOCS) {
-        for options in [ReadOptions::strict(), ReadOptions::lax()] {
-            let Ok((ent, _)) = read_bytes(doc, &options) else {
+        for options in [ReadOptions::STRICT, ReadOptions::LAX] {
+            let Ok(Parsed { value: ent, .. }) = read_with(doc, &options) else {
                 continue;
             };
-            let xml = write(&ent);
-            let (back, _) = read_with(&xml, &options).expect("canonical output reads back");
+            let xml = write(&ent).unwrap();
+            let Parsed { value: back, .. } =
+                read_str(&xml, &options).expect("canonical output reads back");
             assert_eq!(back, ent);
-            assert_eq!(write(&back), xml);
+            assert_eq!(write(&back).unwrap(), xml);
             let _ = validate(&ent, Profile::reconstructed());
             let _ = resolve(&ent.ent_id, std::slice::from_ref(&ent));
             chain.push(ent);
@@ -146,7 +147,7 @@ fn overflow_seeds_are_refused_with_a_finding() {
         assert!(check(&data));
         let chain: Vec<Ent> = data
             .split(|b| *b == 0)
-            .map(|doc| read_bytes(doc, &ReadOptions::strict()).unwrap().0)
+            .map(|doc| read_with(doc, &ReadOptions::STRICT).unwrap().value)
             .collect();
         let res = resolve(&itam_core::EntId::new(target), &chain);
         assert!(res.effective.is_none(), "{seed}: {}", res.report);

@@ -8,10 +8,10 @@ use std::path::PathBuf;
 
 use itam_core::Severity;
 use itam_ent::profile::Profile;
-use itam_ent::read::{ReadOptions, read_with};
+use itam_ent::read::{ReadOptions, read_str};
 use itam_ent::validate::{RULES, rule_by_id, validate, validate_with_source};
 use itam_ent::xml::{XmlElement, XmlNode};
-use itam_ent::{Ent, read, read_lax};
+use itam_ent::{Ent, Parsed};
 
 fn dir(sub: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -37,7 +37,9 @@ fn samples() -> Vec<(String, Ent)> {
     files("")
         .into_iter()
         .map(|(name, text)| {
-            let ent = read(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let ent = read_str(&text, &ReadOptions::STRICT)
+                .map(Parsed::into_value)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             (name, ent)
         })
         .collect()
@@ -58,8 +60,11 @@ fn every_rule_has_a_vector_that_fires_it() {
     for (name, text) in &vectors {
         let id = name.trim_end_matches(".ent.xml");
         let rule = rule_by_id(id).unwrap_or_else(|| panic!("{name} names no rule"));
-        let (ent, map) =
-            read_with(text, &ReadOptions::lax()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let Parsed {
+            value: ent,
+            source_map: map,
+            ..
+        } = read_str(text, &ReadOptions::LAX).unwrap_or_else(|e| panic!("{name}: {e}"));
         let report = validate_with_source(&ent, Profile::reconstructed(), &map);
         let hits: Vec<_> = report.by_rule(id).collect();
         assert!(!hits.is_empty(), "{name} does not fire {id}:\n{report}");
@@ -80,7 +85,11 @@ fn the_samples_are_a_baseline_that_fires_no_rule() {
     assert!(samples.len() >= 10);
     for (name, ent) in &samples {
         let text = std::fs::read_to_string(dir("").join(name)).unwrap();
-        let (_, map) = read_with(&text, &ReadOptions::strict()).unwrap();
+        let Parsed {
+            value: _,
+            source_map: map,
+            ..
+        } = read_str(&text, &ReadOptions::STRICT).unwrap();
         let report = validate_with_source(ent, Profile::reconstructed(), &map);
         assert!(report.is_empty(), "{name}:\n{report}");
     }
@@ -109,7 +118,7 @@ fn validation_never_stops_early() {
     let text = r#"<Ent xmlns="http://standards.iso.org/iso/19770/-3/2016/schema.xsd" name="" entId=" "
         entType="supplemental"><Right name="use"><Metric type="core"><Quantification quantity="-1"
         unlimited="true"/></Metric></Right><InvoiceData amount="-1"/></Ent>"#;
-    let ent = read_lax(text).unwrap();
+    let ent = read_str(text, &ReadOptions::LAX).unwrap().value;
     let report = validate(&ent, Profile::reconstructed());
     let rules = report.rules();
     for id in [
@@ -132,7 +141,11 @@ fn validation_never_stops_early() {
 #[test]
 fn findings_carry_paths_and_positions() {
     let text = std::fs::read_to_string(dir("rules").join("ENT-QTY-1.ent.xml")).unwrap();
-    let (ent, map) = read_with(&text, &ReadOptions::lax()).unwrap();
+    let Parsed {
+        value: ent,
+        source_map: map,
+        ..
+    } = read_str(&text, &ReadOptions::LAX).unwrap();
     let report = validate_with_source(&ent, Profile::reconstructed(), &map);
     let f = report.by_rule("ENT-QTY-1").next().unwrap();
     assert_eq!(
@@ -145,7 +158,7 @@ fn findings_carry_paths_and_positions() {
 #[test]
 fn unknown_values_are_info_not_errors() {
     let text = std::fs::read_to_string(dir("rules").join("ENT-VS-1.ent.xml")).unwrap();
-    let ent = read(&text).unwrap();
+    let ent = read_str(&text, &ReadOptions::STRICT).unwrap().value;
     let report = validate(&ent, Profile::reconstructed());
     assert!(report.is_conformant(), "{report}");
     assert_eq!(report.len(), 1);

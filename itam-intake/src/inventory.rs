@@ -45,7 +45,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Read, String> {
         .tags
         .into_iter()
         .map(|tag| {
-            let mut tag = tag.parsed.tag;
+            let mut tag = tag.parsed.value;
             tag.children.retain(|c| !matches!(c, Child::Payload(_)));
             project(&tag)
         })

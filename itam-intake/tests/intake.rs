@@ -289,7 +289,7 @@ fn utf16_tags_and_ents_without_a_byte_order_mark_are_read_as_xml() {
             let loaded = tags::load(&bytes).unwrap_or_else(|e| panic!("{}", e.located()));
             assert_eq!(loaded.format, tags::Format::Xml);
             let parsed = &loaded.tags.first().unwrap().parsed;
-            assert_eq!(parsed.tag.tag_id.as_str(), "t-16");
+            assert_eq!(parsed.value.tag_id.as_str(), "t-16");
 
             let bytes = utf16(&ent("e-16", 3), big_endian, mark);
             let loaded = ents::load(&bytes).unwrap_or_else(|e| panic!("{}", e.located()));
@@ -337,7 +337,7 @@ fn cyclic_allocations() -> Vec<(String, Vec<u8>)> {
         .map(|e| {
             (
                 format!("ents/{}.ent", e.ent_id),
-                itam_ent::write(e).into_bytes(),
+                itam_ent::write(e).expect("writes").into_bytes(),
             )
         })
         .collect()

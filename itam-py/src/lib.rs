@@ -15,7 +15,7 @@ use itam_reconcile::itam_core::estate::Estate;
 use itam_reconcile::{Mode, Policy, reconcile, reconcile_both};
 use itam_swid::SoftwareIdentity;
 use itam_swid::coswid::{self, EncodeOptions};
-use itam_swid::read::{ReadOptions, read_all_bytes};
+use itam_swid::read::{ReadOptions, read_all};
 
 fn err(e: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(e.to_string())
@@ -34,10 +34,10 @@ fn swid_read(data: &[u8], lax: bool) -> PyResult<String> {
     } else {
         ReadOptions::STRICT
     };
-    let tags: Vec<SoftwareIdentity> = read_all_bytes(data, &options)
+    let tags: Vec<SoftwareIdentity> = read_all(data, &options)
         .map_err(err)?
         .into_iter()
-        .map(|p| p.tag)
+        .map(|p| p.value)
         .collect();
     json(&tags)
 }
@@ -92,12 +92,12 @@ fn coswid_write<'py>(py: Python<'py>, tag_json: &str) -> PyResult<Bound<'py, PyB
 #[pyo3(signature = (data, lax = false))]
 fn ent_read(data: &[u8], lax: bool) -> PyResult<String> {
     let options = if lax {
-        itam_ent::ReadOptions::lax()
+        itam_ent::ReadOptions::LAX
     } else {
-        itam_ent::ReadOptions::strict()
+        itam_ent::ReadOptions::STRICT
     };
-    let (ent, _) = itam_ent::read::read_bytes(data, &options).map_err(err)?;
-    json(&ent)
+    let parsed = itam_ent::read_with(data, &options).map_err(err)?;
+    json(&parsed.value)
 }
 
 /// The findings of an Ent (its JSON form) under the reconstructed profile, as a JSON report.
@@ -114,7 +114,7 @@ fn ent_validate(ent_json: &str) -> PyResult<String> {
 #[pyfunction]
 fn ent_write(ent_json: &str) -> PyResult<String> {
     let ent: itam_ent::Ent = serde_json::from_str(ent_json).map_err(err)?;
-    Ok(itam_ent::write(&ent))
+    itam_ent::write(&ent).map_err(err)
 }
 
 /// The effective license position of an estate (`estate.json` text) on `as_of`

@@ -33,7 +33,7 @@
 //! - [`uswid`]: the uSWID container that firmware tools wrap CoSWID tags in.
 //! - [`cose`]: the COSE envelope of a signed CoSWID tag, kept verbatim.
 //! - This module: CoSWID ↔ model ([`decode`], [`encode`]) and SWID XML ↔ CoSWID through the
-//!   model (read the XML with [`crate::read`], encode the model; decode, then write XML).
+//!   model (read the XML with [`crate::read()`], encode the model; decode, then write XML).
 //!
 //! # Signed CoSWID
 //!
@@ -590,8 +590,8 @@ pub fn xml_to_coswid(
     read_options: &crate::read::ReadOptions,
     options: &EncodeOptions,
 ) -> Result<Encoded, ConvertError> {
-    let parsed = crate::read::read(xml, read_options).map_err(ConvertError::Read)?;
-    Ok(encode(&parsed.tag, options))
+    let parsed = crate::read::read_str(xml, read_options).map_err(ConvertError::Read)?;
+    Ok(encode(&parsed.value, options))
 }
 
 /// Converts one CoSWID tag to SWID XML through the model: [`decode`], then

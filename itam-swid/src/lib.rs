@@ -15,6 +15,7 @@ pub mod validate;
 pub mod write;
 
 pub use error::{ParseError, WriteError};
+pub use itam_xml::XmlError;
 pub use model::{
     Attribute, Child, Directory, DirectoryChild, Entity, EntityChild, Evidence, File,
     ForeignElement, ForeignNode, HashAlgorithm, Hashes, Link, LinkTarget, Meta, NamespaceDecl,
@@ -22,4 +23,6 @@ pub use model::{
     ResourceCollection, Role, Roles, SmallString, SoftwareIdentity, SoftwareMeta, TagType,
     TypeFlags, TypePrecedence, Use, XmlBool, XmlInt,
 };
+pub use read::{ParseMode, ReadOptions, read, read_all, read_all_str, read_str, read_with};
 pub use source::{Dialect, Parsed, SourceMap};
+pub use write::{WriteOptions, write, write_with};

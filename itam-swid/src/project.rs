@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use itam_swid::project::project;
-//! use itam_swid::read::{read, ReadOptions};
+//! use itam_swid::read::{read_str, ReadOptions};
 //!
 //! let xml = r#"<SoftwareIdentity xmlns="http://standards.iso.org/iso/19770/-2/2015/schema.xsd"
 //!     name="ACME Roadrunner Pro 2016" tagId="acme.com-rr-16.2" version="16.2.1"
@@ -19,7 +19,7 @@
 //!         persistentId="acme.com-rr" entitlementKey="RR-PRO"/>
 //!   <Payload><File name="rr.exe" location="bin" root="%programfiles%" size="42"/></Payload>
 //! </SoftwareIdentity>"#;
-//! let fact = project(&read(xml, &ReadOptions::STRICT)?.tag);
+//! let fact = project(&read_str(xml, &ReadOptions::STRICT)?.value);
 //! assert_eq!(fact.software.publisher, "ACME Corp"); // softwareCreator, spaces collapsed
 //! assert_eq!(fact.software.product, "Roadrunner");   // Meta/@product before @name
 //! assert_eq!(fact.software.edition.as_deref(), Some("Pro"));
@@ -446,7 +446,7 @@ mod tests {
     #![allow(clippy::panic)]
     use super::*;
 
-    use crate::read::{ReadOptions, read};
+    use crate::read::{ReadOptions, read_str};
 
     const NS: &str = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
 
@@ -454,8 +454,8 @@ mod tests {
         let xml = format!(
             r#"<SoftwareIdentity xmlns="{NS}" xmlns:n8060="http://csrc.nist.gov/ns/swid/2015-extensions/1.0" xmlns:sha256="http://www.w3.org/2001/04/xmlenc#sha256" name="  Road  Runner " tagId="t-1" {attrs}>{body}</SoftwareIdentity>"#
         );
-        match read(&xml, &ReadOptions::STRICT) {
-            Ok(parsed) => project(&parsed.tag),
+        match read_str(&xml, &ReadOptions::STRICT) {
+            Ok(parsed) => project(&parsed.value),
             Err(e) => panic!("vector does not read: {e}"),
         }
     }

@@ -1,15 +1,16 @@
 //! Reading SWID tags from XML (roxmltree).
 //!
-//! - [`read`] / [`read_bytes`]: one tag (root `SoftwareIdentity`).
-//! - [`read_all`] / [`read_all_bytes`]: inputs holding several tags (one document per line,
-//!   documents separated by `---`, or tags wrapped in another root such as an rpm repodata
-//!   bundle).
+//! - [`read`] / [`read_with`] (bytes; options) and [`read_str`] (decoded text): one tag (root
+//!   `SoftwareIdentity`). The same shape as `itam_ent::read`, `read_with` and `read_str`.
+//! - [`read_all`] (bytes) / [`read_all_str`]: inputs holding several tags (one document per
+//!   line, documents separated by `---`, or tags wrapped in another root such as an rpm
+//!   repodata bundle).
 //!
 //! **Namespaces.** [`ParseMode::Strict`] accepts only
 //! `http://standards.iso.org/iso/19770/-2/2015/schema.xsd`. [`ParseMode::Lax`] also reads the
 //! 2014 DIS and pre-DIS 2014 draft namespaces (finding [`RULE_NS_DRAFT`]) and a document without
 //! namespace (finding [`RULE_NS_MISSING`]) into the same model; the [`Dialect`] read is in
-//! [`Parsed::dialect`]. **2009 tags** (`software_identification_tag`, 2009 or 2008
+//! [`SourceMap::dialect`]. **2009 tags** (`software_identification_tag`, 2009 or 2008
 //! namespace) are refused in both modes with [`ParseError::Iso2009`]: their element-based
 //! schema maps to the 2015 model only in part (no tagId/tagVersion semantics, three fixed
 //! entity elements, package_footprint instead of Payload), and a partial silent mapping would
@@ -27,7 +28,7 @@
 //! text between SWID elements is layout and is not kept (inside foreign elements it is).
 //! Comments and processing instructions outside the root element are not kept.
 //!
-//! **Safety.** Document type declarations are refused ([`ParseError::Dtd`]), so no entity is
+//! **Safety.** Document type declarations are refused ([`XmlError::Dtd`]), so no entity is
 //! ever expanded; [`Limits`] bound input size, nesting depth, node count and attributes per
 //! element, and are checked before any model is built.
 
@@ -59,14 +60,19 @@ pub struct Limits {
     pub max_attributes: usize,
 }
 
+impl Limits {
+    /// The default limits (also [`Limits::default`]).
+    pub const DEFAULT: Self = Self {
+        max_bytes: 64 * 1024 * 1024,
+        max_depth: 64,
+        max_nodes: 4_000_000,
+        max_attributes: 256,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_bytes: 64 * 1024 * 1024,
-            max_depth: 64,
-            max_nodes: 4_000_000,
-            max_attributes: 256,
-        }
+        Self::DEFAULT
     }
 }
 
@@ -83,18 +89,20 @@ impl ReadOptions {
     /// Strict mode, default limits.
     pub const STRICT: Self = Self {
         mode: ParseMode::Strict,
-        limits: Limits {
-            max_bytes: 64 * 1024 * 1024,
-            max_depth: 64,
-            max_nodes: 4_000_000,
-            max_attributes: 256,
-        },
+        limits: Limits::DEFAULT,
     };
     /// Lax mode, default limits.
     pub const LAX: Self = Self {
         mode: ParseMode::Lax,
-        limits: Self::STRICT.limits,
+        limits: Limits::DEFAULT,
     };
+
+    /// The same options with other limits.
+    #[must_use]
+    pub const fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
 }
 
 use itam_core::{Finding, Location, RegId, Severity, TextPos};
@@ -109,6 +117,7 @@ use crate::model::{
 };
 use crate::ns;
 use crate::source::{Dialect, Parsed, SourceMap, path};
+use itam_xml::XmlError;
 use itam_xml::limits::check_attribute_count;
 use itam_xml::name::is_pi_target;
 use itam_xml::pos::LineIndex;
@@ -124,7 +133,16 @@ pub const RULE_REQUIRED: &str = "READ-REQUIRED";
 /// Finding rule: a pre-DIS `uniqueId` was read as `tagId` (lax mode).
 pub const RULE_UNIQUE_ID: &str = "READ-UNIQUEID";
 
-/// Reads one SWID tag from XML text.
+/// Reads one SWID tag from bytes with the default options ([`ReadOptions::STRICT`]), as
+/// [`read_with`] does.
+///
+/// # Errors
+/// As [`read_with`].
+pub fn read(input: &[u8]) -> Result<Parsed<SoftwareIdentity>, ParseError> {
+    read_with(input, &ReadOptions::STRICT)
+}
+
+/// Reads one SWID tag from XML text already decoded.
 ///
 /// The root must be `SoftwareIdentity`. In [`ParseMode::Strict`] its namespace must be the
 /// 2015 one and required attributes must be present; in [`ParseMode::Lax`] the 2014 drafts
@@ -134,7 +152,10 @@ pub const RULE_UNIQUE_ID: &str = "READ-UNIQUEID";
 /// # Errors
 /// [`ParseError`] when the text is not well-formed XML, has a DTD, exceeds a limit, is a
 /// 2009 tag, has another root, or (strict) breaks a rule above.
-pub fn read(input: &str, options: &ReadOptions) -> Result<Parsed<SoftwareIdentity>, ParseError> {
+pub fn read_str(
+    input: &str,
+    options: &ReadOptions,
+) -> Result<Parsed<SoftwareIdentity>, ParseError> {
     check_size(input, &options.limits)?;
     let source = Source {
         lines: Arc::new(LineIndex::detached(input)),
@@ -154,12 +175,13 @@ pub fn read(input: &str, options: &ReadOptions) -> Result<Parsed<SoftwareIdentit
 /// encoding).
 ///
 /// # Errors
-/// As [`read`]; also [`ParseError::Encoding`] when the bytes do not decode.
-pub fn read_bytes(
+/// As [`read_str`]; also [`XmlError::TooLarge`] before anything is decoded and
+/// [`XmlError::Encoding`] when the bytes do not decode.
+pub fn read_with(
     input: &[u8],
     options: &ReadOptions,
 ) -> Result<Parsed<SoftwareIdentity>, ParseError> {
-    read(&decode_text(input, &options.limits)?, options)
+    read_str(&decode_text(input, &options.limits)?, options)
 }
 
 /// Reads every SWID tag in an input that holds several:
@@ -175,7 +197,7 @@ pub fn read_bytes(
 ///
 /// # Errors
 /// The first tag's error, in document order, or [`ParseError::NoTag`] when there is none.
-pub fn read_all(
+pub fn read_all_str(
     input: &str,
     options: &ReadOptions,
 ) -> Result<Vec<Parsed<SoftwareIdentity>>, ParseError> {
@@ -206,49 +228,46 @@ pub fn read_all(
     Ok(out)
 }
 
-/// As [`read_all`], from bytes (decoded by [`decode_text`]).
+/// As [`read_all_str`], from bytes (decoded by [`decode_text`]).
 ///
 /// # Errors
-/// As [`read_all`]; also [`ParseError::Encoding`] when the bytes do not decode.
-pub fn read_all_bytes(
+/// As [`read_all_str`]; also [`XmlError::TooLarge`] before anything is decoded and
+/// [`XmlError::Encoding`] when the bytes do not decode.
+pub fn read_all(
     input: &[u8],
     options: &ReadOptions,
 ) -> Result<Vec<Parsed<SoftwareIdentity>>, ParseError> {
-    read_all(&decode_text(input, &options.limits)?, options)
+    read_all_str(&decode_text(input, &options.limits)?, options)
 }
 
 pub use itam_xml::decode::Encoding;
 
-/// Decodes an input's bytes to text as [`read_bytes`] does ([`itam_xml::decode::decode_text`]):
+/// Decodes an input's bytes to text as [`read_with`] does ([`itam_xml::decode::decode_text`]):
 /// [`Encoding::sniff`] decides (a byte-order mark; without one UTF-16 little- or big-endian
 /// when the text starts with `<` in UTF-16, else UTF-8; the mark is not part of the text).
 /// UTF-8 input is borrowed, UTF-16 decoded into a new string.
 ///
 /// # Errors
-/// [`ParseError::TooLarge`] past [`Limits::max_bytes`]; [`ParseError::Encoding`] at the
+/// [`XmlError::TooLarge`] past [`Limits::max_bytes`]; [`XmlError::Encoding`] at the
 /// first byte that does not decode (an invalid UTF-8 sequence, an unpaired UTF-16
 /// surrogate, or a last UTF-16 code unit cut in half), with its offset in `input` and the
 /// line and column after the text decoded so far.
 pub fn decode_text<'a>(input: &'a [u8], limits: &Limits) -> Result<Cow<'a, str>, ParseError> {
     if input.len() > limits.max_bytes {
-        return Err(ParseError::TooLarge {
+        return Err(ParseError::Xml(XmlError::TooLarge {
             size: input.len(),
             limit: limits.max_bytes,
-        });
+        }));
     }
-    itam_xml::decode::decode_text(input).map_err(|e| ParseError::Encoding {
-        encoding: e.encoding,
-        offset: e.offset,
-        pos: e.pos,
-    })
+    itam_xml::decode::decode_text(input).map_err(|e| ParseError::Xml(e.into()))
 }
 
 fn check_size(input: &str, limits: &Limits) -> Result<(), ParseError> {
     if input.len() > limits.max_bytes {
-        return Err(ParseError::TooLarge {
+        return Err(ParseError::Xml(XmlError::TooLarge {
             size: input.len(),
             limit: limits.max_bytes,
-        });
+        }));
     }
     Ok(())
 }
@@ -305,31 +324,31 @@ fn parse_document<'i>(
     };
     // Before the parser, whose duplicate check is quadratic in the attributes of an element.
     check_attribute_count(input, limits.max_attributes).map_err(|crowded| {
-        ParseError::TooManyAttributes {
+        ParseError::Xml(XmlError::TooManyAttributes {
             count: crowded.count,
             limit: limits.max_attributes,
             pos: source.pos(crowded.offset),
-        }
+        })
     })?;
     Document::parse_with_options(input, options).map_err(|e| {
         // roxmltree's rows count from the document's start, which is at a line start.
         let line_offset = source.lines.line(source.base).saturating_sub(1);
         match e {
-            roxmltree::Error::DtdDetected => ParseError::Dtd {
+            roxmltree::Error::DtdDetected => ParseError::Xml(XmlError::Dtd {
                 pos: source.pos(input.find("<!DOCTYPE").unwrap_or(0)),
-            },
-            roxmltree::Error::NodesLimitReached => ParseError::TooManyNodes {
+            }),
+            roxmltree::Error::NodesLimitReached => ParseError::Xml(XmlError::TooManyNodes {
                 limit: limits.max_nodes,
-            },
+            }),
             other => {
                 let p = other.pos();
-                ParseError::Xml {
+                ParseError::Xml(XmlError::NotWellFormed {
                     message: other.to_string(),
                     pos: TextPos {
                         line: p.row.saturating_add(line_offset),
                         col: p.col,
                     },
-                }
+                })
             }
         }
     })
@@ -350,11 +369,11 @@ fn check_structure(
     for node in doc.descendants() {
         if let Some(pi) = node.pi() {
             if !is_pi_target(pi.target) {
-                return Err(ParseError::InvalidName {
+                return Err(ParseError::Xml(XmlError::InvalidName {
                     what: "processing instruction target",
                     name: pi.target.to_owned(),
                     pos: source.pos(node.range().start),
-                });
+                }));
             }
             continue;
         }
@@ -367,18 +386,18 @@ fn check_structure(
         }
         open.push(node.id());
         if open.len() > limits.max_depth {
-            return Err(ParseError::TooDeep {
+            return Err(ParseError::Xml(XmlError::TooDeep {
                 limit: limits.max_depth,
                 pos: source.pos(node.range().start),
-            });
+            }));
         }
         let count = node.attributes().len();
         if count > limits.max_attributes {
-            return Err(ParseError::TooManyAttributes {
+            return Err(ParseError::Xml(XmlError::TooManyAttributes {
                 count,
                 limit: limits.max_attributes,
                 pos: source.pos(node.range().start),
-            });
+            }));
         }
         entries += 1 + count;
     }
@@ -500,10 +519,9 @@ fn read_element(
     }
     let tag = reader.software_identity(root)?;
     Ok(Parsed {
-        tag,
-        source_map: reader.map,
+        value: tag,
+        source_map: reader.map.with_dialect(dialect),
         findings: reader.findings,
-        dialect,
     })
 }
 

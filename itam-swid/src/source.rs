@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::sync::{Arc, OnceLock};
 
-use itam_core::{Finding, Location, TextPos};
+use itam_core::{Location, TextPos};
 use itam_xml::pos::LineIndex;
 
 /// The positions of elements and attributes in the source text, by path (see the module
@@ -43,6 +43,8 @@ pub struct SourceMap {
     /// shared by every tag read from it, so the line starts are computed once).
     lines: Option<Arc<LineIndex>>,
     index: OnceLock<BTreeMap<String, TextPos>>,
+    /// The schema the document's root namespace named.
+    dialect: Dialect,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -79,7 +81,9 @@ enum Text {
 
 impl PartialEq for SourceMap {
     fn eq(&self, other: &Self) -> bool {
-        self.entries.len() == other.entries.len() && self.index() == other.index()
+        self.dialect == other.dialect
+            && self.entries.len() == other.entries.len()
+            && self.index() == other.index()
     }
 }
 
@@ -106,7 +110,22 @@ impl SourceMap {
             strings: Vec::new(),
             lines: Some(lines),
             index: OnceLock::new(),
+            dialect: Dialect::Iso2015,
         }
+    }
+
+    /// The schema the document's namespace named (for a map that was built, not read:
+    /// [`Dialect::Iso2015`]).
+    #[must_use]
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The same map, for a document in `dialect`.
+    #[must_use]
+    pub fn with_dialect(mut self, dialect: Dialect) -> Self {
+        self.dialect = dialect;
+        self
     }
 
     /// Records a position for a whole path.
@@ -267,10 +286,11 @@ impl SourceMap {
 }
 
 /// Which SWID schema the document's root namespace named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Dialect {
     /// ISO/IEC 19770-2:2015.
+    #[default]
     Iso2015,
     /// The 2014 DIS draft namespace.
     Dis2014,
@@ -293,19 +313,10 @@ impl Dialect {
     }
 }
 
-/// A value read from text, with where its parts were and what the reader noticed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Parsed<T> {
-    /// The model.
-    pub tag: T,
-    /// Positions of elements and attributes, by path.
-    pub source_map: SourceMap,
-    /// What the reader noticed but could read past (draft namespace, a required attribute
-    /// missing in lax mode…). Rule ids start with `READ-`; see [`crate::read`].
-    pub findings: Vec<Finding>,
-    /// The schema the document's namespace named.
-    pub dialect: Dialect,
-}
+/// A value read from text, with where its parts were ([`SourceMap`], which also says the
+/// [`Dialect`]) and what the reader noticed (`findings`, rule ids `READ-`; see
+/// [`mod@crate::read`]) — the same shape as `itam_ent::Parsed`.
+pub type Parsed<T> = itam_xml::Parsed<T, SourceMap>;
 
 /// Builders for [`SourceMap`] paths.
 pub mod path {
@@ -410,14 +421,14 @@ mod tests {
 
     #[test]
     fn lazy_positions_are_lines_and_columns_in_characters() {
-        use crate::read::{ReadOptions, read, read_all};
+        use crate::read::{ReadOptions, read_all_str, read_str};
         let ns = crate::ns::SWID_2015;
         let tag = format!(
             "<SoftwareIdentity xmlns=\"{ns}\" name=\"Café ☕\" tagId=\"t\">\n \
              <Entity name=\"Zoë\" regid=\"é.example\"\n\t role=\"tagCreator\"/>\
              <Payload><File name=\"😀\" size=\"1\"/></Payload></SoftwareIdentity>"
         );
-        let parsed = read(&tag, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
+        let parsed = read_str(&tag, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
         let map = &parsed.source_map;
         let expect = |needle: &str| Some(naive_pos(&tag, tag.find(needle).unwrap_or(0)));
         assert_eq!(map.get("/SoftwareIdentity/Entity[1]"), expect("<Entity"));
@@ -437,7 +448,7 @@ mod tests {
 
         // Several documents: offsets count from the start of the whole input.
         let input = format!("<?xml version=\"1.0\"?>\n{tag}\n<?xml version=\"1.0\"?>\n{tag}\n");
-        let all = read_all(&input, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
+        let all = read_all_str(&input, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(all.len(), 2);
         let second = input.rfind("<Entity").unwrap_or(0);
         assert_eq!(
@@ -446,7 +457,7 @@ mod tests {
             Some(naive_pos(&input, second))
         );
         // Equal maps: the same paths at the same positions.
-        let again = read(&tag, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
+        let again = read_str(&tag, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(&again.source_map, map);
         assert_ne!(all.get(1).map(|p| &p.source_map), Some(map));
     }
@@ -467,9 +478,9 @@ mod tests {
 
     #[test]
     fn the_first_and_last_of_many_documents_have_their_positions() {
-        use crate::read::{ReadOptions, read_all};
+        use crate::read::{ReadOptions, read_all_str};
         let input = many_documents(300);
-        let all = read_all(&input, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
+        let all = read_all_str(&input, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(all.len(), 300);
         let first = input.find("<Entity").unwrap_or(0);
         let last = input.rfind("<Entity").unwrap_or(0);
@@ -500,13 +511,15 @@ mod tests {
 
         // An error in the last document is reported at its line in the whole input.
         let broken = format!("{input}<?xml version=\"1.0\"?>\n<SoftwareIdentity name=\"x\"\n<");
-        match read_all(&broken, &ReadOptions::STRICT) {
-            Err(crate::ParseError::Xml { pos, .. }) => assert_eq!(pos.line, 603, "{pos}"),
+        match read_all_str(&broken, &ReadOptions::STRICT) {
+            Err(crate::ParseError::Xml(itam_xml::XmlError::NotWellFormed { pos, .. })) => {
+                assert_eq!(pos.line, 603, "{pos}");
+            }
             other => panic!("{other:?}"),
         }
         let dtd = format!("{input}<?xml version=\"1.0\"?>\n<!DOCTYPE x []>\n<x/>\n");
-        match read_all(&dtd, &ReadOptions::STRICT) {
-            Err(crate::ParseError::Dtd { pos }) => {
+        match read_all_str(&dtd, &ReadOptions::STRICT) {
+            Err(crate::ParseError::Xml(itam_xml::XmlError::Dtd { pos })) => {
                 assert_eq!(pos, TextPos { line: 602, col: 1 });
             }
             other => panic!("{other:?}"),
@@ -515,10 +528,10 @@ mod tests {
 
     #[test]
     fn positions_of_many_documents_cost_work_linear_in_the_input() {
-        use crate::read::{ReadOptions, read_all};
+        use crate::read::{ReadOptions, read_all_str};
         let scanned = |count: usize| {
             let input = many_documents(count);
-            let all = read_all(&input, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
+            let all = read_all_str(&input, &ReadOptions::STRICT).unwrap_or_else(|e| panic!("{e}"));
             for parsed in &all {
                 let _ = parsed.source_map.iter().count();
             }

@@ -147,8 +147,8 @@ pub fn validate(tag: &SoftwareIdentity, profile: &Profile) -> Report {
 /// not as an empty value, and a draft `uniqueId` read as `tagId` is validated as `uniqueId`.
 #[must_use]
 pub fn validate_parsed(parsed: &Parsed<SoftwareIdentity>, profile: &Profile) -> Report {
-    let ns = parsed.dialect.namespace();
-    let mut root = from_model::tree(&parsed.tag, ns);
+    let ns = parsed.source_map.dialect().namespace();
+    let mut root = from_model::tree(&parsed.value, ns);
     for finding in &parsed.findings {
         if finding.rule == crate::read::RULE_REQUIRED {
             remove_attribute_at(&mut root, ns.unwrap_or_default(), &finding.location.path);

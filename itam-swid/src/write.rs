@@ -1063,7 +1063,7 @@ impl Uses {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::{ReadOptions, read};
+    use crate::read::{ReadOptions, read_str};
 
     /// A `File`/`Directory` name goes through [`Start::small_attr`]: the same bytes, and the
     /// same error, as any other value through [`Start::attr`], in place or on the heap.
@@ -1107,7 +1107,7 @@ mod tests {
     #[test]
     fn escaped_names_and_foreign_text_round_trip() {
         let xml = r#"<SoftwareIdentity xmlns="http://standards.iso.org/iso/19770/-2/2015/schema.xsd" xmlns:x="urn:x" name="n" tagId="t" version="1"><Entity name="e" regid="e.example" role="tagCreator softwareCreator"/><Payload><Directory name="d &amp; &lt;e&gt;" root="/"><File name="a &quot;long&quot; name &amp; more, on the heap" size="1"/><File name="é&#9;x"/></Directory><x:note>a &lt; b &amp; c</x:note></Payload></SoftwareIdentity>"#;
-        let tag = read(xml, &ReadOptions::LAX).expect("reads").tag;
+        let tag = read_str(xml, &ReadOptions::LAX).expect("reads").value;
         let written = write(&tag).expect("writes");
         assert!(
             written.contains(r#"<Directory name="d &amp; &lt;e&gt;" root="/">"#),
@@ -1121,7 +1121,9 @@ mod tests {
         );
         assert!(written.contains(r#"<File name="é&#9;x"/>"#), "{written}");
         assert!(written.contains("a &lt; b &amp; c</x:note>"), "{written}");
-        let again = read(&written, &ReadOptions::LAX).expect("reads back").tag;
+        let again = read_str(&written, &ReadOptions::LAX)
+            .expect("reads back")
+            .value;
         assert_eq!(again, tag);
     }
 }

@@ -15,7 +15,7 @@ mod support;
 
 use itam_swid::coswid::{self, EncodeOptions, Envelope};
 use itam_swid::model::*;
-use itam_swid::read::{ReadOptions, read};
+use itam_swid::read::{ReadOptions, read_str};
 use itam_swid::write::write;
 use proptest::prelude::*;
 
@@ -335,8 +335,8 @@ proptest! {
         let Ok(xml) = write(&m) else { return Ok(()) };
         let encoded = coswid::xml_to_coswid(&xml, &ReadOptions::STRICT, &EncodeOptions::default()).unwrap();
         let xml2 = coswid::coswid_to_xml(&encoded.bytes).unwrap();
-        let back = read(&xml2, &ReadOptions::STRICT).unwrap().tag;
-        let (mut expected, _) = coswid_normal(&read(&xml, &ReadOptions::STRICT).unwrap().tag);
+        let back = read_str(&xml2, &ReadOptions::STRICT).unwrap().value;
+        let (mut expected, _) = coswid_normal(&read_str(&xml, &ReadOptions::STRICT).unwrap().value);
         // The writer binds its own prefix to prefix-less namespaces: compare names only.
         clear_prefixes(&mut expected);
         let mut back = back;
@@ -420,12 +420,12 @@ fn corpus_xml_tags_convert_to_coswid_and_back() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        let Ok(parsed) = itam_swid::read::read_all(&text, &ReadOptions::LAX) else {
+        let Ok(parsed) = itam_swid::read::read_all_str(&text, &ReadOptions::LAX) else {
             continue;
         };
         for parsed in parsed {
             let name = path.display();
-            let m = parsed.tag;
+            let m = parsed.value;
             // As read: nothing fails, and encoding reaches a fixed point after one trip.
             let encoded = coswid::encode(&m, &EncodeOptions::default());
             let decoded = coswid::decode(&encoded.bytes).unwrap();

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use itam_swid::coswid::cbor::{self, Value};
 use itam_swid::coswid::{self, CoswidErrorKind, EncodeOptions, Envelope};
 use itam_swid::model::*;
-use itam_swid::read::{ReadOptions, read};
+use itam_swid::read::{ReadOptions, read_str};
 
 fn data(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/coswid")).join(name)
@@ -154,10 +154,10 @@ fn full_tag_maps_each_item_to_its_key() {
 
 #[test]
 fn full_tag_comes_back_from_coswid_with_everything_that_maps() {
-    let original = read(&full_xml(), &ReadOptions::STRICT).unwrap().tag;
+    let original = read_str(&full_xml(), &ReadOptions::STRICT).unwrap().value;
     let golden_bytes = std::fs::read(data("full.coswid")).unwrap();
     let xml = coswid::coswid_to_xml(&golden_bytes).unwrap();
-    let back = read(&xml, &ReadOptions::STRICT).unwrap().tag;
+    let back = read_str(&xml, &ReadOptions::STRICT).unwrap().value;
     assert_eq!(back.name, original.name);
     assert_eq!(back.tag_id, original.tag_id);
     assert_eq!(back.version_scheme, original.version_scheme);

@@ -9,9 +9,9 @@
     clippy::indexing_slicing
 )]
 
-use itam_swid::ParseError;
 use itam_swid::itam_core::TextPos;
-use itam_swid::read::{Encoding, ReadOptions, decode_text, read, read_all_bytes, read_bytes};
+use itam_swid::read::{Encoding, ReadOptions, decode_text, read_all, read_str, read_with};
+use itam_swid::{ParseError, XmlError};
 
 /// The project's UTF-16LE vector (byte-order mark `FF FE`, CRLF line ends, non-ASCII text
 /// and a character outside the BMP).
@@ -40,16 +40,16 @@ fn pos(line: u32, col: u32) -> TextPos {
 fn utf16_with_a_byte_order_mark_reads_like_its_utf8_text() {
     assert_eq!(LE.get(..2), Some(&[0xFF, 0xFE][..]));
     assert_eq!(Encoding::sniff(LE), (Encoding::Utf16Le, 2));
-    let expected = read(&text(), &ReadOptions::STRICT).expect("utf-8 text");
-    assert_eq!(expected.tag.name, "Bücherei Ω");
+    let expected = read_str(&text(), &ReadOptions::STRICT).expect("utf-8 text");
+    assert_eq!(expected.value.name, "Bücherei Ω");
 
-    let le = read_bytes(LE, &ReadOptions::STRICT).expect("utf-16le");
+    let le = read_with(LE, &ReadOptions::STRICT).expect("utf-16le");
     let be_bytes = big_endian();
     assert_eq!(Encoding::sniff(&be_bytes), (Encoding::Utf16Be, 2));
-    let be = read_bytes(&be_bytes, &ReadOptions::STRICT).expect("utf-16be");
+    let be = read_with(&be_bytes, &ReadOptions::STRICT).expect("utf-16be");
     let mut bom8 = b"\xEF\xBB\xBF".to_vec();
     bom8.extend_from_slice(text().as_bytes());
-    let utf8 = read_bytes(&bom8, &ReadOptions::STRICT).expect("utf-8 with a bom");
+    let utf8 = read_with(&bom8, &ReadOptions::STRICT).expect("utf-8 with a bom");
     for parsed in [&le, &be, &utf8] {
         assert_eq!(parsed, &expected);
     }
@@ -63,7 +63,7 @@ fn utf16_with_a_byte_order_mark_reads_like_its_utf8_text() {
         Some(pos(11, 27))
     );
 
-    let all = read_all_bytes(&be_bytes, &ReadOptions::STRICT).expect("read_all");
+    let all = read_all(&be_bytes, &ReadOptions::STRICT).expect("read_all");
     assert_eq!(all.len(), 1);
     assert_eq!(all.first(), Some(&expected));
 }
@@ -73,10 +73,10 @@ fn bytes_that_do_not_decode_are_typed_errors_with_the_offset() {
     let options = ReadOptions::STRICT;
     // A UTF-16 input cut inside its last code unit.
     let cut = LE.get(..LE.len() - 1).unwrap_or_default();
-    match read_bytes(cut, &options) {
-        Err(ParseError::Encoding {
+    match read_with(cut, &options) {
+        Err(ParseError::Xml(XmlError::Encoding {
             encoding, offset, ..
-        }) => {
+        })) => {
             assert_eq!(encoding, Encoding::Utf16Le);
             assert_eq!(offset, LE.len() - 2);
         }
@@ -91,25 +91,25 @@ fn bytes_that_do_not_decode_are_typed_errors_with_the_offset() {
     let error = decode_text(&bytes, &options.limits).expect_err("unpaired surrogate");
     assert_eq!(
         error,
-        ParseError::Encoding {
+        ParseError::Xml(XmlError::Encoding {
             encoding: Encoding::Utf16Be,
             offset: 10,
             pos: pos(2, 3),
-        }
+        })
     );
     assert_eq!(
         error.to_string(),
         "not valid utf-16be at byte 10 (after 2:3)"
     );
     // Invalid UTF-8 (no byte-order mark): the offset of the first bad byte.
-    let error = read_bytes(b"<a>\n\xC3\xA9\xFF</a>", &options).expect_err("invalid utf-8");
+    let error = read_with(b"<a>\n\xC3\xA9\xFF</a>", &options).expect_err("invalid utf-8");
     assert_eq!(
         error,
-        ParseError::Encoding {
+        ParseError::Xml(XmlError::Encoding {
             encoding: Encoding::Utf8,
             offset: 6,
             pos: pos(2, 2),
-        }
+        })
     );
     assert_eq!(error.pos(), Some(pos(2, 2)));
     // UTF-8 input is borrowed, not copied.
@@ -123,24 +123,24 @@ fn bytes_that_do_not_decode_are_typed_errors_with_the_offset() {
 /// its text in both byte orders, with the same positions.
 #[test]
 fn utf16_without_a_byte_order_mark_reads_like_its_utf8_text() {
-    let expected = read(&text(), &ReadOptions::STRICT).expect("utf-8 text");
+    let expected = read_str(&text(), &ReadOptions::STRICT).expect("utf-8 text");
     let le = LE.get(2..).unwrap_or_default();
     let be_bytes = big_endian();
     let be = be_bytes.get(2..).unwrap_or_default();
     assert_eq!(Encoding::sniff(le), (Encoding::Utf16Le, 0));
     assert_eq!(Encoding::sniff(be), (Encoding::Utf16Be, 0));
     for bytes in [le, be] {
-        let parsed = read_bytes(bytes, &ReadOptions::STRICT).expect("utf-16 without a mark");
+        let parsed = read_with(bytes, &ReadOptions::STRICT).expect("utf-16 without a mark");
         assert_eq!(parsed, expected);
         let colloquial = "/SoftwareIdentity/Meta[1]/@colloquialVersion";
         assert_eq!(parsed.source_map.get(colloquial), Some(pos(7, 30)));
     }
     // Cut inside its last code unit: the offset counts from the start (no mark).
     let cut = be.get(..be.len() - 1).unwrap_or_default();
-    match read_bytes(cut, &ReadOptions::STRICT) {
-        Err(ParseError::Encoding {
+    match read_with(cut, &ReadOptions::STRICT) {
+        Err(ParseError::Xml(XmlError::Encoding {
             encoding, offset, ..
-        }) => assert_eq!((encoding, offset), (Encoding::Utf16Be, be.len() - 2)),
+        })) => assert_eq!((encoding, offset), (Encoding::Utf16Be, be.len() - 2)),
         other => panic!("{other:?}"),
     }
 }

@@ -9,31 +9,31 @@ use std::path::Path;
 
 use itam_swid::SoftwareIdentity;
 use itam_swid::model::{Child, ForeignNode};
-use itam_swid::read::{ReadOptions, read, read_all_bytes, read_bytes};
+use itam_swid::read::{ReadOptions, read_all, read_str, read_with};
 use itam_swid::write::write;
 
 /// The round trip the fuzz target asserts: `m` writes, and the text reads back (strictly) to
 /// `m`. A write error is a failure too: the reader accepted a tag the writer refuses.
 fn round_trip(tag: &SoftwareIdentity) -> Result<(), String> {
     let xml = write(tag).map_err(|e| format!("a tag the reader accepted does not write: {e}"))?;
-    let back = read(&xml, &ReadOptions::STRICT)
+    let back = read_str(&xml, &ReadOptions::STRICT)
         .map_err(|e| format!("the writer's output does not read back: {e}\n{xml}"))?;
-    if back.tag == *tag {
+    if back.value == *tag {
         Ok(())
     } else {
-        Err(format!("read(write(m)) != m\n{xml}"))
+        Err(format!("read_str(write(m)) != m\n{xml}"))
     }
 }
 
 /// The fuzz target's checks (fuzz/fuzz_targets/swid_read.rs) on one input.
 fn replay(data: &[u8]) {
     for options in [ReadOptions::STRICT, ReadOptions::LAX] {
-        if let Ok(parsed) = read_bytes(data, &options) {
-            if let Err(why) = round_trip(&parsed.tag) {
+        if let Ok(parsed) = read_with(data, &options) {
+            if let Err(why) = round_trip(&parsed.value) {
                 panic!("{why}\ninput: {:?}", String::from_utf8_lossy(data));
             }
         }
-        let _ = read_all_bytes(data, &options);
+        let _ = read_all(data, &options);
     }
 }
 
@@ -53,7 +53,7 @@ fn a_tag_that_does_not_write_fails_the_round_trip() {
             .push(Child::Other(ForeignNode::Text(text.to_owned())));
     }
     let why = round_trip(&merged).expect_err("adjacent text nodes do not survive a re-read");
-    assert!(why.contains("read(write(m)) != m"), "{why}");
+    assert!(why.contains("read_str(write(m)) != m"), "{why}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use itam_swid::coswid::{self, EncodeOptions};
 use itam_swid::generate::{
     self, GenerateErrorKind, Options, Package, parse_dpkg_status, parse_rpm_query,
 };
-use itam_swid::read::{ReadOptions, read};
+use itam_swid::read::{ReadOptions, read_str};
 use itam_swid::validate::{Profile, validate};
 use itam_swid::write::write;
 
@@ -39,8 +39,8 @@ fn check_tags(tags: &[SoftwareIdentity]) {
         }
         assert_eq!(rules, expected, "{id}");
         let xml = write(tag).unwrap();
-        let back = read(&xml, &ReadOptions::STRICT).unwrap();
-        assert_eq!(&back.tag, tag, "{xml}");
+        let back = read_str(&xml, &ReadOptions::STRICT).unwrap();
+        assert_eq!(&back.value, tag, "{xml}");
         assert!(back.findings.is_empty(), "{id}: {:?}", back.findings);
         let encoded = coswid::encode(tag, &EncodeOptions::default());
         assert!(encoded.dropped.is_empty(), "{id}: {:?}", encoded.dropped);

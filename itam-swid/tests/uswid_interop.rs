@@ -22,7 +22,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use itam_swid::coswid::{self, EncodeOptions, Framing, keys};
-use itam_swid::read::{ReadOptions, read_all_bytes};
+use itam_swid::read::{ReadOptions, read_all};
 use itam_swid::{
     Child, Directory, DirectoryChild, File, ResourceChild, ResourceCollection, Roles,
     SoftwareIdentity,
@@ -205,10 +205,10 @@ fn corpus_tags(dir: &Path) -> Vec<(PathBuf, SoftwareIdentity)> {
     let mut tags = Vec::new();
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
-        let Ok(parsed) = read_all_bytes(&bytes, &ReadOptions::LAX) else {
+        let Ok(parsed) = read_all(&bytes, &ReadOptions::LAX) else {
             continue;
         };
-        tags.extend(parsed.into_iter().map(|p| (path.clone(), p.tag)));
+        tags.extend(parsed.into_iter().map(|p| (path.clone(), p.value)));
     }
     tags
 }

@@ -148,7 +148,7 @@ fn nist_unit_test_specs_agree() {
         };
         let report = validate_xml(&tag, &profile).unwrap();
         // The typed-model path (reader + validate_parsed) must say the same.
-        let parsed = itam_swid::read::read(&tag, &itam_swid::read::ReadOptions::LAX).unwrap();
+        let parsed = itam_swid::read::read_str(&tag, &itam_swid::read::ReadOptions::LAX).unwrap();
         let via_model = itam_swid::validate::validate_parsed(&parsed, &profile);
         assert_eq!(
             report.rules(),
@@ -335,7 +335,7 @@ fn strongtnc_lowercase_tagcreator_is_named() {
 /// line and column) through the typed model as through the text, under every profile.
 #[test]
 fn model_path_agrees_with_text_path_on_the_corpus() {
-    use itam_swid::read::{ReadOptions, read};
+    use itam_swid::read::{ReadOptions, read_str};
     use itam_swid::validate::validate_parsed;
     let Some(dir) = corpus() else { return };
     let mut files = Vec::new();
@@ -354,7 +354,7 @@ fn model_path_agrees_with_text_path_on_the_corpus() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        let Ok(parsed) = read(&text, &ReadOptions::LAX) else {
+        let Ok(parsed) = read_str(&text, &ReadOptions::LAX) else {
             continue;
         };
         for profile in Profile::ALL {

@@ -8,10 +8,10 @@ use itam_swid::itam_core::{Severity, TextPos, VersionScheme};
 use itam_swid::model::*;
 use itam_swid::read::{
     Limits, ParseMode, RULE_NS_DRAFT, RULE_NS_MISSING, RULE_REQUIRED, RULE_UNIQUE_ID, ReadOptions,
-    read, read_all, read_bytes,
+    read_all_str, read_str, read_with,
 };
 use itam_swid::write::{WriteOptions, write, write_with};
-use itam_swid::{Dialect, ParseError, WriteError};
+use itam_swid::{Dialect, ParseError, WriteError, XmlError};
 
 fn data(name: &str) -> String {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -24,10 +24,10 @@ fn pos(line: u32, col: u32) -> Option<TextPos> {
 
 #[test]
 fn full_tag_reads_into_the_typed_model() {
-    let parsed = read(&data("full-2015.swidtag"), &ReadOptions::STRICT).unwrap();
-    assert_eq!(parsed.dialect, Dialect::Iso2015);
+    let parsed = read_str(&data("full-2015.swidtag"), &ReadOptions::STRICT).unwrap();
+    assert_eq!(parsed.source_map.dialect(), Dialect::Iso2015);
     assert!(parsed.findings.is_empty());
-    let tag = &parsed.tag;
+    let tag = &parsed.value;
     assert_eq!(tag.name, "Example Editor");
     assert_eq!(
         tag.tag_id.as_uuid().map(|u| u.to_string()).as_deref(),
@@ -158,7 +158,7 @@ fn full_tag_reads_into_the_typed_model() {
 
 #[test]
 fn source_map_points_into_the_file() {
-    let parsed = read(&data("full-2015.swidtag"), &ReadOptions::STRICT).unwrap();
+    let parsed = read_str(&data("full-2015.swidtag"), &ReadOptions::STRICT).unwrap();
     let map = &parsed.source_map;
     assert_eq!(map.get("/SoftwareIdentity"), pos(3, 1));
     assert_eq!(map.get("/SoftwareIdentity/Entity[2]"), pos(16, 3));
@@ -189,8 +189,8 @@ fn source_map_points_into_the_file() {
 
 #[test]
 fn canonical_output_matches_the_golden_file() {
-    let parsed = read(&data("full-2015.swidtag"), &ReadOptions::STRICT).unwrap();
-    let written = write(&parsed.tag).unwrap();
+    let parsed = read_str(&data("full-2015.swidtag"), &ReadOptions::STRICT).unwrap();
+    let written = write(&parsed.value).unwrap();
     let golden = format!(
         "{}/tests/data/full-2015.canonical.swidtag",
         env!("CARGO_MANIFEST_DIR")
@@ -201,8 +201,8 @@ fn canonical_output_matches_the_golden_file() {
     let expected = std::fs::read_to_string(&golden).expect("golden file (run with ITAM_BLESS=1)");
     assert_eq!(written, expected);
     assert_eq!(
-        read(&written, &ReadOptions::STRICT).unwrap().tag,
-        parsed.tag
+        read_str(&written, &ReadOptions::STRICT).unwrap().value,
+        parsed.value
     );
 }
 
@@ -222,26 +222,26 @@ fn drafts_and_missing_namespace_need_lax_mode() {
         ),
     ] {
         let text = data(file);
-        let err = read(&text, &ReadOptions::STRICT).unwrap_err();
+        let err = read_str(&text, &ReadOptions::STRICT).unwrap_err();
         assert!(
             matches!(err, ParseError::NotIso2015 { .. }),
             "{file}: {err}"
         );
-        let parsed = read(&text, &ReadOptions::LAX).unwrap();
-        assert_eq!(parsed.dialect, dialect);
+        let parsed = read_str(&text, &ReadOptions::LAX).unwrap();
+        assert_eq!(parsed.source_map.dialect(), dialect);
         let finding = parsed.findings.iter().find(|f| f.rule == rule).unwrap();
         assert_eq!(finding.severity, Severity::Warning);
         assert_eq!(finding.location.path, "/SoftwareIdentity");
         assert!(finding.location.pos.is_some());
         // Written back in the 2015 namespace, the strict reader takes it.
-        let again = read(&write(&parsed.tag).unwrap(), &ReadOptions::STRICT).unwrap();
-        assert_eq!(again.tag, parsed.tag);
+        let again = read_str(&write(&parsed.value).unwrap(), &ReadOptions::STRICT).unwrap();
+        assert_eq!(again.value, parsed.value);
     }
 }
 
 #[test]
 fn draft_details_are_mapped_with_findings() {
-    let dis = read(&data("draft-2014-dis.swidtag"), &ReadOptions::LAX).unwrap();
+    let dis = read_str(&data("draft-2014-dis.swidtag"), &ReadOptions::LAX).unwrap();
     let missing: Vec<_> = dis
         .findings
         .iter()
@@ -254,42 +254,42 @@ fn draft_details_are_mapped_with_findings() {
     );
     assert_eq!(missing[0].location.pos, pos(5, 5));
 
-    let pre = read(&data("draft-2014-uniqueid.swidtag"), &ReadOptions::LAX).unwrap();
-    assert_eq!(pre.tag.tag_id.as_str(), "older-1");
+    let pre = read_str(&data("draft-2014-uniqueid.swidtag"), &ReadOptions::LAX).unwrap();
+    assert_eq!(pre.value.tag_id.as_str(), "older-1");
     assert!(pre.findings.iter().any(|f| f.rule == RULE_UNIQUE_ID));
     assert!(
-        pre.tag.attributes.is_empty(),
+        pre.value.attributes.is_empty(),
         "uniqueId is consumed, not kept twice"
     );
     // A lowercase role is kept as written.
     assert_eq!(
-        pre.tag.entities().next().unwrap().roles().next(),
+        pre.value.entities().next().unwrap().roles().next(),
         Some(Role::Other("tagcreator".into()))
     );
 }
 
 #[test]
 fn no_namespace_foreign_element_survives() {
-    let parsed = read(&data("no-namespace.swidtag"), &ReadOptions::LAX).unwrap();
-    let extra = parsed.tag.foreign_elements().next().unwrap();
+    let parsed = read_str(&data("no-namespace.swidtag"), &ReadOptions::LAX).unwrap();
+    let extra = parsed.value.foreign_elements().next().unwrap();
     assert_eq!(extra.name, QName::local("Extra"));
-    let xml = write(&parsed.tag).unwrap();
+    let xml = write(&parsed.value).unwrap();
     assert!(xml.contains("<Extra xmlns=\"\" flag=\"1\"/>"), "{xml}");
-    let back = read(&xml, &ReadOptions::STRICT).unwrap();
-    assert_eq!(back.tag, parsed.tag);
+    let back = read_str(&xml, &ReadOptions::STRICT).unwrap();
+    assert_eq!(back.value, parsed.value);
 }
 
 #[test]
 fn missing_required_attributes() {
     let text = data("missing-required.swidtag");
-    match read(&text, &ReadOptions::STRICT).unwrap_err() {
+    match read_str(&text, &ReadOptions::STRICT).unwrap_err() {
         ParseError::MissingAttribute { path, pos } => {
             assert_eq!(path, "/SoftwareIdentity/@tagId");
             assert_eq!(pos, TextPos { line: 2, col: 1 });
         }
         other => panic!("{other}"),
     }
-    let lax = read(&text, &ReadOptions::LAX).unwrap();
+    let lax = read_str(&text, &ReadOptions::LAX).unwrap();
     let paths: Vec<&str> = lax
         .findings
         .iter()
@@ -303,35 +303,35 @@ fn missing_required_attributes() {
         ]
     );
     assert!(lax.findings.iter().all(|f| f.severity == Severity::Error));
-    assert_eq!(lax.tag.tag_id.as_str(), "");
+    assert_eq!(lax.value.tag_id.as_str(), "");
 }
 
 #[test]
 fn iso_2009_tags_are_refused_with_a_clear_error() {
-    let err = read(&data("iso-2009.swidtag"), &ReadOptions::LAX).unwrap_err();
+    let err = read_str(&data("iso-2009.swidtag"), &ReadOptions::LAX).unwrap_err();
     assert!(
         matches!(err, ParseError::Iso2009 { ref namespace, pos } if namespace.ends_with("2009/schema.xsd") && pos.line == 2)
     );
     assert!(err.to_string().contains("2009"));
-    assert!(read_all(&data("iso-2009.swidtag"), &ReadOptions::LAX).is_err());
+    assert!(read_all_str(&data("iso-2009.swidtag"), &ReadOptions::LAX).is_err());
 }
 
 #[test]
 fn dtds_are_refused_and_entities_never_expanded() {
-    let err = read(&data("dtd.swidtag"), &ReadOptions::LAX).unwrap_err();
+    let err = read_str(&data("dtd.swidtag"), &ReadOptions::LAX).unwrap_err();
     assert_eq!(
         err,
-        ParseError::Dtd {
+        ParseError::Xml(XmlError::Dtd {
             pos: TextPos { line: 2, col: 1 }
-        }
+        })
     );
 }
 
 #[test]
 fn malformed_xml_reports_line_and_column() {
     let text = "<SoftwareIdentity name=\"a\" tagId=\"b\">\n  <Entity name=\"x\" role=\"y\">\n</SoftwareIdentity>";
-    let err = read(text, &ReadOptions::LAX).unwrap_err();
-    let ParseError::Xml { pos, .. } = err else {
+    let err = read_str(text, &ReadOptions::LAX).unwrap_err();
+    let ParseError::Xml(XmlError::NotWellFormed { pos, .. }) = err else {
         panic!("{err}")
     };
     assert_eq!(pos.line, 3);
@@ -342,12 +342,12 @@ fn malformed_xml_reports_line_and_column() {
 fn wrong_roots_are_refused() {
     let entity = r#"<Entity xmlns="http://standards.iso.org/iso/19770/-2/2015/schema.xsd" name="x" role="tagCreator"/>"#;
     assert!(matches!(
-        read(entity, &ReadOptions::LAX),
+        read_str(entity, &ReadOptions::LAX),
         Err(ParseError::WrongRoot { .. })
     ));
     let wrong_ns = r#"<SoftwareIdentity xmlns="urn:wrong" name="x" tagId="y"/>"#;
     assert!(matches!(
-        read(wrong_ns, &ReadOptions::LAX),
+        read_str(wrong_ns, &ReadOptions::LAX),
         Err(ParseError::WrongRoot { .. })
     ));
 }
@@ -363,8 +363,8 @@ fn limits_are_enforced() {
         ..ReadOptions::STRICT
     };
     assert!(matches!(
-        read(&tag, &tiny),
-        Err(ParseError::TooLarge { limit: 100, .. })
+        read_str(&tag, &tiny),
+        Err(ParseError::Xml(XmlError::TooLarge { limit: 100, .. }))
     ));
 
     let shallow = ReadOptions {
@@ -374,8 +374,8 @@ fn limits_are_enforced() {
         },
         ..ReadOptions::STRICT
     };
-    match read(&tag, &shallow) {
-        Err(ParseError::TooDeep { limit: 3, pos }) => assert_eq!(pos.line, 25),
+    match read_str(&tag, &shallow) {
+        Err(ParseError::Xml(XmlError::TooDeep { limit: 3, pos })) => assert_eq!(pos.line, 25),
         other => panic!("{other:?}"),
     }
     let few_nodes = ReadOptions {
@@ -386,8 +386,8 @@ fn limits_are_enforced() {
         ..ReadOptions::STRICT
     };
     assert!(matches!(
-        read(&tag, &few_nodes),
-        Err(ParseError::TooManyNodes { limit: 10 })
+        read_str(&tag, &few_nodes),
+        Err(ParseError::Xml(XmlError::TooManyNodes { limit: 10 }))
     ));
     let few_attrs = ReadOptions {
         limits: Limits {
@@ -397,8 +397,11 @@ fn limits_are_enforced() {
         ..ReadOptions::STRICT
     };
     assert!(matches!(
-        read(&tag, &few_attrs),
-        Err(ParseError::TooManyAttributes { limit: 5, .. })
+        read_str(&tag, &few_attrs),
+        Err(ParseError::Xml(XmlError::TooManyAttributes {
+            limit: 5,
+            ..
+        }))
     ));
 
     // A deeply nested foreign extension is refused by the default limits, not by a stack
@@ -409,8 +412,8 @@ fn limits_are_enforced() {
         "</x:e>".repeat(5000)
     );
     assert!(matches!(
-        read(&deep, &ReadOptions::LAX),
-        Err(ParseError::TooDeep { limit: 64, .. })
+        read_str(&deep, &ReadOptions::LAX),
+        Err(ParseError::Xml(XmlError::TooDeep { limit: 64, .. }))
     ));
 }
 
@@ -419,34 +422,34 @@ fn bytes_with_bom_and_invalid_utf8() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend_from_slice(data("no-namespace.swidtag").as_bytes());
     assert_eq!(
-        read_bytes(&bytes, &ReadOptions::LAX).unwrap().tag.name,
+        read_with(&bytes, &ReadOptions::LAX).unwrap().value.name,
         "Bare"
     );
     let bad = b"<SoftwareIdentity name=\"\xFF\"/>";
     assert!(matches!(
-        read_bytes(bad, &ReadOptions::LAX),
-        Err(ParseError::Encoding {
+        read_with(bad, &ReadOptions::LAX),
+        Err(ParseError::Xml(XmlError::Encoding {
             offset: 24,
             pos: TextPos { line: 1, col: 25 },
             ..
-        })
+        }))
     ));
 }
 
 #[test]
 fn multi_tag_inputs() {
-    let lines = read_all(&data("multi-lines.txt"), &ReadOptions::STRICT).unwrap();
-    let ids: Vec<&str> = lines.iter().map(|p| p.tag.tag_id.as_str()).collect();
+    let lines = read_all_str(&data("multi-lines.txt"), &ReadOptions::STRICT).unwrap();
+    let ids: Vec<&str> = lines.iter().map(|p| p.value.tag_id.as_str()).collect();
     assert_eq!(ids, ["t1", "t2"]);
     // Positions are in the whole input: the second tag is on line 2.
     assert_eq!(
         lines[1].source_map.get("/SoftwareIdentity").map(|p| p.line),
         Some(2)
     );
-    assert!(read(&data("multi-lines.txt"), &ReadOptions::STRICT).is_err());
+    assert!(read_str(&data("multi-lines.txt"), &ReadOptions::STRICT).is_err());
 
-    let wrapped = read_all(&data("wrapped.xml"), &ReadOptions::STRICT).unwrap();
-    let ids: Vec<&str> = wrapped.iter().map(|p| p.tag.tag_id.as_str()).collect();
+    let wrapped = read_all_str(&data("wrapped.xml"), &ReadOptions::STRICT).unwrap();
+    let ids: Vec<&str> = wrapped.iter().map(|p| p.value.tag_id.as_str()).collect();
     assert_eq!(ids, ["w1", "w2"]);
     assert_eq!(
         wrapped[1]
@@ -456,10 +459,10 @@ fn multi_tag_inputs() {
         Some(10)
     );
 
-    let single = read_all(&data("full-2015.swidtag"), &ReadOptions::STRICT).unwrap();
+    let single = read_all_str(&data("full-2015.swidtag"), &ReadOptions::STRICT).unwrap();
     assert_eq!(single.len(), 1);
     assert!(matches!(
-        read_all("<a/>", &ReadOptions::LAX),
+        read_all_str("<a/>", &ReadOptions::LAX),
         Err(ParseError::NoTag)
     ));
 }
@@ -479,7 +482,7 @@ fn values_with_whitespace_and_markup_round_trip_exactly() {
         )
         .unwrap();
         assert_eq!(
-            read(
+            read_str(
                 &xml,
                 &ReadOptions {
                     mode: ParseMode::Strict,
@@ -487,7 +490,7 @@ fn values_with_whitespace_and_markup_round_trip_exactly() {
                 }
             )
             .unwrap()
-            .tag,
+            .value,
             tag,
             "{xml}"
         );
@@ -532,8 +535,8 @@ fn hand_built_foreign_subtrees_get_the_bindings_they_lack() {
     let mut tag = SoftwareIdentity::new("a", "id");
     tag.push(ForeignNode::Element(sig));
     let xml = write(&tag).unwrap();
-    let back = read(&xml, &ReadOptions::STRICT).unwrap();
-    let read_sig = back.tag.signatures().next().unwrap();
+    let back = read_str(&xml, &ReadOptions::STRICT).unwrap();
+    let read_sig = back.value.signatures().next().unwrap();
     assert_eq!(read_sig.elements().next().unwrap().text(), "AA==");
     assert_eq!(
         read_sig
@@ -544,7 +547,7 @@ fn hand_built_foreign_subtrees_get_the_bindings_they_lack() {
         Some("1")
     );
     // Writing again is stable.
-    assert_eq!(write(&back.tag).unwrap(), xml);
+    assert_eq!(write(&back.value).unwrap(), xml);
 }
 
 #[test]
@@ -557,8 +560,8 @@ fn prefix_conflicts_are_resolved_without_changing_the_model() {
   <Meta xmlns:sha256="urn:not-a-hash" sha256:x="1"/>
   <Payload><File name="f" xmlns:h="http://www.w3.org/2001/04/xmlenc#sha256" h:hash="00"/></Payload>
 </SoftwareIdentity>"#;
-    let parsed = read(xml, &ReadOptions::STRICT).unwrap();
-    let payload = parsed.tag.payload().unwrap();
+    let parsed = read_str(xml, &ReadOptions::STRICT).unwrap();
+    let payload = parsed.value.payload().unwrap();
     assert_eq!(
         payload.path_separator, None,
         "a wrong n8060 URI is not NISTIR 8060"
@@ -566,7 +569,7 @@ fn prefix_conflicts_are_resolved_without_changing_the_model() {
     assert_eq!(payload.attributes[0].name.local, "pathSeparator");
     assert_eq!(
         parsed
-            .tag
+            .value
             .evidence()
             .unwrap()
             .resources
@@ -574,23 +577,23 @@ fn prefix_conflicts_are_resolved_without_changing_the_model() {
             .as_deref(),
         Some("\\")
     );
-    let written = write(&parsed.tag).unwrap();
-    let back = read(&written, &ReadOptions::STRICT).unwrap();
-    assert_eq!(back.tag, parsed.tag, "{written}");
-    assert_eq!(write(&back.tag).unwrap(), written);
+    let written = write(&parsed.value).unwrap();
+    let back = read_str(&written, &ReadOptions::STRICT).unwrap();
+    assert_eq!(back.value, parsed.value, "{written}");
+    assert_eq!(write(&back.value).unwrap(), written);
 }
 
 #[test]
 fn model_paths_agree_with_the_source_map() {
-    let parsed = read(&data("full-2015.swidtag"), &ReadOptions::STRICT).unwrap();
-    let children = parsed.tag.children_with_paths();
+    let parsed = read_str(&data("full-2015.swidtag"), &ReadOptions::STRICT).unwrap();
+    let children = parsed.value.children_with_paths();
     assert_eq!(children.len(), 7);
     for (path, _) in &children {
         assert!(parsed.source_map.get(path).is_some(), "{path}");
     }
     assert_eq!(children[1].0, "/SoftwareIdentity/Entity[2]");
     let files = parsed
-        .tag
+        .value
         .payload()
         .unwrap()
         .files_with_paths("/SoftwareIdentity/Payload[1]");
@@ -615,7 +618,7 @@ fn model_paths_agree_with_the_source_map() {
 #[test]
 fn an_xml_stylesheet_pi_is_not_a_document_boundary() {
     let text = "<?xml version=\"1.0\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"s.xsl\"?>\n<SoftwareIdentity xmlns=\"http://standards.iso.org/iso/19770/-2/2015/schema.xsd\" name=\"a\" tagId=\"b\"/>\n";
-    let all = read_all(text, &ReadOptions::STRICT).unwrap();
+    let all = read_all_str(text, &ReadOptions::STRICT).unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(
         all[0].source_map.get("/SoftwareIdentity").map(|p| p.line),
@@ -642,8 +645,8 @@ fn a_hundred_thousand_attributes_are_refused_before_parsing() {
             "<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"t\">\n  <Meta{attributes}/>\n</SoftwareIdentity>"
         );
         // The same name 10⁵ times: the parser would have refused the duplicate first.
-        match read(&tag, &ReadOptions::STRICT) {
-            Err(ParseError::TooManyAttributes { count, limit, pos }) => {
+        match read_str(&tag, &ReadOptions::STRICT) {
+            Err(ParseError::Xml(XmlError::TooManyAttributes { count, limit, pos })) => {
                 assert_eq!((count, limit), (100_000, 256));
                 assert_eq!(pos, TextPos { line: 2, col: 3 });
             }
@@ -653,8 +656,8 @@ fn a_hundred_thousand_attributes_are_refused_before_parsing() {
         let input = format!(
             "<?xml version=\"1.0\"?>\n<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"a\"/>\n<?xml version=\"1.0\"?>\n{tag}\n"
         );
-        match read_all(&input, &ReadOptions::STRICT) {
-            Err(ParseError::TooManyAttributes { pos, .. }) => {
+        match read_all_str(&input, &ReadOptions::STRICT) {
+            Err(ParseError::Xml(XmlError::TooManyAttributes { pos, .. })) => {
                 assert_eq!(pos, TextPos { line: 5, col: 3 });
             }
             other => panic!("{other:?}"),
@@ -682,15 +685,15 @@ fn every_name_that_reads_writes_and_reads_back_the_same() {
                  <p{c}:e{name} xmlns:p{c}=\"urn:x\" {name}=\"1\" p{c}:{name}=\"2\">\
                  <?t{c} v?></p{c}:e{name}></SoftwareIdentity>"
             );
-            let Ok(parsed) = read(&tag, &ReadOptions::STRICT) else {
+            let Ok(parsed) = read_str(&tag, &ReadOptions::STRICT) else {
                 continue;
             };
             read_count += 1;
-            let written = write(&parsed.tag)
+            let written = write(&parsed.value)
                 .unwrap_or_else(|e| panic!("U+{code:04X}: read but not written: {e}"));
-            let again = read(&written, &ReadOptions::STRICT)
+            let again = read_str(&written, &ReadOptions::STRICT)
                 .unwrap_or_else(|e| panic!("U+{code:04X}: written but not read: {e}"));
-            assert_eq!(again.tag, parsed.tag, "U+{code:04X}");
+            assert_eq!(again.value, parsed.value, "U+{code:04X}");
         }
     }
     // Most of these characters are name characters: the loop did test something.
@@ -699,8 +702,8 @@ fn every_name_that_reads_writes_and_reads_back_the_same() {
     let tag = format!(
         "<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"t\"><e\u{FEFF}x xmlns=\"urn:x\"/></SoftwareIdentity>"
     );
-    let parsed = read(&tag, &ReadOptions::STRICT).unwrap();
-    assert!(write(&parsed.tag).unwrap().contains("<e\u{FEFF}x"));
+    let parsed = read_str(&tag, &ReadOptions::STRICT).unwrap();
+    assert!(write(&parsed.value).unwrap().contains("<e\u{FEFF}x"));
 }
 
 /// Issue 12 point 6: a processing-instruction target with a colon (not namespace
@@ -714,8 +717,8 @@ fn a_colon_in_a_processing_instruction_target_is_refused_on_read() {
             "<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"t\">{body}</SoftwareIdentity>"
         );
         for options in [ReadOptions::STRICT, ReadOptions::LAX] {
-            match read(&tag, &options) {
-                Err(ParseError::InvalidName { name, pos, .. }) => {
+            match read_str(&tag, &options) {
+                Err(ParseError::Xml(XmlError::InvalidName { name, pos, .. })) => {
                     assert_eq!(name, "a:b");
                     assert_eq!(pos.line, 2);
                 }
@@ -726,6 +729,6 @@ fn a_colon_in_a_processing_instruction_target_is_refused_on_read() {
     let tag = format!(
         "<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"t\"><?a-b c?></SoftwareIdentity>"
     );
-    let parsed = read(&tag, &ReadOptions::STRICT).unwrap();
-    assert!(write(&parsed.tag).unwrap().contains("<?a-b c?>"));
+    let parsed = read_str(&tag, &ReadOptions::STRICT).unwrap();
+    assert!(write(&parsed.value).unwrap().contains("<?a-b c?>"));
 }

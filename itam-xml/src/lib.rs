@@ -5,9 +5,13 @@
 //! - [`decode`]: bytes to text (UTF-8, UTF-16 with or without a byte-order mark).
 //! - [`name`]: [`name::QName`], [`name::NamespaceDecl`] and the XML `Name` / `NCName` checks
 //!   readers and writers share.
-//! - [`foreign`]: preserved content ([`foreign::Attribute`]).
+//! - [`foreign`]: preserved content, one tree for both crates ([`foreign::Element`],
+//!   [`foreign::Node`], [`foreign::Attribute`]).
 //! - [`limits`]: limits checked on the raw text before a parser builds anything
 //!   ([`limits::check_attribute_count`]).
+//! - [`error`]: [`XmlError`], the parse-error kinds both readers share; [`mod@write`]:
+//!   escaping, the markup checks and [`WriteError`], shared by both writers.
+//! - [`parsed`]: [`Parsed`], what both readers return.
 //!
 //! ```
 //! use itam_xml::pos::LineIndex;
@@ -22,7 +26,14 @@
 pub use itam_core::TextPos;
 
 pub mod decode;
+pub mod error;
 pub mod foreign;
 pub mod limits;
 pub mod name;
+pub mod parsed;
 pub mod pos;
+pub mod write;
+
+pub use error::XmlError;
+pub use parsed::Parsed;
+pub use write::WriteError;

@@ -17,6 +17,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The `xml:` namespace (`xml:lang`), bound to the prefix `xml` in every document.
+pub const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+/// XML-DSig (prefix `ds`): the enveloped `Signature` both formats may carry.
+pub const XMLDSIG_NAMESPACE: &str = "http://www.w3.org/2000/09/xmldsig#";
+
 /// An expanded XML name plus the prefix the document used for it.
 ///
 /// The namespace and local name identify the name; the prefix is kept so that a written

@@ -66,7 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Entity::new("Buyer Group plc", "buyer-group.example", vec![]),
     );
 
-    println!("--- {} ---\n{}", file_name_of(&finance), write(&finance));
+    println!("--- {} ---\n{}", file_name_of(&finance), write(&finance)?);
 
     // Documents arrive in any order; the resolution is the same.
     let arrived = vec![laptops, transfer, finance, invoice, base];

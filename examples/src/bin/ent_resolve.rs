@@ -60,8 +60,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Strict reading: a file that is not a well-formed Ent is named with its line and column.
     let mut ents = Vec::new();
     for (name, text) in &files {
-        match read(text) {
-            Ok(ent) => ents.push(ent),
+        match read(text.as_bytes()) {
+            Ok(parsed) => ents.push(parsed.value),
             Err(e) => println!("{name}: not read: {e}"),
         }
     }

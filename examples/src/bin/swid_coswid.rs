@@ -6,7 +6,7 @@
 //! XML written back from the CBOR encodes to the very same bytes.
 
 use itam_swid::coswid::{EncodeOptions, coswid_to_xml, encode, xml_to_coswid};
-use itam_swid::read::{ReadOptions, read};
+use itam_swid::read::{ReadOptions, read_str};
 
 /// A corpus tag (installation media) from the CLI's embedded demo estate.
 const MEDIA: &str = include_str!(
@@ -53,7 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Nothing more is lost on a second trip: the XML written back encodes to the same bytes.
     let again = encode(
-        &read(&back, &ReadOptions::STRICT)?.tag,
+        &read_str(&back, &ReadOptions::STRICT)?.value,
         &EncodeOptions::default(),
     );
     println!(

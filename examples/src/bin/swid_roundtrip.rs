@@ -6,7 +6,7 @@
 
 use std::process::ExitCode;
 
-use itam_swid::read::{ReadOptions, read_all};
+use itam_swid::read::{ReadOptions, read_all_str};
 use itam_swid::write::write;
 use itam_swid::{HashAlgorithm, SoftwareIdentity};
 
@@ -59,7 +59,7 @@ fn main() -> ExitCode {
         },
         None => SAMPLE.to_owned(),
     };
-    let tags = match read_all(&text, &ReadOptions::LAX) {
+    let tags = match read_all_str(&text, &ReadOptions::LAX) {
         Ok(tags) => tags,
         Err(e) => {
             eprintln!("not read: {e}");
@@ -67,7 +67,7 @@ fn main() -> ExitCode {
         }
     };
     for parsed in &tags {
-        describe(&parsed.tag);
+        describe(&parsed.value);
         for finding in &parsed.findings {
             println!("  finding: {finding}");
         }
@@ -75,7 +75,7 @@ fn main() -> ExitCode {
         if let Some(pos) = parsed.source_map.get(regid) {
             println!("  {regid} is at line {}, column {}", pos.line, pos.col);
         }
-        match write(&parsed.tag) {
+        match write(&parsed.value) {
             Ok(xml) => println!("\n{xml}"),
             Err(e) => eprintln!("not written: {e}"),
         }

@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use itam_swid::read::{ReadOptions, read};
+use itam_swid::read::{ReadOptions, read_str};
 use itam_swid::validate::{Profile, validate_parsed};
 
 /// A well-formed demo tag, read from the CLI's embedded estate.
@@ -34,14 +34,14 @@ fn main() -> ExitCode {
     };
 
     // Lax reading accepts anything well formed and leaves the judging to the validator.
-    let parsed = match read(&text, &ReadOptions::LAX) {
+    let parsed = match read_str(&text, &ReadOptions::LAX) {
         Ok(parsed) => parsed,
         Err(e) => {
             eprintln!("not read: {e}");
             return ExitCode::from(1);
         }
     };
-    println!("{} (tagId {})", parsed.tag.name, parsed.tag.tag_id);
+    println!("{} (tagId {})", parsed.value.name, parsed.value.tag_id);
 
     for profile in [Profile::ISO_19770_2_2015, Profile::NISTIR_8060] {
         // `validate_parsed` adds line and column from the reader's source map.

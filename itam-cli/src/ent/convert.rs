@@ -67,7 +67,9 @@ fn convert(input: &Input, to: Target, sink: &Sink, written: &mut Written) -> Res
 /// The Ent in the target format.
 pub(super) fn encode(ent: &Ent, to: Target) -> Result<Vec<u8>, String> {
     match to {
-        Target::Xml => Ok(write(ent).into_bytes()),
+        Target::Xml => write(ent)
+            .map(String::into_bytes)
+            .map_err(|e| format!("cannot write xml: {e}")),
         Target::Json => serde_json::to_string_pretty(ent)
             .map(|json| format!("{json}\n").into_bytes())
             .map_err(|e| format!("cannot write json: {e}")),

@@ -71,7 +71,14 @@ pub(super) fn run(args: &ImportArgs) -> u8 {
         for note in &item.notes {
             warn(&format!("{file}: note: {}: {note}", item.ent.ent_id));
         }
-        let xml = write(&item.ent);
+        let xml = match write(&item.ent) {
+            Ok(xml) => xml,
+            Err(e) => {
+                warn(&format!("{file}: error: {}: {e}", item.ent.ent_id));
+                status = UNREADABLE;
+                continue;
+            }
+        };
         let result = match &sink {
             Sink::Stdout => write_stdout(xml.as_bytes()),
             Sink::File(path) => written.write(path, xml.as_bytes()),

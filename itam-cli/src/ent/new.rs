@@ -56,7 +56,13 @@ pub(super) fn run(args: &NewArgs) -> u8 {
         ));
         return UNREADABLE;
     };
-    let xml = write(&doc.ent);
+    let xml = match write(&doc.ent) {
+        Ok(xml) => xml,
+        Err(e) => {
+            warn(&format!("{name}: error: {e}"));
+            return UNREADABLE;
+        }
+    };
     let written = match &args.output {
         None => write_stdout(xml.as_bytes()),
         Some(path) if path == Path::new("-") => write_stdout(xml.as_bytes()),

@@ -300,11 +300,11 @@ fn read_takes_a_folder_and_lists_what_it_cannot_read() {
 #[test]
 fn coswid_tags_and_the_ent_json_form_are_read_too() {
     let xml = tag("acme-tool-2.1", "", "");
-    let parsed = itam_swid::read::read_bytes(&xml, &itam_swid::read::ReadOptions::STRICT);
+    let parsed = itam_swid::read::read_with(&xml, &itam_swid::read::ReadOptions::STRICT);
     let Ok(parsed) = parsed else {
         panic!("the test tag reads: {parsed:?}");
     };
-    let coswid = itam_swid::coswid::encode(&parsed.tag, &Default::default()).bytes;
+    let coswid = itam_swid::coswid::encode(&parsed.value, &Default::default()).bytes;
     let mut c = contents();
     c.inventory[1] = file("d2/tool.coswid", coswid);
     // The same Ent in its JSON form, under another id.

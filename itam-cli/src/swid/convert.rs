@@ -77,7 +77,7 @@ fn convert(input: &Input, to: Target, sink: &Sink, written: &mut Written) -> Res
 
 /// The tag in the target format. What CoSWID cannot carry is reported on standard error.
 fn encode(tag: &Tag, to: Target, file: &str) -> Result<Vec<u8>, String> {
-    let model: &SoftwareIdentity = &tag.parsed.tag;
+    let model: &SoftwareIdentity = &tag.parsed.value;
     if let (Some(envelope), Target::Xml | Target::Json) = (&tag.signed, to) {
         warn(&format!(
             "{file}: warning: the {} signature of this coswid has no {} form; left out",
@@ -139,7 +139,7 @@ mod tests {
         assert_eq!(loaded.format, super::super::load::Format::Coswid);
         let tag = &loaded.tags[0];
         assert!(tag.signed.is_some());
-        assert_eq!(tag.parsed.tag.name, "Signed Example");
+        assert_eq!(tag.parsed.value.name, "Signed Example");
 
         let summary = super::super::show::summary("signed.coswid", &loaded);
         assert!(

@@ -43,7 +43,11 @@ pub(super) fn run(args: &ShowArgs) -> u8 {
             Ok(loaded) if args.json => json.push(FileFacts {
                 file,
                 error: None,
-                facts: loaded.tags.iter().map(|t| project(&t.parsed.tag)).collect(),
+                facts: loaded
+                    .tags
+                    .iter()
+                    .map(|t| project(&t.parsed.value))
+                    .collect(),
             }),
             Ok(loaded) => {
                 if !first {
@@ -99,7 +103,7 @@ pub(super) fn summary(file: &str, loaded: &Loaded) -> String {
         } else {
             writeln!(out, "{file} ({})", loaded.format.as_str())
         };
-        tag_summary(&mut out, &tag.parsed.tag, tag.signed.as_ref());
+        tag_summary(&mut out, &tag.parsed.value, tag.signed.as_ref());
     }
     out
 }

@@ -3,7 +3,7 @@
 //! leniently so the validator can report what is wrong, or the model's JSON form (`{` for one
 //! Ent, `[` for an array).
 
-use itam_ent::read::{Encoding, ReadOptions, read_bytes};
+use itam_ent::read::{Encoding, ReadOptions, read_with};
 use itam_ent::{Ent, ParseError, SourceMap};
 use serde_json::Value;
 
@@ -78,7 +78,8 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
     };
     match first {
         Some(b'<') => {
-            let (ent, source) = read_bytes(bytes, &ReadOptions::lax()).map_err(xml_error)?;
+            let parsed = read_with(bytes, &ReadOptions::LAX).map_err(xml_error)?;
+            let (ent, source) = (parsed.value, parsed.source_map);
             Ok(Loaded {
                 format: Format::Xml,
                 docs: vec![Doc {

@@ -4,8 +4,8 @@
 
 use itam_swid::coswid::uswid::USWID_MAGIC;
 use itam_swid::coswid::{self, CoseEnvelope, EncodeOptions};
-use itam_swid::read::{Encoding, ReadOptions, read_all_bytes};
-use itam_swid::source::{Dialect, Parsed, SourceMap};
+use itam_swid::read::{Encoding, ReadOptions, read_all};
+use itam_swid::source::{Parsed, SourceMap};
 use itam_swid::{ParseError, SoftwareIdentity};
 
 /// The format a buffer was read as.
@@ -135,7 +135,7 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
 }
 
 fn load_xml(bytes: &[u8]) -> Result<Loaded, LoadError> {
-    let parsed = read_all_bytes(bytes, &ReadOptions::LAX).map_err(xml_error)?;
+    let parsed = read_all(bytes, &ReadOptions::LAX).map_err(xml_error)?;
     xml_loaded(parsed)
 }
 
@@ -189,10 +189,9 @@ fn load_json(text: &[u8]) -> Result<Loaded, LoadError> {
 fn plain(tag: SoftwareIdentity, coswid: Option<EncodeOptions>) -> Tag {
     Tag {
         parsed: Parsed {
-            tag,
+            value: tag,
             source_map: SourceMap::new(),
             findings: Vec::new(),
-            dialect: Dialect::Iso2015,
         },
         coswid,
         signed: None,
