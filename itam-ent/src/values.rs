@@ -18,283 +18,201 @@
 //! assert_eq!(SupplementalEntType::Allocation.as_str(), "allocation");
 //! ```
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
 pub use itam_core::VersionScheme;
 
-macro_rules! open_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident, $set:literal {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* #[doc = concat!("`", $text, "`")] $variant, )+
-            /// Any other value, kept as written.
-            Other(String),
-        }
+use itam_xml::open_vocab;
 
-        impl $name {
-            /// The name of the value set in the profile.
-            pub const VALUE_SET: &'static str = $set;
-
-            /// Every known member, as written in documents.
-            pub const KNOWN: &'static [&'static str] = &[$($text),+];
-
-            /// The value as written in a document.
-            #[must_use]
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $text, )+
-                    Self::Other(s) => s,
-                }
-            }
-
-            /// Whether the value is a known member (not `Other`).
-            #[must_use]
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::Other(_))
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = std::convert::Infallible;
-
-            /// Never fails: unknown text becomes `Other`. Matching is exact (case-sensitive),
-            /// as XML tokens are.
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(s))
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                match s {
-                    $( $text => Self::$variant, )+
-                    other => Self::Other(other.to_owned()),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                Ok(Self::from(s.as_str()))
-            }
-        }
-    };
-}
-
-open_enum! {
+open_vocab! {
     /// How the entitlement was acquired (`ChannelType`; members reconstructed from the free-text
     /// examples of 19770-2's `channelType`).
-    ChannelType, "ChannelType" {
-        Academic = "academic",
-        Evaluation = "evaluation",
-        Government = "government",
-        NotForResale = "notForResale",
-        Oem = "oem",
-        Retail = "retail",
-        Volume = "volume",
+    ChannelType ("ChannelType") {
+        Academic => "academic",
+        Evaluation => "evaluation",
+        Government => "government",
+        NotForResale => "notForResale",
+        Oem => "oem",
+        Retail => "retail",
+        Volume => "volume",
     }
 }
 
-open_enum! {
+open_vocab! {
     /// The unit of a `LimitTime` duration (`DurationUnit`; members reconstructed).
-    DurationUnit, "DurationUnit" {
-        Second = "second",
-        Minute = "minute",
-        Hour = "hour",
-        Day = "day",
-        Week = "week",
-        Month = "month",
-        Quarter = "quarter",
-        Year = "year",
+    DurationUnit ("DurationUnit") {
+        Second => "second",
+        Minute => "minute",
+        Hour => "hour",
+        Day => "day",
+        Week => "week",
+        Month => "month",
+        Quarter => "quarter",
+        Year => "year",
     }
 }
 
-open_enum! {
+open_vocab! {
     /// Whether an Ent is the initial issuance or a supplement to another (`EntType`;
     /// members inferred from the table of contents' "Ent types and supplemental Ent types").
-    EntType, "EntType" {
+    EntType ("EntType") {
         /// The initial issuance of an entitlement.
-        Primary = "primary",
+        Primary => "primary",
         /// A supplement that points at its base Ent.
-        Supplemental = "supplemental",
+        Supplemental => "supplemental",
     }
 }
 
-open_enum! {
+open_vocab! {
     /// The kind of entitlement (`EntitlementType`; members reconstructed).
-    EntitlementType, "EntitlementType" {
-        Evaluation = "evaluation",
-        License = "license",
-        Maintenance = "maintenance",
-        Subscription = "subscription",
-        Support = "support",
-        Upgrade = "upgrade",
+    EntitlementType ("EntitlementType") {
+        Evaluation => "evaluation",
+        License => "license",
+        Maintenance => "maintenance",
+        Subscription => "subscription",
+        Support => "support",
+        Upgrade => "upgrade",
     }
 }
 
-open_enum! {
+open_vocab! {
     /// The copyleft strength of a FOSS licence (`FossCopyleft`; members reconstructed).
-    FossCopyleft, "FossCopyleft" {
+    FossCopyleft ("FossCopyleft") {
         /// Permissive: no copyleft.
-        None = "none",
+        None => "none",
         /// File- or library-level copyleft (LGPL, MPL).
-        Weak = "weak",
+        Weak => "weak",
         /// Whole-work copyleft (GPL).
-        Strong = "strong",
+        Strong => "strong",
         /// Copyleft triggered by network use (AGPL).
-        Network = "network",
+        Network => "network",
     }
 }
 
-open_enum! {
+open_vocab! {
     /// The name of a usage right (`RightName`; members reconstructed).
-    RightName, "RightName" {
-        Access = "access",
-        Backup = "backup",
-        Copy = "copy",
-        DisasterRecovery = "disasterRecovery",
-        Distribute = "distribute",
+    RightName ("RightName") {
+        Access => "access",
+        Backup => "backup",
+        Copy => "copy",
+        DisasterRecovery => "disasterRecovery",
+        Distribute => "distribute",
         /// Use an earlier version than the one purchased; its `ValidVersion` lower bound,
         /// when it has one, is how far back (projected as the estate's
         /// `rights.downgrade_depth`, down to that version).
-        Downgrade = "downgrade",
-        Failover = "failover",
-        Install = "install",
-        Modify = "modify",
+        Downgrade => "downgrade",
+        Failover => "failover",
+        Install => "install",
+        Modify => "modify",
         /// A second copy for the same user (laptop, home use).
-        SecondaryUse = "secondaryUse",
-        Transfer = "transfer",
-        Upgrade = "upgrade",
-        Use = "use",
-        Virtualize = "virtualize",
+        SecondaryUse => "secondaryUse",
+        Transfer => "transfer",
+        Upgrade => "upgrade",
+        Use => "use",
+        Virtualize => "virtualize",
     }
 }
 
-open_enum! {
+open_vocab! {
     /// The kind of a restriction on a right (`LimitType`; members reconstructed).
-    LimitType, "LimitType" {
-        Environment = "environment",
-        Geography = "geography",
-        Hardware = "hardware",
-        Organization = "organization",
-        Platform = "platform",
-        Purpose = "purpose",
-        Time = "time",
-        UserType = "userType",
+    LimitType ("LimitType") {
+        Environment => "environment",
+        Geography => "geography",
+        Hardware => "hardware",
+        Organization => "organization",
+        Platform => "platform",
+        Purpose => "purpose",
+        Time => "time",
+        UserType => "userType",
     }
 }
 
-open_enum! {
+open_vocab! {
     /// How consumption of a right is counted (`MetricType`; members reconstructed).
-    MetricType, "MetricType" {
-        Capacity = "capacity",
-        ConcurrentUser = "concurrentUser",
-        Core = "core",
-        Device = "device",
-        Enterprise = "enterprise",
-        Instance = "instance",
-        NamedUser = "namedUser",
-        Processor = "processor",
-        Site = "site",
-        Socket = "socket",
-        Transaction = "transaction",
-        User = "user",
+    MetricType ("MetricType") {
+        Capacity => "capacity",
+        ConcurrentUser => "concurrentUser",
+        Core => "core",
+        Device => "device",
+        Enterprise => "enterprise",
+        Instance => "instance",
+        NamedUser => "namedUser",
+        Processor => "processor",
+        Site => "site",
+        Socket => "socket",
+        Transaction => "transaction",
+        User => "user",
     }
 }
 
-open_enum! {
+open_vocab! {
     /// A link relation (`Rel`): the 19770-2 relations, plus `consolidates`, `entitles` and
     /// `license` (reconstructed; `license` is the IANA link relation).
-    Rel, "Rel" {
-        Ancestor = "ancestor",
-        Component = "component",
-        Feature = "feature",
-        InstallationMedia = "installationmedia",
-        PackageInstaller = "packageinstaller",
-        Parent = "parent",
-        Patches = "patches",
-        Requires = "requires",
-        SeeAlso = "see-also",
-        Supersedes = "supersedes",
+    Rel ("Rel") {
+        Ancestor => "ancestor",
+        Component => "component",
+        Feature => "feature",
+        InstallationMedia => "installationmedia",
+        PackageInstaller => "packageinstaller",
+        Parent => "parent",
+        Patches => "patches",
+        Requires => "requires",
+        SeeAlso => "see-also",
+        Supersedes => "supersedes",
         /// From a supplemental Ent to the Ent it supplements (its base).
-        Supplemental = "supplemental",
+        Supplemental => "supplemental",
         /// From a consolidation Ent to each Ent it merges.
-        Consolidates = "consolidates",
+        Consolidates => "consolidates",
         /// From an Ent (or a right) to a SWID tag of the software it entitles.
-        Entitles = "entitles",
+        Entitles => "entitles",
         /// To the licence text.
-        License = "license",
+        License => "license",
     }
 }
 
-open_enum! {
+open_vocab! {
     /// The role of an entity (`Role`): the 19770-2 roles plus reconstructed Ent roles.
-    Role, "Role" {
-        TagCreator = "tagCreator",
-        SoftwareCreator = "softwareCreator",
-        Aggregator = "aggregator",
-        Distributor = "distributor",
-        Licensor = "licensor",
+    Role ("Role") {
+        TagCreator => "tagCreator",
+        SoftwareCreator => "softwareCreator",
+        Aggregator => "aggregator",
+        Distributor => "distributor",
+        Licensor => "licensor",
         /// The creator of the Ent (the counterpart of SWID's `tagCreator`); required.
-        EntCreator = "entCreator",
-        Licensee = "licensee",
-        Purchaser = "purchaser",
-        Reseller = "reseller",
+        EntCreator => "entCreator",
+        Licensee => "licensee",
+        Purchaser => "purchaser",
+        Reseller => "reseller",
         /// The organisation unit, device or user an allocation gives a quantity to.
-        Allocatee = "allocatee",
+        Allocatee => "allocatee",
     }
 }
 
-open_enum! {
+open_vocab! {
     /// The use case of a supplemental Ent (`SupplementalEntType`; semantics inferred from the
     /// use cases of the table of contents, spelling reconstructed).
-    SupplementalEntType, "SupplementalEntType" {
+    SupplementalEntType ("SupplementalEntType") {
         /// Adding information (invoice, order, contract) without changing quantities.
-        Addition = "addition",
+        Addition => "addition",
         /// Giving part of the base quantity to an organisation unit, device or user.
-        Allocation = "allocation",
+        Allocation => "allocation",
         /// Moving the entitlement to a new licensee.
-        Transfer = "transfer",
+        Transfer => "transfer",
         /// Merging several Ents into one.
-        Consolidation = "consolidation",
+        Consolidation => "consolidation",
         /// Withdrawing the base Ent.
-        Revocation = "revocation",
+        Revocation => "revocation",
         /// Keeping the base Ent for the record only.
-        Archive = "archive",
+        Archive => "archive",
     }
 }
 
-open_enum! {
+open_vocab! {
     /// How far an Ent's data can be trusted (`TrustLevel`; members reconstructed).
-    TrustLevel, "TrustLevel" {
-        PublisherSigned = "publisherSigned",
-        Publisher = "publisher",
-        Reseller = "reseller",
-        Customer = "customer",
-        Unverified = "unverified",
+    TrustLevel ("TrustLevel") {
+        PublisherSigned => "publisherSigned",
+        Publisher => "publisher",
+        Reseller => "reseller",
+        Customer => "customer",
+        Unverified => "unverified",
     }
 }
 
@@ -317,12 +235,12 @@ mod tests {
                 .value_set(<$ty>::VALUE_SET)
                 .unwrap();
             assert_eq!(
-                <$ty>::KNOWN,
+                <$ty>::KNOWN_TEXT,
                 def.members,
                 "{}: enum and profile differ",
                 def.name
             );
-            for &m in <$ty>::KNOWN {
+            for &m in <$ty>::KNOWN_TEXT {
                 let v = <$ty>::from(m);
                 assert!(v.is_known());
                 assert_eq!(v.as_str(), m);

@@ -12,6 +12,7 @@
 //! - [`error`]: [`XmlError`], the parse-error kinds both readers share; [`mod@write`]:
 //!   escaping, the markup checks and [`WriteError`], shared by both writers.
 //! - [`parsed`]: [`Parsed`], what both readers return.
+//! - [`vocab`]: [`open_vocab!`], the open vocabularies of both models.
 //!
 //! ```
 //! use itam_xml::pos::LineIndex;
@@ -32,8 +33,15 @@ pub mod limits;
 pub mod name;
 pub mod parsed;
 pub mod pos;
+pub mod vocab;
 pub mod write;
 
 pub use error::XmlError;
 pub use parsed::Parsed;
 pub use write::WriteError;
+
+/// What [`open_vocab!`] expands to refers to; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

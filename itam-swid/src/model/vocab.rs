@@ -7,88 +7,10 @@
 //! `Role::Other("tagcreator")`, which a validator may report.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-macro_rules! open_vocab {
-    (
-        $(#[$meta:meta])*
-        $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident => $text:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-            /// Any other value, kept exactly as written.
-            Other(String),
-        }
-
-        impl $name {
-            /// Every predefined value, in the standard's order.
-            pub const KNOWN: &'static [Self] = &[$(Self::$variant),+];
-
-            /// The value as written in a tag.
-            #[must_use]
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $text, )+
-                    Self::Other(text) => text,
-                }
-            }
-
-            /// Whether this is one of the predefined values (not [`Self::Other`]).
-            #[must_use]
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::Other(_))
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = std::convert::Infallible;
-
-            /// Recognises the predefined values exactly (case-sensitive); anything else is
-            /// kept as [`Self::Other`].
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(match s {
-                    $( $text => Self::$variant, )+
-                    other => Self::Other(other.to_owned()),
-                })
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                match s.parse() {
-                    Ok(value) => value,
-                    Err(never) => match never {},
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(deserializer)?;
-                Ok(Self::from(s.as_str()))
-            }
-        }
-    };
-}
+use itam_xml::open_vocab;
 
 open_vocab! {
     /// An `Entity/@role` token (ISO/IEC 19770-2:2015 8.2, RFC 9393 §4.2 `$role`).
