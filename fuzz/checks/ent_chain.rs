@@ -5,7 +5,7 @@
 //! The input is a program that builds a chain of Ents with the use cases (issue 12: "targets
 //! for … Ent chains"): each step is an opcode byte and its operands (an index into the Ents
 //! built so far is two bytes, little endian, taken modulo their number), so an input reaches
-//! chains of a thousand Ents, and steps that relink an Ent build cycles, dangling links,
+//! chains of hundreds of Ents, and steps that relink an Ent build cycles, dangling links,
 //! double consolidations and two documents claiming one id. Then:
 //!
 //! - every Ent built is in exactly one resolution of `resolve_all`, and each key is among them;
@@ -20,13 +20,24 @@ use itam_ent::resolve::{Resolution, resolve, resolve_all};
 use itam_ent::values::{MetricType, Rel, RightName, Role};
 use itam_ent::{Ent, Entity, Link, Right};
 
-/// Steps per input beyond which the rest is ignored: enough for chains of a thousand Ents,
-/// few enough for thousands of executions a second (longer chains are the `scaling` bench's
-/// and `itam-ent/tests/chains.rs`'s).
-pub const MAX_STEPS: usize = 1024;
+/// Steps per input beyond which the rest is ignored: chains of up to 128 Ents, more than the
+/// cycles, twins, double consolidations and dangling links the check is after need (the dense
+/// replay programs have 60 steps over 6 Ents), and few enough for a few hundred executions a
+/// second under libFuzzer (at 1,024 steps the target ran 15–25: a resolver costs microseconds
+/// an Ent, most of it writing twins to XML for `ENT-RES-6`'s tie-break, and the check builds
+/// three to six). Chains of thousands are the `scaling` bench's and
+/// `itam-ent/tests/chains.rs`'s.
+pub const MAX_STEPS: usize = 128;
 
-/// Ents whose `resolve` is compared with `resolve_all` per input (each builds an index).
+/// Ents whose `resolve` is compared with `resolve_all` per input, at most (each `resolve`
+/// builds the whole index again, so a sample costs as much as the whole `resolve_all`).
 const SAMPLED: usize = 4;
+
+/// The Ents sampled per input are about this many divided by the Ents built, between 1 and
+/// [`SAMPLED`]: small chains are sampled four times, long ones once, so the check costs a
+/// bounded multiple of one `resolve_all`. Which Ents are sampled depends on the whole program
+/// (see [`sample_start`]), so across a campaign every position is.
+const SAMPLE_BUDGET: usize = 128;
 
 struct Program<'a> {
     bytes: &'a [u8],
@@ -180,6 +191,17 @@ fn check_conservation(key: &EntId, res: &Resolution) {
     }
 }
 
+/// Where the sample of [`check`] starts among `n` Ents: a hash of the program's bytes (FNV-1a
+/// over at most the bytes [`MAX_STEPS`] steps can read, five a step), so that it moves with
+/// the program.
+fn sample_start(data: &[u8], n: usize) -> usize {
+    let read = data.get(..MAX_STEPS * 5).unwrap_or(data);
+    let h = read.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    usize::try_from(h % u64::try_from(n.max(1)).unwrap_or(1)).unwrap_or(0)
+}
+
 /// Runs the check on one input (panics on a defect); returns how many Ents it built.
 pub fn check(data: &[u8]) -> usize {
     let ents = build(data);
@@ -201,8 +223,14 @@ pub fn check(data: &[u8]) -> usize {
         );
     }
     // One resolution agrees with all of them.
-    let step = (ents.len() / SAMPLED).max(1);
-    for e in ents.iter().step_by(step).take(SAMPLED) {
+    let n = ents.len();
+    let sampled = (SAMPLE_BUDGET / n.max(1)).clamp(1, SAMPLED);
+    let start = sample_start(data, n);
+    let stride = (n / sampled).max(1);
+    for k in 0..sampled.min(n) {
+        let Some(e) = ents.get((start + k * stride) % n) else {
+            continue;
+        };
         let key = filed.get(&e.ent_id).copied();
         let one = resolve(&e.ent_id, &ents);
         assert_eq!(
@@ -212,11 +240,12 @@ pub fn check(data: &[u8]) -> usize {
             e.ent_id
         );
     }
-    // Arrival order does not matter.
-    let mut reversed = ents.clone();
-    reversed.reverse();
+    // Arrival order does not matter (reversed in place, not copied: what `resolve_all` gave
+    // owns its ids).
+    let mut ents = ents;
+    ents.reverse();
     assert!(
-        resolve_all(&reversed) == all,
+        resolve_all(&ents) == all,
         "resolve_all depends on arrival order"
     );
     ents.len()

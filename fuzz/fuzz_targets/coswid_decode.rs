@@ -21,15 +21,24 @@ fuzz_target!(|data: &[u8]| {
         }
         let first = coswid::encode(&decoded.tag, &decoded.options);
         assert!(
-            first.dropped.iter().all(|d| d.what.contains("a CBOR map cannot hold a key twice")),
+            first
+                .dropped
+                .iter()
+                .all(|d| d.what.contains("a CBOR map cannot hold a key twice")),
             "a decoded tag drops nothing but the repeats of a map key"
         );
         let written = cbor::decode(&first.bytes).expect("an encoded tag is cbor");
-        assert!(written.repeated_key().is_none(), "the encoder never repeats a key");
+        assert!(
+            written.repeated_key().is_none(),
+            "the encoder never repeats a key"
+        );
         let again = coswid::decode(&first.bytes).expect("an encoded tag decodes");
         let second = coswid::encode(&again.tag, &again.options);
         assert!(second.dropped.is_empty(), "a re-decoded tag drops nothing");
-        assert_eq!(second.bytes, first.bytes, "encoding a decoded tag is a fixed point");
+        assert_eq!(
+            second.bytes, first.bytes,
+            "encoding a decoded tag is a fixed point"
+        );
     }
     let _ = coswid::decode_uswid(data);
     let _ = uswid::Uswid::find_all(data);

@@ -20,7 +20,11 @@ fuzz_target!(|data: &[u8]| {
         let gap = &both.gap;
         assert!(gap.shortfall <= 0);
         if !gap.metrics_differ {
-            assert!(gap.by_metric.iter().all(|m| m.covered >= 0 && m.shortfall <= 0));
+            assert!(
+                gap.by_metric
+                    .iter()
+                    .all(|m| m.covered >= 0 && m.shortfall <= 0)
+            );
         }
     }
     let _ = itam_reconcile::partition(&estate, 3);
