@@ -21,7 +21,7 @@ use itam_xml::XmlError;
 pub use itam_xml::decode::Encoding;
 use itam_xml::decode::decode_text;
 use itam_xml::limits::check_attribute_count;
-use itam_xml::name::is_pi_target;
+use itam_xml::name::{is_pi_target, is_qname};
 use itam_xml::pos::LineIndex;
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
@@ -337,18 +337,10 @@ fn read_indexed<'i>(
             }
         }
     })?;
-    // Processing instructions whose target a namespace-well-formed document may not carry
-    // (a colon) are refused, as the SWID reader does: the writers could not write them back.
-    for pi in doc.descendants().filter(|n| n.is_pi()) {
-        if let Some(target) = pi.pi().map(|p| p.target).filter(|t| !is_pi_target(t)) {
-            return Err(XmlError::InvalidName {
-                what: "processing instruction target",
-                name: target.to_owned(),
-                pos: lines.pos(pi.range().start),
-            }
-            .into());
-        }
-    }
+    // Names a namespace-well-formed document may not carry (a PI target with a colon or
+    // `xml`, an element or attribute name with an empty prefix or two colons) are refused, as
+    // the SWID reader refuses them: the writers could not write them back.
+    check_names(&doc, text, lines)?;
     let root = doc.root_element();
     let mut r = Reader {
         text,
@@ -379,6 +371,42 @@ fn read_indexed<'i>(
         source_map: r.map,
         findings: Vec::new(),
     })
+}
+
+fn check_names(doc: &Document<'_>, text: &str, lines: &LineIndex<&str>) -> Result<(), XmlError> {
+    let invalid = |what, name: &str, at: usize| XmlError::InvalidName {
+        what,
+        name: name.to_owned(),
+        pos: lines.pos(at),
+    };
+    for node in doc.descendants() {
+        if let Some(pi) = node.pi() {
+            if !is_pi_target(pi.target) {
+                return Err(invalid(
+                    "processing instruction target",
+                    pi.target,
+                    node.range().start,
+                ));
+            }
+        } else if node.is_element() {
+            let start = node.range().start + 1;
+            let raw = text.get(start..).unwrap_or_default();
+            let end = raw
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(raw.len());
+            let name = raw.get(..end).unwrap_or_default();
+            if !is_qname(name) {
+                return Err(invalid("element name", name, node.range().start));
+            }
+            for a in node.attributes() {
+                let name = text.get(a.range_qname()).unwrap_or_default();
+                if !is_qname(name) {
+                    return Err(invalid("attribute name", name, a.range_qname().start));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// An element's namespace; `xmlns=""` (which roxmltree reports as an empty one) is none.

@@ -542,3 +542,27 @@ fn what_xml_cannot_carry_is_a_write_error_with_its_path() {
         "{written}"
     );
 }
+
+/// `ent_read` fuzz findings (seeds `element-name-with-an-empty-prefix`,
+/// `pi-target-xml-inside-an-element`): names the parser accepts but a namespace-well-formed
+/// document cannot carry (an empty prefix, a PI targeted `xml`) are refused on read with their
+/// position, in both modes, as the SWID reader refuses them — so what is read can be written.
+#[test]
+fn names_a_writer_could_not_write_back_are_refused_on_read() {
+    for (text, name) in [
+        ("<Ent>\n<:n/></Ent>", ":n"),
+        ("<Ent>\n<?xml?></Ent>", "xml"),
+        ("<Ent>\n<x a:=\"1\"/></Ent>", "a:"),
+    ] {
+        for options in [ReadOptions::STRICT, ReadOptions::LAX] {
+            match read_str(text, &options) {
+                Err(ParseError::Xml(XmlError::InvalidName { name: n, pos, .. })) => {
+                    assert_eq!(n, name, "{text}");
+                    assert_eq!(pos.line, 2, "{text}");
+                }
+                Err(ParseError::Xml(XmlError::NotWellFormed { .. })) => {}
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+}

@@ -732,3 +732,24 @@ fn a_colon_in_a_processing_instruction_target_is_refused_on_read() {
     let parsed = read_str(&tag, &ReadOptions::STRICT).unwrap();
     assert!(write(&parsed.value).unwrap().contains("<?a-b c?>"));
 }
+
+/// The names the Ent reader was found to keep and not write back (`ent_read` fuzz findings):
+/// an element name with an empty prefix and a PI targeted `xml` inside the root. The SWID
+/// reader either refuses them on read or writes back what it read.
+#[test]
+fn names_that_could_not_be_written_back_are_refused_or_round_trip() {
+    let ns = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
+    for body in ["<:n/>", "<?xml?>", "<x xmlns=\"urn:x\"><:n/></x>"] {
+        let tag = format!(
+            "<SoftwareIdentity xmlns=\"{ns}\" name=\"n\" tagId=\"t\">\n{body}</SoftwareIdentity>"
+        );
+        for options in [ReadOptions::STRICT, ReadOptions::LAX] {
+            if let Ok(parsed) = read_str(&tag, &options) {
+                let written = write(&parsed.value)
+                    .unwrap_or_else(|e| panic!("{body}: read but not written: {e}"));
+                let back = read_str(&written, &options).unwrap();
+                assert_eq!(back.value, parsed.value, "{body}");
+            }
+        }
+    }
+}

@@ -143,6 +143,17 @@ pub fn is_ncname(s: &str) -> bool {
     !s.contains(':') && is_name(s)
 }
 
+/// A Namespaces in XML `QName`: an NCName, or two NCNames joined by one colon (a prefix and a
+/// local name). Element and attribute names of a namespace-well-formed document are QNames;
+/// XML 1.0 alone also allows `:n` or `a:b:c`, which no writer of the project can write back.
+#[must_use]
+pub fn is_qname(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((prefix, local)) => is_ncname(prefix) && is_ncname(local),
+        None => is_ncname(s),
+    }
+}
+
 /// A processing-instruction target a namespace-aware document may carry: an NCName
 /// (Namespaces in XML §7: no colon) other than `xml` in any case (XML 1.0 §2.6, reserved).
 #[must_use]
@@ -186,5 +197,7 @@ mod tests {
         assert!(is_name(":a") && !is_ncname(":a"));
         assert!(is_ncname("a\u{300}") && !is_ncname("\u{300}a"));
         assert!(is_pi_target("XmL-x") && !is_pi_target("XML"));
+        assert!(is_qname("a") && is_qname("ds:Signature"));
+        assert!(!is_qname(":n") && !is_qname("a:") && !is_qname("a:b:c") && !is_qname(""));
     }
 }
