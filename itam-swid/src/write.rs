@@ -22,7 +22,10 @@
 
 use std::collections::BTreeMap;
 
-use itam_xml::name::{is_ncname, is_pi_target};
+use itam_xml::name::is_ncname;
+use itam_xml::write::{
+    Context, check_comment, check_pi, escape_into as xml_escape_into, needs_care,
+};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesText, Event};
 
@@ -164,66 +167,20 @@ impl Start {
     }
 }
 
-/// Bytes that make a value leave the escaping fast path.
-const NEEDS_CARE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    table[b'&' as usize] = true;
-    table[b'<' as usize] = true;
-    table[b'>' as usize] = true;
-    table[b'"' as usize] = true;
-    table[0xEF] = true;
-    table
-};
-
-/// Whether a character may appear in an XML 1.0 document.
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-}
-
-/// Whether `bytes` must leave the escaping fast path: a markup character, a control character,
-/// or a 0xEF lead byte, which starts U+FFFE/U+FFFF.
-fn needs_care(bytes: &[u8]) -> bool {
-    bytes.iter().any(|&b| NEEDS_CARE[usize::from(b)])
-}
-
-/// Appends `value` to `out` (UTF-8 bytes), escaped for an attribute value or for text.
+/// Appends `value` to `out`, escaped for an attribute value or for text
+/// ([`itam_xml::write::escape_into`], shared with the Ent writer).
 fn escape_into(
     out: &mut Vec<u8>,
     value: &str,
     attribute: bool,
     at: &str,
 ) -> Result<(), WriteError> {
-    // Fast path: nothing to escape or check.
-    if !needs_care(value.as_bytes()) {
-        out.extend_from_slice(value.as_bytes());
-        return Ok(());
-    }
-    let mut utf8 = [0; 4];
-    for c in value.chars() {
-        let escaped: &[u8] = match c {
-            '&' => b"&amp;",
-            '<' => b"&lt;",
-            '>' => b"&gt;",
-            '"' if attribute => b"&quot;",
-            '\t' if attribute => b"&#9;",
-            '\n' if attribute => b"&#10;",
-            '\r' => b"&#13;",
-            c if is_xml_char(c) => c.encode_utf8(&mut utf8).as_bytes(),
-            c => {
-                return Err(WriteError::InvalidChar {
-                    path: at.to_owned(),
-                    code: u32::from(c),
-                });
-            }
-        };
-        out.extend_from_slice(escaped);
-    }
-    Ok(())
+    let context = if attribute {
+        Context::Attribute
+    } else {
+        Context::Text
+    };
+    xml_escape_into(out, value, context).map_err(|c| WriteError::char(c, at))
 }
 
 fn check_name(name: &str, at: &str) -> Result<(), WriteError> {
@@ -806,30 +763,12 @@ impl TagWriter {
                 escape_into(self.xml.get_mut(), text, false, at)
             }
             ForeignNode::Comment(text) => {
-                if text.contains("--") || text.ends_with('-') {
-                    return Err(WriteError::InvalidMarkup {
-                        what: "comment",
-                        path: at.to_owned(),
-                    });
-                }
-                if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
-                    return Err(WriteError::InvalidChar {
-                        path: at.to_owned(),
-                        code: u32::from(c),
-                    });
-                }
+                check_comment(text).map_err(|e| WriteError::markup("comment", e, at))?;
                 self.event(Event::Comment(BytesText::from_escaped(text.as_str())))
             }
             ForeignNode::ProcessingInstruction { target, value } => {
-                let bad_value = value
-                    .as_deref()
-                    .is_some_and(|v| v.contains("?>") || v.chars().any(|c| !is_xml_char(c)));
-                if !is_pi_target(target) || bad_value {
-                    return Err(WriteError::InvalidMarkup {
-                        what: "processing instruction",
-                        path: at.to_owned(),
-                    });
-                }
+                check_pi(target, value.as_deref())
+                    .map_err(|e| WriteError::markup("processing instruction", e, at))?;
                 let content = match value {
                     Some(v) => format!("{target} {v}"),
                     None => target.clone(),

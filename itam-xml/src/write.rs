@@ -85,8 +85,11 @@ const NEEDS_CARE: [bool; 256] = {
     table
 };
 
-fn needs_care(value: &str) -> bool {
-    value.bytes().any(|b| NEEDS_CARE[usize::from(b)])
+/// Whether `bytes` may need escaping or hold a character XML cannot represent (a markup or
+/// control character, or a lead byte of U+FFFE/U+FFFF): when not, they are written as they are.
+#[must_use]
+pub fn needs_care(bytes: &[u8]) -> bool {
+    bytes.iter().any(|&b| NEEDS_CARE[usize::from(b)])
 }
 
 fn escaped(c: char, context: Context) -> Option<&'static str> {
@@ -109,7 +112,7 @@ fn escaped(c: char, context: Context) -> Option<&'static str> {
 /// The first character XML 1.0 cannot represent (what came before it has been appended:
 /// callers discard `out` on error).
 pub fn escape_into(out: &mut Vec<u8>, value: &str, context: Context) -> Result<(), char> {
-    if !needs_care(value) {
+    if !needs_care(value.as_bytes()) {
         out.extend_from_slice(value.as_bytes());
         return Ok(());
     }
@@ -129,7 +132,7 @@ pub fn escape_into(out: &mut Vec<u8>, value: &str, context: Context) -> Result<(
 /// # Errors
 /// The first character XML 1.0 cannot represent.
 pub fn escape(value: &str, context: Context) -> Result<Cow<'_, str>, char> {
-    if !needs_care(value) {
+    if !needs_care(value.as_bytes()) {
         return Ok(Cow::Borrowed(value));
     }
     let mut out = String::with_capacity(value.len() + 8);
