@@ -190,3 +190,90 @@ proptest! {
         check_unique(&encoded.bytes)?;
     }
 }
+
+/// The NISTIR 8060 labels a resource collection has typed fields for, and one it has not.
+const N8060_LABELS: [&str; 4] = [
+    "{http://csrc.nist.gov/ns/swid/2015-extensions/1.0}pathSeparator",
+    "{http://csrc.nist.gov/ns/swid/2015-extensions/1.0}envVarPrefix",
+    "{http://csrc.nist.gov/ns/swid/2015-extensions/1.0}envVarSuffix",
+    "{http://csrc.nist.gov/ns/swid/2015-extensions/1.0}other",
+];
+
+/// A tag whose payload map has the text-keyed `entries`.
+fn tag_with_payload(entries: Vec<(Value, Value)>) -> Vec<u8> {
+    Value::map(vec![
+        (Value::uint(0), Value::text("t")),
+        (Value::uint(1), Value::text("Roadrunner")),
+        (Value::uint(6), Value::map(entries)),
+    ])
+    .encode()
+}
+
+/// Encodes what `bytes` decode to, twice: the first output and whether the second equals it.
+fn round_twice(bytes: &[u8]) -> (coswid::Encoded, Vec<u8>) {
+    let decoded = coswid::decode(bytes).unwrap();
+    let first = coswid::encode(&decoded.tag, &decoded.options);
+    let again = coswid::decode(&first.bytes).unwrap();
+    let second = coswid::encode(&again.tag, &again.options);
+    (first, second.bytes)
+}
+
+/// The `coswid_decode` fuzz finding `extension-keys-reordered-on-re-encode`: a payload map
+/// with a NISTIR 8060 label twice wrote the repeat in the first occurrence's place (before
+/// `pathSeparator`), so the second round trip wrote another order. The first occurrence's
+/// value is the one written, in its place, and the repeat is reported.
+#[test]
+fn a_repeated_typed_label_keeps_the_first_value_and_order() {
+    let [sep, prefix, ..] = N8060_LABELS;
+    let bytes = tag_with_payload(vec![
+        (Value::text(prefix), Value::text("%")),
+        (Value::text(sep), Value::text("\\")),
+        (Value::text(prefix), Value::text("$")),
+    ]);
+    let decoded = coswid::decode(&bytes).unwrap();
+    let Some(Child::Payload(payload)) = decoded.tag.children.first() else {
+        panic!("{:?}", decoded.tag.children);
+    };
+    assert_eq!(payload.env_var_prefix.as_deref(), Some("%"));
+    let (first, second) = round_twice(&bytes);
+    assert_eq!(second, first.bytes, "a fixed point");
+    let written = cbor::decode(&first.bytes).unwrap();
+    let payload = written
+        .as_map()
+        .unwrap()
+        .iter()
+        .find(|(k, _)| k.as_i64() == Some(6));
+    let labels: Vec<(&str, &str)> = payload
+        .unwrap()
+        .1
+        .as_map()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.as_text().unwrap(), v.as_text().unwrap()))
+        .collect();
+    assert_eq!(labels, [(sep, "\\"), (prefix, "%")]);
+    assert_eq!(first.dropped.len(), 1, "{:?}", first.dropped);
+    assert!(
+        first.dropped[0]
+            .what
+            .contains("a CBOR map cannot hold a key twice")
+    );
+}
+
+proptest! {
+    /// Payload maps of NISTIR 8060 labels, repeated in any order: one decode and encode
+    /// reaches a fixed point, as the `coswid_decode` fuzz target asserts.
+    #[test]
+    fn repeated_text_labels_reach_a_fixed_point(
+        entries in proptest::collection::vec((0usize..4, "[%$\\\\/]"), 0..8),
+    ) {
+        let bytes = tag_with_payload(
+            entries
+                .into_iter()
+                .map(|(i, v)| (Value::text(N8060_LABELS[i]), Value::text(v)))
+                .collect(),
+        );
+        let (first, second) = round_twice(&bytes);
+        prop_assert_eq!(second, first.bytes);
+    }
+}

@@ -149,7 +149,15 @@ impl MapBuilder {
             seen.entry(KeyId::of(k)).or_insert(i);
         }
         let mut refused = Vec::new();
-        for a in attributes.iter().filter(|a| ext::absent_key(a).is_none()) {
+        // The repeats of a decoded map's key come last: the first occurrence (a typed field
+        // or an attribute) is written and each repeat reported, whatever the attribute order
+        // (a typed field's attribute is added after the others), so that the map's order,
+        // and the value kept, are those a second decode sees.
+        let (repeats, others): (Vec<&Attribute>, Vec<&Attribute>) = attributes
+            .iter()
+            .filter(|a| ext::absent_key(a).is_none())
+            .partition(|a| ext::is_repeat(a));
+        for a in others.into_iter().chain(repeats) {
             let (mut k, mut v) = attribute_entry(a);
             if k.repeated_key().is_some() || v.repeated_key().is_some() {
                 // A kept entry whose key or value repeats a key inside (a decoded invalid

@@ -94,6 +94,16 @@ pub(crate) fn repeated_attribute(key: &Value, value: &Value, n: usize) -> Attrib
     )
 }
 
+/// Whether `a` keeps a repeat of a map key (see [`repeated_attribute`]).
+pub(crate) fn is_repeat(a: &Attribute) -> bool {
+    a.name.namespace.as_deref() == Some(EXTENSION_NS)
+        && a.name
+            .local
+            .strip_prefix("_k")
+            .and_then(|h| h.split_once('.'))
+            .is_some_and(|(_, n)| n.parse::<usize>().is_ok_and(|n| n >= 2))
+}
+
 /// The absence marker for required item `key`: an empty `{EXTENSION_NS}_<key>`.
 pub(crate) fn absent_attribute(key: i64) -> Attribute {
     Attribute::new(
