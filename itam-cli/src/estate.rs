@@ -118,6 +118,7 @@ fn items(estate: &Estate) -> usize {
         software,
         installations,
         usage_peaks,
+        capacity_samples,
         entitlements,
     } = estate;
     devices.len()
@@ -125,6 +126,7 @@ fn items(estate: &Estate) -> usize {
         + software.len()
         + installations.len()
         + usage_peaks.len()
+        + capacity_samples.len()
         + entitlements.len()
 }
 

@@ -3,7 +3,8 @@
 //! An [`Estate`] is everything a reconciliation engine needs to know about an organisation's
 //! software use and rights, in one value: the hardware it runs on ([`Device`]), the people who
 //! use it ([`User`]), the software identities found ([`Software`]), where they are installed
-//! ([`Installation`]), measured peaks of concurrent use ([`UsagePeak`]) and the rights bought
+//! ([`Installation`]), measured peaks of concurrent use ([`UsagePeak`]), capacity observed
+//! during the reporting period ([`CapacitySample`]) and the rights bought
 //! ([`Entitlement`]). Format crates project into these types (a SWID tag becomes a
 //! [`Software`] plus [`Installation`]s, an Ent becomes an [`Entitlement`]); the engine never
 //! sees a file format. *How* to reconcile (allocation mode, rounding points, metric
@@ -28,6 +29,7 @@
 //!   ],
 //!   "installations": [{"software": "oracle-db-19", "device": "vm-1", "user": "alice"}],
 //!   "usage_peaks": [{"software": "oracle-db-19", "peak": 12}],
+//!   "capacity_samples": [{"at": "2026-11-03", "device": "vm-1", "cores": 8}],
 //!   "entitlements": [
 //!     {"id": "E-1", "scope": {"publisher": "Oracle", "product": "Database",
 //!      "versions": "[12,)"}, "metric": "oracle_processor", "quantity": 16,
@@ -62,6 +64,9 @@
 //! | | `last_used` | date | none | last use seen (informative) |
 //! | usage peak | `software`, `peak` | string, integer | required | peak concurrent users of that software's product |
 //! | | `org` | string | none | the organisation unit the peak was measured in |
+//! | capacity sample | `at`, `device` | date, string | required | a day of the reporting period and the device observed ([`CapacitySample`]) |
+//! | | `cores` | integer | the record's | cores that day (virtual cores for a VM) |
+//! | | `host` | string | the record's | the physical host a VM ran on that day |
 //! | entitlement | `id` | string | required | unique id ([`EntId`]) |
 //! | | `scope` | [`ProductScope`] | required | which software it covers |
 //! | | `metric` | see [`Metric`] | required | the unit the quantity counts |
@@ -122,6 +127,10 @@ pub struct Estate {
     /// Measured peaks of concurrent use, for concurrent-user metrics.
     #[serde(default)]
     pub usage_peaks: Vec<UsagePeak>,
+    /// Dated observations of a device's cores and (for a VM) host during the reporting
+    /// period, for metrics counted at the period's peak (IBM sub-capacity).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capacity_samples: Vec<CapacitySample>,
     /// The rights held.
     #[serde(default)]
     pub entitlements: Vec<Entitlement>,
@@ -332,6 +341,31 @@ pub struct UsagePeak {
     /// The organisation unit the peak was measured in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
+}
+
+/// A device's capacity as observed on one day of the reporting period: its cores and, for a
+/// VM, the host it ran on (a VM moved by live migration has one sample per host it ran on,
+/// on the days it did).
+///
+/// The [`Device`] record is the state on the policy's as-of day; a sample is the device's
+/// whole state from its day until its next sample (or the as-of day): a field it leaves out
+/// is the record's, not an earlier sample's. Metrics counted at the
+/// period's peak (IBM sub-capacity PVU) take the highest total the product reached on any
+/// sampled day, as IBM's License Metric Tool reports it. At most one sample per device and
+/// day: pre-aggregate a day's scans to its highest capacity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacitySample {
+    /// The day observed.
+    pub at: NaiveDate,
+    /// The [`Device::id`] observed.
+    pub device: AssetId,
+    /// Physical cores (physical) or virtual cores (VM) that day; none = as in the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cores: Option<u32>,
+    /// For a VM: the physical host it ran on that day; none = as in the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<AssetId>,
 }
 
 /// The unit an entitlement's quantity counts, and how consumption is computed.

@@ -1,14 +1,15 @@
-//! The device facts: devices, users, who uses which device, measured usage peaks.
+//! The device facts: devices, users, who uses which device, measured usage peaks, capacity
+//! samples.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use itam_core::estate::{Device, UsagePeak, User};
+use itam_core::estate::{CapacitySample, Device, UsagePeak, User};
 use serde::Deserialize;
 
 use crate::{Unused, Why};
 
-/// The device facts, `devices.json`: the estate's JSON forms of devices, users and usage
-/// peaks, and `device_users`. Unknown members are refused.
+/// The device facts, `devices.json`: the estate's JSON forms of devices, users, usage
+/// peaks and capacity samples, and `device_users`. Unknown members are refused.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DeviceFacts {
@@ -25,6 +26,9 @@ pub(crate) struct DeviceFacts {
     /// inventory.
     #[serde(default)]
     pub usage_peaks: Vec<UsagePeak>,
+    /// Capacity observed during the reporting period (the engine checks their references).
+    #[serde(default)]
+    pub capacity_samples: Vec<CapacitySample>,
 }
 
 /// Parses the device facts; unparsable facts give none (and say so), a `device_users` entry

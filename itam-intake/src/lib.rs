@@ -7,7 +7,8 @@
 //! This is what `itam reconcile --inventory … --entitlements …` does, without the command:
 //!
 //! - device facts ([`Intake::devices`]): `{"devices", "users", "device_users",
-//!   "usage_peaks"}`, the estate's JSON forms of devices, users and usage peaks, and
+//!   "usage_peaks", "capacity_samples"}`, the estate's JSON forms of devices, users, usage
+//!   peaks and capacity samples, and
 //!   `device_users` mapping a device id to the user its installations are used by; unknown
 //!   members are refused;
 //! - tags found on a device ([`Intake::inventory`]): every tag is projected
@@ -307,6 +308,7 @@ impl Intake {
         let mut estate = Estate {
             devices: facts.devices.clone(),
             users: facts.users.clone(),
+            capacity_samples: facts.capacity_samples.clone(),
             ..Estate::default()
         };
         inventory::add(inventory, &facts, &mut estate, &mut unused);

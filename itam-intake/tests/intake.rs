@@ -369,3 +369,17 @@ fn cyclic_supplementals_are_listed_with_the_cycle_not_dropped() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn capacity_samples_of_the_device_facts_reach_the_estate() {
+    let mut intake = Intake::new(Options::default());
+    intake.devices(
+        "devices.json",
+        br#"{"devices": [{"id": "esx-1", "cores": 16}, {"id": "vm-1", "kind": "virtual", "host": "esx-1"}],
+            "capacity_samples": [{"at": "2026-11-03", "device": "vm-1", "cores": 8}]}"#,
+    );
+    let out = intake.finish();
+    assert_eq!(out.estate.capacity_samples.len(), 1);
+    assert_eq!(out.estate.capacity_samples[0].cores, Some(8));
+    assert_eq!(out.estate.capacity_samples[0].device.as_str(), "vm-1");
+}

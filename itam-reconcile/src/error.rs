@@ -73,6 +73,15 @@ pub enum ReconcileError {
         /// `/products/3/shortfall_cost`, `/entitlements/0/cost`…).
         at: String,
     },
+    /// A capacity sample that cannot stand: a host named for a physical device, a host that
+    /// is not physical, or a second sample of one device on one day.
+    #[error("{at}: {why}")]
+    InvalidSample {
+        /// JSON path of the sample in `estate.json` (`/capacity_samples/3`).
+        at: String,
+        /// What is wrong with it.
+        why: String,
+    },
     /// More than 2^32 − 2 items of one kind.
     #[error("estate too large: more than 2^32 - 2 items of one kind")]
     TooLarge,

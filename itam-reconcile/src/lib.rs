@@ -33,5 +33,5 @@ pub use policy::{
 };
 pub use position::{
     Compared, Comparison, Consumer, Decision, EntitlementLine, Gap, MetricGap, PairDecision,
-    Position, ProductLine, Reason, Run, Status, Totals,
+    PeriodPeak, Position, ProductLine, Reason, Run, Status, Totals,
 };

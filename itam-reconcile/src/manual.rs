@@ -65,7 +65,7 @@
 //! | `oracle_nup` | as `oracle_processor` | max(distinct users, `oracle_nup_min_per_processor` (25) × processors) | 1 processor, 3 users → 25 |
 //! | `oracle_se2` | host | sockets (a cloud instance: ceil(vCPU / 4)); hosts above `oracle_se2_max_sockets` (2) are outside the rule: every pair is rejected `metric_not_applicable` | 8 vCPU on AWS → 2 |
 //! | `ibm_pvu` | host | physical cores × PVU per core (full capacity) | 16 Xeon cores × 70 → 1120 |
-//! | `ibm_pvu_subcapacity` | host | min(Σ virtual cores of the VMs running it, host cores) × PVU; a physical install counts the host | VMs 12 + 8 on 16 cores → 16 × 70 |
+//! | `ibm_pvu_subcapacity` | host | min(Σ virtual cores of the VMs running it, host cores) × PVU; a physical install counts the host; at the reporting period's peak (below) | VMs 12 + 8 on 16 cores → 16 × 70 |
 //! | `windows_server_standard` | host | max(cores, 8 × sockets, 16) × max(1, ceil(VMs / 2)) | 12 cores, 3 VMs → 16 × 2 = 32 |
 //! | `windows_server_datacenter` | host | max(cores, 8 × sockets, 16) | 4 sockets × 4 cores → 32 |
 //! | `sql_server_core` | device | physical: max(cores, 4 × sockets); VM: max(vcores, 4); in 2-core packs | VM with 5 cores → 6 |
@@ -95,6 +95,31 @@
 //!   substring wins; Intel/AMD 0.5, POWER 1.0, SPARC T4/T5/M 0.5; Xeon 70 PVU, POWER 70), else
 //!   the defaults (core factor 1.0 — "processor not in the table"; PVU 120 — ILMT's assumption
 //!   when the hardware is unknown). The x86 PVU values are not confirmed against IBM's table.
+//!
+//! ## The reporting period's peak
+//!
+//! IBM licenses sub-capacity PVU at the highest total a product reaches on any day of the
+//! reporting period (ILMT's reports, at most a quarter), not on the report's last day. The
+//! estate's `capacity_samples` ([`CapacitySample`](itam_core::estate::CapacitySample)) say
+//! what a device had on a day: its cores, and for a VM the host it ran on (a live migration
+//! is a sample on the new host). A sample is the device's whole state from its day to its
+//! next sample or the as-of day (a field it leaves out is the record's); the records are the
+//! as-of state; at most one sample per device and day ([`ReconcileError::InvalidSample`](crate::ReconcileError::InvalidSample) otherwise, as for a
+//! host named for a physical device or a host that is not physical).
+//!
+//! For `ibm_pvu_subcapacity`, the period is the `peak_period_days` (default 90) days ending
+//! on the as-of day. The as-of state and every day of the period with a sample of one of the
+//! product's devices (or of a server one ran on) are counted by the rule above, and the state
+//! with the highest total is the line's demand, its consumers the servers as they stood that
+//! day (the earliest day among equal totals; the as-of state when no day is higher). The
+//! product line then carries `peak`: `from` (the period's first day), `at` (the day counted),
+//! `as_of_units` (the as-of total, for comparison) and `sampled_days`; the text form adds
+//! `peak=… period=…..… as_of_demand=… sampled_days=…`. Without samples in the period (or with
+//! `peak_period_days` 0) the as-of state is counted and `peak` is left out. Installations are
+//! the as-of ones: samples vary capacity and placement, not what is installed. Worked
+//! example: `tests/data/scenarios/subcapacity_peak/` (VMs 4 + 4 on a 16-core host and 2 on
+//! an 8-core one: 700 PVU as of; one VM scaled to 14 vCPU for a day: min(18, 16) × 70 + 140
+//! = 1,260, the demand).
 //!
 //! ## Defects of other engines not copied
 //!
@@ -403,7 +428,8 @@
 //!    entitlements (a publisher-wide agreement links all the publisher's products).
 //! 2. **Organisation scope**, inside a component whose candidate entitlements are *all*
 //!    scoped to an organisation and count one metric (not Oracle Processor or NUP, whose
-//!    aggregation may span the estate): an entitlement scoped to `emea/fr` only admits
+//!    aggregation may span the estate, nor IBM sub-capacity when the estate has capacity
+//!    samples, whose peak day is one for the whole product): an entitlement scoped to `emea/fr` only admits
 //!    consumers within `emea`, so the component's installations split by top-level unit.
 //!    Units are linked where one consumer may span them — a host and its VMs and a
 //!    cluster's hosts for host metrics, a user and its devices for named users — so no
@@ -412,7 +438,7 @@
 //!    reject its consumers `wrong_organisation`, exactly as in the single run.
 //!
 //! The pieces are packed into *n* estates (each with the whole device and user
-//! inventory), and [`Position::merge`](crate::Position::merge) reassembles the positions,
+//! inventory and every capacity sample), and [`Position::merge`](crate::Position::merge) reassembles the positions,
 //! adding the counts of a product line or entitlement that several parts hold;
 //! `tests/generate_partition.rs` shows the merged text equals the single run in both modes,
 //! on generated estates with and without organisation-scoped entitlements.

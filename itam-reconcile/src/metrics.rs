@@ -8,13 +8,15 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use itam_core::Decimal;
 use itam_core::estate::{Environment, Metric};
 use serde::Serialize;
 
 use crate::engine::{dec_add, dec_mul};
-use crate::model::{Model, NONE};
+use crate::model::{Model, NONE, Sample};
 use crate::policy::{Aggregation, MetricParams, Rounding, Stacking, lookup};
+use crate::position::PeriodPeak;
 
 /// What a consumer is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -138,18 +140,23 @@ fn round_up_to(x: u64, pack: u64) -> u64 {
     }
 }
 
-/// Computes the demands of product `p` under `metric`.
+/// Computes the demands of product `p` under `metric` on `as_of`, and for a metric counted at
+/// the reporting period's peak, where the peak was.
 pub(crate) fn consume(
     m: &Model<'_>,
     params: &MetricParams,
+    as_of: NaiveDate,
     tables: &mut Tables,
     p: u32,
     metric: &Metric,
-) -> Vec<Demand> {
+) -> (Vec<Demand>, Option<PeriodPeak>) {
     let rows = m.installs_of(p);
     let us = uses(rows);
     let cx = Cx { m, params, rows };
-    match metric {
+    if *metric == Metric::IbmPvuSubcapacity {
+        return cx.subcapacity_peak(&us, as_of);
+    }
+    let demands = match metric {
         Metric::Installation => {
             let per = params.installs_per_licence.max(1);
             us.iter()
@@ -187,23 +194,6 @@ pub(crate) fn consume(
             .hosts(&us, false)
             .into_iter()
             .map(|(h, c)| cx.host(h, &c, cx.dev(h).0.saturating_mul(cx.pvu(h))))
-            .collect(),
-        Metric::IbmPvuSubcapacity => cx
-            .hosts(&us, false)
-            .into_iter()
-            .map(|(h, c)| {
-                let host_cores = cx.dev(h).0;
-                let on_host = c.iter().any(|u| u.device == h);
-                let cores = if on_host {
-                    host_cores
-                } else {
-                    c.iter()
-                        .map(|u| cx.dev(u.device).0)
-                        .sum::<u64>()
-                        .min(host_cores)
-                };
-                cx.host(h, &c, cores.saturating_mul(cx.pvu(h)))
-            })
             .collect(),
         Metric::WindowsServerDatacenter | Metric::WindowsServerStandard => {
             let cluster_wide = params.windows_stacking == Stacking::Cluster;
@@ -272,8 +262,12 @@ pub(crate) fn consume(
         Metric::OracleProcessor | Metric::OracleNup => cx.oracle(&us, metric, tables),
         // `device`, `site`, and names outside the catalogue (whose pairs are rejected).
         _ => us.iter().map(|u| cx.device(u, 1)).collect(),
-    }
+    };
+    (demands, None)
 }
+
+/// A device's capacity in one state of the estate: (cores, the physical server it runs on).
+type Capacity = (u64, u32);
 
 struct Cx<'m, 'a> {
     m: &'m Model<'a>,
@@ -433,6 +427,103 @@ impl Cx<'_, '_> {
             pin_user: NONE,
             not_applicable: false,
         }
+    }
+
+    /// The device's capacity in the record (the as-of state).
+    fn recorded(&self, d: u32) -> Capacity {
+        (
+            self.dev(d).0,
+            self.m.phys.get(d as usize).copied().unwrap_or(d),
+        )
+    }
+
+    /// `ibm_pvu_subcapacity` in one state of the estate: per physical server, min(Σ virtual
+    /// cores of the VMs running the product on it, its cores) × its PVU per core; a physical
+    /// installation counts the whole server.
+    fn subcapacity(&self, us: &[Use], state: impl Fn(u32) -> Capacity) -> Vec<Demand> {
+        let mut by_host: BTreeMap<u32, Vec<Use>> = BTreeMap::new();
+        for u in us {
+            by_host.entry(state(u.device).1).or_default().push(*u);
+        }
+        by_host
+            .into_iter()
+            .map(|(h, c)| {
+                let host_cores = state(h).0;
+                let cores = if c.iter().any(|u| u.device == h) {
+                    host_cores
+                } else {
+                    c.iter()
+                        .map(|u| state(u.device).0)
+                        .sum::<u64>()
+                        .min(host_cores)
+                };
+                self.host(h, &c, cores.saturating_mul(self.pvu(h)))
+            })
+            .collect()
+    }
+
+    /// `ibm_pvu_subcapacity` at the reporting period's peak: the as-of state and the state on
+    /// every day of the period with a capacity sample of a device the product runs on (or of
+    /// a server one of them ran on) are compared, and the one with the highest total is
+    /// counted (the earliest day of equal totals; the as-of state when none is higher). On a
+    /// day, a device has the capacity of its latest sample in the period up to that day,
+    /// else its record's. Linear in the uses times the sampled days.
+    fn subcapacity_peak(&self, us: &[Use], as_of: NaiveDate) -> (Vec<Demand>, Option<PeriodPeak>) {
+        let now = self.subcapacity(us, |d| self.recorded(d));
+        let days = self.params.peak_period_days;
+        if days == 0 || self.m.samples.is_empty() || us.is_empty() {
+            return (now, None);
+        }
+        let from = as_of
+            .checked_sub_days(chrono::Days::new(u64::from(days - 1)))
+            .unwrap_or(NaiveDate::MIN);
+        let samples = &self.m.samples;
+        // The samples of device `d` in the period, by day.
+        let of = |d: u32| -> &[Sample] {
+            let a = samples.partition_point(|s| (s.device, s.at) < (d, from));
+            let b = samples.partition_point(|s| (s.device, s.at) <= (d, as_of));
+            samples.get(a..b.max(a)).unwrap_or(&[])
+        };
+        let mut devices: Vec<u32> = Vec::new();
+        for u in us {
+            devices.push(u.device);
+            devices.push(self.recorded(u.device).1);
+            devices.extend(of(u.device).iter().map(|s| s.phys));
+        }
+        devices.sort_unstable();
+        devices.dedup();
+        let mut sampled: Vec<NaiveDate> = devices
+            .iter()
+            .flat_map(|&d| of(d).iter().map(|s| s.at))
+            .collect();
+        sampled.sort_unstable();
+        sampled.dedup();
+        if sampled.is_empty() {
+            return (now, None);
+        }
+        let total = |ds: &[Demand]| ds.iter().fold(0u64, |t, d| t.saturating_add(d.units));
+        let as_of_units = total(&now);
+        let (mut best, mut best_at, mut best_units) = (now, as_of, as_of_units);
+        for &day in &sampled {
+            let on_day = self.subcapacity(us, |d| {
+                let mine = of(d);
+                let k = mine.partition_point(|s| s.at <= day);
+                k.checked_sub(1)
+                    .and_then(|k| mine.get(k))
+                    .map_or_else(|| self.recorded(d), |s| (s.cores, s.phys))
+            });
+            let units = total(&on_day);
+            if units > best_units {
+                (best, best_at, best_units) = (on_day, day, units);
+            }
+        }
+        let peak = PeriodPeak {
+            from,
+            at: best_at,
+            as_of_units,
+            sampled_days: sampled.len() as u64,
+        };
+        (best, Some(peak))
     }
 
     fn host(&self, h: u32, c: &[Use], units: u64) -> Demand {

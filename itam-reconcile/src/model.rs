@@ -15,6 +15,17 @@ pub(crate) struct ProductKey {
     pub edition: String,
 }
 
+/// A device's capacity on one day (an [`itam_core::estate::CapacitySample`] resolved).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Sample {
+    pub device: u32,
+    pub at: chrono::NaiveDate,
+    /// Cores that day (the record's when the sample gives none).
+    pub cores: u64,
+    /// The physical server it ran on that day (itself when physical).
+    pub phys: u32,
+}
+
 /// The estate with every reference resolved to an index.
 #[derive(Debug)]
 pub(crate) struct Model<'a> {
@@ -53,6 +64,8 @@ pub(crate) struct Model<'a> {
     pub install_range: Vec<(usize, usize)>,
     /// Peaks as (product, org, variant, peak).
     pub peaks: Vec<(u32, u32, u32, u64)>,
+    /// Capacity samples, sorted by device, then day (at most one per device and day).
+    pub samples: Vec<Sample>,
     /// Entitlement pins resolved: per entitlement, devices and users pinned.
     pub pinned_devices: Vec<Vec<u32>>,
     /// Per entitlement: users pinned.
@@ -344,6 +357,69 @@ impl<'a> Model<'a> {
             peaks.push((p, org_of(pk.org.as_deref()), v, pk.peak));
         }
         peaks.sort_unstable();
+        let mut samples = Vec::with_capacity(estate.capacity_samples.len());
+        for (i, cs) in estate.capacity_samples.iter().enumerate() {
+            let device =
+                find_dev(cs.device.as_str()).ok_or_else(|| ReconcileError::UnknownReference {
+                    what: "device",
+                    at: format!("/capacity_samples/{i}/device"),
+                    id: cs.device.to_string(),
+                })?;
+            let record = estate.devices.get(device as usize);
+            let mut on = phys.get(device as usize).copied().unwrap_or(device);
+            if let Some(h) = &cs.host {
+                let invalid = |why: String| ReconcileError::InvalidSample {
+                    at: format!("/capacity_samples/{i}/host"),
+                    why,
+                };
+                if record.is_some_and(|d| d.kind == DeviceKind::Physical) {
+                    return Err(invalid(format!(
+                        "{:?} is physical: only a virtual device runs on a host",
+                        cs.device.as_str()
+                    )));
+                }
+                on = find_dev(h.as_str()).ok_or_else(|| ReconcileError::UnknownReference {
+                    what: "host",
+                    at: format!("/capacity_samples/{i}/host"),
+                    id: h.to_string(),
+                })?;
+                if estate.devices.get(on as usize).map(|d| d.kind) != Some(DeviceKind::Physical) {
+                    return Err(invalid(format!("host {:?} is not physical", h.as_str())));
+                }
+            }
+            let cores = cs
+                .cores
+                .or_else(|| record.map(|d| d.cores))
+                .map_or(0, u64::from);
+            samples.push((
+                Sample {
+                    device,
+                    at: cs.at,
+                    cores,
+                    phys: on,
+                },
+                i,
+            ));
+        }
+        samples.sort_unstable();
+        for w in samples.windows(2) {
+            if let [(a, _), (b, j)] = w {
+                if (a.device, a.at) == (b.device, b.at) {
+                    let id = estate
+                        .devices
+                        .get(a.device as usize)
+                        .map_or("", |d| d.id.as_str());
+                    return Err(ReconcileError::InvalidSample {
+                        at: format!("/capacity_samples/{j}"),
+                        why: format!(
+                            "a second sample of device {id:?} on {}: at most one per device and day",
+                            a.at
+                        ),
+                    });
+                }
+            }
+        }
+        let samples: Vec<Sample> = samples.into_iter().map(|(s, _)| s).collect();
         // Entitlements.
         let mut ent_ids: Vec<&str> = estate.entitlements.iter().map(|e| e.id.as_str()).collect();
         ent_ids.sort_unstable();
@@ -402,6 +478,7 @@ impl<'a> Model<'a> {
             installs,
             install_range,
             peaks,
+            samples,
             pinned_devices,
             pinned_users,
             ent_org,

@@ -167,6 +167,7 @@ pub fn partition(estate: &Estate, parts: usize) -> Result<Vec<Estate>, Reconcile
         .map(|_| Estate {
             devices: estate.devices.clone(),
             users: estate.users.clone(),
+            capacity_samples: estate.capacity_samples.clone(),
             ..Estate::default()
         })
         .collect();
@@ -207,7 +208,8 @@ pub fn partition(estate: &Estate, parts: usize) -> Result<Vec<Estate>, Reconcile
 /// entitlement is scoped to an organisation (an unrestricted one links every org), they all
 /// count one metric (so every piece counts its products in the same metric, and the
 /// optimiser has no metric choice to make across pieces), and that metric is not Oracle
-/// Processor or NUP (whose aggregation may span the estate or a core-factor group).
+/// Processor or NUP (whose aggregation may span the estate or a core-factor group), nor IBM
+/// sub-capacity when the estate has capacity samples (its peak day is the product's).
 fn org_splittable(estate: &Estate, ents: &[u32]) -> bool {
     let mut metric = None;
     for &e in ents {
@@ -215,6 +217,10 @@ fn org_splittable(estate: &Estate, ents: &[u32]) -> bool {
             return false;
         };
         if x.org.is_none() || matches!(x.metric, Metric::OracleProcessor | Metric::OracleNup) {
+            return false;
+        }
+        // The period's peak is one day for the whole product: every org's hosts at once.
+        if x.metric == Metric::IbmPvuSubcapacity && !estate.capacity_samples.is_empty() {
             return false;
         }
         match metric {

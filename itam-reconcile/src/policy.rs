@@ -135,6 +135,11 @@ pub struct MetricParams {
     pub windows_stacking: Stacking,
     /// `tiered`: the bands, applied to a device's cores.
     pub tiers: Vec<Tier>,
+    /// `ibm_pvu_subcapacity`: the reporting period, in days ending on the as-of day
+    /// (inclusive), whose highest total is counted: the as-of state and every day of it with
+    /// a [capacity sample](itam_core::estate::CapacitySample) are compared. IBM's
+    /// sub-capacity reports cover at most a quarter: 90. 0 counts the as-of state only.
+    pub peak_period_days: u32,
 }
 
 impl Default for MetricParams {
@@ -175,6 +180,7 @@ impl Default for MetricParams {
                 up_to: None,
                 factor: Decimal::ONE,
             }],
+            peak_period_days: 90,
         }
     }
 }

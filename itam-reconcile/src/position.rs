@@ -298,6 +298,25 @@ pub struct ProductLine {
     /// lowest unit cost in that currency (alternatives, never added). Empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub shortfall_costs: Vec<CurrencyAmount>,
+    /// For a metric counted at the reporting period's peak (`ibm_pvu_subcapacity`) when the
+    /// estate has capacity samples in the period: where the peak was. `demand` is the
+    /// peak's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak: Option<PeriodPeak>,
+}
+
+/// Where a metric counted at the reporting period's peak found it (see
+/// [`MetricParams::peak_period_days`](crate::MetricParams::peak_period_days)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodPeak {
+    /// The first day of the reporting period (its last is the as-of day).
+    pub from: NaiveDate,
+    /// The day counted: the peak's, or the as-of day when no sampled day is higher.
+    pub at: NaiveDate,
+    /// The line's units in the as-of state (the records), for comparison.
+    pub as_of_units: u64,
+    /// Days of the period with a sample of the product's devices or their servers.
+    pub sampled_days: u64,
 }
 
 impl ProductLine {
@@ -681,6 +700,19 @@ impl Position {
             ]);
         }
         let mut out = table(&rows);
+        for p in &self.products {
+            if let Some(k) = p.peak.as_ref().filter(|k| k.at != self.as_of) {
+                out.push_str(&format!(
+                    "{}: demand counted at the period's peak on {} (period {}..{}); as of {}: {}\n",
+                    printable(&p.key()),
+                    k.at,
+                    k.from,
+                    self.as_of,
+                    self.as_of,
+                    k.as_of_units
+                ));
+            }
+        }
         let mut rows: Vec<[String; 7]> = vec![[
             "entitlement".into(),
             "metric".into(),
@@ -798,6 +830,13 @@ impl Position {
                 exact_quantity(p.quantity, p.entitled),
                 p.shortfall_cost_text()
             )?;
+            if let Some(k) = &p.peak {
+                write!(
+                    out,
+                    " peak={} period={}..{} as_of_demand={} sampled_days={}",
+                    k.at, k.from, self.as_of, k.as_of_units, k.sampled_days
+                )?;
+            }
             out.end();
         }
         for e in &self.entitlements {

@@ -167,6 +167,7 @@ fn estate(c: &Case) -> Estate {
             })
             .collect(),
         usage_peaks: Vec::new(),
+        capacity_samples: Vec::new(),
         entitlements: c
             .ents
             .iter()

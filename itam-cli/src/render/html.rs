@@ -201,7 +201,15 @@ fn product_row(out: &mut String, p: &ProductLine) {
         p.entitled.to_string()
     };
     let name = escape(&p.key());
-    let metric = escape(&p.metric.to_string());
+    let mut metric = escape(&p.metric.to_string());
+    if let Some(k) = &p.peak {
+        // The period's peak: the day counted, and what the as-of day alone would give.
+        let _ = write!(
+            metric,
+            "<br><small>peak {} of {}…; as of: {}</small>",
+            k.at, k.from, k.as_of_units
+        );
+    }
     let class = if p.shortfall > 0 {
         " class=\"short\""
     } else {

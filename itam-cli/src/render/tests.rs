@@ -269,3 +269,24 @@ fn a_downgrade_depth_detail_shows_in_the_html_report() {
     let rows = parse_csv(&decisions_csv(&position));
     assert!(rows.iter().all(|r| r.len() == rows[0].len()));
 }
+
+#[test]
+fn a_period_peak_shows_in_the_html_report() {
+    let text =
+        include_str!("../../../itam-reconcile/tests/data/scenarios/subcapacity_peak/estate.json");
+    let estate: Estate = serde_json::from_str(text).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    let position = itam_reconcile::reconcile(&estate, &Policy::new(day)).unwrap();
+    let page = html(&[("priority", &position)], "peak.json");
+    assert!(
+        page.contains(
+            "ibm_pvu_subcapacity<br><small>peak 2026-10-15 of 2026-10-03…; as of: 700</small>"
+        ),
+        "{page}"
+    );
+    // Without samples there is no peak to show.
+    let mut flat = estate;
+    flat.capacity_samples.clear();
+    let position = itam_reconcile::reconcile(&flat, &Policy::new(day)).unwrap();
+    assert!(!html(&[("priority", &position)], "flat.json").contains("<small>peak"));
+}

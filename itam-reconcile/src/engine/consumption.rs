@@ -185,12 +185,13 @@ impl<'a> Plan<'a> {
             let rep = |table: &[u32], x: u32| table.get(small(x)).copied().unwrap_or(x);
             for (alt, metric) in metrics.iter().enumerate() {
                 let line = lines.len() as u32;
+                let (demands, peak) = consume(m, &policy.params, as_of, &mut tables, p32, metric);
                 lines.push(Line {
                     product: p32,
                     metric: metric.clone(),
                     alt: alt as u32,
+                    peak,
                 });
-                let demands = consume(m, &policy.params, &mut tables, p32, metric);
                 let mut class_group: BTreeMap<Class, u32> = BTreeMap::new();
                 // Fast path for classes without pins: a direct table over (variant, org, env,
                 // not applicable); the map above serves the rest.

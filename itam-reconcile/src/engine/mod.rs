@@ -215,6 +215,8 @@ struct Line {
     metric: Metric,
     /// 0 for the metric of the Priority rule; 1.. for the alternatives.
     alt: u32,
+    /// Where the reporting period's peak was, for a metric counted at it.
+    peak: Option<crate::position::PeriodPeak>,
 }
 
 /// The most metric combinations the optimiser enumerates in one component; beyond it the

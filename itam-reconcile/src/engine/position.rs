@@ -244,6 +244,7 @@ impl Plan<'_> {
                 shortfall_cost,
                 currency,
                 shortfall_costs,
+                peak: line.peak.clone(),
             });
         }
         for c in &mut consumers {
