@@ -40,6 +40,9 @@ pub enum Kind {
     LedgerCsv,
     /// A finance ledger in its JSON form.
     LedgerJson,
+    /// IBM sub-capacity at the reporting period's peak: n VMs running the product and n
+    /// capacity samples on n days (`itam_reconcile::reconcile`).
+    SubcapacityPeak,
 }
 
 /// An input of a shape.
@@ -49,6 +52,8 @@ pub enum Input {
     Text(String),
     /// Ents to resolve.
     Ents(Vec<Ent>),
+    /// An estate to reconcile.
+    Estate(Box<Estate>),
 }
 
 /// One shape and its size n.
@@ -97,6 +102,11 @@ pub fn shapes() -> Vec<Shape> {
         ("estate json", EstateJson, 8_000),
         ("ledger csv", LedgerCsv, 40_000),
         ("ledger json", LedgerJson, 40_000),
+        (
+            "sub-capacity peak over sampled days",
+            SubcapacityPeak,
+            4_000,
+        ),
     ]
     .into_iter()
     .map(|(name, kind, size)| Shape {
@@ -139,6 +149,15 @@ impl Shape {
         match input {
             Input::Ents(ents) => itam_ent::resolve::resolve_all(ents).len(),
             Input::Text(text) => run_text(kind, text),
+            Input::Estate(estate) => {
+                let mut policy = itam_reconcile::Policy::new(
+                    chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+                );
+                // Every sample is in the period, however far back.
+                policy.params.peak_period_days = u32::MAX;
+                itam_reconcile::reconcile(estate, &policy)
+                    .map_or(0, |p| p.products.first().map_or(0, |l| l.demand as usize))
+            }
         }
     }
 }
@@ -163,8 +182,59 @@ fn run_text(kind: Kind, text: &str) -> usize {
         LedgerCsv => Ledger::from_csv(text).map_or(0, |l| l.register.len() + l.purchases.len()),
         LedgerJson => serde_json::from_str::<Ledger>(text)
             .map_or(0, |l: Ledger| l.register.len() + l.purchases.len()),
-        ConsolidationChain | AllocationChain | SupplementalCycle => 0,
+        ConsolidationChain | AllocationChain | SupplementalCycle | SubcapacityPeak => 0,
     }
+}
+
+/// Eight 64-core Xeon hosts, `n` two-vCPU VMs running one product, and `n` capacity samples
+/// on `n` days before 2026-01-01 (each a VM resized and moved to another host).
+fn subcapacity_estate(n: usize) -> Estate {
+    use itam_core::estate::{CapacitySample, Device, Installation, Software};
+    let mut estate = Estate::default();
+    for h in 0..8 {
+        let mut d = Device::physical(format!("esx-{h}"));
+        d.cores = 64;
+        d.processor = Some("Intel Xeon".into());
+        estate.devices.push(d);
+    }
+    estate.software.push(Software {
+        tag_id: "was".into(),
+        publisher: "IBM".into(),
+        product: "WebSphere".into(),
+        edition: None,
+        version: "9".into(),
+        version_scheme: Default::default(),
+    });
+    let last = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default();
+    for k in 0..n {
+        let mut vm = Device::virtual_on(format!("vm-{k}"), format!("esx-{}", k % 8));
+        vm.cores = 2;
+        estate.devices.push(vm);
+        estate.installations.push(Installation {
+            software: "was".into(),
+            device: format!("vm-{k}").into(),
+            user: None,
+            last_used: None,
+        });
+        estate.capacity_samples.push(CapacitySample {
+            at: last - chrono::Days::new(k as u64),
+            device: format!("vm-{k}").into(),
+            cores: Some(1 + (k % 8) as u32),
+            host: Some(format!("esx-{}", (k * 3) % 8).into()),
+        });
+    }
+    estate
+        .entitlements
+        .push(itam_core::estate::Entitlement::new(
+            "E",
+            itam_core::estate::ProductScope {
+                product: Some("WebSphere".into()),
+                ..Default::default()
+            },
+            itam_core::estate::Metric::IbmPvuSubcapacity,
+            1_000,
+        ));
+    estate
 }
 
 /// The readers' default attribute limits.
@@ -330,6 +400,7 @@ fn input(kind: Kind, n: usize) -> Input {
         }
         LedgerCsv => Input::Text(ledger(n).to_csv()),
         LedgerJson => Input::Text(serde_json::to_string(&ledger(n)).unwrap_or_default()),
+        SubcapacityPeak => Input::Estate(Box::new(subcapacity_estate(n))),
     }
 }
 
@@ -357,7 +428,7 @@ mod tests {
             AllocationChain => 1,
             // One resolution for the whole cycle.
             SupplementalCycle => 1,
-            EstateJson | LedgerCsv | LedgerJson => usize::MAX,
+            EstateJson | LedgerCsv | LedgerJson | SubcapacityPeak => usize::MAX,
         }
     }
 
@@ -392,6 +463,8 @@ mod tests {
                     .iter()
                     .map(|e| itam_ent::write(e).map_or(0, |xml| xml.len()))
                     .sum(),
+                // The VMs and their samples.
+                Input::Estate(e) => e.installations.len() + e.capacity_samples.len(),
             };
             // What grows with n, without what every input has whatever its size.
             let fixed = count(&input(small.kind, 0));

@@ -467,7 +467,8 @@ impl Cx<'_, '_> {
     /// a server one of them ran on) are compared, and the one with the highest total is
     /// counted (the earliest day of equal totals; the as-of state when none is higher). On a
     /// day, a device has the capacity of its latest sample in the period up to that day,
-    /// else its record's. Linear in the uses times the sampled days.
+    /// else its record's. One pass over the days in order, updating only the servers a
+    /// day's samples touch: O((uses + samples) log n), whatever the number of days.
     fn subcapacity_peak(&self, us: &[Use], as_of: NaiveDate) -> (Vec<Demand>, Option<PeriodPeak>) {
         let now = self.subcapacity(us, |d| self.recorded(d));
         let days = self.params.peak_period_days;
@@ -501,25 +502,85 @@ impl Cx<'_, '_> {
         if sampled.is_empty() {
             return (now, None);
         }
-        let total = |ds: &[Demand]| ds.iter().fold(0u64, |t, d| t.saturating_add(d.units));
-        let as_of_units = total(&now);
-        let (mut best, mut best_at, mut best_units) = (now, as_of, as_of_units);
-        for &day in &sampled {
-            let on_day = self.subcapacity(us, |d| {
+        let as_of_units = now.iter().fold(0u64, |t, d| t.saturating_add(d.units));
+        // Walk the sampled days in order, keeping each server's units up to date: a day
+        // costs its own samples, not the whole product (linear in uses + samples).
+        let pvu_of: BTreeMap<u32, u128> = devices
+            .iter()
+            .map(|&d| (d, u128::from(self.pvu(d))))
+            .collect();
+        let mut cap: BTreeMap<u32, Capacity> =
+            devices.iter().map(|&d| (d, self.recorded(d))).collect();
+        // Per server: Σ cores of the VMs running the product on it, and whether it runs
+        // the product itself.
+        let mut on: BTreeMap<u32, (u128, bool)> = BTreeMap::new();
+        let mut vm_use = std::collections::BTreeSet::new();
+        for u in us {
+            let (cores, h) = self.recorded(u.device);
+            let slot = on.entry(h).or_default();
+            if h == u.device {
+                slot.1 = true;
+            } else {
+                slot.0 += u128::from(cores);
+                vm_use.insert(u.device);
+            }
+        }
+        let units_of = |h: u32, cap: &BTreeMap<u32, Capacity>, on: &BTreeMap<u32, (u128, bool)>| {
+            let (vm, itself) = on.get(&h).copied().unwrap_or_default();
+            let cores = u128::from(cap.get(&h).map_or(0, |c| c.0));
+            let counted = if itself { cores } else { vm.min(cores) };
+            counted * pvu_of.get(&h).copied().unwrap_or(0)
+        };
+        let mut units: BTreeMap<u32, u128> =
+            on.keys().map(|&h| (h, units_of(h, &cap, &on))).collect();
+        let mut total: u128 = units.values().sum();
+        // The day counted: none while the records (the as-of state) are the highest.
+        let (mut best_day, mut best_units): (Option<NaiveDate>, u128) = (None, total);
+        let mut events: Vec<&Sample> = devices.iter().flat_map(|&d| of(d)).collect();
+        events.sort_by_key(|s| s.at);
+        let mut touched: Vec<u32> = Vec::new();
+        for day in events.chunk_by(|a, b| a.at == b.at) {
+            touched.clear();
+            for s in day {
+                let old = cap.get(&s.device).copied().unwrap_or_default();
+                if vm_use.contains(&s.device) {
+                    if let Some(slot) = on.get_mut(&old.1) {
+                        slot.0 -= u128::from(old.0);
+                    }
+                    on.entry(s.phys).or_default().0 += u128::from(s.cores);
+                    touched.extend([old.1, s.phys]);
+                } else {
+                    touched.push(s.device);
+                }
+                cap.insert(s.device, (s.cores, s.phys));
+            }
+            touched.sort_unstable();
+            touched.dedup();
+            for &h in &touched {
+                if !on.contains_key(&h) {
+                    continue;
+                }
+                let new = units_of(h, &cap, &on);
+                let old = units.insert(h, new).unwrap_or(0);
+                total = total - old + new;
+            }
+            if total > best_units {
+                (best_day, best_units) = (day.first().map(|s| s.at), total);
+            }
+        }
+        let best = match best_day {
+            None => now,
+            Some(on_day) => self.subcapacity(us, |d| {
                 let mine = of(d);
-                let k = mine.partition_point(|s| s.at <= day);
+                let k = mine.partition_point(|s| s.at <= on_day);
                 k.checked_sub(1)
                     .and_then(|k| mine.get(k))
                     .map_or_else(|| self.recorded(d), |s| (s.cores, s.phys))
-            });
-            let units = total(&on_day);
-            if units > best_units {
-                (best, best_at, best_units) = (on_day, day, units);
-            }
-        }
+            }),
+        };
         let peak = PeriodPeak {
             from,
-            at: best_at,
+            at: best_day.unwrap_or(as_of),
             as_of_units,
             sampled_days: sampled.len() as u64,
         };
