@@ -103,6 +103,7 @@ impl<'a> Plan<'a> {
         let mut placement: BTreeMap<(u32, &str, &str), VersionPlace> = BTreeMap::new();
         let mut tables = Tables::default();
         let mut lines: Vec<Line> = Vec::with_capacity(m.products.len());
+        let mut peaks = Vec::new();
         let mut rows: Vec<Row> = Vec::new();
         let mut unit_alts: Vec<u32> = Vec::new();
         let mut groups: Vec<Group> = Vec::new();
@@ -190,8 +191,10 @@ impl<'a> Plan<'a> {
                     product: p32,
                     metric: metric.clone(),
                     alt: alt as u32,
-                    peak,
                 });
+                if let Some(peak) = peak {
+                    peaks.push((line, peak));
+                }
                 let mut class_group: BTreeMap<Class, u32> = BTreeMap::new();
                 // Fast path for classes without pins: a direct table over (variant, org, env,
                 // not applicable); the map above serves the rest.
@@ -357,6 +360,7 @@ impl<'a> Plan<'a> {
             ents,
             cands,
             lines,
+            peaks,
             rows,
             unit_alts,
             names,

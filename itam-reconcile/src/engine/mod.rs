@@ -180,6 +180,9 @@ struct Plan<'a> {
     /// Product lines (product × metric), by product, the Priority rule's metric first
     /// (`alt` 0), then the metrics the optimiser may choose instead.
     lines: Vec<Line>,
+    /// Where the reporting period's peak was, for the lines counted at it, by line (few:
+    /// kept apart so that `Line` stays small for the allocators' loops).
+    peaks: Vec<(u32, crate::position::PeriodPeak)>,
     /// Consumers, sorted by (line, name).
     rows: Vec<Row>,
     /// Per choice unit: how many metrics it may be counted in.
@@ -215,8 +218,6 @@ struct Line {
     metric: Metric,
     /// 0 for the metric of the Priority rule; 1.. for the alternatives.
     alt: u32,
-    /// Where the reporting period's peak was, for a metric counted at it.
-    peak: Option<crate::position::PeriodPeak>,
 }
 
 /// The most metric combinations the optimiser enumerates in one component; beyond it the

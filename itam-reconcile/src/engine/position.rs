@@ -244,7 +244,12 @@ impl Plan<'_> {
                 shortfall_cost,
                 currency,
                 shortfall_costs,
-                peak: line.peak.clone(),
+                peak: self
+                    .peaks
+                    .binary_search_by_key(&(l as u32), |(line, _)| *line)
+                    .ok()
+                    .and_then(|i| self.peaks.get(i))
+                    .map(|(_, peak)| peak.clone()),
             });
         }
         for c in &mut consumers {
