@@ -254,17 +254,37 @@ impl Offer {
         self.price_per_pack(packs).checked_mul(Decimal::from(packs))
     }
 
-    /// The lowest price of one unit at any quantity (the bound's price).
+    /// The lowest price of one unit at any quantity (the bound's price), never above it:
+    /// the bound and the search's pruning rest on it.
     fn cheapest_unit(&self) -> Decimal {
-        let units = Decimal::from(self.units_per_pack.max(1));
-        self.tiers
+        let price = self
+            .tiers
             .iter()
             .map(|(_, p)| *p)
             .chain([self.price])
             .min()
-            .unwrap_or(self.price)
-            .checked_div(units)
-            .unwrap_or(Decimal::MAX)
+            .unwrap_or(self.price);
+        floor_div(price, Decimal::from(self.units_per_pack.max(1)))
+    }
+}
+
+/// `num / den` (both ≥ 0, `den` > 0), never above the exact quotient: exact when the division
+/// is, else rounded down to nine decimals and one more step down. A rounded quotient can be
+/// above the exact one (5 / 3 is 1.666…667 in 28 digits, and 6 × that is above 10), and a
+/// lower bound above the optimum is no bound. The loss is at most 2·10⁻⁹ a unit.
+fn floor_div(num: Decimal, den: Decimal) -> Decimal {
+    let Some(q) = num.checked_div(den) else {
+        return Decimal::MAX;
+    };
+    if num.checked_rem(den).is_some_and(|r| r.is_zero()) {
+        return q;
+    }
+    let step = Decimal::new(1, 9);
+    let down = q.round_dp_with_strategy(9, rust_decimal::RoundingStrategy::ToZero);
+    if down > step {
+        down - step
+    } else {
+        Decimal::ZERO
     }
 }
 

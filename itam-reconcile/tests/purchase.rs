@@ -476,3 +476,28 @@ fn a_renewal_drops_what_is_not_needed_and_keeps_what_is() {
         0
     );
 }
+
+/// A proptest case of CI (2026-12-07): 5 units short on a line a 3-unit pack at 5 covers,
+/// searched with one node, gave the lower bound 6 × (5 / 3) rounded up in the 28th digit,
+/// 10.000…001, above the optimum 10. The bound's unit prices are rounded down now.
+#[test]
+fn a_rounded_unit_price_never_lifts_the_bound_above_the_optimum() {
+    let dec = Decimal::from;
+    let mut tiered = Offer::new(vec![1], 1, dec(20));
+    tiered.tiers = vec![(3, dec(2))];
+    let instance = Instance {
+        demand: vec![0, 5, 1],
+        offers: vec![
+            Offer::new(vec![1, 2], 3, dec(5)),
+            tiered,
+            Offer::new(vec![0], 1, dec(1)),
+        ],
+    };
+    let exact = instance.solve(1_000_000);
+    assert!(exact.exact);
+    assert_eq!(exact.cost, dec(10));
+    let rushed = instance.solve(1);
+    assert!(!rushed.exact);
+    assert!(rushed.lower_bound <= exact.cost, "{rushed:?}");
+    assert!(rushed.lower_bound > Decimal::new(99_999, 4), "{rushed:?}");
+}
