@@ -269,6 +269,17 @@ pub(crate) fn consume(
 /// A device's capacity in one state of the estate: (cores, the physical server it runs on).
 type Capacity = (u64, u32);
 
+/// The cores `ibm_pvu_subcapacity` counts on a server of `host_cores`: all of them when the
+/// product runs on the server itself, else the virtual cores of its VMs running it, capped at
+/// the server's.
+fn subcapacity_cores(itself: bool, vm_cores: u128, host_cores: u64) -> u64 {
+    if itself {
+        host_cores
+    } else {
+        u64::try_from(vm_cores.min(u128::from(host_cores))).unwrap_or(host_cores)
+    }
+}
+
 struct Cx<'m, 'a> {
     m: &'m Model<'a>,
     params: &'m MetricParams,
@@ -448,15 +459,13 @@ impl Cx<'_, '_> {
         by_host
             .into_iter()
             .map(|(h, c)| {
-                let host_cores = state(h).0;
-                let cores = if c.iter().any(|u| u.device == h) {
-                    host_cores
-                } else {
-                    c.iter()
-                        .map(|u| state(u.device).0)
-                        .sum::<u64>()
-                        .min(host_cores)
-                };
+                let vm_cores = c
+                    .iter()
+                    .filter(|u| u.device != h)
+                    .map(|u| u128::from(state(u.device).0))
+                    .sum();
+                let itself = c.iter().any(|u| u.device == h);
+                let cores = subcapacity_cores(itself, vm_cores, state(h).0);
                 self.host(h, &c, cores.saturating_mul(self.pvu(h)))
             })
             .collect()
@@ -493,22 +502,16 @@ impl Cx<'_, '_> {
         }
         devices.sort_unstable();
         devices.dedup();
-        let mut sampled: Vec<NaiveDate> = devices
-            .iter()
-            .flat_map(|&d| of(d).iter().map(|s| s.at))
-            .collect();
-        sampled.sort_unstable();
-        sampled.dedup();
-        if sampled.is_empty() {
+        // The period's samples of those devices, by day.
+        let mut events: Vec<&Sample> = devices.iter().flat_map(|&d| of(d)).collect();
+        if events.is_empty() {
             return (now, None);
         }
+        events.sort_by_key(|s| s.at);
         let as_of_units = now.iter().fold(0u64, |t, d| t.saturating_add(d.units));
         // Walk the sampled days in order, keeping each server's units up to date: a day
         // costs its own samples, not the whole product (linear in uses + samples).
-        let pvu_of: BTreeMap<u32, u128> = devices
-            .iter()
-            .map(|&d| (d, u128::from(self.pvu(d))))
-            .collect();
+        let pvu_of: BTreeMap<u32, u64> = devices.iter().map(|&d| (d, self.pvu(d))).collect();
         let mut cap: BTreeMap<u32, Capacity> =
             devices.iter().map(|&d| (d, self.recorded(d))).collect();
         // Per server: Σ cores of the VMs running the product on it, and whether it runs
@@ -525,21 +528,21 @@ impl Cx<'_, '_> {
                 vm_use.insert(u.device);
             }
         }
+        // A server's units, as `subcapacity` counts them.
         let units_of = |h: u32, cap: &BTreeMap<u32, Capacity>, on: &BTreeMap<u32, (u128, bool)>| {
             let (vm, itself) = on.get(&h).copied().unwrap_or_default();
-            let cores = u128::from(cap.get(&h).map_or(0, |c| c.0));
-            let counted = if itself { cores } else { vm.min(cores) };
-            counted * pvu_of.get(&h).copied().unwrap_or(0)
+            let cores = subcapacity_cores(itself, vm, cap.get(&h).map_or(0, |c| c.0));
+            u128::from(cores.saturating_mul(pvu_of.get(&h).copied().unwrap_or(0)))
         };
         let mut units: BTreeMap<u32, u128> =
             on.keys().map(|&h| (h, units_of(h, &cap, &on))).collect();
         let mut total: u128 = units.values().sum();
         // The day counted: none while the records (the as-of state) are the highest.
         let (mut best_day, mut best_units): (Option<NaiveDate>, u128) = (None, total);
-        let mut events: Vec<&Sample> = devices.iter().flat_map(|&d| of(d)).collect();
-        events.sort_by_key(|s| s.at);
         let mut touched: Vec<u32> = Vec::new();
+        let mut sampled_days = 0u64;
         for day in events.chunk_by(|a, b| a.at == b.at) {
+            sampled_days += 1;
             touched.clear();
             for s in day {
                 let old = cap.get(&s.device).copied().unwrap_or_default();
@@ -582,7 +585,7 @@ impl Cx<'_, '_> {
             from,
             at: best_day.unwrap_or(as_of),
             as_of_units,
-            sampled_days: sampled.len() as u64,
+            sampled_days,
         };
         (best, Some(peak))
     }

@@ -359,12 +359,13 @@ impl<'a> Model<'a> {
         peaks.sort_unstable();
         let mut samples = Vec::with_capacity(estate.capacity_samples.len());
         for (i, cs) in estate.capacity_samples.iter().enumerate() {
-            let device =
-                find_dev(cs.device.as_str()).ok_or_else(|| ReconcileError::UnknownReference {
-                    what: "device",
-                    at: format!("/capacity_samples/{i}/device"),
-                    id: cs.device.to_string(),
-                })?;
+            let unknown = |what: &'static str, id: &str| ReconcileError::UnknownReference {
+                what,
+                at: format!("/capacity_samples/{i}/{what}"),
+                id: id.to_owned(),
+            };
+            let device = find_dev(cs.device.as_str())
+                .ok_or_else(|| unknown("device", cs.device.as_str()))?;
             let record = estate.devices.get(device as usize);
             let mut on = phys.get(device as usize).copied().unwrap_or(device);
             if let Some(h) = &cs.host {
@@ -378,11 +379,7 @@ impl<'a> Model<'a> {
                         cs.device.as_str()
                     )));
                 }
-                on = find_dev(h.as_str()).ok_or_else(|| ReconcileError::UnknownReference {
-                    what: "host",
-                    at: format!("/capacity_samples/{i}/host"),
-                    id: h.to_string(),
-                })?;
+                on = find_dev(h.as_str()).ok_or_else(|| unknown("host", h.as_str()))?;
                 if estate.devices.get(on as usize).map(|d| d.kind) != Some(DeviceKind::Physical) {
                     return Err(invalid(format!("host {:?} is not physical", h.as_str())));
                 }

@@ -29,6 +29,10 @@ fn policy(days: u32) -> Policy {
     p
 }
 
+fn device<'e>(e: &'e mut Estate, id: &str) -> &'e mut Device {
+    e.devices.iter_mut().find(|d| d.id.as_str() == id).unwrap()
+}
+
 fn units(p: &Position) -> Vec<(String, u64)> {
     p.consumers()
         .map(|c| (c.name.to_owned(), c.units))
@@ -107,44 +111,28 @@ fn a_migration_day_moves_the_demand_to_the_other_server() {
     // min(8 + 2, 8) × 70 = 560: 840, lower, so the as-of state is counted.
     let mut e = scenario();
     e.capacity_samples.retain(|s| s.at >= day(2026, 11, 1));
-    e.devices
-        .iter_mut()
-        .find(|d| d.id.as_str() == "vm-b")
-        .unwrap()
-        .cores = 8;
+    device(&mut e, "vm-b").cores = 8;
     let p = reconcile(&e, &policy(90)).unwrap();
     assert_eq!(p.products[0].demand, 980);
     assert_eq!(p.products[0].peak.as_ref().unwrap().at, day(2026, 12, 31));
     // vm-c at 6 vCPU and esx-2 at 16 cores: as of 840 + 6 × 70 = 1,260; on the migration
     // day 280 + min(8 + 6, 16) × 70 = 1,260 too: a tie keeps the as-of state.
-    e.devices
-        .iter_mut()
-        .find(|d| d.id.as_str() == "vm-c")
-        .unwrap()
-        .cores = 6;
-    e.devices
-        .iter_mut()
-        .find(|d| d.id.as_str() == "esx-2")
-        .unwrap()
-        .cores = 16;
+    device(&mut e, "vm-c").cores = 6;
+    device(&mut e, "esx-2").cores = 16;
     let p = reconcile(&e, &policy(90)).unwrap();
     assert_eq!(p.products[0].demand, 1260);
     assert_eq!(units(&p)[0], ("host:esx-1".to_owned(), 840));
     // Samples of esx-2 at 20 cores and vm-c at 10 vCPU on the migration day: 280 +
     // min(8 + 10, 20) × 70 = 1,540, the peak (2026-11-11 ties with it: vm-b back on esx-1,
     // 840 + 10 × 70; the earlier day is named).
-    e.capacity_samples.push(CapacitySample {
-        at: day(2026, 11, 10),
-        device: "esx-2".into(),
-        cores: Some(20),
-        host: None,
-    });
-    e.capacity_samples.push(CapacitySample {
-        at: day(2026, 11, 10),
-        device: "vm-c".into(),
-        cores: Some(10),
-        host: None,
-    });
+    for (d, cores) in [("esx-2", 20), ("vm-c", 10)] {
+        e.capacity_samples.push(CapacitySample {
+            at: day(2026, 11, 10),
+            device: d.into(),
+            cores: Some(cores),
+            host: None,
+        });
+    }
     let p = reconcile(&e, &policy(90)).unwrap();
     assert_eq!(p.products[0].demand, 1540);
     assert_eq!(
@@ -195,11 +183,7 @@ fn partitions_keep_the_peak_of_the_whole_product() {
     // Two org-scoped entitlements: a component that would split by org without samples.
     let mut e = scenario();
     for (d, org) in [("vm-a", "emea"), ("vm-b", "emea"), ("vm-c", "amer")] {
-        e.devices
-            .iter_mut()
-            .find(|x| x.id.as_str() == d)
-            .unwrap()
-            .org = Some(org.into());
+        device(&mut e, d).org = Some(org.into());
     }
     let mut amer = e.entitlements[0].clone();
     amer.id = "IBM-WAS-AMER".into();
