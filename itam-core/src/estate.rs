@@ -106,6 +106,7 @@ use serde::{Deserialize, Serialize};
 use crate::Decimal;
 use crate::finance::Currency;
 use crate::id::{AssetId, EntId, TagId};
+pub use crate::terms::Terms;
 use crate::version::{Bound, VersionRange, VersionScheme};
 
 /// Everything a reconciliation needs to know about an organisation's software use and rights.
@@ -1225,6 +1226,10 @@ pub struct Entitlement {
     /// Consumption beyond the quantity is allowed and reported as true-up.
     #[serde(default, skip_serializing_if = "is_false")]
     pub true_up: bool,
+    /// The contract's terms for counting the metric (installations per licence, tiers,
+    /// minimums, aggregation and rounding scopes); an unset term is the policy's.
+    #[serde(default, skip_serializing_if = "Terms::is_empty")]
+    pub terms: Terms,
 }
 
 impl Entitlement {
@@ -1250,6 +1255,7 @@ impl Entitlement {
             currency: None,
             priority: None,
             true_up: false,
+            terms: Terms::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod measure;
 pub mod quality;
 pub mod relationship;
+pub mod terms;
 pub mod trust;
 pub mod version;
 

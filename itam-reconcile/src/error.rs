@@ -82,6 +82,16 @@ pub enum ReconcileError {
         /// What is wrong with it.
         why: String,
     },
+    /// An entitlement's contract terms that cannot count: installations per licence or a
+    /// core pack of 0, a tier table that is empty, whose band ends do not rise, or with a
+    /// negative factor.
+    #[error("{at}: {why}")]
+    InvalidTerms {
+        /// JSON path of the terms in `estate.json` (`/entitlements/2/terms`).
+        at: String,
+        /// What is wrong with them.
+        why: String,
+    },
     /// More than 2^32 − 2 items of one kind.
     #[error("estate too large: more than 2^32 - 2 items of one kind")]
     TooLarge,

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::engine::{dec_add, dec_mul};
 use crate::model::{Model, NONE, Sample};
-use crate::policy::{Aggregation, MetricParams, Rounding, Stacking, lookup};
+use crate::policy::{Aggregation, MetricParams, Rounding, Stacking, TierBasis, lookup};
 use crate::position::PeriodPeak;
 
 /// What a consumer is.
@@ -157,22 +157,22 @@ pub(crate) fn consume(
         return cx.subcapacity_peak(&us, as_of);
     }
     let demands = match metric {
-        Metric::Installation => {
-            let per = params.installs_per_licence.max(1);
-            us.iter()
-                .map(|u| cx.device(u, u.installs.div_ceil(per)))
-                .collect()
-        }
+        Metric::Installation => us
+            .iter()
+            .map(|u| {
+                let units = params
+                    .install_rounding
+                    .units(u.installs, params.installs_per_licence);
+                cx.device(u, units)
+            })
+            .collect(),
         Metric::NamedUser => cx.named_users(&us),
         Metric::ConcurrentUser => cx.concurrent(p),
         Metric::Core => us
             .iter()
             .map(|u| cx.device(u, cx.core_units(u.device)))
             .collect(),
-        Metric::Tiered => us
-            .iter()
-            .map(|u| cx.device(u, cx.tiered(u.device)))
-            .collect(),
+        Metric::Tiered => us.iter().map(|u| cx.device(u, cx.tiered(u))).collect(),
         Metric::SqlServerCore => us
             .iter()
             .map(|u| {
@@ -311,15 +311,22 @@ impl Cx<'_, '_> {
         round_up_to(units, p.core_pack)
     }
 
-    fn tiered(&self, d: u32) -> u64 {
-        let cores = self.dev(d).0;
+    /// The bands of `tiers` over the device's `tier_basis` (cores, processors, or the
+    /// product's installations on it), rounded up once.
+    fn tiered(&self, u: &Use) -> u64 {
+        let (c, s) = self.dev(u.device);
+        let base = match self.params.tier_basis {
+            TierBasis::Cores => c,
+            TierBasis::Processors => s,
+            TierBasis::Installations => u.installs,
+        };
         let mut total = Decimal::ZERO;
         let mut below = 0u64;
         for t in &self.params.tiers {
-            if below >= cores {
+            if below >= base {
                 break;
             }
-            let top = t.up_to.unwrap_or(u64::MAX).min(cores);
+            let top = t.up_to.unwrap_or(u64::MAX).min(base);
             if top > below {
                 total = dec_add(total, dec_mul(Decimal::from(top - below), t.factor));
                 below = top;

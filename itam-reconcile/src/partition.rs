@@ -206,7 +206,7 @@ pub fn partition(estate: &Estate, parts: usize) -> Result<Vec<Estate>, Reconcile
 
 /// Whether a component of products may be split by organisation: every candidate
 /// entitlement is scoped to an organisation (an unrestricted one links every org), they all
-/// count one metric (so every piece counts its products in the same metric, and the
+/// count one metric under the same terms (so every piece counts its products in the same metric, and the
 /// optimiser has no metric choice to make across pieces), and that metric is not Oracle
 /// Processor or NUP (whose aggregation may span the estate or a core-factor group), nor IBM
 /// sub-capacity when the estate has capacity samples (its peak day is the product's).
@@ -223,9 +223,11 @@ fn org_splittable(estate: &Estate, ents: &[u32]) -> bool {
         if x.metric == Metric::IbmPvuSubcapacity && !estate.capacity_samples.is_empty() {
             return false;
         }
-        match metric {
-            None => metric = Some(&x.metric),
-            Some(m) if *m == x.metric => {}
+        // One counting rule: the same metric under the same terms (those it reads).
+        let rule = (&x.metric, x.terms.for_metric(&x.metric));
+        match &metric {
+            None => metric = Some(rule),
+            Some(r) if *r == rule => {}
             Some(_) => return false,
         }
     }

@@ -30,61 +30,9 @@ impl Mode {
     }
 }
 
-/// Where the units of a processor-based metric are summed before they are counted.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Aggregation {
-    /// Each physical server is its own consumer.
-    #[default]
-    Host,
-    /// The physical servers of one cluster form one consumer (unclustered servers stand alone).
-    Cluster,
-    /// Servers with the same core factor form one consumer across the estate (BigFix).
-    CoreFactorGroup,
-    /// The whole estate is one consumer.
-    Estate,
-}
-
-/// Where fractional units are rounded up.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Rounding {
-    /// Sum the fractions over the aggregation scope, round up once (Oracle's wording).
-    #[default]
-    Aggregate,
-    /// Round up per physical server, then sum.
-    EachServer,
-}
-
-/// Which VMs count towards Windows Server Standard stacking on a host.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Stacking {
-    /// The VMs running on the host.
-    #[default]
-    Host,
-    /// Every VM of the host's cluster (each could migrate onto it: Snow's rule), and every
-    /// host of the cluster is licensed.
-    Cluster,
-}
-
-/// One band of a tiered metric: `factor` applies to the units up to `up_to` (inclusive;
-/// none = no limit) above the previous band's end.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tier {
-    /// Upper end of the band in base units; none for the last band.
-    #[serde(default)]
-    pub up_to: Option<u64>,
-    /// Licences per base unit inside the band.
-    pub factor: Decimal,
-}
+pub use itam_core::terms::{
+    Aggregation, InstallRounding, Rounding, Stacking, Terms, Tier, TierBasis,
+};
 
 /// A processor-model rule: devices whose `processor` contains `contains`
 /// (case-insensitively) get `value`. The longest matching `contains` wins.
@@ -102,8 +50,11 @@ pub struct ProcessorRule<T> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MetricParams {
-    /// `installation`: installations one unit covers on a device (ceil(n / this)); ≥ 1.
+    /// `installation`: installations one unit covers on a device; ≥ 1.
     pub installs_per_licence: u64,
+    /// `installation`: how installations ÷ `installs_per_licence` rounds (up; at least one
+    /// unit per device whatever the rounding).
+    pub install_rounding: InstallRounding,
     /// `core`: minimum cores per physical processor.
     pub core_min_per_processor: u64,
     /// `core`: minimum cores per physical server.
@@ -133,8 +84,10 @@ pub struct MetricParams {
     /// Windows Server: where VMs are counted for Standard stacking (and which hosts are
     /// licensed for Datacenter).
     pub windows_stacking: Stacking,
-    /// `tiered`: the bands, applied to a device's cores.
+    /// `tiered`: the bands, applied to `tier_basis` per device.
     pub tiers: Vec<Tier>,
+    /// `tiered`: what the bands weigh (a device's cores).
+    pub tier_basis: TierBasis,
     /// `ibm_pvu_subcapacity`: the reporting period, in days ending on the as-of day
     /// (inclusive), whose highest total is counted: the as-of state and every day of it with
     /// a [capacity sample](itam_core::estate::CapacitySample) are compared. IBM's
@@ -152,6 +105,7 @@ impl Default for MetricParams {
         }
         Self {
             installs_per_licence: 1,
+            install_rounding: InstallRounding::Up,
             core_min_per_processor: 0,
             core_min_per_server: 0,
             core_min_per_vm: 0,
@@ -180,8 +134,57 @@ impl Default for MetricParams {
                 up_to: None,
                 factor: Decimal::ONE,
             }],
+            tier_basis: TierBasis::Cores,
             peak_period_days: 90,
         }
+    }
+}
+
+impl MetricParams {
+    /// The parameters an entitlement's contract may set, as [`Terms`] with every term set:
+    /// the defaults the terms of each entitlement are filled from.
+    #[must_use]
+    pub fn terms(&self) -> Terms {
+        Terms {
+            installs_per_licence: Some(self.installs_per_licence),
+            install_rounding: Some(self.install_rounding),
+            core_min_per_processor: Some(self.core_min_per_processor),
+            core_min_per_server: Some(self.core_min_per_server),
+            core_min_per_vm: Some(self.core_min_per_vm),
+            core_pack: Some(self.core_pack),
+            tiers: Some(self.tiers.clone()),
+            tier_basis: Some(self.tier_basis),
+            oracle_nup_min_per_processor: Some(self.oracle_nup_min_per_processor),
+            oracle_aggregation: Some(self.oracle_aggregation),
+            oracle_rounding: Some(self.oracle_rounding),
+            windows_stacking: Some(self.windows_stacking),
+            peak_period_days: Some(self.peak_period_days),
+        }
+    }
+
+    /// These parameters with every term `terms` sets in place of the default.
+    #[must_use]
+    pub fn with(&self, terms: &Terms) -> Self {
+        let mut p = self.clone();
+        let t = terms;
+        p.installs_per_licence = t.installs_per_licence.unwrap_or(p.installs_per_licence);
+        p.install_rounding = t.install_rounding.unwrap_or(p.install_rounding);
+        p.core_min_per_processor = t.core_min_per_processor.unwrap_or(p.core_min_per_processor);
+        p.core_min_per_server = t.core_min_per_server.unwrap_or(p.core_min_per_server);
+        p.core_min_per_vm = t.core_min_per_vm.unwrap_or(p.core_min_per_vm);
+        p.core_pack = t.core_pack.unwrap_or(p.core_pack);
+        if let Some(tiers) = &t.tiers {
+            p.tiers.clone_from(tiers);
+        }
+        p.tier_basis = t.tier_basis.unwrap_or(p.tier_basis);
+        p.oracle_nup_min_per_processor = t
+            .oracle_nup_min_per_processor
+            .unwrap_or(p.oracle_nup_min_per_processor);
+        p.oracle_aggregation = t.oracle_aggregation.unwrap_or(p.oracle_aggregation);
+        p.oracle_rounding = t.oracle_rounding.unwrap_or(p.oracle_rounding);
+        p.windows_stacking = t.windows_stacking.unwrap_or(p.windows_stacking);
+        p.peak_period_days = t.peak_period_days.unwrap_or(p.peak_period_days);
+        p
     }
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
 use crate::metrics::ConsumerKind;
-use crate::policy::Mode;
+use crate::policy::{Mode, Terms};
 
 /// Whether an entitlement can be used on the as-of date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -82,6 +82,9 @@ pub enum Reason {
     ExemptEnvironment,
     /// Rejected: the entitlement counts another metric than the one the product is counted in.
     MetricDiffers,
+    /// Rejected: the entitlement counts the product's metric under other contract terms
+    /// (installations per licence, tiers, minimums, scopes) than the line's.
+    TermsDiffer,
     /// Rejected: the entitlement's metric is not in the catalogue.
     UnknownMetric,
     /// Rejected: the metric's rule does not allow this consumer (Oracle SE2 on a server
@@ -125,6 +128,7 @@ impl Reason {
             Self::TrueUpOverflow => "true_up_overflow",
             Self::ExemptEnvironment => "exempt_environment",
             Self::MetricDiffers => "metric_differs",
+            Self::TermsDiffer => "terms_differ",
             Self::UnknownMetric => "unknown_metric",
             Self::MetricNotApplicable => "metric_not_applicable",
             Self::Expired => "expired",
@@ -266,6 +270,11 @@ pub struct ProductLine {
     pub edition: String,
     /// The metric the product is counted in.
     pub metric: Metric,
+    /// The contract terms the line counts under (every term the metric reads), when an
+    /// entitlement's terms make them differ from the policy's; none when the policy's
+    /// parameters count it. Two lines of one product and metric differ in their terms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terms: Option<Terms>,
     /// Consumers.
     pub consumers: u64,
     /// Units needed.
@@ -337,6 +346,19 @@ impl ProductLine {
                 )
             },
         )
+    }
+
+    /// The line's own terms as text, `name=value` joined by `;`
+    /// (`installs_per_licence=2;install_rounding=nearest`); empty when it has none.
+    #[must_use]
+    pub fn terms_text(&self) -> String {
+        self.terms.as_ref().map_or_else(String::new, |t| {
+            t.entries()
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join(";")
+        })
     }
 
     /// `publisher/product/edition` (`publisher/product` without edition), the name used in
@@ -700,6 +722,14 @@ impl Position {
             ]);
         }
         let mut out = table(&rows);
+        for p in self.products.iter().filter(|p| p.terms.is_some()) {
+            out.push_str(&format!(
+                "{} ({}): counted under the contract's terms {}\n",
+                printable(&p.key()),
+                p.metric,
+                p.terms_text().replace(';', " ")
+            ));
+        }
         for p in &self.products {
             if let Some(k) = p.peak.as_ref().filter(|k| k.at != self.as_of) {
                 out.push_str(&format!(
@@ -830,6 +860,9 @@ impl Position {
                 exact_quantity(p.quantity, p.entitled),
                 p.shortfall_cost_text()
             )?;
+            if p.terms.is_some() {
+                write!(out, " terms={}", p.terms_text())?;
+            }
             if let Some(k) = &p.peak {
                 write!(
                     out,
@@ -941,6 +974,7 @@ impl Position {
             (
                 [&l.publisher, &l.product, &l.edition].map(|s| s.trim().to_lowercase()),
                 l.metric.to_string(),
+                l.terms_text(),
             )
         };
         // Stable: the lines of one product keep their order (the Priority metric first).
@@ -1501,12 +1535,12 @@ impl Gap {
                 x[2] += sign * i128::from(l.shortfall);
             }
         }
-        let counted = |position: &Position| -> Vec<(String, Metric)> {
-            let mut v: Vec<(String, Metric)> = position
+        let counted = |position: &Position| -> Vec<(String, Metric, String)> {
+            let mut v: Vec<(String, Metric, String)> = position
                 .products
                 .iter()
                 .filter(|l| l.consumers > 0)
-                .map(|l| (l.key(), l.metric.clone()))
+                .map(|l| (l.key(), l.metric.clone(), l.terms_text()))
                 .collect();
             v.sort();
             v

@@ -17,7 +17,7 @@ use itam_core::estate::Metric;
 use super::{Plan, internal};
 use crate::error::ReconcileError;
 use crate::model::NONE;
-use crate::policy::Mode;
+use crate::policy::{Mode, Terms};
 use crate::position::{Alloc, Status};
 
 /// An allocation policy: matches consumers to the entitlements eligible for them.
@@ -146,6 +146,9 @@ pub struct ProblemEntitlement<'p> {
     pub id: &'p str,
     /// Its metric.
     pub metric: &'p Metric,
+    /// The terms its metric counts under: every term the metric reads, its own where it
+    /// sets them, else the policy's.
+    pub terms: &'p Terms,
     /// Whether it is valid on the as-of date (only active entitlements are ever eligible).
     pub active: bool,
     /// Whole units it grants; `u64::MAX` when unlimited.
@@ -163,6 +166,8 @@ pub struct ProblemLine<'p> {
     pub product: u32,
     /// The metric.
     pub metric: &'p Metric,
+    /// The terms the metric counts under (every term it reads).
+    pub terms: &'p Terms,
     /// 0 for the metric of the Priority rule, 1.. for the alternatives Optimal may choose.
     pub alt: u32,
 }
@@ -224,6 +229,7 @@ impl<'p> Problem<'p> {
         Some(ProblemEntitlement {
             id: x.id.as_str(),
             metric: &x.metric,
+            terms: self.plan.terms_of(info.rule),
             active: info.status == Status::Active,
             capacity: info.capacity,
             true_up: info.true_up,
@@ -244,6 +250,7 @@ impl<'p> Problem<'p> {
         Some(ProblemLine {
             product: x.product,
             metric: &x.metric,
+            terms: self.plan.terms_of(x.rule),
             alt: x.alt,
         })
     }

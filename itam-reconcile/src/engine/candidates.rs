@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use itam_core::estate::{Entitlement, Metric};
 
-use super::{EntInfo, MAX_METRIC_COMBINATIONS};
+use super::{EntInfo, MAX_METRIC_COMBINATIONS, Rule};
 use crate::model::{Model, NONE, norm};
 use crate::position::Status;
 
@@ -115,28 +115,28 @@ pub(crate) fn candidates(m: &Model<'_>) -> Vec<Vec<u32>> {
     cands
 }
 
-/// The metrics product `p` may be counted in: the Priority rule's `basis` first, then the
-/// other catalogue metrics of its active candidates in candidate order. Alternatives are
+/// The counting rules product `p` may be counted in: the Priority rule's `basis` first,
+/// then the other rules (of catalogue metrics) of its active candidates in candidate order. Alternatives are
 /// offered only when every combination over the product's choice units (at most one per
 /// host or cluster its installations run on) stays within [`MAX_METRIC_COMBINATIONS`].
 pub(super) fn metric_choices(
     m: &Model<'_>,
     ents: &[EntInfo],
+    rules: &[Rule],
     cands: &[u32],
     p: u32,
-    basis: Metric,
-) -> Vec<Metric> {
+    basis: u32,
+) -> Vec<u32> {
     let mut out = vec![basis];
     for &e in cands {
-        let (Some(x), Some(info)) = (m.estate.entitlements.get(e as usize), ents.get(e as usize))
-        else {
+        let Some(info) = ents.get(e as usize) else {
             continue;
         };
-        if info.status == Status::Active
-            && !matches!(x.metric, Metric::Other(_))
-            && !out.contains(&x.metric)
-        {
-            out.push(x.metric.clone());
+        let known = rules
+            .get(info.rule as usize)
+            .is_some_and(|r| !matches!(r.metric, Metric::Other(_)));
+        if info.status == Status::Active && known && !out.contains(&info.rule) {
+            out.push(info.rule);
         }
     }
     if out.len() > 1 {

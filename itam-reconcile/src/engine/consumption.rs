@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use itam_core::Decimal;
-use itam_core::estate::VersionPlace;
+use itam_core::estate::{Metric, VersionPlace};
 
 use super::candidates::{candidates, metric_choices, unit_key};
 use super::eligibility::{
@@ -12,11 +12,11 @@ use super::eligibility::{
     verdicts,
 };
 use super::internal;
-use super::{EntInfo, Line, Plan, Row};
+use super::{EntInfo, Line, Plan, Row, Rule};
 use crate::error::ReconcileError;
 use crate::metrics::{ConsumerKind, Demand, Tables, consume};
 use crate::model::{Model, NONE};
-use crate::policy::Policy;
+use crate::policy::{MetricParams, Policy, Terms};
 use crate::position::{Reason, Status, Verdict};
 use crate::unionfind::UnionFind;
 
@@ -25,10 +25,16 @@ impl<'a> Plan<'a> {
         let m = &model;
         let estate = m.estate;
         let as_of = policy.as_of;
-        let ents: Vec<EntInfo> = estate
-            .entitlements
-            .iter()
-            .map(|e| EntInfo {
+        let mut rules = Rules::new(&policy.params);
+        let mut ents: Vec<EntInfo> = Vec::with_capacity(estate.entitlements.len());
+        for (i, e) in estate.entitlements.iter().enumerate() {
+            if let Some(why) = e.terms.problem() {
+                return Err(ReconcileError::InvalidTerms {
+                    at: format!("/entitlements/{i}/terms"),
+                    why,
+                });
+            }
+            ents.push(EntInfo {
                 status: if e.end.is_some_and(|end| end < as_of) {
                     Status::Expired
                 } else if e.start.is_some_and(|s| s > as_of) {
@@ -45,8 +51,9 @@ impl<'a> Plan<'a> {
                 },
                 true_up: e.true_up,
                 cost: e.unit_cost.unwrap_or(Decimal::ZERO),
-            })
-            .collect();
+                rule: rules.of(&e.metric, &e.terms),
+            });
+        }
         let mut cands = candidates(m);
         if policy.unlimited_first {
             for c in &mut cands {
@@ -121,9 +128,12 @@ impl<'a> Plan<'a> {
                         .is_some_and(|i| i.status == Status::Active)
                 })
                 .or_else(|| cs.first())
-                .and_then(|&e| estate.entitlements.get(e as usize))
-                .map_or_else(|| policy.default_metric.clone(), |e| e.metric.clone());
-            let metrics = metric_choices(m, &ents, cs, p32, basis);
+                .and_then(|&e| ents.get(e as usize))
+                .map_or_else(
+                    || rules.of(&policy.default_metric, &Terms::default()),
+                    |e| e.rule,
+                );
+            let metrics = metric_choices(m, &ents, &rules.list, cs, p32, basis);
             let choice_start = rows.len();
             // Devices and users pinned by any candidate: only their consumers carry pins.
             let mut pinned_devs: Vec<u32> = Vec::new();
@@ -184,12 +194,18 @@ impl<'a> Plan<'a> {
             let (org_rep, env_rep) = representatives(m, cs);
             let small = |x: u32| if x == NONE { 0 } else { x as usize + 1 };
             let rep = |table: &[u32], x: u32| table.get(small(x)).copied().unwrap_or(x);
-            for (alt, metric) in metrics.iter().enumerate() {
+            for (alt, &rule) in metrics.iter().enumerate() {
                 let line = lines.len() as u32;
-                let (demands, peak) = consume(m, &policy.params, as_of, &mut tables, p32, metric);
+                let r = rules
+                    .list
+                    .get(rule as usize)
+                    .ok_or_else(|| internal("consumption", "counting rule out of range"))?;
+                let metric = &r.metric;
+                let (demands, peak) = consume(m, &r.params, as_of, &mut tables, p32, metric);
                 lines.push(Line {
                     product: p32,
                     metric: metric.clone(),
+                    rule,
                     alt: alt as u32,
                 });
                 if let Some(peak) = peak {
@@ -252,7 +268,7 @@ impl<'a> Plan<'a> {
                     let g = match class_group.get(&class) {
                         Some(&g) => g,
                         None => {
-                            let group = verdicts(m, &ents, metric, cs, &versions, &class);
+                            let group = verdicts(m, &ents, metric, rule, cs, &versions, &class);
                             // Keyed by entitlement rank (by id), not input position, so
                             // group numbers do not depend on the input order.
                             let rank = |e: u32| ent_rank.get(e as usize).copied().unwrap_or(e);
@@ -358,6 +374,7 @@ impl<'a> Plan<'a> {
             m: model,
             policy,
             ents,
+            rules: rules.list,
             cands,
             lines,
             peaks,
@@ -367,6 +384,48 @@ impl<'a> Plan<'a> {
             groups,
             notes,
         })
+    }
+}
+
+/// The counting rules met so far, each once.
+struct Rules<'p> {
+    params: &'p MetricParams,
+    /// The policy's terms (every one set).
+    defaults: Terms,
+    list: Vec<Rule>,
+    ids: BTreeMap<(Metric, Terms), u32>,
+}
+
+impl<'p> Rules<'p> {
+    fn new(params: &'p MetricParams) -> Self {
+        Self {
+            params,
+            defaults: params.terms(),
+            list: Vec::new(),
+            ids: BTreeMap::new(),
+        }
+    }
+
+    /// The rule of `metric` counted under `terms` (unset terms the policy's).
+    fn of(&mut self, metric: &Metric, terms: &Terms) -> u32 {
+        let read = terms
+            .for_metric(metric)
+            .over(&self.defaults.for_metric(metric));
+        let next = self.list.len() as u32;
+        let key = (metric.clone(), read);
+        if let Some(&r) = self.ids.get(&key) {
+            return r;
+        }
+        let (metric, terms) = key;
+        let own = terms != self.defaults.for_metric(&metric);
+        self.ids.insert((metric.clone(), terms.clone()), next);
+        self.list.push(Rule {
+            params: self.params.with(&terms),
+            metric,
+            terms,
+            own,
+        });
+        next
     }
 }
 

@@ -88,6 +88,7 @@ pub(super) fn verdicts(
     m: &Model<'_>,
     ents: &[EntInfo],
     metric: &Metric,
+    rule: u32,
     cands: &[u32],
     versions: &[VersionVerdict],
     class: &Class,
@@ -112,6 +113,8 @@ pub(super) fn verdicts(
             Some(Reason::UnknownMetric)
         } else if x.metric != *metric {
             Some(Reason::MetricDiffers)
+        } else if info.rule != rule {
+            Some(Reason::TermsDiffer)
         } else if info.status == Status::Expired {
             Some(Reason::Expired)
         } else if info.status == Status::NotYetValid {

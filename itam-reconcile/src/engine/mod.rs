@@ -19,7 +19,7 @@ use itam_core::estate::{Estate, Metric};
 use crate::error::ReconcileError;
 use crate::metrics::Demand;
 use crate::model::Model;
-use crate::policy::{Mode, Policy};
+use crate::policy::{MetricParams, Mode, Policy, Terms};
 use crate::position::{Compared, Comparison, Gap, Position, Run, Status};
 use allocation::{Allocator, Optimal, Priority, Problem};
 use eligibility::Group;
@@ -167,6 +167,21 @@ struct EntInfo {
     capacity: u64,
     true_up: bool,
     cost: Decimal,
+    /// Its counting rule (index into `Plan::rules`).
+    rule: u32,
+}
+
+/// A counting rule: a metric and the terms it reads, each the entitlement's or else the
+/// policy's. Entitlements with equal rules count the same consumers the same way.
+#[derive(Debug)]
+struct Rule {
+    metric: Metric,
+    /// The terms the metric reads, every one set.
+    terms: Terms,
+    /// The policy's parameters with those terms in place.
+    params: MetricParams,
+    /// Whether the terms differ from the policy's (the position then shows them).
+    own: bool,
 }
 
 /// Everything computed before allocation; shared by both modes.
@@ -175,10 +190,13 @@ struct Plan<'a> {
     m: Model<'a>,
     policy: &'a Policy,
     ents: Vec<EntInfo>,
+    /// Counting rules, in the order first met; [`EntInfo::rule`] and [`Line::rule`] index
+    /// them.
+    rules: Vec<Rule>,
     /// Per product: candidate entitlements in priority order.
     cands: Vec<Vec<u32>>,
-    /// Product lines (product × metric), by product, the Priority rule's metric first
-    /// (`alt` 0), then the metrics the optimiser may choose instead.
+    /// Product lines (product × counting rule), by product, the Priority rule's first
+    /// (`alt` 0), then the rules the optimiser may choose instead.
     lines: Vec<Line>,
     /// Where the reporting period's peak was, for the lines counted at it, by line (few:
     /// kept apart so that `Line` stays small for the allocators' loops).
@@ -211,11 +229,13 @@ struct Row {
     name: u32,
 }
 
-/// One product counted in one metric.
+/// One product counted in one counting rule.
 #[derive(Debug, Clone)]
 struct Line {
     product: u32,
     metric: Metric,
+    /// Index into `Plan::rules` (whose metric is `metric`).
+    rule: u32,
     /// 0 for the metric of the Priority rule; 1.. for the alternatives.
     alt: u32,
 }
@@ -224,7 +244,30 @@ struct Line {
 /// component keeps the Priority rule's metric (see the manual's *Limits*).
 pub const MAX_METRIC_COMBINATIONS: u64 = 4096;
 
+/// No terms (the fallback of [`Plan::terms_of`] for a rule out of range, which no plan
+/// holds).
+static NO_TERMS: Terms = Terms {
+    installs_per_licence: None,
+    install_rounding: None,
+    core_min_per_processor: None,
+    core_min_per_server: None,
+    core_min_per_vm: None,
+    core_pack: None,
+    tiers: None,
+    tier_basis: None,
+    oracle_nup_min_per_processor: None,
+    oracle_aggregation: None,
+    oracle_rounding: None,
+    windows_stacking: None,
+    peak_period_days: None,
+};
+
 impl Plan<'_> {
+    /// The resolved terms of counting rule `r`.
+    fn terms_of(&self, r: u32) -> &Terms {
+        self.rules.get(r as usize).map_or(&NO_TERMS, |r| &r.terms)
+    }
+
     /// Allocates with `allocator`, checks the allocation when `check` (the built-ins'
     /// are checked by the tests), and builds the position.
     fn run(&self, allocator: &dyn Allocator, check: bool) -> Result<Position, ReconcileError> {

@@ -177,7 +177,7 @@ impl Plan<'_> {
                 ) else {
                     continue;
                 };
-                if x.metric != metric || info.status != Status::Active {
+                if info.rule != line.rule || info.status != Status::Active {
                     continue;
                 }
                 entitled = entitled.saturating_add(x.whole_units());
@@ -232,6 +232,11 @@ impl Plan<'_> {
                     .map(|e| e.trim().to_owned())
                     .unwrap_or_default(),
                 metric,
+                terms: self
+                    .rules
+                    .get(line.rule as usize)
+                    .filter(|r| r.own)
+                    .map(|r| r.terms.clone()),
                 consumers: acc.consumers,
                 demand: acc.demand,
                 exempt: acc.exempt,
