@@ -44,7 +44,7 @@ pub(crate) use html::html;
 pub(crate) use itam::itam_html;
 
 /// The `--csv` header.
-pub(crate) const PRODUCT_COLUMNS: [&str; 16] = [
+pub(crate) const PRODUCT_COLUMNS: [&str; 17] = [
     "publisher",
     "product",
     "edition",
@@ -61,10 +61,11 @@ pub(crate) const PRODUCT_COLUMNS: [&str; 16] = [
     "quantity",
     "currency",
     "shortfall_costs",
+    "terms",
 ];
 
 /// The `--csv-decisions` header.
-pub(crate) const DECISION_COLUMNS: [&str; 9] = [
+pub(crate) const DECISION_COLUMNS: [&str; 10] = [
     "publisher",
     "product",
     "edition",
@@ -74,6 +75,7 @@ pub(crate) const DECISION_COLUMNS: [&str; 9] = [
     "decision",
     "reason",
     "units",
+    "terms",
 ];
 
 /// `--csv`: one row per product × metric line.
@@ -115,6 +117,7 @@ pub(crate) fn products_csv(position: &Position) -> String {
                 } else {
                     p.shortfall_cost_text()
                 },
+                p.terms_text(),
             ],
         );
     }
@@ -138,6 +141,7 @@ pub(crate) fn decisions_csv(position: &Position) -> String {
                 d.decision.as_str().to_owned(),
                 d.reason.as_str().to_owned(),
                 d.units.to_string(),
+                d.product.terms_text(),
             ],
         );
     }

@@ -202,6 +202,14 @@ fn product_row(out: &mut String, p: &ProductLine) {
     };
     let name = escape(&p.key());
     let mut metric = escape(&p.metric.to_string());
+    if p.terms.is_some() {
+        // The contract's terms the line counts under (the policy's are not repeated).
+        let _ = write!(
+            metric,
+            "<br><small>terms {}</small>",
+            escape(&p.terms_text().replace(';', ", "))
+        );
+    }
     if let Some(k) = &p.peak {
         // The period's peak: the day counted, and what the as-of day alone would give.
         let _ = write!(
@@ -238,15 +246,19 @@ fn product_row(out: &mut String, p: &ProductLine) {
 
 /// The drill-down: per product line, its decisions.
 fn decisions(out: &mut String, position: &Position) {
-    let index: BTreeMap<(String, String), usize> = position
+    let index: BTreeMap<(String, String, String), usize> = position
         .products
         .iter()
         .enumerate()
-        .map(|(i, p)| ((p.key(), p.metric.to_string()), i))
+        .map(|(i, p)| ((p.key(), p.metric.to_string(), p.terms_text()), i))
         .collect();
     let mut by_product: Vec<Vec<PairDecision<'_>>> = vec![Vec::new(); position.products.len()];
     for d in position.decisions() {
-        let key = (d.product.key(), d.product.metric.to_string());
+        let key = (
+            d.product.key(),
+            d.product.metric.to_string(),
+            d.product.terms_text(),
+        );
         if let Some(list) = index.get(&key).and_then(|&i| by_product.get_mut(i)) {
             list.push(d);
         }
@@ -258,7 +270,11 @@ fn decisions(out: &mut String, position: &Position) {
             "<details class=\"decisions\"{open}><summary>{name} ({metric}): {n} decisions, shortfall {shortfall}</summary>",
             open = if p.shortfall > 0 { " open" } else { "" },
             name = escape(&p.key()),
-            metric = escape(&p.metric.to_string()),
+            metric = escape(&if p.terms.is_some() {
+                format!("{}; {}", p.metric, p.terms_text().replace(';', ", "))
+            } else {
+                p.metric.to_string()
+            }),
             n = list.len(),
             shortfall = p.shortfall,
         );

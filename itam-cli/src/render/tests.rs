@@ -290,3 +290,44 @@ fn a_period_peak_shows_in_the_html_report() {
     let position = itam_reconcile::reconcile(&flat, &Policy::new(day)).unwrap();
     assert!(!html(&[("priority", &position)], "flat.json").contains("<small>peak"));
 }
+
+#[test]
+fn contract_terms_show_in_the_html_report_and_the_csv() {
+    let text =
+        include_str!("../../../itam-reconcile/tests/data/scenarios/contract_terms/estate.json");
+    let estate: Estate = serde_json::from_str(text).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let optimal = Policy::new(day).with_mode(itam_reconcile::Mode::Optimal);
+    let position = itam_reconcile::reconcile(&estate, &optimal).unwrap();
+    let page = html(&[("optimal", &position)], "terms.json");
+    assert!(
+        page.contains(
+            "installation<br><small>terms installs_per_licence=4, install_rounding=nearest</small>"
+        ),
+        "{page}"
+    );
+    // The two Designer lines keep their own decisions in the drill-down.
+    assert!(page.contains(
+        "Acme/Designer (installation; installs_per_licence=2, install_rounding=up): 2 decisions"
+    ));
+    assert!(page.contains("Acme/Designer (installation): 2 decisions"));
+    let rows = parse_csv(&products_csv(&position));
+    let terms = rows[0].iter().position(|c| c == "terms").unwrap();
+    let designer: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[1] == "Designer")
+        .map(|r| r[terms].as_str())
+        .collect();
+    assert_eq!(designer, ["", "installs_per_licence=2;install_rounding=up"]);
+    let decisions = parse_csv(&decisions_csv(&position));
+    assert!(decisions.iter().any(|r| r[5] == "E-designer-pack"
+        && r[7] == "optimal"
+        && r[9] == "installs_per_licence=2;install_rounding=up"));
+    // Lines the policy's parameters count show no terms.
+    let mut plain = estate;
+    for e in &mut plain.entitlements {
+        e.terms = itam_reconcile::Terms::default();
+    }
+    let position = itam_reconcile::reconcile(&plain, &optimal).unwrap();
+    assert!(!html(&[("optimal", &position)], "plain.json").contains("<small>terms"));
+}
