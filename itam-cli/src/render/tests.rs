@@ -136,6 +136,7 @@ fn decisions_csv_parses_back_to_the_decisions() {
                 d.decision.as_str().to_owned(),
                 d.reason.as_str().to_owned(),
                 d.units.to_string(),
+                d.product.terms_text(),
             ]
         );
     }
