@@ -750,7 +750,8 @@ fn csv_is_the_json_position_row_for_row() {
             "entitlement",
             "decision",
             "reason",
-            "units"
+            "units",
+            "terms"
         ]
     );
     for (row, d) in rows.iter().skip(1).zip(decisions) {

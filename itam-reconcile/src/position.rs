@@ -461,7 +461,8 @@ pub struct PairDecision<'p> {
     /// The consumer, `kind:name` (`device:srv-1`, `cluster:prod-a`, `user:alice`, `estate`).
     pub consumer: &'p str,
     /// The product line the consumer belongs to (serialised as its key,
-    /// `publisher/product[/edition]`, and its metric).
+    /// `publisher/product[/edition]`; the consumer's entry in `consumers` names the line's
+    /// metric and terms).
     #[serde(rename = "product", serialize_with = "product_key")]
     pub product: &'p ProductLine,
     /// The entitlement id.
@@ -1394,6 +1395,8 @@ struct ConsumerJson<'p> {
     kind: ConsumerKind,
     product: String,
     metric: &'p Metric,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terms: Option<&'p Terms>,
     units: u64,
     covered: u64,
     exempt: bool,
@@ -1417,6 +1420,7 @@ impl Serialize for Position {
                     kind: c.kind,
                     product: c.product.key(),
                     metric: &c.product.metric,
+                    terms: c.product.terms.as_ref(),
                     units: c.units,
                     covered: c.covered,
                     exempt: c.exempt,
