@@ -326,7 +326,9 @@ pub fn archive(base: &Ent, header: Supplement) -> Ent {
 
 /// Consolidation: one Ent of type `consolidation` that merges `sources`, linking to each with
 /// `rel="consolidates"` and granting, per right, metric and unit, the sum of what they grant
-/// (unlimited if any source is). Licensees of the sources are carried over once each.
+/// (unlimited if any source is), with the `Meta` of their `Metric` elements (the contract
+/// terms: each once, in source order; where they differ the projection keeps the first and
+/// notes the others). Licensees of the sources are carried over once each.
 ///
 /// # Errors
 /// Fewer than two Ents, the same Ent twice, or sums of quantities beyond the decimal range
@@ -356,7 +358,9 @@ pub fn consolidate(
     ent.entities
         .push(with_role(header.creator, Role::EntCreator));
     type Key = (RightName, MetricType, Option<String>);
-    let mut sums: BTreeMap<Key, Option<Decimal>> = BTreeMap::new();
+    // Per right, metric and unit: the sum (none = unlimited) and the `Meta` of the sources'
+    // `Metric` elements (the contract terms), each once, in source order.
+    let mut sums: BTreeMap<Key, (Option<Decimal>, Vec<Meta>)> = BTreeMap::new();
     let mut bare: Vec<RightName> = Vec::new();
     for s in sources {
         ent.links.push(Link::to_ent(&s.ent_id, Rel::Consolidates));
@@ -381,7 +385,14 @@ pub fn consolidate(
                 } else {
                     Some(m.quantity().unwrap_or_default())
                 };
-                let slot = sums.entry(key).or_insert(Some(Decimal::ZERO));
+                let (slot, metas) = sums
+                    .entry(key)
+                    .or_insert_with(|| (Some(Decimal::ZERO), Vec::new()));
+                for meta in &m.meta {
+                    if !metas.contains(meta) {
+                        metas.push(meta.clone());
+                    }
+                }
                 *slot = match (*slot, add) {
                     (Some(a), Some(b)) => {
                         Some(a.checked_add(b).ok_or_else(|| OpError::OutOfRange {
@@ -400,8 +411,11 @@ pub fn consolidate(
             ent.rights.push(Right::new(name));
         }
     }
-    for ((right, metric, unit), sum) in sums {
+    for ((right, metric, unit), (sum, metas)) in sums {
         let mut r = Right::new(right).with_quantity(metric, sum.unwrap_or_default());
+        if let Some(m) = r.metrics.first_mut() {
+            m.meta = metas;
+        }
         if let Some(q) = r
             .metrics
             .first_mut()

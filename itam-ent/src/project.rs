@@ -9,7 +9,12 @@
 //! | Ent id (`#right-metric` appended when the Ent counts more than one right) | `id`; an allocation's fact is `<id>@<allocation id>` |
 //! | every `ValidVersion` of the right: `tagId` (else the Ent's SWID link target), range and scheme | one span each of `scope.versions` (a union; a span with a `tagId` covers that identity only); no `ValidVersion` = every version |
 //! | `EntMeta` `product`, `edition`; the first licensor's name | `scope.product`, `scope.edition`, `scope.publisher` |
-//! | `Metric/@type` | `metric`: `device`, `namedUser`/`user` → `named_user`, `concurrentUser`, `core`, `processor`/`socket` → `processor`, `instance` → `installation`, `site`; others kept as `Other` |
+//! | `Metric/@type` | `metric`: `device`, `namedUser`/`user` → `named_user`, `concurrentUser`, `core`, `processor`/`socket` → `processor`, `instance` → `installation`, `site`; a catalogue metric's JSON name (`oracle_nup`) or its camelCase (`oracleNup`, `ibmPvuSubcapacity`, `windowsServerStandard`) → that metric; others kept as `Other` |
+//! | `Metric/Meta` `installsPerLicence` (whole ≥ 1), `installRounding` (`up`, `nearest`, `down`) | `terms.installs_per_licence`, `terms.install_rounding` |
+//! | `Metric/Meta` `coreMinPerProcessor`, `coreMinPerServer`, `coreMinPerVm` (whole), `corePack` (whole ≥ 1) | `terms.core_min_per_processor`, `terms.core_min_per_server`, `terms.core_min_per_vm`, `terms.core_pack` |
+//! | one `Metric/Meta` per band, in document order: `tierFactor` (decimal ≥ 0), `tierUpTo` (whole; none on the last band); `tierBasis` (`cores`, `processors`, `installations`) | `terms.tiers` (`{up_to, factor}` each), `terms.tier_basis` |
+//! | `Metric/Meta` `minimumPerProcessor` (whole), `aggregation` (`host`, `cluster`, `coreFactorGroup`, `estate`), `rounding` (`aggregate`, `eachServer`) | `terms.oracle_nup_min_per_processor`, `terms.oracle_aggregation`, `terms.oracle_rounding` |
+//! | `Metric/Meta` `stacking` (`host`, `cluster`), `peakPeriodDays` (whole) | `terms.windows_stacking`, `terms.peak_period_days` |
 //! | quantity − what is allocated from it | `quantity`, exact (a fraction is kept; the engine covers whole units and shows the fraction as unusable) |
 //! | `unlimited="true"` | `unlimited` |
 //! | `Limit type="time"`: `LimitTime` start, end (or start + duration in days, weeks, months, quarters, years) | `start`, `end` (dates, inclusive) |
@@ -17,6 +22,16 @@
 //! | the `ValidVersion` lower bounds of the `downgrade` right (`minVersion`, or `version`): the lowest | `rights.downgrade_depth`: down to that version ([`DowngradeDepth::DownTo`]); a `downgrade` right without `ValidVersion`, or one without a lower bound, reaches every older version (unlimited) |
 //! | an allocation's allocatee: `Meta org="…"` (else its name), `Meta device="…"`, `Meta user="…"` | `org`, `pinned` |
 //! | the first `InvoiceData` with a `@unitPrice`: the price, its `@currency` | `unit_cost`, `currency` |
+//!
+//! The contract terms are read from the `Meta` children of the `Metric` elements the right
+//! was granted by, which the effective right keeps ([`EffectiveRight::metric_meta`]: the
+//! base's first, then those of additions and, for a consolidation, of the merged Ents). An
+//! allocation's fact carries the terms of the fact it is allocated from. Every term is noted
+//! and left unset (the policy's) when its value does not read or cannot count (0
+//! installations per licence, a pack of 0, bands [`tier_problem`] refuses; one bad band
+//! leaves every band out); a later value of a term that differs from the first is noted (the
+//! first is projected); an attribute of `Metric/Meta` that is none of these is noted; a term
+//! the metric does not read ([`Terms::read_by`]) is projected as written, and noted.
 //!
 //! A revoked, archived or consolidated entitlement projects to nothing. What does not map is
 //! listed in the projection's notes: rights without a metric (measurability is optional in Ents),
@@ -34,10 +49,13 @@ use itam_core::estate::{
     DowngradeDepth, Entitlement, Metric, Pin, ProductScope, Rights, VersionSet, VersionSpan,
 };
 use itam_core::finance::Currency;
+use itam_core::terms::{
+    Aggregation, InstallRounding, Rounding, Stacking, Terms, Tier, TierBasis, tier_problem,
+};
 use itam_core::version::Bound;
 use itam_core::{AssetId, Decimal, EntId, VersionRange, VersionScheme};
 
-use crate::model::{Entity, LimitTime};
+use crate::model::{Entity, LimitTime, Meta};
 use crate::resolve::{Allocation, Effective, EffectiveRight};
 use crate::values::{DurationUnit, LimitType, MetricType, RightName};
 
@@ -50,7 +68,9 @@ pub struct Projection {
     pub notes: Vec<String>,
 }
 
-/// The engine's metric for an Ent metric type.
+/// The engine's metric for an Ent metric type: the mapped Ent types (see the
+/// [module documentation](self)), else the catalogue metric whose JSON name (`oracle_nup`) or
+/// camelCase form (`oracleNup`) the type is, else [`Metric::Other`].
 #[must_use]
 pub fn metric_of(m: &MetricType) -> Metric {
     match m {
@@ -61,7 +81,8 @@ pub fn metric_of(m: &MetricType) -> Metric {
         MetricType::Processor | MetricType::Socket => Metric::Processor,
         MetricType::Instance => Metric::Installation,
         MetricType::Site => Metric::Site,
-        other => Metric::Other(other.as_str().to_owned()),
+        other => catalogue_metric(other.as_str())
+            .unwrap_or_else(|| Metric::Other(other.as_str().to_owned())),
     }
 }
 
@@ -255,7 +276,326 @@ fn downgrade_floor<'e>(
     floor
 }
 
-/// Projects an effective entitlement into the engine's facts.
+/// The `Metric/Meta` attributes that carry one contract term each, and the term's name (the
+/// JSON name of its [`Terms`] field). The tier bands (`tierUpTo`, `tierFactor`) are read per
+/// `Meta` (see [`terms_of`]).
+const TERM_ATTRIBUTES: [(&str, &str); 12] = [
+    ("installsPerLicence", "installs_per_licence"),
+    ("installRounding", "install_rounding"),
+    ("tierBasis", "tier_basis"),
+    ("coreMinPerProcessor", "core_min_per_processor"),
+    ("coreMinPerServer", "core_min_per_server"),
+    ("coreMinPerVm", "core_min_per_vm"),
+    ("corePack", "core_pack"),
+    ("minimumPerProcessor", "oracle_nup_min_per_processor"),
+    ("aggregation", "oracle_aggregation"),
+    ("rounding", "oracle_rounding"),
+    ("stacking", "windows_stacking"),
+    ("peakPeriodDays", "peak_period_days"),
+];
+
+/// The `Metric/Meta` attribute of one tier band's upper end.
+const TIER_UP_TO: &str = "tierUpTo";
+/// The `Metric/Meta` attribute of one tier band's factor; a `Meta` carrying it is a band.
+const TIER_FACTOR: &str = "tierFactor";
+
+/// The catalogue metric whose JSON name (`oracle_nup`) or its camelCase form (`oracleNup`)
+/// is `name`, if any.
+fn catalogue_metric(name: &str) -> Option<Metric> {
+    Metric::KNOWN
+        .into_iter()
+        .find(|m| m.as_str() == name || camel_case(m.as_str()) == name)
+}
+
+/// `ibm_pvu_subcapacity` → `ibmPvuSubcapacity`.
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    for (i, part) in snake.split('_').enumerate() {
+        let mut chars = part.chars();
+        match chars.next() {
+            Some(c) if i > 0 => {
+                out.extend(c.to_uppercase());
+                out.push_str(chars.as_str());
+            }
+            _ => out.push_str(part),
+        }
+    }
+    out
+}
+
+/// `value` as a whole number, else a note.
+fn whole<T: std::str::FromStr>(
+    what: &str,
+    name: &str,
+    value: &str,
+    kind: &str,
+    notes: &mut Vec<String>,
+) -> Option<T> {
+    let v = value.parse().ok();
+    if v.is_none() {
+        notes.push(format!(
+            "{what}: Metric Meta {name} {value:?} is not {kind}; not projected"
+        ));
+    }
+    v
+}
+
+/// `value` as one of the words of `choices`, else a note.
+fn word<T: Copy>(
+    what: &str,
+    name: &str,
+    value: &str,
+    choices: &[(&str, T)],
+    notes: &mut Vec<String>,
+) -> Option<T> {
+    let v = choices.iter().find(|(w, _)| *w == value).map(|(_, v)| *v);
+    if v.is_none() {
+        let words: Vec<&str> = choices.iter().map(|(w, _)| *w).collect();
+        notes.push(format!(
+            "{what}: Metric Meta {name} {value:?} is not one of {}; not projected",
+            words.join(", ")
+        ));
+    }
+    v
+}
+
+/// `value` as a whole number ≥ 1 that `probe` (the terms with only that value set) can
+/// count, else a note.
+fn countable(
+    what: &str,
+    name: &str,
+    value: &str,
+    probe: impl Fn(u64) -> Terms,
+    notes: &mut Vec<String>,
+) -> Option<u64> {
+    let v = whole::<u64>(what, name, value, "a whole number ≥ 1", notes)?;
+    match probe(v).problem() {
+        Some(problem) => {
+            notes.push(format!(
+                "{what}: Metric Meta {name} {value:?} cannot count: {problem}; not projected"
+            ));
+            None
+        }
+        None => Some(v),
+    }
+}
+
+/// Sets on `t` the term the attribute `name` (one of [`TERM_ATTRIBUTES`]) writes as `value`,
+/// or notes why it cannot.
+fn set_term(t: &mut Terms, what: &str, name: &str, value: &str, notes: &mut Vec<String>) {
+    const WHOLE: &str = "a whole number";
+    match name {
+        "installsPerLicence" => {
+            t.installs_per_licence = countable(
+                what,
+                name,
+                value,
+                |v| Terms {
+                    installs_per_licence: Some(v),
+                    ..Terms::default()
+                },
+                notes,
+            );
+        }
+        "corePack" => {
+            t.core_pack = countable(
+                what,
+                name,
+                value,
+                |v| Terms {
+                    core_pack: Some(v),
+                    ..Terms::default()
+                },
+                notes,
+            );
+        }
+        "coreMinPerProcessor" => t.core_min_per_processor = whole(what, name, value, WHOLE, notes),
+        "coreMinPerServer" => t.core_min_per_server = whole(what, name, value, WHOLE, notes),
+        "coreMinPerVm" => t.core_min_per_vm = whole(what, name, value, WHOLE, notes),
+        "minimumPerProcessor" => {
+            t.oracle_nup_min_per_processor = whole(what, name, value, WHOLE, notes);
+        }
+        "peakPeriodDays" => {
+            t.peak_period_days = whole(what, name, value, "a whole number of days", notes);
+        }
+        "installRounding" => {
+            t.install_rounding = word(
+                what,
+                name,
+                value,
+                &[
+                    ("up", InstallRounding::Up),
+                    ("nearest", InstallRounding::Nearest),
+                    ("down", InstallRounding::Down),
+                ],
+                notes,
+            );
+        }
+        "tierBasis" => {
+            t.tier_basis = word(
+                what,
+                name,
+                value,
+                &[
+                    ("cores", TierBasis::Cores),
+                    ("processors", TierBasis::Processors),
+                    ("installations", TierBasis::Installations),
+                ],
+                notes,
+            );
+        }
+        "aggregation" => {
+            t.oracle_aggregation = word(
+                what,
+                name,
+                value,
+                &[
+                    ("host", Aggregation::Host),
+                    ("cluster", Aggregation::Cluster),
+                    ("coreFactorGroup", Aggregation::CoreFactorGroup),
+                    ("estate", Aggregation::Estate),
+                ],
+                notes,
+            );
+        }
+        "rounding" => {
+            t.oracle_rounding = word(
+                what,
+                name,
+                value,
+                &[
+                    ("aggregate", Rounding::Aggregate),
+                    ("eachServer", Rounding::EachServer),
+                ],
+                notes,
+            );
+        }
+        "stacking" => {
+            t.windows_stacking = word(
+                what,
+                name,
+                value,
+                &[("host", Stacking::Host), ("cluster", Stacking::Cluster)],
+                notes,
+            );
+        }
+        _ => {}
+    }
+}
+
+/// One tier band from a `Meta` with `tierFactor` (and `tierUpTo` when the band ends), or a
+/// note of what does not read.
+fn band(what: &str, factor: &str, up_to: Option<&str>, notes: &mut Vec<String>) -> Option<Tier> {
+    let f = factor
+        .parse::<Decimal>()
+        .ok()
+        .filter(|f| !f.is_sign_negative());
+    if f.is_none() {
+        notes.push(format!(
+            "{what}: Metric Meta {TIER_FACTOR} {factor:?} is not a decimal ≥ 0; tiers not projected"
+        ));
+    }
+    let up = match up_to {
+        Some(u) => {
+            let v = u.parse::<u64>().ok();
+            if v.is_none() {
+                notes.push(format!(
+                    "{what}: Metric Meta {TIER_UP_TO} {u:?} is not a whole number; tiers not \
+                     projected"
+                ));
+            }
+            Some(v?)
+        }
+        None => None,
+    };
+    Some(Tier {
+        up_to: up,
+        factor: f?,
+    })
+}
+
+/// The contract terms `metas` (the `Meta` children of a right's `Metric`) write for the
+/// entitlement `what` of `metric`, noting every attribute that is not a term, every value
+/// that does not read or cannot count (that term is left unset), a later value of a term
+/// that differs from the first (the first is kept), and every term `metric` does not read
+/// (projected all the same).
+fn terms_of(what: &str, metas: &[&Meta], metric: &Metric, notes: &mut Vec<String>) -> Terms {
+    let mut t = Terms::default();
+    let mut first: Vec<(&str, &str)> = Vec::new();
+    let mut bands: Vec<Tier> = Vec::new();
+    let mut bands_read = true;
+    for m in metas {
+        for a in &m.base.attributes {
+            let (name, value) = (a.name.local.as_str(), a.value.as_str());
+            let known = a.name.namespace.is_none()
+                && (name == TIER_UP_TO
+                    || name == TIER_FACTOR
+                    || TERM_ATTRIBUTES.iter().any(|(n, _)| *n == name));
+            if !known {
+                notes.push(format!(
+                    "{what}: Metric Meta attribute {}={value:?} is not a contract term; not \
+                     projected",
+                    a.name.clark()
+                ));
+                continue;
+            }
+            if name == TIER_UP_TO || name == TIER_FACTOR {
+                continue;
+            }
+            if let Some((_, was)) = first.iter().find(|(n, _)| *n == name) {
+                if *was != value {
+                    notes.push(format!(
+                        "{what}: Metric Meta {name} {value:?} is not projected; the first, \
+                         {was:?}, is"
+                    ));
+                }
+                continue;
+            }
+            first.push((name, value));
+            set_term(&mut t, what, name, value, notes);
+        }
+        match (m.get(TIER_FACTOR), m.get(TIER_UP_TO)) {
+            (Some(factor), up_to) => match band(what, factor, up_to, notes) {
+                Some(b) => bands.push(b),
+                None => bands_read = false,
+            },
+            (None, Some(u)) => {
+                notes.push(format!(
+                    "{what}: Metric Meta {TIER_UP_TO} {u:?} has no {TIER_FACTOR} beside it; \
+                     tiers not projected"
+                ));
+                bands_read = false;
+            }
+            (None, None) => {}
+        }
+    }
+    if bands_read && !bands.is_empty() {
+        match tier_problem(&bands) {
+            Some(problem) => notes.push(format!(
+                "{what}: Metric Meta {TIER_UP_TO}/{TIER_FACTOR} bands cannot count ({problem}); \
+                 tiers not projected"
+            )),
+            None => t.tiers = Some(bands),
+        }
+    }
+    let read = Terms::read_by(metric);
+    for (term, _) in t.entries() {
+        if !read.contains(&term) {
+            let attribute = TERM_ATTRIBUTES
+                .iter()
+                .find(|(_, n)| *n == term)
+                .map_or("tierUpTo/tierFactor", |(a, _)| *a);
+            notes.push(format!(
+                "{what}: Metric Meta {attribute} is projected as {term}, but metric `{metric}` \
+                 does not read it"
+            ));
+        }
+    }
+    t
+}
+
+/// Projects an effective entitlement into the engine's facts, each counted right's contract
+/// terms read from the `Meta` of its `Metric` elements (see the [module documentation](self)).
 #[must_use]
 pub fn project(eff: &Effective) -> Projection {
     let mut out = Projection::default();
@@ -352,12 +692,20 @@ pub fn project(eff: &Effective) -> Projection {
         let quantity = r
             .available()
             .map_or(Decimal::ZERO, |q| exact(q, &what, &mut out.notes));
+        let engine_metric = metric_of(metric);
+        let terms = terms_of(
+            &what,
+            &r.metric_meta.iter().collect::<Vec<_>>(),
+            &engine_metric,
+            &mut out.notes,
+        );
         let mut fact = Entitlement::new(
             EntId::new(id.clone()),
             scope.clone(),
-            metric_of(metric),
+            engine_metric,
             quantity,
         );
+        fact.terms = terms;
         fact.unlimited = r.unlimited;
         fact.start = start;
         fact.end = end;

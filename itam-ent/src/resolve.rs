@@ -196,6 +196,11 @@ pub struct EffectiveRight {
     pub valid_versions: Vec<ValidVersion>,
     /// Links (SWID tags, licence text).
     pub links: Vec<Link>,
+    /// The `Meta` children of the `Metric` elements it was granted by, in the order met
+    /// (the base, then additions and merged sources; a repeat left out): where the contract
+    /// terms are written ([`project`](crate::project::project) reads them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metric_meta: Vec<Meta>,
 }
 
 impl EffectiveRight {
@@ -1450,6 +1455,11 @@ impl Rights {
                 e.links.push(l);
             }
         }
+        for m in r.metric_meta {
+            if !e.metric_meta.contains(&m) {
+                e.metric_meta.push(m);
+            }
+        }
         ok
     }
 }
@@ -1469,6 +1479,7 @@ fn add_rights(ent: &Ent) -> (Vec<EffectiveRight>, bool) {
             limits: r.limits.clone(),
             valid_versions: r.valid_versions.clone(),
             links: r.links.clone(),
+            metric_meta: Vec::new(),
         };
         if r.metrics.is_empty() {
             ok &= into.merge(base);
@@ -1481,6 +1492,7 @@ fn add_rights(ent: &Ent) -> (Vec<EffectiveRight>, bool) {
                 unit: m.quantification.first().and_then(|q| q.unit.clone()),
                 quantity: if unlimited { None } else { m.quantity() },
                 unlimited,
+                metric_meta: m.meta.clone(),
                 ..base.clone()
             });
         }
