@@ -30,7 +30,10 @@
 //! of its first *active* candidate in priority order (else its first candidate, else
 //! [`Policy::default_metric`](crate::Policy::default_metric), `device`) — a deterministic
 //! rule, the one commercial tools document. Candidates counting another metric are
-//! rejected with `metric_differs`.
+//! rejected with `metric_differs`. More exactly the product is counted in a *counting rule*:
+//! the metric and the contract terms it reads (see *Contract terms* below); a candidate of
+//! the same metric under other terms is rejected `terms_differ`, and the optimiser may
+//! choose its rule as it chooses metrics.
 //!
 //! In **Optimal** mode, when the active candidates count several catalogue metrics (SQL
 //! Server per core per VM vs Enterprise on the host; Windows Server Standard with stacking
@@ -54,7 +57,7 @@
 //!
 //! | metric (JSON name) | consumer | units | example |
 //! |---|---|---|---|
-//! | `installation` | device | ceil(installations / `installs_per_licence`), at least 1 | 3 installs, 2 per licence → 2 |
+//! | `installation` | device | installations / `installs_per_licence`, rounded per `install_rounding` (up; nearest, halves up; down), at least 1 | 3 installs, 2 per licence → 2 (down: 1) |
 //! | `device` | device | 1 | |
 //! | `site` | device | 1 (site agreements are usually `unlimited`) | |
 //! | `named_user` | user (a device for installations without a user) | 1 | |
@@ -71,7 +74,7 @@
 //! | `sql_server_core` | device | physical: max(cores, 4 × sockets); VM: max(vcores, 4); in 2-core packs | VM with 5 cores → 6 |
 //! | `sql_server_enterprise_core` | host | installed on the host: the host's max(cores, 4 × sockets); VMs only: min(host, Σ VM max(vcores, 4)) — the cheaper layer, never both | VMs 4 + 2 + 6 on 16 cores → 14 |
 //! | `red_hat_socket_pair` | host | physical install: max(1, ceil(sockets / 2)); plus ceil(VMs / 2) | 4 sockets → 2; 3 VMs → 2 |
-//! | `tiered` | device | each tier's factor applied to the cores inside the tier, summed, rounded up once | tiers 8×1, 8×0.5, rest×0.25 on 20 cores → 13 |
+//! | `tiered` | device | each tier's factor applied to the units of `tier_basis` (cores; processors; the product's installations on the device) inside the tier, summed, rounded up once | tiers 8×1, 8×0.5, rest×0.25 on 20 cores → 13 |
 //!
 //! Names outside the catalogue are kept ([`Metric::Other`](itam_core::estate::Metric::Other)),
 //! counted per device, and every pair is rejected `unknown_metric`.
@@ -95,6 +98,50 @@
 //!   substring wins; Intel/AMD 0.5, POWER 1.0, SPARC T4/T5/M 0.5; Xeon 70 PVU, POWER 70), else
 //!   the defaults (core factor 1.0 — "processor not in the table"; PVU 120 — ILMT's assumption
 //!   when the hardware is unknown). The x86 PVU values are not confirmed against IBM's table.
+//!
+//! ## Contract terms
+//!
+//! The parameters a contract fixes belong to its entitlement: `terms`
+//! ([`Terms`](crate::Terms)) on each [`Entitlement`](itam_core::estate::Entitlement), every
+//! term optional, an unset one the policy's [`MetricParams`](crate::MetricParams) field of
+//! the same name. A metric reads only its terms:
+//!
+//! | metric | terms it reads |
+//! |---|---|
+//! | `installation` | `installs_per_licence`, `install_rounding` |
+//! | `core` | `core_min_per_processor`, `core_min_per_server`, `core_min_per_vm`, `core_pack` |
+//! | `tiered` | `tiers`, `tier_basis` |
+//! | `oracle_processor` | `oracle_aggregation`, `oracle_rounding` |
+//! | `oracle_nup` | `oracle_aggregation`, `oracle_rounding`, `oracle_nup_min_per_processor` |
+//! | `windows_server_standard`, `windows_server_datacenter` | `windows_stacking` |
+//! | `ibm_pvu_subcapacity` | `peak_period_days` |
+//!
+//! The metric with those terms, each filled from the policy where the entitlement leaves it
+//! out, is the entitlement's *counting rule*. Entitlements with equal rules count the same
+//! consumers the same way (a term equal to the policy's, or one the metric does not read,
+//! splits nothing); a product line is a product counted in one rule. Under Priority a
+//! product is counted in its first active candidate's rule and the candidates of its metric
+//! under other terms are rejected `terms_differ`; Optimal chooses a rule per choice unit, as
+//! it chooses metrics. A line counted under terms that differ from the policy's carries them
+//! (`terms` in `position.json` and in the line's consumers, ` terms=name=value;…` in the text
+//! form, a line under the table, the HTML report and the CSV); a line counted under the
+//! policy's parameters shows none, so an estate without terms reconciles exactly as before.
+//! Terms that cannot count are refused
+//! ([`ReconcileError::InvalidTerms`](crate::ReconcileError::InvalidTerms), with the JSON path):
+//! 0 installations per licence, a core pack of 0, an empty tier table, band ends that do not
+//! rise, a band without an end before the last, a negative factor. The processor tables
+//! (core factors, PVU per core) and Oracle soft partitioning stay in the policy: they are
+//! the vendor's published rules, not a contract's.
+//!
+//! Worked examples with their hand calculations: `tests/data/scenarios/contract_terms/`
+//! (4 installations per licence rounded to the nearest: 3, 1, 5 and 6 installations need
+//! 1 + 1 + 1 + 2 = 5, not the 6 of rounding up; two contracts of one product, 2 per licence at
+//! 50 and 1 per licence at 30: Priority leaves a device short, Optimal covers both for 80;
+//! tiers over 48 cores 16 × 1 + 16 × 0.5 + 16 × 0.25 = 28, over 4 processors 2 × 1 + 2 × 0.5 =
+//! 3) and `tests/data/scenarios/contract_terms_servers/` (Oracle processors summed over the
+//! estate: ⌈1.5 + 2.5⌉ = 4 against 2 + 3 per server; a NUP minimum of 10 per processor: 20,
+//! not 50; Windows Server Standard stacked over a 2-host cluster of 4 VMs: 64 cores, not 48).
+//! The Ent projection reads the terms from `Metric/Meta` attributes (`itam_ent::project`).
 //!
 //! ## The reporting period's peak
 //!
@@ -131,7 +178,8 @@
 //! # Eligibility: the pair checks, in order
 //!
 //! For each consumer and each candidate entitlement, the first failing check gives the reason:
-//! `unknown_metric`, `metric_differs`, `expired` (end before as-of), `not_yet_valid` (start
+//! `unknown_metric`, `metric_differs`, `terms_differ` (the line's metric under other contract
+//! terms), `expired` (end before as-of), `not_yet_valid` (start
 //! after as-of), then the version set (the scope's spans that apply to the software's tag
 //! id: [`VersionSet::place`](itam_core::estate::VersionSet::place)):
 //! `other_software_identity` (every span names another tag id), `version_below_range`
@@ -349,7 +397,7 @@
 //! | `consumed` | `optimal` | used: chosen by the optimiser |
 //! | `consumed` | `true_up_overflow` | used beyond its quantity (true-up) |
 //! | `exempt` | `exempt_environment` | its rights exempt the consumer's environment |
-//! | `rejected` | `unknown_metric`, `metric_differs`, `metric_not_applicable` | metric checks |
+//! | `rejected` | `unknown_metric`, `metric_differs`, `terms_differ`, `metric_not_applicable` | metric checks |
 //! | `rejected` | `expired`, `not_yet_valid` | validity dates against as-of |
 //! | `rejected` | `other_software_identity`, `version_below_range`, `version_above_range`, `version_between_ranges` | scope checks (tag id, version set and rights) |
 //! | `rejected` | `version_beyond_downgrade_depth` | older than the set, beyond the downgrade right's depth (with a `detail`) |
@@ -380,13 +428,14 @@
 //! ```json
 //! {"mode": "optimal", "as_of": "2026-01-01", "expiry_window_days": 90,
 //!  "default_metric": "device", "explain": true, "unlimited_first": false,
-//!  "params": {"installs_per_licence": 1, "core_min_per_processor": 0, "core_min_per_server": 0,
+//!  "params": {"installs_per_licence": 1, "install_rounding": "up", "core_min_per_processor": 0, "core_min_per_server": 0,
 //!             "core_min_per_vm": 0, "core_pack": 1, "oracle_soft_partitioning": true,
 //!             "oracle_aggregation": "host", "oracle_rounding": "aggregate",
 //!             "oracle_nup_min_per_processor": 25, "oracle_se2_max_sockets": 2,
 //!             "default_core_factor": "1", "core_factors": [{"contains": "xeon", "value": "0.5"}],
 //!             "default_pvu_per_core": 120, "pvu_per_core": [{"contains": "power", "value": 70}],
-//!             "windows_stacking": "host", "tiers": [{"up_to": 8, "factor": "1"}, {"factor": "0.5"}]}}
+//!             "windows_stacking": "host", "tiers": [{"up_to": 8, "factor": "1"}, {"factor": "0.5"}],
+//!             "tier_basis": "cores", "peak_period_days": 90}}
 //! ```
 //!
 //! Only `as_of` is required; every `params` field has the default shown in
@@ -427,7 +476,7 @@
 //! 1. **Product family**: the connected components of products linked by shared candidate
 //!    entitlements (a publisher-wide agreement links all the publisher's products).
 //! 2. **Organisation scope**, inside a component whose candidate entitlements are *all*
-//!    scoped to an organisation and count one metric (not Oracle Processor or NUP, whose
+//!    scoped to an organisation and count one metric under the same terms (not Oracle Processor or NUP, whose
 //!    aggregation may span the estate, nor IBM sub-capacity when the estate has capacity
 //!    samples, whose peak day is one for the whole product): an entitlement scoped to `emea/fr` only admits
 //!    consumers within `emea`, so the component's installations split by top-level unit.
