@@ -383,3 +383,32 @@ fn capacity_samples_of_the_device_facts_reach_the_estate() {
     assert_eq!(out.estate.capacity_samples[0].cores, Some(8));
     assert_eq!(out.estate.capacity_samples[0].device.as_str(), "vm-1");
 }
+
+#[test]
+fn an_ents_contract_terms_reach_the_estate_and_a_bad_one_is_said() {
+    let ent = br#"<Ent xmlns="http://standards.iso.org/iso/19770/-3/2016/schema.xsd" name="Tool" entId="E-tool"
+     entType="primary" entitlementType="license">
+  <EntMeta product="Tool"/>
+  <Entity name="Acme" regid="acme.example" role="entCreator licensor"/>
+  <Entity name="Buyer" regid="buyer.example" role="licensee"/>
+  <Right name="use"><Metric type="instance"><Quantification quantity="4"/>
+    <Meta installsPerLicence="3" installRounding="nearest" corePack="none"/></Metric></Right>
+</Ent>"#;
+    let mut intake = Intake::new(Options::default());
+    intake.entitlement("ents/tool.ent", ent);
+    let out = intake.finish();
+    let e = &out.estate.entitlements[0];
+    assert_eq!(e.terms.installs_per_licence, Some(3));
+    assert_eq!(
+        e.terms.install_rounding,
+        Some(itam_core::terms::InstallRounding::Nearest)
+    );
+    assert_eq!(e.terms.core_pack, None);
+    let said: Vec<String> = out.unused.iter().map(ToString::to_string).collect();
+    assert!(
+        said.iter().any(|s| s.contains("ents/tool.ent")
+            && s.contains("corePack")
+            && s.contains("\"none\"")),
+        "{said:?}"
+    );
+}
