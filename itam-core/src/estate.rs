@@ -137,6 +137,22 @@ pub struct Estate {
     pub entitlements: Vec<Entitlement>,
 }
 
+/// Where a VM may run, for the metrics that license hosts (Windows Server, SQL Server
+/// Enterprise on the host, Oracle).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Placement {
+    /// It stays on its host (no live migration, or a rule that keeps it there). Oracle's soft
+    /// partitioning does not recognise such rules: under it the VM still counts its cluster.
+    Fixed,
+    /// It may run on any host of its host's cluster (DRS, live migration): every host of the
+    /// cluster needs coverage for it, unless the licence follows the VM (licence mobility).
+    Cluster,
+    /// An Oracle-approved hard partition: it stays on its host, and its own cores are the
+    /// capacity Oracle Processor and NUP count.
+    HardPartition,
+}
+
 /// Whether a device is a physical machine or a virtual one.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
@@ -245,6 +261,10 @@ pub struct Device {
     /// An authorised public-cloud instance (Oracle counts 4 vCPUs as one socket).
     #[serde(default, skip_serializing_if = "is_false")]
     pub cloud: bool,
+    /// A VM's placement: whether it may move between the hosts of its host's cluster, or is
+    /// a hard partition; none = the metric's assumption (see [`Placement`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<Placement>,
     /// What the device is used for.
     #[serde(default, with = "text")]
     pub environment: Environment,
@@ -268,6 +288,7 @@ impl Device {
             core_factor: None,
             pvu_per_core: None,
             cloud: false,
+            placement: None,
             environment: Environment::Production,
             org: None,
         }

@@ -233,6 +233,11 @@ pub struct Terms {
     /// `ibm_pvu_subcapacity`: the reporting period in days ending on the as-of day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_period_days: Option<u32>,
+    /// Windows Server, SQL Server Enterprise on the host, Oracle: the licence follows the VM
+    /// (License Mobility through Software Assurance), so a VM that may move is counted only
+    /// on the host it runs on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_mobility: Option<bool>,
 }
 
 /// Which terms a metric reads, as a set of field names.
@@ -244,13 +249,15 @@ const CORE: &[&str] = &[
     "core_pack",
 ];
 const TIERED: &[&str] = &["tiers", "tier_basis"];
-const ORACLE_PROCESSOR: &[&str] = &["oracle_aggregation", "oracle_rounding"];
+const ORACLE_PROCESSOR: &[&str] = &["oracle_aggregation", "oracle_rounding", "license_mobility"];
 const ORACLE_NUP: &[&str] = &[
     "oracle_aggregation",
     "oracle_rounding",
     "oracle_nup_min_per_processor",
+    "license_mobility",
 ];
-const WINDOWS: &[&str] = &["windows_stacking"];
+const WINDOWS: &[&str] = &["windows_stacking", "license_mobility"];
+const MOBILITY: &[&str] = &["license_mobility"];
 const SUBCAPACITY: &[&str] = &["peak_period_days"];
 
 impl Terms {
@@ -271,6 +278,7 @@ impl Terms {
             Metric::OracleProcessor => ORACLE_PROCESSOR,
             Metric::OracleNup => ORACLE_NUP,
             Metric::WindowsServerStandard | Metric::WindowsServerDatacenter => WINDOWS,
+            Metric::SqlServerEnterpriseCore | Metric::OracleSe2 => MOBILITY,
             Metric::IbmPvuSubcapacity => SUBCAPACITY,
             _ => &[],
         }
@@ -305,6 +313,7 @@ impl Terms {
             oracle_rounding: self.oracle_rounding.filter(|_| keep("oracle_rounding")),
             windows_stacking: self.windows_stacking.filter(|_| keep("windows_stacking")),
             peak_period_days: self.peak_period_days.filter(|_| keep("peak_period_days")),
+            license_mobility: self.license_mobility.filter(|_| keep("license_mobility")),
         }
     }
 
@@ -329,6 +338,7 @@ impl Terms {
             oracle_rounding: self.oracle_rounding.or(defaults.oracle_rounding),
             windows_stacking: self.windows_stacking.or(defaults.windows_stacking),
             peak_period_days: self.peak_period_days.or(defaults.peak_period_days),
+            license_mobility: self.license_mobility.or(defaults.license_mobility),
         }
     }
 
@@ -398,6 +408,10 @@ impl Terms {
         put(
             "peak_period_days",
             self.peak_period_days.map(|v| v.to_string()),
+        );
+        put(
+            "license_mobility",
+            self.license_mobility.map(|v| v.to_string()),
         );
         out
     }

@@ -82,6 +82,16 @@ pub enum ReconcileError {
         /// What is wrong with it.
         why: String,
     },
+    /// A placement given for a physical device (only a VM is placed on hosts).
+    #[error("{at}: placement {placement} of physical device {device:?}: only a VM has one")]
+    InvalidPlacement {
+        /// JSON path of the placement in `estate.json` (`/devices/3/placement`).
+        at: String,
+        /// The device.
+        device: String,
+        /// The placement as written.
+        placement: String,
+    },
     /// An entitlement's contract terms that cannot count: installations per licence or a
     /// core pack of 0, a tier table that is empty, whose band ends do not rise, or with a
     /// negative factor.

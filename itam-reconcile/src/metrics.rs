@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use itam_core::Decimal;
-use itam_core::estate::{Environment, Metric};
+use itam_core::estate::{Environment, Metric, Placement};
 use serde::Serialize;
 
 use crate::engine::{dec_add, dec_mul};
@@ -186,18 +186,18 @@ pub(crate) fn consume(
             })
             .collect(),
         Metric::Processor => cx
-            .hosts(&us, false)
+            .hosts(&us, false, false)
             .into_iter()
             .map(|(h, c)| cx.host(h, &c, cx.dev(h).1))
             .collect(),
         Metric::IbmPvu => cx
-            .hosts(&us, false)
+            .hosts(&us, false, false)
             .into_iter()
             .map(|(h, c)| cx.host(h, &c, cx.dev(h).0.saturating_mul(cx.pvu(h))))
             .collect(),
         Metric::WindowsServerDatacenter | Metric::WindowsServerStandard => {
             let cluster_wide = params.windows_stacking == Stacking::Cluster;
-            cx.hosts(&us, cluster_wide)
+            cx.hosts(&us, cluster_wide, true)
                 .into_iter()
                 .map(|(h, c)| {
                     let (cores, sockets) = cx.dev(h);
@@ -213,7 +213,7 @@ pub(crate) fn consume(
                 .collect()
         }
         Metric::SqlServerEnterpriseCore => cx
-            .hosts(&us, false)
+            .hosts(&us, false, true)
             .into_iter()
             .map(|(h, c)| {
                 let (cores, sockets) = cx.dev(h);
@@ -231,7 +231,7 @@ pub(crate) fn consume(
             })
             .collect(),
         Metric::RedHatSocketPair => cx
-            .hosts(&us, false)
+            .hosts(&us, false, false)
             .into_iter()
             .map(|(h, c)| {
                 let physical = if c.iter().any(|u| u.device == h) {
@@ -244,7 +244,7 @@ pub(crate) fn consume(
             })
             .collect(),
         Metric::OracleSe2 => cx
-            .hosts(&us, params.oracle_soft_partitioning)
+            .hosts(&us, params.oracle_soft_partitioning, true)
             .into_iter()
             .map(|(h, c)| {
                 let d = m.device(h);
@@ -603,7 +603,13 @@ impl Cx<'_, '_> {
 
     /// Physical hosts to license and the uses each is licensed for. With `cluster_wide`,
     /// every host of a touched cluster is licensed, for every use in the cluster.
-    fn hosts(&self, us: &[Use], cluster_wide: bool) -> BTreeMap<u32, Vec<Use>> {
+    /// The product's uses by the physical host they count on: each on its own host, or on
+    /// every host of its cluster when it may run there — a VM placed `cluster` when
+    /// `placed`, every use of a clustered device when `all` (Windows Server stacking over the
+    /// cluster, Oracle soft partitioning; hard partitions excepted) — unless the licence
+    /// follows the VM (`license_mobility`).
+    fn hosts(&self, us: &[Use], all: bool, placed: bool) -> BTreeMap<u32, Vec<Use>> {
+        let follows = self.params.license_mobility;
         let mut by_host: BTreeMap<u32, Vec<Use>> = BTreeMap::new();
         let mut by_cluster: BTreeMap<u32, Vec<Use>> = BTreeMap::new();
         for u in us {
@@ -619,7 +625,11 @@ impl Cx<'_, '_> {
                 .get(u.device as usize)
                 .copied()
                 .unwrap_or(NONE);
-            if cluster_wide && c != NONE {
+            let placement = self.m.device(u.device).and_then(|d| d.placement);
+            let vm = self.is_vm(u.device);
+            let moves = (placed && vm && placement == Some(Placement::Cluster))
+                || (all && !(vm && placement == Some(Placement::HardPartition)));
+            if c != NONE && moves && !follows {
                 by_cluster.entry(c).or_default().push(*u);
             } else {
                 by_host.entry(h).or_default().push(*u);
@@ -714,9 +724,27 @@ impl Cx<'_, '_> {
             .collect()
     }
 
+    /// The cores Oracle counts on host `h` for `uses`: the host's, or — when every use is a
+    /// VM placed as a hard partition — the partitions' cores, at most the host's.
+    fn oracle_cores(&self, h: u32, uses: &[Use]) -> u64 {
+        let host = self.dev(h).0;
+        let hard = |u: &Use| {
+            self.is_vm(u.device)
+                && self.m.device(u.device).and_then(|d| d.placement)
+                    == Some(Placement::HardPartition)
+        };
+        if uses.is_empty() || !uses.iter().all(hard) {
+            return host;
+        }
+        uses.iter()
+            .map(|u| self.dev(u.device).0)
+            .fold(0u64, u64::saturating_add)
+            .min(host)
+    }
+
     fn oracle(&self, us: &[Use], metric: &Metric, tables: &mut Tables) -> Vec<Demand> {
         let params = self.params;
-        let hosts = self.hosts(us, params.oracle_soft_partitioning);
+        let hosts = self.hosts(us, params.oracle_soft_partitioning, true);
         // Aggregation units: (kind, name) -> hosts.
         let mut units: BTreeMap<(ConsumerKind, u32), Vec<u32>> = BTreeMap::new();
         for &h in hosts.keys() {
@@ -737,9 +765,10 @@ impl Cx<'_, '_> {
         units
             .into_iter()
             .map(|((kind, name), hs)| {
-                let fractions = hs
-                    .iter()
-                    .map(|&h| dec_mul(Decimal::from(self.dev(h).0), self.factor(h)));
+                let fractions = hs.iter().map(|&h| {
+                    let cores = self.oracle_cores(h, hosts.get(&h).map_or(&[][..], Vec::as_slice));
+                    dec_mul(Decimal::from(cores), self.factor(h))
+                });
                 let processors = match params.oracle_rounding {
                     Rounding::Aggregate => ceil(fractions.fold(Decimal::ZERO, dec_add)),
                     Rounding::EachServer => fractions.map(ceil).fold(0u64, u64::saturating_add),

@@ -113,6 +113,16 @@ impl<'a> Model<'a> {
         let mut phys = Vec::with_capacity(n);
         for (i, d) in estate.devices.iter().enumerate() {
             let me = idx(i)?;
+            if let (DeviceKind::Physical, Some(placement)) = (d.kind, d.placement) {
+                return Err(ReconcileError::InvalidPlacement {
+                    at: format!("/devices/{i}/placement"),
+                    device: d.id.to_string(),
+                    placement: serde_json::to_value(placement)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                });
+            }
             phys.push(match (d.kind, &d.host) {
                 (DeviceKind::Physical, _) => me,
                 (DeviceKind::Virtual, None) => {

@@ -93,6 +93,10 @@ pub struct MetricParams {
     /// a [capacity sample](itam_core::estate::CapacitySample) are compared. IBM's
     /// sub-capacity reports cover at most a quarter: 90. 0 counts the as-of state only.
     pub peak_period_days: u32,
+    /// Windows Server, SQL Server Enterprise on the host, Oracle: every licence follows its
+    /// VM (License Mobility), so a VM that may move is counted where it runs. An entitlement's
+    /// `license_mobility` term overrides it.
+    pub license_mobility: bool,
 }
 
 impl Default for MetricParams {
@@ -136,6 +140,7 @@ impl Default for MetricParams {
             }],
             tier_basis: TierBasis::Cores,
             peak_period_days: 90,
+            license_mobility: false,
         }
     }
 }
@@ -159,6 +164,7 @@ impl MetricParams {
             oracle_rounding: Some(self.oracle_rounding),
             windows_stacking: Some(self.windows_stacking),
             peak_period_days: Some(self.peak_period_days),
+            license_mobility: Some(self.license_mobility),
         }
     }
 
@@ -184,6 +190,7 @@ impl MetricParams {
         p.oracle_rounding = t.oracle_rounding.unwrap_or(p.oracle_rounding);
         p.windows_stacking = t.windows_stacking.unwrap_or(p.windows_stacking);
         p.peak_period_days = t.peak_period_days.unwrap_or(p.peak_period_days);
+        p.license_mobility = t.license_mobility.unwrap_or(p.license_mobility);
         p
     }
 }

@@ -316,7 +316,7 @@ fn the_json_the_text_and_the_table_show_the_terms() {
         .unwrap();
     assert_eq!(
         windows["terms"],
-        serde_json::json!({"windows_stacking": "cluster"})
+        serde_json::json!({"windows_stacking": "cluster", "license_mobility": false})
     );
     let bi = json["products"]
         .as_array()
@@ -329,12 +329,15 @@ fn the_json_the_text_and_the_table_show_the_terms() {
     assert!(
         table.contains(
             "Microsoft/Windows Server/Standard (windows_server_standard): counted under the \
-             contract's terms windows_stacking=cluster"
+             contract's terms windows_stacking=cluster license_mobility=false"
         ),
         "{table}"
     );
     assert!(!table.contains("Business Intelligence/Enterprise (oracle_processor)"));
-    assert!(p.to_text().contains(" terms=windows_stacking=cluster"));
+    assert!(
+        p.to_text()
+            .contains(" terms=windows_stacking=cluster;license_mobility=false")
+    );
 }
 
 #[test]
@@ -475,10 +478,11 @@ fn terms() -> impl Strategy<Value = Terms> {
                 Stacking::Host,
                 Stacking::Cluster,
             ])),
+            prop::option::of(any::<bool>()),
         ),
     )
         .prop_map(
-            |((ipl, ir, cmp, cms, cmv, pack), (tiers, basis, nup, agg, rnd, st))| Terms {
+            |((ipl, ir, cmp, cms, cmv, pack), (tiers, basis, nup, agg, rnd, st, mob))| Terms {
                 installs_per_licence: ipl,
                 install_rounding: ir,
                 core_min_per_processor: cmp,
@@ -492,6 +496,7 @@ fn terms() -> impl Strategy<Value = Terms> {
                 oracle_rounding: rnd,
                 windows_stacking: st,
                 peak_period_days: None,
+                license_mobility: mob,
             },
         )
 }

@@ -260,6 +260,7 @@ static NO_TERMS: Terms = Terms {
     oracle_rounding: None,
     windows_stacking: None,
     peak_period_days: None,
+    license_mobility: None,
 };
 
 impl Plan<'_> {
