@@ -15,6 +15,7 @@
 //! | one `Metric/Meta` per band, in document order: `tierFactor` (decimal ≥ 0), `tierUpTo` (whole; none on the last band); `tierBasis` (`cores`, `processors`, `installations`) | `terms.tiers` (`{up_to, factor}` each), `terms.tier_basis` |
 //! | `Metric/Meta` `minimumPerProcessor` (whole), `aggregation` (`host`, `cluster`, `coreFactorGroup`, `estate`), `rounding` (`aggregate`, `eachServer`) | `terms.oracle_nup_min_per_processor`, `terms.oracle_aggregation`, `terms.oracle_rounding` |
 //! | `Metric/Meta` `stacking` (`host`, `cluster`), `peakPeriodDays` (whole) | `terms.windows_stacking`, `terms.peak_period_days` |
+//! | `Metric/Meta` `licenseMobility` (`true`, `false`: License Mobility, the licence follows the VM) | `terms.license_mobility` |
 //! | quantity − what is allocated from it | `quantity`, exact (a fraction is kept; the engine covers whole units and shows the fraction as unusable) |
 //! | `unlimited="true"` | `unlimited` |
 //! | `Limit type="time"`: `LimitTime` start, end (or start + duration in days, weeks, months, quarters, years) | `start`, `end` (dates, inclusive) |
@@ -279,7 +280,7 @@ fn downgrade_floor<'e>(
 /// The `Metric/Meta` attributes that carry one contract term each, and the term's name (the
 /// JSON name of its [`Terms`] field). The tier bands (`tierUpTo`, `tierFactor`) are read per
 /// `Meta` (see [`terms_of`]).
-const TERM_ATTRIBUTES: [(&str, &str); 12] = [
+const TERM_ATTRIBUTES: [(&str, &str); 13] = [
     ("installsPerLicence", "installs_per_licence"),
     ("installRounding", "install_rounding"),
     ("tierBasis", "tier_basis"),
@@ -292,6 +293,7 @@ const TERM_ATTRIBUTES: [(&str, &str); 12] = [
     ("rounding", "oracle_rounding"),
     ("stacking", "windows_stacking"),
     ("peakPeriodDays", "peak_period_days"),
+    ("licenseMobility", "license_mobility"),
 ];
 
 /// The `Metric/Meta` attribute of one tier band's upper end.
@@ -414,6 +416,15 @@ fn set_term(t: &mut Terms, what: &str, name: &str, value: &str, notes: &mut Vec<
         "coreMinPerVm" => t.core_min_per_vm = whole(what, name, value, WHOLE, notes),
         "minimumPerProcessor" => {
             t.oracle_nup_min_per_processor = whole(what, name, value, WHOLE, notes);
+        }
+        "licenseMobility" => {
+            t.license_mobility = word(
+                what,
+                name,
+                value,
+                &[("true", true), ("false", false)],
+                notes,
+            );
         }
         "peakPeriodDays" => {
             t.peak_period_days = whole(what, name, value, "a whole number of days", notes);

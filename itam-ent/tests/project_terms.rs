@@ -90,6 +90,21 @@ fn every_term_reads_from_metric_meta() {
     assert_eq!(f.terms.windows_stacking, Some(Stacking::Cluster));
     assert!(notes.is_empty(), "{notes:?}");
 
+    let (f, notes) = one(
+        "sqlServerEnterpriseCore",
+        r#"<Meta licenseMobility="true"/>"#,
+    );
+    assert_eq!(f.metric, Metric::SqlServerEnterpriseCore);
+    assert_eq!(f.terms.license_mobility, Some(true));
+    assert!(notes.is_empty(), "{notes:?}");
+    let p = projected(&[base("oracleProcessor", r#"<Meta licenseMobility="yes"/>"#)]);
+    assert_eq!(p.entitlements[0].terms.license_mobility, None);
+    assert!(
+        has(&p.notes, &["licenseMobility", "\"yes\"", "true, false"]),
+        "{:?}",
+        p.notes
+    );
+
     let (f, notes) = one("ibmPvuSubcapacity", r#"<Meta peakPeriodDays="90"/>"#);
     assert_eq!(f.metric, Metric::IbmPvuSubcapacity);
     assert_eq!(f.terms.peak_period_days, Some(90));

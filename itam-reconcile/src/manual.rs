@@ -111,9 +111,10 @@
 //! | `installation` | `installs_per_licence`, `install_rounding` |
 //! | `core` | `core_min_per_processor`, `core_min_per_server`, `core_min_per_vm`, `core_pack` |
 //! | `tiered` | `tiers`, `tier_basis` |
-//! | `oracle_processor` | `oracle_aggregation`, `oracle_rounding` |
-//! | `oracle_nup` | `oracle_aggregation`, `oracle_rounding`, `oracle_nup_min_per_processor` |
-//! | `windows_server_standard`, `windows_server_datacenter` | `windows_stacking` |
+//! | `oracle_processor` | `oracle_aggregation`, `oracle_rounding`, `license_mobility` |
+//! | `oracle_nup` | `oracle_aggregation`, `oracle_rounding`, `oracle_nup_min_per_processor`, `license_mobility` |
+//! | `windows_server_standard`, `windows_server_datacenter` | `windows_stacking`, `license_mobility` |
+//! | `sql_server_enterprise_core`, `oracle_se2` | `license_mobility` (see *Clusters and mobility*) |
 //! | `ibm_pvu_subcapacity` | `peak_period_days` |
 //!
 //! The metric with those terms, each filled from the policy where the entitlement leaves it
@@ -142,6 +143,41 @@
 //! estate: ⌈1.5 + 2.5⌉ = 4 against 2 + 3 per server; a NUP minimum of 10 per processor: 20,
 //! not 50; Windows Server Standard stacked over a 2-host cluster of 4 VMs: 64 cores, not 48).
 //! The Ent projection reads the terms from `Metric/Meta` attributes (`itam_ent::project`).
+//!
+//! ## Clusters and mobility
+//!
+//! Where a VM may run is a fact of the estate, `placement` on the VM
+//! ([`Placement`](itam_core::estate::Placement)): `fixed` (it stays on its host), `cluster`
+//! (DRS or live migration: it may run on any host of its host's cluster), `hard_partition`
+//! (an Oracle-approved hard partition: fixed, and its own cores are what Oracle counts). A
+//! placement on a physical device is refused
+//! ([`ReconcileError::InvalidPlacement`](crate::ReconcileError::InvalidPlacement)). The host
+//! metrics read it:
+//!
+//! - `windows_server_standard`, `windows_server_datacenter`, `sql_server_enterprise_core`:
+//!   a VM placed `cluster` counts on every host of its cluster (each host needs coverage for
+//!   the VMs it may carry: a Datacenter licence on every host; Standard stacks the VMs that
+//!   may be there; SQL Server Enterprise takes min(host, Σ those VMs)); `fixed` or no
+//!   placement counts where it runs (`windows_stacking` cluster still counts every VM of the
+//!   cluster on every host).
+//! - `oracle_processor`, `oracle_nup`, `oracle_se2`: under soft partitioning
+//!   (`oracle_soft_partitioning`, the default) every VM of a cluster counts on every host of it
+//!   whatever its placement — Oracle does not recognise affinity rules — except a hard
+//!   partition, which counts on its host only; Processor and NUP then count a host whose only
+//!   contributors are hard partitions at min(Σ their cores, the host's cores) × core factor.
+//! - The mobility right is the contract term `license_mobility` (License Mobility through
+//!   Software Assurance: the licence follows the VM; policy default false), read by the
+//!   metrics above: with it, every VM counts only on the host it runs on. As every term it is
+//!   part of the counting rule (a line shows `license_mobility=true`; a candidate without it
+//!   on that line is rejected `terms_differ`).
+//!
+//! Worked examples: `tests/data/scenarios/cluster_mobility/` (3 hosts of 16 cores, mobile VMs
+//! of 4, 4 and 8 vCPU and a fixed one of 4: Windows Server Datacenter 3 × 16 = 48 instead of
+//! 32; SQL Server Enterprise 12 + 16 + 12 = 40 instead of 4 + 12 = 16), `cluster_mobility_rights/`
+//! (License Mobility on the SQL Server entitlement: 16), `hard_partition/` (a 4-core hard
+//! partition on a 32-core host: 2 Oracle processors; a soft VM in the same 2-host cluster:
+//! 32). Other host metrics (`processor`, `ibm_pvu`, `red_hat_socket_pair`) do not read the
+//! placement.
 //!
 //! ## The reporting period's peak
 //!
@@ -435,7 +471,7 @@
 //!             "default_core_factor": "1", "core_factors": [{"contains": "xeon", "value": "0.5"}],
 //!             "default_pvu_per_core": 120, "pvu_per_core": [{"contains": "power", "value": 70}],
 //!             "windows_stacking": "host", "tiers": [{"up_to": 8, "factor": "1"}, {"factor": "0.5"}],
-//!             "tier_basis": "cores", "peak_period_days": 90}}
+//!             "tier_basis": "cores", "peak_period_days": 90, "license_mobility": false}}
 //! ```
 //!
 //! Only `as_of` is required; every `params` field has the default shown in
