@@ -56,6 +56,19 @@ fn vms_that_may_move_need_every_host_of_their_cluster() {
         );
         assert_eq!(p.totals.shortfall, 16);
     }
+    // Windows Server Standard stacks on each host the VMs that may run there: h1 and h3
+    // carry the 3 mobile VMs, h2 those and the fixed vm-d: ⌈3/2⌉ × 16, ⌈4/2⌉ × 16, ⌈3/2⌉ × 16.
+    let mut standard = e.clone();
+    standard.entitlements[0].metric =
+        itam_reconcile::itam_core::estate::Metric::WindowsServerStandard;
+    let p = reconcile(&standard, &policy).unwrap();
+    assert_eq!(
+        demand(&p, "Windows Server"),
+        (
+            96,
+            units(&[("host:h1", 32), ("host:h2", 32), ("host:h3", 32)])
+        )
+    );
     // Without the placement facts the VMs count where they run (as before).
     let (mut e, _) = scenario("cluster_mobility");
     for d in &mut e.devices {
@@ -150,5 +163,48 @@ fn a_placement_on_a_physical_device_is_refused_with_its_path() {
             assert_eq!(placement, "cluster");
         }
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn partitions_keep_a_mobile_vm_on_every_host_of_its_cluster() {
+    use itam_reconcile::{Mode, partition};
+    let (mut e, policy) = scenario("cluster_mobility");
+    // Two orgs, and a second cluster of one host in the other org with a mobile VM.
+    for d in &mut e.devices {
+        d.org = Some("emea".into());
+    }
+    let mut h4 = e.devices[0].clone();
+    h4.id = "h4".into();
+    h4.cluster = Some("dr".into());
+    h4.org = Some("amer".into());
+    let mut vm_e = e.devices[3].clone();
+    vm_e.id = "vm-e".into();
+    vm_e.host = Some("h4".into());
+    vm_e.org = Some("amer".into());
+    e.devices.push(h4);
+    e.devices.push(vm_e);
+    let mut i = e.installations[4].clone();
+    i.device = "vm-e".into();
+    e.installations.push(i);
+    let mut amer = e.entitlements[1].clone();
+    amer.id = "MS-SQL-ENT-AMER".into();
+    amer.org = Some("amer".into());
+    e.entitlements[1].org = Some("emea".into());
+    e.entitlements.push(amer);
+    for mode in [Mode::Priority, Mode::Optimal] {
+        let policy = policy.clone().with_mode(mode);
+        let whole = reconcile(&e, &policy).unwrap();
+        let parts: Vec<Position> = partition(&e, 3)
+            .unwrap()
+            .iter()
+            .map(|p| reconcile(p, &policy).unwrap())
+            .collect();
+        let merged = Position::merge(parts).unwrap();
+        assert_eq!(
+            serde_json::to_string(&merged).unwrap(),
+            serde_json::to_string(&whole).unwrap()
+        );
+        assert_eq!(demand(&whole, "SQL Server").0, 40 + 4);
     }
 }
