@@ -625,11 +625,14 @@ impl Cx<'_, '_> {
                 .get(u.device as usize)
                 .copied()
                 .unwrap_or(NONE);
-            let placement = self.m.device(u.device).and_then(|d| d.placement);
-            let vm = self.is_vm(u.device);
-            let moves = (placed && vm && placement == Some(Placement::Cluster))
-                || (all && !(vm && placement == Some(Placement::HardPartition)));
-            if c != NONE && moves && !follows {
+            // Only a use of a clustered device may count beyond its host.
+            let moves = c != NONE && !follows && (placed || all) && {
+                let placement = self.m.device(u.device).and_then(|d| d.placement);
+                let vm = self.is_vm(u.device);
+                (placed && vm && placement == Some(Placement::Cluster))
+                    || (all && !(vm && placement == Some(Placement::HardPartition)))
+            };
+            if moves {
                 by_cluster.entry(c).or_default().push(*u);
             } else {
                 by_host.entry(h).or_default().push(*u);

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use itam_reconcile::itam_core::estate::{Estate, Placement};
+use itam_reconcile::itam_core::estate::{Estate, Metric, Placement};
 use itam_reconcile::{Policy, Position, ReconcileError, reconcile, reconcile_both};
 
 fn scenario(name: &str) -> (Estate, Policy) {
@@ -59,8 +59,7 @@ fn vms_that_may_move_need_every_host_of_their_cluster() {
     // Windows Server Standard stacks on each host the VMs that may run there: h1 and h3
     // carry the 3 mobile VMs, h2 those and the fixed vm-d: ⌈3/2⌉ × 16, ⌈4/2⌉ × 16, ⌈3/2⌉ × 16.
     let mut standard = e.clone();
-    standard.entitlements[0].metric =
-        itam_reconcile::itam_core::estate::Metric::WindowsServerStandard;
+    standard.entitlements[0].metric = Metric::WindowsServerStandard;
     let p = reconcile(&standard, &policy).unwrap();
     assert_eq!(
         demand(&p, "Windows Server"),
