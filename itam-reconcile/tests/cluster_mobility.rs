@@ -58,7 +58,7 @@ fn vms_that_may_move_need_every_host_of_their_cluster() {
     }
     // Windows Server Standard stacks on each host the VMs that may run there: h1 and h3
     // carry the 3 mobile VMs, h2 those and the fixed vm-d: ⌈3/2⌉ × 16, ⌈4/2⌉ × 16, ⌈3/2⌉ × 16.
-    let mut standard = e.clone();
+    let mut standard = e;
     standard.entitlements[0].metric = Metric::WindowsServerStandard;
     let p = reconcile(&standard, &policy).unwrap();
     assert_eq!(
