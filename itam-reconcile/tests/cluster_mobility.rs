@@ -4,6 +4,8 @@
 //! refusal of a placement on a physical device.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
+mod support;
+
 use std::path::Path;
 
 use itam_reconcile::itam_core::estate::{Estate, Metric, Placement};
@@ -167,7 +169,6 @@ fn a_placement_on_a_physical_device_is_refused_with_its_path() {
 
 #[test]
 fn partitions_keep_a_mobile_vm_on_every_host_of_its_cluster() {
-    use itam_reconcile::{Mode, partition};
     let (mut e, policy) = scenario("cluster_mobility");
     // Two orgs, and a second cluster of one host in the other org with a mobile VM.
     for d in &mut e.devices {
@@ -191,19 +192,7 @@ fn partitions_keep_a_mobile_vm_on_every_host_of_its_cluster() {
     amer.org = Some("amer".into());
     e.entitlements[1].org = Some("emea".into());
     e.entitlements.push(amer);
-    for mode in [Mode::Priority, Mode::Optimal] {
-        let policy = policy.clone().with_mode(mode);
-        let whole = reconcile(&e, &policy).unwrap();
-        let parts: Vec<Position> = partition(&e, 3)
-            .unwrap()
-            .iter()
-            .map(|p| reconcile(p, &policy).unwrap())
-            .collect();
-        let merged = Position::merge(parts).unwrap();
-        assert_eq!(
-            serde_json::to_string(&merged).unwrap(),
-            serde_json::to_string(&whole).unwrap()
-        );
+    for whole in support::assert_parts_merge_to_the_whole(&e, &policy, 3) {
         assert_eq!(demand(&whole, "SQL Server").0, 40 + 4);
     }
 }

@@ -5,14 +5,16 @@
 //! exactly as the same values in the policy.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
+mod support;
+
 use std::path::Path;
 
 use chrono::NaiveDate;
 use itam_reconcile::itam_core::Decimal;
 use itam_reconcile::itam_core::estate::{Device, Entitlement, Estate, Metric};
 use itam_reconcile::{
-    Aggregation, InstallRounding, Mode, Policy, Position, Reason, ReconcileError, Rounding,
-    Stacking, Terms, Tier, TierBasis, partition, reconcile, reconcile_both,
+    Aggregation, InstallRounding, Policy, Position, Reason, ReconcileError, Rounding, Stacking,
+    Terms, Tier, TierBasis, reconcile, reconcile_both,
 };
 use proptest::prelude::*;
 
@@ -356,21 +358,7 @@ fn partitions_count_each_contract_as_the_whole_run_does() {
         if split_rules {
             ent(&mut e, "E-toolkit-amer").terms.install_rounding = Some(InstallRounding::Up);
         }
-        for mode in [Mode::Priority, Mode::Optimal] {
-            let policy = policy.clone().with_mode(mode);
-            let whole = reconcile(&e, &policy).unwrap();
-            let parts: Vec<Position> = partition(&e, 4)
-                .unwrap()
-                .iter()
-                .map(|p| reconcile(p, &policy).unwrap())
-                .collect();
-            let merged = Position::merge(parts).unwrap();
-            assert_eq!(
-                serde_json::to_string(&merged).unwrap(),
-                serde_json::to_string(&whole).unwrap(),
-                "{mode:?} split_rules={split_rules}"
-            );
-        }
+        support::assert_parts_merge_to_the_whole(&e, &policy, 4);
     }
 }
 

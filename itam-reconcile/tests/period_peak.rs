@@ -6,11 +6,13 @@
 //! highest of the per-day positions computed one by one from the records.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+mod support;
+
 use std::path::Path;
 
 use chrono::NaiveDate;
 use itam_reconcile::itam_core::estate::{CapacitySample, Device, Estate, Metric};
-use itam_reconcile::{Mode, PeriodPeak, Policy, Position, ReconcileError, partition, reconcile};
+use itam_reconcile::{Mode, PeriodPeak, Policy, Position, ReconcileError, reconcile};
 use proptest::prelude::*;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -190,19 +192,7 @@ fn partitions_keep_the_peak_of_the_whole_product() {
     amer.org = Some("amer".into());
     e.entitlements[0].org = Some("emea".into());
     e.entitlements.push(amer);
-    for mode in [Mode::Priority, Mode::Optimal] {
-        let policy = policy(90).with_mode(mode);
-        let whole = reconcile(&e, &policy).unwrap();
-        let parts: Vec<Position> = partition(&e, 3)
-            .unwrap()
-            .iter()
-            .map(|p| reconcile(p, &policy).unwrap())
-            .collect();
-        let merged = Position::merge(parts).unwrap();
-        assert_eq!(
-            serde_json::to_string(&merged).unwrap(),
-            serde_json::to_string(&whole).unwrap()
-        );
+    for whole in support::assert_parts_merge_to_the_whole(&e, &policy(90), 3) {
         assert_eq!(whole.products[0].demand, 1260);
     }
 }
