@@ -6,21 +6,10 @@
 
 mod support;
 
-use std::path::Path;
+use support::scenario;
 
-use itam_reconcile::itam_core::estate::{Estate, Metric, Placement};
-use itam_reconcile::{Policy, Position, ReconcileError, reconcile, reconcile_both};
-
-fn scenario(name: &str) -> (Estate, Policy) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/scenarios")
-        .join(name);
-    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
-    (
-        serde_json::from_str(&read("estate.json")).unwrap(),
-        serde_json::from_str(&read("policy.json")).unwrap(),
-    )
-}
+use itam_reconcile::itam_core::estate::{Metric, Placement};
+use itam_reconcile::{Position, ReconcileError, reconcile, reconcile_both};
 
 /// Per line: (product, demand); per consumer: (name, units), of `product`.
 fn demand(p: &Position, product: &str) -> (u64, Vec<(String, u64)>) {

@@ -7,7 +7,7 @@
 
 mod support;
 
-use std::path::Path;
+use support::scenario;
 
 use chrono::NaiveDate;
 use itam_reconcile::itam_core::Decimal;
@@ -17,17 +17,6 @@ use itam_reconcile::{
     Terms, Tier, TierBasis, reconcile, reconcile_both,
 };
 use proptest::prelude::*;
-
-fn scenario(name: &str) -> (Estate, Policy) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/scenarios")
-        .join(name);
-    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
-    (
-        serde_json::from_str(&read("estate.json")).unwrap(),
-        serde_json::from_str(&read("policy.json")).unwrap(),
-    )
-}
 
 /// (product, demand, covered, shortfall, terms text) per product line.
 fn lines(p: &Position) -> Vec<(String, u64, u64, u64, String)> {

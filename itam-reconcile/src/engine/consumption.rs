@@ -408,16 +408,15 @@ impl<'p> Rules<'p> {
 
     /// The rule of `metric` counted under `terms` (unset terms the policy's).
     fn of(&mut self, metric: &Metric, terms: &Terms) -> u32 {
-        let read = terms
-            .for_metric(metric)
-            .over(&self.defaults.for_metric(metric));
+        let policy = self.defaults.for_metric(metric);
+        let read = terms.for_metric(metric).over(&policy);
         let next = self.list.len() as u32;
         let key = (metric.clone(), read);
         if let Some(&r) = self.ids.get(&key) {
             return r;
         }
         let (metric, terms) = key;
-        let own = terms != self.defaults.for_metric(&metric);
+        let own = terms != policy;
         self.ids.insert((metric.clone(), terms.clone()), next);
         self.list.push(Rule {
             params: self.params.with(&terms),

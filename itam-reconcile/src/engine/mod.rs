@@ -246,22 +246,7 @@ pub const MAX_METRIC_COMBINATIONS: u64 = 4096;
 
 /// No terms (the fallback of [`Plan::terms_of`] for a rule out of range, which no plan
 /// holds).
-static NO_TERMS: Terms = Terms {
-    installs_per_licence: None,
-    install_rounding: None,
-    core_min_per_processor: None,
-    core_min_per_server: None,
-    core_min_per_vm: None,
-    core_pack: None,
-    tiers: None,
-    tier_basis: None,
-    oracle_nup_min_per_processor: None,
-    oracle_aggregation: None,
-    oracle_rounding: None,
-    windows_stacking: None,
-    peak_period_days: None,
-    license_mobility: None,
-};
+static NO_TERMS: std::sync::LazyLock<Terms> = std::sync::LazyLock::new(Terms::default);
 
 impl Plan<'_> {
     /// The resolved terms of counting rule `r`.
