@@ -20,6 +20,7 @@ use itam_core::estate::{Estate, Metric};
 
 use crate::engine::candidates;
 use crate::error::ReconcileError;
+use crate::metrics::{self, Reach};
 use crate::model::Model;
 use crate::unionfind::UnionFind;
 
@@ -206,21 +207,23 @@ pub fn partition(estate: &Estate, parts: usize) -> Result<Vec<Estate>, Reconcile
 
 /// Whether a component of products may be split by organisation: every candidate
 /// entitlement is scoped to an organisation (an unrestricted one links every org), they all
-/// count one metric under the same terms (so every piece counts its products in the same metric, and the
-/// optimiser has no metric choice to make across pieces), and that metric is not Oracle
-/// Processor or NUP (whose aggregation may span the estate or a core-factor group), nor IBM
-/// sub-capacity when the estate has capacity samples (its peak day is the product's).
+/// count one metric under the same terms (so every piece counts its products in the same
+/// metric, and the optimiser has no metric choice to make across pieces), and that metric's
+/// consumers do not pool the estate ([`Reach::Pool`]: Oracle Processor and NUP, whose
+/// aggregation may span the estate or a core-factor group), nor is it counted at the period's
+/// peak when the estate has capacity samples (IBM sub-capacity: its peak day is the product's).
 fn org_splittable(estate: &Estate, ents: &[u32]) -> bool {
     let mut metric = None;
     for &e in ents {
         let Some(x) = estate.entitlements.get(e as usize) else {
             return false;
         };
-        if x.org.is_none() || matches!(x.metric, Metric::OracleProcessor | Metric::OracleNup) {
+        let counting = metrics::rule(&x.metric);
+        if x.org.is_none() || counting.reach() == Reach::Pool {
             return false;
         }
         // The period's peak is one day for the whole product: every org's hosts at once.
-        if x.metric == Metric::IbmPvuSubcapacity && !estate.capacity_samples.is_empty() {
+        if counting.over_period() && !estate.capacity_samples.is_empty() {
             return false;
         }
         // One counting rule: the same metric under the same terms (those it reads).
@@ -299,17 +302,9 @@ fn org_cells<'e>(
             continue;
         };
         let mut ts = vec![dev_top(d)];
-        let per_device = matches!(
-            metric,
-            Metric::Installation
-                | Metric::Device
-                | Metric::Site
-                | Metric::Core
-                | Metric::Tiered
-                | Metric::SqlServerCore
-                | Metric::Other(_)
-        );
-        if *metric == Metric::NamedUser {
+        let reach = metrics::rule(metric).reach();
+        let per_device = reach == Reach::Device;
+        if reach == Reach::User {
             // A user is one consumer over all its devices, in its own org if it has one.
             if let Some(u) = inst.user.as_deref() {
                 ts.push(format!("u:{u}"));
