@@ -119,6 +119,7 @@ fn items(estate: &Estate) -> usize {
         installations,
         usage_peaks,
         capacity_samples,
+        measurements,
         entitlements,
     } = estate;
     devices.len()
@@ -127,6 +128,7 @@ fn items(estate: &Estate) -> usize {
         + installations.len()
         + usage_peaks.len()
         + capacity_samples.len()
+        + measurements.len()
         + entitlements.len()
 }
 

@@ -54,6 +54,8 @@
 //! | | `cloud` | bool | false | an authorised public-cloud instance (Oracle: 4 vCPU = 1 socket) |
 //! | | `environment` | see [`Environment`] | `"production"` | what the device is used for |
 //! | | `org` | string | none | organisation unit, a `/`-separated path (`emea/fr`) |
+//! | | `memory_gb` | integer or decimal string | none | memory in GB (physical: installed; VM: allocated); `memory` metric |
+//! | | `attributes` | object of integers or decimal strings | empty | further numeric facts by name (`{"storage_tb": 12}`) for user-defined metrics |
 //! | user | `id`, `org` | string | | a person who can consume named-user rights |
 //! | software | `tag_id` | string | required | the software identity ([`TagId`]) |
 //! | | `publisher`, `product` | string | required | normalised names (compared case-insensitively) |
@@ -67,6 +69,8 @@
 //! | capacity sample | `at`, `device` | date, string | required | a day of the reporting period and the device observed ([`CapacitySample`]) |
 //! | | `cores` | integer | the record's | cores that day (virtual cores for a VM) |
 //! | | `host` | string | the record's | the physical host a VM ran on that day |
+//! | measurement | `software`, `resource`, `value` | string, string, integer or decimal string | required | measured use of a resource by that software's product in the period ([`Measurement`]): `transaction`, `capacity`, or a user-defined name |
+//! | | `device`, `org` | string | none | where it was measured (a device's measurement counts on it; else per org unit) |
 //! | entitlement | `id` | string | required | unique id ([`EntId`]) |
 //! | | `scope` | [`ProductScope`] | required | which software it covers |
 //! | | `metric` | see [`Metric`] | required | the unit the quantity counts |
@@ -97,6 +101,7 @@
 //! how far back a downgrade right reaches, in [`DowngradeDepth`] and [`Rights::coverage`].
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -132,6 +137,10 @@ pub struct Estate {
     /// period, for metrics counted at the period's peak (IBM sub-capacity).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub capacity_samples: Vec<CapacitySample>,
+    /// Measured use of a resource by a software's product in the reporting period
+    /// (transactions, capacity), for the metrics that count measurements.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measurements: Vec<Measurement>,
     /// The rights held.
     #[serde(default)]
     pub entitlements: Vec<Entitlement>,
@@ -271,6 +280,22 @@ pub struct Device {
     /// Organisation unit, a `/`-separated path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
+    /// Memory in GB (physical: installed; VM: allocated), for the `memory` metric and the
+    /// `memory_gb` resource of user-defined metrics.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "quantity::option"
+    )]
+    pub memory_gb: Option<Decimal>,
+    /// Further numeric facts by name (`{"storage_tb": 12}`), for user-defined metrics
+    /// (resource `attribute:NAME`; see [`MetricDefinition`](crate::terms::MetricDefinition)).
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "quantity::map"
+    )]
+    pub attributes: BTreeMap<String, Decimal>,
 }
 
 impl Device {
@@ -291,6 +316,8 @@ impl Device {
             placement: None,
             environment: Environment::Production,
             org: None,
+            memory_gb: None,
+            attributes: BTreeMap::new(),
         }
     }
 
@@ -350,6 +377,31 @@ pub struct Installation {
     /// Last use seen, when known (informative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used: Option<NaiveDate>,
+}
+
+/// A measured use of one resource by a software's product in the reporting period: the
+/// transactions it processed, the capacity it manages (terabytes protected by a backup
+/// product), or any resource a user-defined metric names (`measured:NAME`).
+///
+/// The metrics `transaction` and `capacity` count the resources of those names. A
+/// measurement naming a device counts on that device; one without counts for its
+/// organisation unit (the estate when none), as concurrent-use peaks do. Values add up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measurement {
+    /// The [`Software::tag_id`] measured (its product is what is counted).
+    pub software: TagId,
+    /// What was measured: `transaction`, `capacity`, or a user-defined resource name.
+    pub resource: String,
+    /// How much, in the resource's unit (a whole number or a decimal string).
+    #[serde(with = "quantity")]
+    pub value: Decimal,
+    /// The device it was measured on, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<AssetId>,
+    /// The organisation unit it was measured in, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
 }
 
 /// The measured peak of concurrent use of a software's product.
@@ -434,13 +486,28 @@ pub enum Metric {
     Tiered,
     /// `site`: a site licence; every device in scope is covered.
     Site,
-    /// Any other name, kept as written.
+    /// `memory`: GB of memory of each device running the product, rounded up.
+    Memory,
+    /// `node`: one unit per node (operating-system instance, physical or virtual) running the
+    /// product.
+    Node,
+    /// `capacity`: the measured `capacity` resource (terabytes protected, managed capacity),
+    /// per device, else per organisation unit; rounded up.
+    Capacity,
+    /// `transaction`: the measured `transaction` resource, per device, else per organisation
+    /// unit; rounded up.
+    Transaction,
+    /// `enterprise`: one unit for the whole estate (an enterprise-wide licence).
+    Enterprise,
+    /// Any other name, kept as written: a user-defined metric when a
+    /// [`MetricDefinition`](crate::terms::MetricDefinition) says how it counts (the
+    /// entitlement's `definition` term, or the policy's definitions), else refused.
     Other(String),
 }
 
 impl Metric {
     /// Every known metric, in catalogue order.
-    pub const KNOWN: [Self; 18] = [
+    pub const KNOWN: [Self; 23] = [
         Self::Installation,
         Self::Device,
         Self::NamedUser,
@@ -459,6 +526,11 @@ impl Metric {
         Self::RedHatSocketPair,
         Self::Tiered,
         Self::Site,
+        Self::Memory,
+        Self::Node,
+        Self::Capacity,
+        Self::Transaction,
+        Self::Enterprise,
     ];
 
     /// The name used in JSON.
@@ -483,6 +555,11 @@ impl Metric {
             Self::RedHatSocketPair => "red_hat_socket_pair",
             Self::Tiered => "tiered",
             Self::Site => "site",
+            Self::Memory => "memory",
+            Self::Node => "node",
+            Self::Capacity => "capacity",
+            Self::Transaction => "transaction",
+            Self::Enterprise => "enterprise",
             Self::Other(s) => s,
         }
     }
@@ -1388,6 +1465,68 @@ mod quantity {
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
         d.deserialize_any(Quantity)
+    }
+
+    /// One quantity, for a container of them.
+    struct Q(Decimal);
+
+    impl serde::Serialize for Q {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serialize(&self.0, s)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Q {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(Quantity).map(Q)
+        }
+    }
+
+    /// An optional quantity.
+    pub(super) mod option {
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        use super::Q;
+        use crate::Decimal;
+
+        pub(in super::super) fn serialize<S: Serializer>(
+            q: &Option<Decimal>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            q.map(Q).serialize(s)
+        }
+
+        pub(in super::super) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Decimal>, D::Error> {
+            Ok(Option::<Q>::deserialize(d)?.map(|q| q.0))
+        }
+    }
+
+    /// Quantities by name.
+    pub(super) mod map {
+        use std::collections::BTreeMap;
+
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        use super::Q;
+        use crate::Decimal;
+
+        pub(in super::super) fn serialize<S: Serializer>(
+            m: &BTreeMap<String, Decimal>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            s.collect_map(m.iter().map(|(k, v)| (k, Q(*v))))
+        }
+
+        pub(in super::super) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<BTreeMap<String, Decimal>, D::Error> {
+            Ok(BTreeMap::<String, Q>::deserialize(d)?
+                .into_iter()
+                .map(|(k, q)| (k, q.0))
+                .collect())
+        }
     }
 }
 

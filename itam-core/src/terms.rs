@@ -189,6 +189,216 @@ pub struct Tier {
     pub factor: Decimal,
 }
 
+/// What one unit of a user-defined metric grants of a resource: `per_unit` of it (a copy
+/// grants 64 GB of memory: `{"resource": "memory_gb", "per_unit": 64}`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    /// The resource granted.
+    pub resource: Resource,
+    /// How much of it one unit grants (more than 0; a whole number or a decimal string).
+    #[serde(default = "one", with = "per_unit")]
+    pub per_unit: Decimal,
+}
+
+fn one() -> Decimal {
+    Decimal::ONE
+}
+
+/// A resource a use of a product has, that a user-defined metric counts.
+///
+/// JSON: its name (`"memory_gb"`), or `"attribute:NAME"`, `"measured:NAME"`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Resource {
+    /// `installations`: the product's installations.
+    Installations,
+    /// `nodes`: the devices (operating-system instances) running the product.
+    Nodes,
+    /// `cores`: the cores of those devices (virtual cores of a VM).
+    Cores,
+    /// `processors`: their sockets.
+    Processors,
+    /// `memory_gb`: their memory (`Device::memory_gb`; none counts 0).
+    MemoryGb,
+    /// `users`: the distinct users of the product's installations.
+    Users,
+    /// `attribute:NAME`: the device attribute `NAME` (`Device::attributes`; none counts 0).
+    Attribute(String),
+    /// `measured:NAME`: the product's measurements of resource `NAME` (`Estate::measurements`).
+    Measured(String),
+}
+
+impl Resource {
+    /// The name used in JSON and text.
+    #[must_use]
+    pub fn name(&self) -> String {
+        match self {
+            Self::Installations => "installations".to_owned(),
+            Self::Nodes => "nodes".to_owned(),
+            Self::Cores => "cores".to_owned(),
+            Self::Processors => "processors".to_owned(),
+            Self::MemoryGb => "memory_gb".to_owned(),
+            Self::Users => "users".to_owned(),
+            Self::Attribute(n) => format!("attribute:{n}"),
+            Self::Measured(n) => format!("measured:{n}"),
+        }
+    }
+
+    /// The resource a name stands for, if it stands for one (an `attribute:` or `measured:`
+    /// prefix needs a name after it).
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        let named = |n: &str| (!n.trim().is_empty()).then(|| n.trim().to_owned());
+        Some(match s.trim() {
+            "installations" => Self::Installations,
+            "nodes" => Self::Nodes,
+            "cores" => Self::Cores,
+            "processors" => Self::Processors,
+            "memory_gb" => Self::MemoryGb,
+            "users" => Self::Users,
+            other => {
+                if let Some(n) = other.strip_prefix("attribute:") {
+                    Self::Attribute(named(n)?)
+                } else if let Some(n) = other.strip_prefix("measured:") {
+                    Self::Measured(named(n)?)
+                } else {
+                    return None;
+                }
+            }
+        })
+    }
+}
+
+impl Serialize for Resource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Resource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "resource {s:?}: one of installations, nodes, cores, processors, memory_gb, \
+                 users, attribute:NAME, measured:NAME"
+            ))
+        })
+    }
+}
+
+/// Where a user-defined metric pools what its resources need.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantScope {
+    /// Each device running the product is its own consumer (a measurement without a device,
+    /// its organisation unit).
+    #[default]
+    Device,
+    /// The estate is one pool: every device's needs are added up first.
+    Estate,
+}
+
+impl GrantScope {
+    /// The name used in JSON and text.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Device => "device",
+            Self::Estate => "estate",
+        }
+    }
+}
+
+/// How a user-defined metric counts: one unit grants `per_unit` of each resource, so a
+/// consumer needs, over its resources, the most of ⌈need ÷ per unit⌉.
+///
+/// A right that grants several resources at once — one copy = 64 GB of memory and one node —
+/// is a definition with two grants; a consumer with 256 GB on one node needs 4 copies, one
+/// with 32 GB on one node 1. With scope `estate` the needs are pooled: those two devices need
+/// max(⌈288 ÷ 64⌉, 2) = 5.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricDefinition {
+    /// What one unit grants, one entry per resource (at least one).
+    pub resources: Vec<Grant>,
+    /// Each device on its own (default), or the estate pooled.
+    #[serde(default)]
+    pub scope: GrantScope,
+}
+
+impl MetricDefinition {
+    /// The canonical text: `memory_gb/64+nodes/1@estate`.
+    #[must_use]
+    pub fn text(&self) -> String {
+        let grants: Vec<String> = self
+            .resources
+            .iter()
+            .map(|g| format!("{}/{}", g.resource.name(), g.per_unit.normalize()))
+            .collect();
+        format!("{}@{}", grants.join("+"), self.scope.as_str())
+    }
+
+    /// Why the definition cannot count, if it cannot: no resource, a resource twice, or a
+    /// `per_unit` that is not above 0.
+    #[must_use]
+    pub fn problem(&self) -> Option<String> {
+        if self.resources.is_empty() {
+            return Some("resources is empty (at least one)".to_owned());
+        }
+        for (i, g) in self.resources.iter().enumerate() {
+            if g.per_unit <= Decimal::ZERO {
+                return Some(format!(
+                    "resources/{i}: per_unit {} is not above 0",
+                    g.per_unit
+                ));
+            }
+            if self
+                .resources
+                .get(..i)
+                .is_some_and(|b| b.iter().any(|x| x.resource == g.resource))
+            {
+                return Some(format!(
+                    "resources/{i}: {} is granted twice",
+                    g.resource.name()
+                ));
+            }
+        }
+        None
+    }
+}
+
+/// `per_unit`: a whole number or a decimal string, as quantities are written.
+mod per_unit {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::Decimal;
+
+    pub(super) fn serialize<S: Serializer>(q: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        match u64::try_from(*q) {
+            Ok(n) if q.scale() == 0 => s.serialize_u64(n),
+            _ => s.serialize_str(&q.to_string()),
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Form {
+        Whole(u64),
+        Text(String),
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        match Form::deserialize(d)? {
+            Form::Whole(n) => Ok(Decimal::from(n)),
+            Form::Text(t) => Decimal::from_str_exact(t.trim())
+                .map_err(|e| serde::de::Error::custom(format!("per_unit {t:?}: {e}"))),
+        }
+    }
+}
+
 /// The contract terms of one entitlement; an unset term is the policy's (see the engine's
 /// `MetricParams`, whose fields of the same names hold the defaults).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
@@ -238,6 +448,10 @@ pub struct Terms {
     /// on the host it runs on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license_mobility: Option<bool>,
+    /// A user-defined metric (a name outside the catalogue): how it counts. The policy's
+    /// definition of the name when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<MetricDefinition>,
 }
 
 /// Which terms a metric reads, as a set of field names.
@@ -259,6 +473,7 @@ const ORACLE_NUP: &[&str] = &[
 const WINDOWS: &[&str] = &["windows_stacking", "license_mobility"];
 const MOBILITY: &[&str] = &["license_mobility"];
 const SUBCAPACITY: &[&str] = &["peak_period_days"];
+const DEFINED: &[&str] = &["definition"];
 
 impl Terms {
     /// No term set.
@@ -280,6 +495,7 @@ impl Terms {
             Metric::WindowsServerStandard | Metric::WindowsServerDatacenter => WINDOWS,
             Metric::SqlServerEnterpriseCore | Metric::OracleSe2 => MOBILITY,
             Metric::IbmPvuSubcapacity => SUBCAPACITY,
+            Metric::Other(_) => DEFINED,
             _ => &[],
         }
     }
@@ -314,6 +530,7 @@ impl Terms {
             windows_stacking: self.windows_stacking.filter(|_| keep("windows_stacking")),
             peak_period_days: self.peak_period_days.filter(|_| keep("peak_period_days")),
             license_mobility: self.license_mobility.filter(|_| keep("license_mobility")),
+            definition: self.definition.clone().filter(|_| keep("definition")),
         }
     }
 
@@ -339,6 +556,10 @@ impl Terms {
             windows_stacking: self.windows_stacking.or(defaults.windows_stacking),
             peak_period_days: self.peak_period_days.or(defaults.peak_period_days),
             license_mobility: self.license_mobility.or(defaults.license_mobility),
+            definition: self
+                .definition
+                .clone()
+                .or_else(|| defaults.definition.clone()),
         }
     }
 
@@ -413,6 +634,10 @@ impl Terms {
             "license_mobility",
             self.license_mobility.map(|v| v.to_string()),
         );
+        put(
+            "definition",
+            self.definition.as_ref().map(MetricDefinition::text),
+        );
         out
     }
 
@@ -428,9 +653,14 @@ impl Terms {
             return Some("core_pack is 0 (at least 1)".to_owned());
         }
         if let Some(tiers) = &self.tiers {
-            return tier_problem(tiers);
+            if let Some(p) = tier_problem(tiers) {
+                return Some(p);
+            }
         }
-        None
+        self.definition
+            .as_ref()
+            .and_then(MetricDefinition::problem)
+            .map(|p| format!("definition/{p}"))
     }
 }
 

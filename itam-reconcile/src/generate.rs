@@ -334,6 +334,7 @@ pub fn generate(g: &GenParams) -> Estate {
         software,
         installations,
         usage_peaks: Vec::new(),
+        measurements: Vec::new(),
         capacity_samples: Vec::new(),
         entitlements,
     }

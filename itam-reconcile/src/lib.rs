@@ -29,8 +29,8 @@ pub use itam_core;
 pub use metrics::ConsumerKind;
 pub use partition::partition;
 pub use policy::{
-    Aggregation, InstallRounding, MetricParams, Mode, Policy, ProcessorRule, Rounding, Stacking,
-    Terms, Tier, TierBasis,
+    Aggregation, Grant, GrantScope, InstallRounding, MetricDefinition, MetricParams, Mode, Policy,
+    ProcessorRule, Resource, Rounding, Stacking, Terms, Tier, TierBasis,
 };
 pub use position::{
     Compared, Comparison, Consumer, Decision, EntitlementLine, Gap, MetricGap, PairDecision,

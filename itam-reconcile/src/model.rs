@@ -1,5 +1,6 @@
 //! The estate interned into indices: what the consumption and allocation layers work on.
 
+use itam_core::Decimal;
 use itam_core::estate::{DeviceKind, Environment, Estate, Pin, Software, org_within};
 
 use crate::error::ReconcileError;
@@ -24,6 +25,21 @@ pub(crate) struct Sample {
     pub cores: u64,
     /// The physical server it ran on that day (itself when physical).
     pub phys: u32,
+}
+
+/// A measurement with its references resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Measure {
+    pub product: u32,
+    /// Index into `Model::resources`.
+    pub resource: u32,
+    /// The device measured (NONE = none).
+    pub device: u32,
+    /// Org index (NONE = none).
+    pub org: u32,
+    /// Variant rank of the software measured.
+    pub variant: u32,
+    pub value: Decimal,
 }
 
 /// The estate with every reference resolved to an index.
@@ -66,6 +82,10 @@ pub(crate) struct Model<'a> {
     pub peaks: Vec<(u32, u32, u32, u64)>,
     /// Capacity samples, sorted by device, then day (at most one per device and day).
     pub samples: Vec<Sample>,
+    /// Measurements, sorted by (product, resource, device, org, variant).
+    pub measures: Vec<Measure>,
+    /// Resource names of the measurements, sorted (a [`Measure::resource`] indexes it).
+    pub resources: Vec<&'a str>,
     /// Entitlement pins resolved: per entitlement, devices and users pinned.
     pub pinned_devices: Vec<Vec<u32>>,
     /// Per entitlement: users pinned.
@@ -184,6 +204,7 @@ impl<'a> Model<'a> {
         org_names.extend(estate.devices.iter().filter_map(|d| d.org.as_deref()));
         org_names.extend(estate.users.iter().filter_map(|u| u.org.as_deref()));
         org_names.extend(estate.usage_peaks.iter().filter_map(|u| u.org.as_deref()));
+        org_names.extend(estate.measurements.iter().filter_map(|u| u.org.as_deref()));
         org_names.extend(estate.entitlements.iter().filter_map(|e| e.org.as_deref()));
         org_names.sort_unstable();
         org_names.dedup();
@@ -427,6 +448,37 @@ impl<'a> Model<'a> {
             }
         }
         let samples: Vec<Sample> = samples.into_iter().map(|(s, _)| s).collect();
+        let mut resources: Vec<&str> = estate
+            .measurements
+            .iter()
+            .map(|x| x.resource.as_str())
+            .collect();
+        resources.sort_unstable();
+        resources.dedup();
+        let mut measures = Vec::with_capacity(estate.measurements.len());
+        for (i, x) in estate.measurements.iter().enumerate() {
+            let unknown = |what: &'static str, id: &str| ReconcileError::UnknownReference {
+                what,
+                at: format!("/measurements/{i}/{what}"),
+                id: id.to_owned(),
+            };
+            let s = find_sw(x.software.as_str())
+                .ok_or_else(|| unknown("software", x.software.as_str()))?;
+            let device = match &x.device {
+                Some(d) => find_dev(d.as_str()).ok_or_else(|| unknown("device", d.as_str()))?,
+                None => NONE,
+            };
+            let (product, variant) = software.get(s as usize).copied().unwrap_or((0, 0));
+            measures.push(Measure {
+                product,
+                resource: index_of(&resources, x.resource.as_str()),
+                device,
+                org: org_of(x.org.as_deref()),
+                variant,
+                value: x.value,
+            });
+        }
+        measures.sort_unstable();
         // Entitlements.
         let mut ent_ids: Vec<&str> = estate.entitlements.iter().map(|e| e.id.as_str()).collect();
         ent_ids.sort_unstable();
@@ -486,6 +538,8 @@ impl<'a> Model<'a> {
             install_range,
             peaks,
             samples,
+            measures,
+            resources,
             pinned_devices,
             pinned_users,
             ent_org,
@@ -507,6 +561,21 @@ impl<'a> Model<'a> {
             .get(p as usize)
             .and_then(|&(a, b)| self.installs.get(a..b))
             .unwrap_or(&[])
+    }
+
+    /// The measurements of product `p` of resource `name`, sorted by device, then org.
+    pub fn measures_of(&self, p: u32, name: &str) -> &[Measure] {
+        let r = index_of(&self.resources, name);
+        if r == NONE {
+            return &[];
+        }
+        let a = self
+            .measures
+            .partition_point(|x| (x.product, x.resource) < (p, r));
+        let b = self
+            .measures
+            .partition_point(|x| (x.product, x.resource) <= (p, r));
+        self.measures.get(a..b.max(a)).unwrap_or(&[])
     }
 
     /// Device `d`.

@@ -192,6 +192,15 @@ pub fn partition(estate: &Estate, parts: usize) -> Result<Vec<Estate>, Reconcile
             o.usage_peaks.push(pk.clone());
         }
     }
+    // A measurement goes with its product's first part: the metrics that read measurements
+    // pool the estate ([`Reach::Pool`]), so such a product is never split.
+    for x in &estate.measurements {
+        let p = tag_product.get(x.software.as_str()).copied().unwrap_or(0);
+        let part = parts_of_product(p).first().copied().unwrap_or(0);
+        if let Some(o) = out.get_mut(part) {
+            o.measurements.push(x.clone());
+        }
+    }
     for (e, ent) in estate.entitlements.iter().enumerate() {
         let targets = ent_product
             .get(&(e as u32))

@@ -1,5 +1,7 @@
 //! How to reconcile: allocation mode, as-of date, metric parameters and rounding points.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use itam_core::Decimal;
 use itam_core::estate::Metric;
@@ -31,7 +33,8 @@ impl Mode {
 }
 
 pub use itam_core::terms::{
-    Aggregation, InstallRounding, Rounding, Stacking, Terms, Tier, TierBasis,
+    Aggregation, Grant, GrantScope, InstallRounding, MetricDefinition, Resource, Rounding,
+    Stacking, Terms, Tier, TierBasis,
 };
 
 /// A processor-model rule: devices whose `processor` contains `contains`
@@ -97,6 +100,11 @@ pub struct MetricParams {
     /// VM (License Mobility), so a VM that may move is counted where it runs. An entitlement's
     /// `license_mobility` term overrides it.
     pub license_mobility: bool,
+    /// User-defined metrics by name (a name outside the catalogue): how each counts. An
+    /// entitlement's `definition` term overrides its name's. A name without a definition is
+    /// refused (`unknown_metric`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub definitions: BTreeMap<String, MetricDefinition>,
 }
 
 impl Default for MetricParams {
@@ -141,6 +149,7 @@ impl Default for MetricParams {
             tier_basis: TierBasis::Cores,
             peak_period_days: 90,
             license_mobility: false,
+            definitions: BTreeMap::new(),
         }
     }
 }
@@ -165,6 +174,7 @@ impl MetricParams {
             windows_stacking: Some(self.windows_stacking),
             peak_period_days: Some(self.peak_period_days),
             license_mobility: Some(self.license_mobility),
+            definition: None,
         }
     }
 

@@ -90,6 +90,9 @@ pub enum Reason {
     /// Rejected: the metric's rule does not allow this consumer (Oracle SE2 on a server
     /// above the socket limit).
     MetricNotApplicable,
+    /// Rejected: the metric counts a fact the consumer's record lacks (a device's
+    /// `memory_gb`, or the attribute a user-defined metric names).
+    FactMissing,
     /// Rejected: the entitlement ended before the as-of date.
     Expired,
     /// Rejected: the entitlement starts after the as-of date.
@@ -131,6 +134,7 @@ impl Reason {
             Self::TermsDiffer => "terms_differ",
             Self::UnknownMetric => "unknown_metric",
             Self::MetricNotApplicable => "metric_not_applicable",
+            Self::FactMissing => "fact_missing",
             Self::Expired => "expired",
             Self::NotYetValid => "not_yet_valid",
             Self::OtherSoftwareIdentity => "other_software_identity",

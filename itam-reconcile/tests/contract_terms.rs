@@ -474,6 +474,7 @@ fn terms() -> impl Strategy<Value = Terms> {
                 windows_stacking: st,
                 peak_period_days: None,
                 license_mobility: mob,
+                definition: None,
             },
         )
 }

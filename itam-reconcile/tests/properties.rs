@@ -168,6 +168,7 @@ fn estate(c: &Case) -> Estate {
             .collect(),
         usage_peaks: Vec::new(),
         capacity_samples: Vec::new(),
+        measurements: Vec::new(),
         entitlements: c
             .ents
             .iter()

@@ -4,9 +4,9 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use itam_core::estate::{Entitlement, Metric};
+use itam_core::estate::Entitlement;
 
-use super::{EntInfo, MAX_METRIC_COMBINATIONS, Rule};
+use super::{EntInfo, MAX_METRIC_COMBINATIONS};
 use crate::model::{Model, NONE, norm};
 use crate::position::Status;
 
@@ -116,13 +116,13 @@ pub(crate) fn candidates(m: &Model<'_>) -> Vec<Vec<u32>> {
 }
 
 /// The counting rules product `p` may be counted in: the Priority rule's `basis` first,
-/// then the other rules (of catalogue metrics) of its active candidates in candidate order. Alternatives are
+/// then the other rules that can count (catalogue or defined metrics) of its active
+/// candidates in candidate order. Alternatives are
 /// offered only when every combination over the product's choice units (at most one per
 /// host or cluster its installations run on) stays within [`MAX_METRIC_COMBINATIONS`].
 pub(super) fn metric_choices(
     m: &Model<'_>,
     ents: &[EntInfo],
-    rules: &[Rule],
     cands: &[u32],
     p: u32,
     basis: u32,
@@ -132,10 +132,7 @@ pub(super) fn metric_choices(
         let Some(info) = ents.get(e as usize) else {
             continue;
         };
-        let known = rules
-            .get(info.rule as usize)
-            .is_some_and(|r| !matches!(r.metric, Metric::Other(_)));
-        if info.status == Status::Active && known && !out.contains(&info.rule) {
+        if info.status == Status::Active && info.counts && !out.contains(&info.rule) {
             out.push(info.rule);
         }
     }

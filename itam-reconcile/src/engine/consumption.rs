@@ -14,7 +14,7 @@ use super::eligibility::{
 use super::internal;
 use super::{EntInfo, Line, Plan, Row, Rule};
 use crate::error::ReconcileError;
-use crate::metrics::{ConsumerKind, Demand, Tables, consume};
+use crate::metrics::{ConsumerKind, Demand, Outside, Tables, consume};
 use crate::model::{Model, NONE};
 use crate::policy::{MetricParams, Policy, Terms};
 use crate::position::{Reason, Status, Verdict};
@@ -25,6 +25,14 @@ impl<'a> Plan<'a> {
         let m = &model;
         let estate = m.estate;
         let as_of = policy.as_of;
+        for (name, d) in &policy.params.definitions {
+            if let Some(why) = d.problem() {
+                return Err(ReconcileError::InvalidTerms {
+                    at: format!("/params/definitions/{name}"),
+                    why,
+                });
+            }
+        }
         let mut rules = Rules::new(&policy.params);
         let mut ents: Vec<EntInfo> = Vec::with_capacity(estate.entitlements.len());
         for (i, e) in estate.entitlements.iter().enumerate() {
@@ -34,6 +42,8 @@ impl<'a> Plan<'a> {
                     why,
                 });
             }
+            let rule = rules.of(&e.metric, &e.terms);
+            let counts = rules.list.get(rule as usize).is_some_and(Rule::counts);
             ents.push(EntInfo {
                 status: if e.end.is_some_and(|end| end < as_of) {
                     Status::Expired
@@ -51,7 +61,8 @@ impl<'a> Plan<'a> {
                 },
                 true_up: e.true_up,
                 cost: e.unit_cost.unwrap_or(Decimal::ZERO),
-                rule: rules.of(&e.metric, &e.terms),
+                rule,
+                counts,
             });
         }
         let mut cands = candidates(m);
@@ -133,7 +144,7 @@ impl<'a> Plan<'a> {
                     || rules.of(&policy.default_metric, &Terms::default()),
                     |e| e.rule,
                 );
-            let metrics = metric_choices(m, &ents, &rules.list, cs, p32, basis);
+            let metrics = metric_choices(m, &ents, cs, p32, basis);
             let choice_start = rows.len();
             // Devices and users pinned by any candidate: only their consumers carry pins.
             let mut pinned_devs: Vec<u32> = Vec::new();
@@ -201,7 +212,15 @@ impl<'a> Plan<'a> {
                     .get(rule as usize)
                     .ok_or_else(|| internal("consumption", "counting rule out of range"))?;
                 let metric = &r.metric;
-                let (demands, peak) = consume(m, &r.params, as_of, &mut tables, p32, metric);
+                let (demands, peak) = consume(
+                    m,
+                    &r.params,
+                    r.terms.definition.as_ref(),
+                    as_of,
+                    &mut tables,
+                    p32,
+                    metric,
+                );
                 lines.push(Line {
                     product: p32,
                     metric: metric.clone(),
@@ -216,7 +235,10 @@ impl<'a> Plan<'a> {
                 // not applicable); the map above serves the rest.
                 let (no, ne) = (m.orgs.len() + 1, m.envs.len() + 1);
                 let nv = m.variants.get(p).map_or(0, Vec::len).max(1);
-                let fast_len = nv.saturating_mul(no).saturating_mul(ne).saturating_mul(2);
+                let fast_len = nv
+                    .saturating_mul(no)
+                    .saturating_mul(ne)
+                    .saturating_mul(Outside::COUNT);
                 let mut fast: Vec<u32> = if fast_len <= 1 << 16 {
                     vec![NONE; fast_len]
                 } else {
@@ -229,8 +251,8 @@ impl<'a> Plan<'a> {
                         || (d.pin_user != NONE && pinned_users.binary_search(&d.pin_user).is_ok());
                     let (org, env) = (rep(&org_rep, d.org), rep(&env_rep, d.env));
                     let slot = (!any_pins && !fast.is_empty()).then(|| {
-                        ((d.variant as usize * no + small(org)) * ne + small(env)) * 2
-                            + usize::from(d.not_applicable)
+                        ((d.variant as usize * no + small(org)) * ne + small(env)) * Outside::COUNT
+                            + d.outside.index()
                     });
                     if let Some(g) = slot
                         .and_then(|i| fast.get(i))
@@ -262,7 +284,7 @@ impl<'a> Plan<'a> {
                         variant: d.variant,
                         org,
                         env,
-                        not_applicable: d.not_applicable,
+                        outside: d.outside,
                         pins,
                     };
                     let g = match class_group.get(&class) {
@@ -408,7 +430,10 @@ impl<'p> Rules<'p> {
 
     /// The rule of `metric` counted under `terms` (unset terms the policy's).
     fn of(&mut self, metric: &Metric, terms: &Terms) -> u32 {
-        let policy = self.defaults.for_metric(metric);
+        let mut policy = self.defaults.for_metric(metric);
+        if let Metric::Other(name) = metric {
+            policy.definition = self.params.definitions.get(name).cloned();
+        }
         let read = terms.for_metric(metric).over(&policy);
         let next = self.list.len() as u32;
         let key = (metric.clone(), read);

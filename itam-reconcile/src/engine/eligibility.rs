@@ -7,7 +7,7 @@ use itam_core::estate::{Coverage, DowngradeDepth, Entitlement, Metric, Software,
 use itam_core::version::Bound;
 
 use super::EntInfo;
-use crate::metrics::env_value;
+use crate::metrics::{Outside, env_value};
 use crate::model::{Model, NONE};
 use crate::position::{Reason, Status, Verdict};
 
@@ -40,7 +40,8 @@ pub(super) struct Class {
     pub(super) variant: u32,
     pub(super) org: u32,
     pub(super) env: u32,
-    pub(super) not_applicable: bool,
+    /// Outside the metric's rule, and why.
+    pub(super) outside: Outside,
     /// Candidate positions pinning the consumer.
     pub(super) pins: Vec<u32>,
 }
@@ -109,7 +110,7 @@ pub(super) fn verdicts(
                 reject: None,
                 note: NONE,
             });
-        let reject = if let Metric::Other(_) = x.metric {
+        let reject = if !info.counts {
             Some(Reason::UnknownMetric)
         } else if x.metric != *metric {
             Some(Reason::MetricDiffers)
@@ -119,8 +120,8 @@ pub(super) fn verdicts(
             Some(Reason::Expired)
         } else if info.status == Status::NotYetValid {
             Some(Reason::NotYetValid)
-        } else if class.not_applicable {
-            Some(Reason::MetricNotApplicable)
+        } else if let Some(r) = class.outside.reason() {
+            Some(r)
         } else if let Some(r) = version.reject {
             Some(r)
         } else if !m.org_within(

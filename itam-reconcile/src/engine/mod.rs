@@ -169,6 +169,8 @@ struct EntInfo {
     cost: Decimal,
     /// Its counting rule (index into `Plan::rules`).
     rule: u32,
+    /// Whether that rule can count (a catalogue metric, or a defined one).
+    counts: bool,
 }
 
 /// A counting rule: a metric and the terms it reads, each the entitlement's or else the
@@ -182,6 +184,13 @@ struct Rule {
     params: MetricParams,
     /// Whether the terms differ from the policy's (the position then shows them).
     own: bool,
+}
+
+impl Rule {
+    /// Whether the rule can count: a catalogue metric, or a name with a definition.
+    fn counts(&self) -> bool {
+        !matches!(self.metric, Metric::Other(_)) || self.terms.definition.is_some()
+    }
 }
 
 /// Everything computed before allocation; shared by both modes.

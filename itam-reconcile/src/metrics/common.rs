@@ -1,5 +1,5 @@
-//! The vendor-neutral metrics: `installation`, `device`, `site`, `named_user`,
-//! `concurrent_user`, `core`, `processor`, `tiered`, and names outside the catalogue.
+//! The vendor-neutral metrics: `installation`, `device`, `site`, `node`, `named_user`,
+//! `concurrent_user`, `core`, `processor`, `tiered`.
 //!
 //! Parameters read ([`MetricParams`](crate::MetricParams), each also a contract term):
 //! `installation` — `installs_per_licence`, `install_rounding`; `core` —
@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use itam_core::Decimal;
 
-use super::{ConsumerKind, Cx, Demand, MetricRule, Reach, Tables, Use, ceil, round_up_to};
+use super::{ConsumerKind, Cx, Demand, MetricRule, Outside, Reach, Tables, Use, ceil, round_up_to};
 use crate::engine::{dec_add, dec_mul};
 use crate::model::NONE;
 use crate::policy::TierBasis;
@@ -35,8 +35,8 @@ impl MetricRule for Installation {
     }
 }
 
-/// `device` and `site`, and a name outside the catalogue (whose pairs are rejected): one
-/// unit per device.
+/// `device`, `site` and `node`: one unit per device (operating-system instance) running the
+/// product.
 pub(super) struct PerDevice;
 
 impl MetricRule for PerDevice {
@@ -96,7 +96,7 @@ impl MetricRule for NamedUser {
                 units: 1,
                 pin_device: NONE,
                 pin_user: user,
-                not_applicable: false,
+                outside: Outside::No,
             });
         }
         out
@@ -142,7 +142,7 @@ impl MetricRule for ConcurrentUser {
                 units: peaks.values().fold(0u64, |a, &b| a.saturating_add(b)),
                 pin_device: NONE,
                 pin_user: NONE,
-                not_applicable: false,
+                outside: Outside::No,
             })
             .collect()
     }

@@ -11,11 +11,12 @@
 //!
 //! | module | metrics |
 //! |---|---|
-//! | [`common`] | `installation`, `device`, `site`, `named_user`, `concurrent_user`, `core`, `processor`, `tiered`, and names outside the catalogue |
+//! | [`common`] | `installation`, `device`, `site`, `node`, `named_user`, `concurrent_user`, `core`, `processor`, `tiered` |
 //! | [`microsoft`] | `windows_server_standard`, `windows_server_datacenter`, `sql_server_core`, `sql_server_enterprise_core` |
 //! | [`oracle`] | `oracle_processor`, `oracle_nup`, `oracle_se2` |
 //! | [`ibm`] | `ibm_pvu`, `ibm_pvu_subcapacity` |
 //! | [`red_hat`] | `red_hat_socket_pair` |
+//! | [`resources`] | `memory`, `capacity`, `transaction`, `enterprise`, and user-defined metrics (a name with a [`MetricDefinition`]): one unit grants some of each resource |
 //!
 //! A new metric is a variant of [`Metric`] (in `itam-core`, with the contract terms it reads
 //! in [`Terms::read_by`](itam_core::terms::Terms::read_by)), a rule in the module of its
@@ -27,6 +28,7 @@ mod ibm;
 mod microsoft;
 mod oracle;
 mod red_hat;
+mod resources;
 
 use std::collections::BTreeMap;
 
@@ -35,8 +37,8 @@ use itam_core::estate::{Environment, Metric, Placement};
 use serde::Serialize;
 
 use crate::model::{Model, NONE};
-use crate::policy::MetricParams;
-use crate::position::PeriodPeak;
+use crate::policy::{MetricDefinition, MetricParams};
+use crate::position::{PeriodPeak, Reason};
 
 /// What a consumer is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -92,8 +94,39 @@ pub(crate) struct Demand {
     pub pin_device: u32,
     /// User a user pin must name to apply (NONE = none).
     pub pin_user: u32,
-    /// The metric's rule does not allow this consumer (Oracle SE2 above its socket limit).
-    pub not_applicable: bool,
+    /// Whether the metric's rule cannot count this consumer, and why.
+    pub outside: Outside,
+}
+
+/// Why a metric's rule cannot count a consumer: every pair is then rejected with the reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Outside {
+    /// It can.
+    #[default]
+    No,
+    /// The rule does not allow the consumer (Oracle SE2 above its socket limit).
+    NotApplicable,
+    /// The consumer lacks a fact the rule counts (a device's memory or attribute).
+    FactMissing,
+}
+
+impl Outside {
+    /// How many values there are (the width of a table indexed by [`Outside::index`]).
+    pub const COUNT: usize = 3;
+
+    /// The value's position, below [`Outside::COUNT`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The rejection reason, if the consumer is outside the rule.
+    pub fn reason(self) -> Option<Reason> {
+        match self {
+            Self::No => None,
+            Self::NotApplicable => Some(Reason::MetricNotApplicable),
+            Self::FactMissing => Some(Reason::FactMissing),
+        }
+    }
 }
 
 /// Per-run tables the consumers refer to.
@@ -174,7 +207,12 @@ pub(crate) fn rule(metric: &Metric) -> &'static dyn MetricRule {
         Metric::SqlServerCore => &SqlServerCore,
         Metric::SqlServerEnterpriseCore => &SqlServerEnterpriseCore,
         Metric::RedHatSocketPair => &red_hat::SocketPair,
-        // `device`, `site`, and names outside the catalogue (whose pairs are rejected).
+        Metric::Memory => &resources::Memory,
+        Metric::Capacity => &resources::Measured("capacity"),
+        Metric::Transaction => &resources::Measured("transaction"),
+        Metric::Enterprise => &resources::Enterprise,
+        Metric::Other(_) => &resources::Defined,
+        // `device`, `site`, `node`.
         _ => &common::PerDevice,
     }
 }
@@ -184,6 +222,7 @@ pub(crate) fn rule(metric: &Metric) -> &'static dyn MetricRule {
 pub(crate) fn consume(
     m: &Model<'_>,
     params: &MetricParams,
+    definition: Option<&MetricDefinition>,
     as_of: NaiveDate,
     tables: &mut Tables,
     p: u32,
@@ -197,6 +236,7 @@ pub(crate) fn consume(
         rows,
         product: p,
         as_of,
+        definition,
     };
     rule(metric).counted(&cx, &us, tables)
 }
@@ -255,6 +295,8 @@ pub(crate) struct Cx<'m, 'a> {
     rows: &'m [[u32; 4]],
     product: u32,
     as_of: NaiveDate,
+    /// A user-defined metric's definition (the rule's `definition` term).
+    definition: Option<&'m MetricDefinition>,
 }
 
 impl Cx<'_, '_> {
@@ -288,7 +330,7 @@ impl Cx<'_, '_> {
             units,
             pin_device: u.device,
             pin_user: NONE,
-            not_applicable: false,
+            outside: Outside::No,
         }
     }
 
@@ -353,7 +395,7 @@ impl Cx<'_, '_> {
                 NONE
             },
             pin_user: NONE,
-            not_applicable: false,
+            outside: Outside::No,
         }
     }
 

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use itam_core::Decimal;
 use itam_core::estate::Placement;
 
-use super::{ConsumerKind, Cx, Demand, MetricRule, Reach, Tables, Use, ceil};
+use super::{ConsumerKind, Cx, Demand, MetricRule, Outside, Reach, Tables, Use, ceil};
 use crate::engine::{dec_add, dec_mul};
 use crate::model::NONE;
 use crate::policy::{Aggregation, Rounding, lookup};
@@ -109,7 +109,9 @@ impl MetricRule for OracleSe2 {
                     sockets
                 };
                 let mut dm = cx.host(h, &c, sockets);
-                dm.not_applicable = sockets > cx.params.oracle_se2_max_sockets;
+                if sockets > cx.params.oracle_se2_max_sockets {
+                    dm.outside = Outside::NotApplicable;
+                }
                 dm
             })
             .collect()
