@@ -206,7 +206,7 @@ fn definitions_that_cannot_count_are_refused_with_their_path() {
         reconcile(&twice, &policy),
         Err(ReconcileError::InvalidTerms { why, .. }) if why.contains("granted twice")
     ));
-    let mut empty = policy.clone();
+    let mut empty = policy;
     empty
         .params
         .definitions
