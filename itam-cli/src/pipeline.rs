@@ -4,7 +4,7 @@
 //! # The folder layout
 //!
 //! ```text
-//! devices.json                     device facts: {"devices", "users", "device_users", "usage_peaks", "capacity_samples"}
+//! devices.json                     device facts: {"devices", "users", "device_users", "usage_peaks", "capacity_samples", "measurements"}
 //! inventory/<device-id>/*.swidtag  the tags found on each device (SWID XML, CoSWID, uSWID or
 //!                                  JSON), at any depth below the device's folder
 //! entitlements/**/*.ent            Ent files (XML or the Ent JSON form), any depth; there, a
@@ -20,7 +20,9 @@
 //! device id to the user id its installations are used by (for named-user metrics), and
 //! `usage_peaks` is a list of estate usage peaks (`{"software": tag id, "peak", "org"}`, for
 //! concurrent-user metrics), and `capacity_samples` a list of estate capacity samples
-//! (`{"at", "device", "cores", "host"}`, for IBM sub-capacity at the period's peak). Unknown
+//! (`{"at", "device", "cores", "host"}`, for IBM sub-capacity at the period's peak), and
+//! `measurements` a list of estate measurements (`{"software": tag id, "resource", "value",
+//! "device", "org"}`, for the `capacity`, `transaction` and user-defined metrics). Unknown
 //! members are refused.
 //!
 //! The pipeline itself is [`itam_intake`]: this module walks the folders, reads each file

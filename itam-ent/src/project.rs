@@ -9,13 +9,14 @@
 //! | Ent id (`#right-metric` appended when the Ent counts more than one right) | `id`; an allocation's fact is `<id>@<allocation id>` |
 //! | every `ValidVersion` of the right: `tagId` (else the Ent's SWID link target), range and scheme | one span each of `scope.versions` (a union; a span with a `tagId` covers that identity only); no `ValidVersion` = every version |
 //! | `EntMeta` `product`, `edition`; the first licensor's name | `scope.product`, `scope.edition`, `scope.publisher` |
-//! | `Metric/@type` | `metric`: `device`, `namedUser`/`user` → `named_user`, `concurrentUser`, `core`, `processor`/`socket` → `processor`, `instance` → `installation`, `site`; a catalogue metric's JSON name (`oracle_nup`) or its camelCase (`oracleNup`, `ibmPvuSubcapacity`, `windowsServerStandard`) → that metric; others kept as `Other` |
+//! | `Metric/@type` | `metric`: `device`, `namedUser`/`user` → `named_user`, `concurrentUser`, `core`, `processor`/`socket` → `processor`, `instance` → `installation`, `site`, `capacity`, `transaction`, `enterprise`; a catalogue metric's JSON name (`oracle_nup`) or its camelCase (`oracleNup`, `ibmPvuSubcapacity`, `windowsServerStandard`, `memory`, `node`) → that metric; others kept as `Other` (a user-defined metric when its `Meta` define it, below) |
 //! | `Metric/Meta` `installsPerLicence` (whole ≥ 1), `installRounding` (`up`, `nearest`, `down`) | `terms.installs_per_licence`, `terms.install_rounding` |
 //! | `Metric/Meta` `coreMinPerProcessor`, `coreMinPerServer`, `coreMinPerVm` (whole), `corePack` (whole ≥ 1) | `terms.core_min_per_processor`, `terms.core_min_per_server`, `terms.core_min_per_vm`, `terms.core_pack` |
 //! | one `Metric/Meta` per band, in document order: `tierFactor` (decimal ≥ 0), `tierUpTo` (whole; none on the last band); `tierBasis` (`cores`, `processors`, `installations`) | `terms.tiers` (`{up_to, factor}` each), `terms.tier_basis` |
 //! | `Metric/Meta` `minimumPerProcessor` (whole), `aggregation` (`host`, `cluster`, `coreFactorGroup`, `estate`), `rounding` (`aggregate`, `eachServer`) | `terms.oracle_nup_min_per_processor`, `terms.oracle_aggregation`, `terms.oracle_rounding` |
 //! | `Metric/Meta` `stacking` (`host`, `cluster`), `peakPeriodDays` (whole) | `terms.windows_stacking`, `terms.peak_period_days` |
 //! | `Metric/Meta` `licenseMobility` (`true`, `false`: License Mobility, the licence follows the VM) | `terms.license_mobility` |
+//! | of a metric type outside the catalogue (a user-defined metric): one `Metric/Meta` per granted resource, in document order: `resource` (`installations`, `nodes`, `cores`, `processors`, `memory_gb`, `users`, `attribute:NAME`, `measured:NAME`), `perUnit` (decimal > 0; 1 when absent); `resourceScope` (`device`, `estate`) | `terms.definition` (`{resources: [{resource, per_unit}], scope}`): one copy = 64 GB + 1 node is two `Meta` |
 //! | quantity − what is allocated from it | `quantity`, exact (a fraction is kept; the engine covers whole units and shows the fraction as unusable) |
 //! | `unlimited="true"` | `unlimited` |
 //! | `Limit type="time"`: `LimitTime` start, end (or start + duration in days, weeks, months, quarters, years) | `start`, `end` (dates, inclusive) |
@@ -51,7 +52,8 @@ use itam_core::estate::{
 };
 use itam_core::finance::Currency;
 use itam_core::terms::{
-    Aggregation, InstallRounding, Rounding, Stacking, Terms, Tier, TierBasis, tier_problem,
+    Aggregation, Grant, GrantScope, InstallRounding, MetricDefinition, Resource, Rounding,
+    Stacking, Terms, Tier, TierBasis, tier_problem,
 };
 use itam_core::version::Bound;
 use itam_core::{AssetId, Decimal, EntId, VersionRange, VersionScheme};
@@ -296,6 +298,15 @@ const TERM_ATTRIBUTES: [(&str, &str); 13] = [
     ("licenseMobility", "license_mobility"),
 ];
 
+/// The `Metric/Meta` attribute of one grant of a user-defined metric: the resource
+/// (`memory_gb`, `nodes`, `attribute:NAME`, `measured:NAME`, …); a `Meta` carrying it is a
+/// grant.
+const RESOURCE: &str = "resource";
+/// The `Metric/Meta` attribute of how much of its resource one unit grants (default 1).
+const PER_UNIT: &str = "perUnit";
+/// The `Metric/Meta` attribute of where a user-defined metric pools (`device`, `estate`).
+const RESOURCE_SCOPE: &str = "resourceScope";
+
 /// The `Metric/Meta` attribute of one tier band's upper end.
 const TIER_UP_TO: &str = "tierUpTo";
 /// The `Metric/Meta` attribute of one tier band's factor; a `Meta` carrying it is a band.
@@ -525,6 +536,36 @@ fn band(what: &str, factor: &str, up_to: Option<&str>, notes: &mut Vec<String>) 
     })
 }
 
+/// One grant from a `Meta` with `resource` (and `perUnit` when not 1), or a note of what
+/// does not read.
+fn grant(what: &str, resource: &str, per: Option<&str>, notes: &mut Vec<String>) -> Option<Grant> {
+    let r = Resource::parse(resource);
+    if r.is_none() {
+        notes.push(format!(
+            "{what}: Metric Meta {RESOURCE} {resource:?} is none of installations, nodes, \
+             cores, processors, memory_gb, users, attribute:NAME, measured:NAME; definition \
+             not projected"
+        ));
+    }
+    let per_unit = match per {
+        Some(p) => {
+            let v = p.parse::<Decimal>().ok().filter(|v| *v > Decimal::ZERO);
+            if v.is_none() {
+                notes.push(format!(
+                    "{what}: Metric Meta {PER_UNIT} {p:?} is not a decimal above 0; definition \
+                     not projected"
+                ));
+            }
+            v?
+        }
+        None => Decimal::ONE,
+    };
+    Some(Grant {
+        resource: r?,
+        per_unit,
+    })
+}
+
 /// The contract terms `metas` (the `Meta` children of a right's `Metric`) write for the
 /// entitlement `what` of `metric`, noting every attribute that is not a term, every value
 /// that does not read or cannot count (that term is left unset), a later value of a term
@@ -535,12 +576,18 @@ fn terms_of(what: &str, metas: &[&Meta], metric: &Metric, notes: &mut Vec<String
     let mut first: Vec<(&str, &str)> = Vec::new();
     let mut bands: Vec<Tier> = Vec::new();
     let mut bands_read = true;
+    let mut grants: Vec<Grant> = Vec::new();
+    let mut grants_read = true;
+    let mut scope: Option<GrantScope> = None;
     for m in metas {
         for a in &m.base.attributes {
             let (name, value) = (a.name.local.as_str(), a.value.as_str());
             let known = a.name.namespace.is_none()
                 && (name == TIER_UP_TO
                     || name == TIER_FACTOR
+                    || name == RESOURCE
+                    || name == PER_UNIT
+                    || name == RESOURCE_SCOPE
                     || TERM_ATTRIBUTES.iter().any(|(n, _)| *n == name));
             if !known {
                 notes.push(format!(
@@ -550,7 +597,7 @@ fn terms_of(what: &str, metas: &[&Meta], metric: &Metric, notes: &mut Vec<String
                 ));
                 continue;
             }
-            if name == TIER_UP_TO || name == TIER_FACTOR {
+            if [TIER_UP_TO, TIER_FACTOR, RESOURCE, PER_UNIT].contains(&name) {
                 continue;
             }
             if let Some((_, was)) = first.iter().find(|(n, _)| *n == name) {
@@ -563,7 +610,34 @@ fn terms_of(what: &str, metas: &[&Meta], metric: &Metric, notes: &mut Vec<String
                 continue;
             }
             first.push((name, value));
+            if name == RESOURCE_SCOPE {
+                scope = word(
+                    what,
+                    name,
+                    value,
+                    &[
+                        ("device", GrantScope::Device),
+                        ("estate", GrantScope::Estate),
+                    ],
+                    notes,
+                );
+                continue;
+            }
             set_term(&mut t, what, name, value, notes);
+        }
+        match (m.get(RESOURCE), m.get(PER_UNIT)) {
+            (Some(r), per) => match grant(what, r, per, notes) {
+                Some(g) => grants.push(g),
+                None => grants_read = false,
+            },
+            (None, Some(p)) => {
+                notes.push(format!(
+                    "{what}: Metric Meta {PER_UNIT} {p:?} has no {RESOURCE} beside it; \
+                     definition not projected"
+                ));
+                grants_read = false;
+            }
+            (None, None) => {}
         }
         match (m.get(TIER_FACTOR), m.get(TIER_UP_TO)) {
             (Some(factor), up_to) => match band(what, factor, up_to, notes) {
@@ -589,13 +663,36 @@ fn terms_of(what: &str, metas: &[&Meta], metric: &Metric, notes: &mut Vec<String
             None => t.tiers = Some(bands),
         }
     }
+    if grants.is_empty() {
+        if scope.is_some() {
+            notes.push(format!(
+                "{what}: Metric Meta {RESOURCE_SCOPE} without any {RESOURCE}; not projected"
+            ));
+        }
+    } else if grants_read {
+        let definition = MetricDefinition {
+            resources: grants,
+            scope: scope.unwrap_or_default(),
+        };
+        match definition.problem() {
+            Some(problem) => notes.push(format!(
+                "{what}: Metric Meta {RESOURCE}/{PER_UNIT} cannot count ({problem}); definition \
+                 not projected"
+            )),
+            None => t.definition = Some(definition),
+        }
+    }
     let read = Terms::read_by(metric);
     for (term, _) in t.entries() {
         if !read.contains(&term) {
-            let attribute = TERM_ATTRIBUTES
-                .iter()
-                .find(|(_, n)| *n == term)
-                .map_or("tierUpTo/tierFactor", |(a, _)| *a);
+            let attribute = match term {
+                "tiers" => "tierUpTo/tierFactor",
+                "definition" => "resource/perUnit",
+                _ => TERM_ATTRIBUTES
+                    .iter()
+                    .find(|(_, n)| *n == term)
+                    .map_or(term, |(a, _)| *a),
+            };
             notes.push(format!(
                 "{what}: Metric Meta {attribute} is projected as {term}, but metric `{metric}` \
                  does not read it"

@@ -572,3 +572,102 @@ fn a_consolidation_keeps_its_sources_terms() {
         serde_json::from_str(&serde_json::to_string(&eff).unwrap()).unwrap();
     assert_eq!(back, eff);
 }
+
+#[test]
+fn the_ent_metric_types_of_resources_project_to_the_catalogue() {
+    for (ty, metric) in [
+        ("capacity", Metric::Capacity),
+        ("transaction", Metric::Transaction),
+        ("enterprise", Metric::Enterprise),
+        ("memory", Metric::Memory),
+        ("node", Metric::Node),
+    ] {
+        let (f, notes) = one(ty, "");
+        assert_eq!(f.metric, metric, "{ty}");
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+}
+
+#[test]
+fn a_user_defined_metric_reads_its_grants_from_metric_meta() {
+    use itam_core::terms::{Grant, GrantScope, MetricDefinition, Resource};
+    // One copy = 64 GB of memory + 1 node, pooled over the estate.
+    let (f, notes) = one(
+        "hanaCopy",
+        r#"<Meta resource="memory_gb" perUnit="64"/><Meta resource="nodes"/><Meta resourceScope="estate"/>"#,
+    );
+    assert_eq!(f.metric, Metric::Other("hanaCopy".into()));
+    assert_eq!(
+        f.terms.definition,
+        Some(MetricDefinition {
+            resources: vec![
+                Grant {
+                    resource: Resource::MemoryGb,
+                    per_unit: Decimal::from(64),
+                },
+                Grant {
+                    resource: Resource::Nodes,
+                    per_unit: Decimal::ONE,
+                },
+            ],
+            scope: GrantScope::Estate,
+        })
+    );
+    assert!(notes.is_empty(), "{notes:?}");
+    // A measured resource and a device attribute, per device (the default).
+    let (f, notes) = one(
+        "apiMillion",
+        r#"<Meta resource="measured:api_calls" perUnit="1000000"/><Meta resource="attribute:storage_tb"/>"#,
+    );
+    let d = f.terms.definition.unwrap();
+    assert_eq!(d.scope, GrantScope::Device);
+    assert_eq!(
+        d.text(),
+        "measured:api_calls/1000000+attribute:storage_tb/1@device"
+    );
+    assert!(notes.is_empty(), "{notes:?}");
+}
+
+#[test]
+fn grants_that_do_not_read_or_cannot_count_are_noted_and_left_out() {
+    let cases = [
+        (
+            r#"<Meta resource="memory"/>"#,
+            vec!["resource \"memory\"", "not projected"],
+        ),
+        (
+            r#"<Meta resource="nodes" perUnit="0"/>"#,
+            vec!["perUnit \"0\"", "not projected"],
+        ),
+        (
+            r#"<Meta perUnit="64"/>"#,
+            vec!["perUnit \"64\" has no resource"],
+        ),
+        (
+            r#"<Meta resource="nodes"/><Meta resource="nodes" perUnit="2"/>"#,
+            vec!["granted twice"],
+        ),
+        (
+            r#"<Meta resourceScope="estate"/>"#,
+            vec!["resourceScope without any resource"],
+        ),
+        (
+            r#"<Meta resource="nodes" resourceScope="site"/>"#,
+            vec!["resourceScope \"site\"", "device, estate"],
+        ),
+    ];
+    for (metas, words) in cases {
+        let (f, notes) = one("custom", metas);
+        if !words.iter().any(|w| w.contains("resourceScope \"site\"")) {
+            assert_eq!(f.terms.definition, None, "{metas}");
+        }
+        assert!(has(&notes, &words), "{metas}: {notes:?}");
+    }
+    // A definition on a catalogue metric is projected as written, and noted.
+    let (f, notes) = one("core", r#"<Meta resource="nodes"/>"#);
+    assert!(f.terms.definition.is_some());
+    assert!(
+        has(&notes, &["resource/perUnit", "does not read"]),
+        "{notes:?}"
+    );
+}

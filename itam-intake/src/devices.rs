@@ -1,15 +1,15 @@
 //! The device facts: devices, users, who uses which device, measured usage peaks, capacity
-//! samples.
+//! samples, measurements.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use itam_core::estate::{CapacitySample, Device, UsagePeak, User};
+use itam_core::estate::{CapacitySample, Device, Measurement, UsagePeak, User};
 use serde::Deserialize;
 
 use crate::{Unused, Why};
 
 /// The device facts, `devices.json`: the estate's JSON forms of devices, users, usage
-/// peaks and capacity samples, and `device_users`. Unknown members are refused.
+/// peaks, capacity samples and measurements, and `device_users`. Unknown members are refused.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DeviceFacts {
@@ -29,6 +29,10 @@ pub(crate) struct DeviceFacts {
     /// Capacity observed during the reporting period (the engine checks their references).
     #[serde(default)]
     pub capacity_samples: Vec<CapacitySample>,
+    /// Measured use of a resource (transactions, capacity); each names the tag id of a
+    /// primary tag found in the inventory.
+    #[serde(default)]
+    pub measurements: Vec<Measurement>,
 }
 
 /// Parses the device facts; unparsable facts give none (and say so), a `device_users` entry

@@ -171,9 +171,11 @@ pub(crate) fn add(
     estate
         .software
         .extend(software.into_values().map(|(_, s)| s));
+    let found: BTreeSet<&str> = estate.software.iter().map(|s| s.tag_id.as_str()).collect();
+    let mut peaks = Vec::new();
     for peak in &facts.usage_peaks {
-        if estate.software.iter().any(|s| s.tag_id == peak.software) {
-            estate.usage_peaks.push(peak.clone());
+        if found.contains(peak.software.as_str()) {
+            peaks.push(peak.clone());
         } else {
             unused.push(Unused {
                 input: DEVICES_FILE.into(),
@@ -185,6 +187,25 @@ pub(crate) fn add(
             });
         }
     }
+    let mut measurements = Vec::new();
+    for x in &facts.measurements {
+        if found.contains(x.software.as_str()) {
+            measurements.push(x.clone());
+        } else {
+            unused.push(Unused {
+                input: DEVICES_FILE.into(),
+                item: Some(format!("tag:{}", x.software)),
+                why: Why::DeviceFacts(format!(
+                    "a measurement of {:?} of tag {:?}, which no primary tag of the inventory \
+                     has; left out",
+                    x.resource,
+                    x.software.as_str()
+                )),
+            });
+        }
+    }
+    estate.usage_peaks.extend(peaks);
+    estate.measurements.extend(measurements);
 }
 
 /// How a tag that creates no installation was used.

@@ -7,8 +7,8 @@
 //! This is what `itam reconcile --inventory … --entitlements …` does, without the command:
 //!
 //! - device facts ([`Intake::devices`]): `{"devices", "users", "device_users",
-//!   "usage_peaks", "capacity_samples"}`, the estate's JSON forms of devices, users, usage
-//!   peaks and capacity samples, and
+//!   "usage_peaks", "capacity_samples", "measurements"}`, the estate's JSON forms of devices,
+//!   users, usage peaks, capacity samples and measurements, and
 //!   `device_users` mapping a device id to the user its installations are used by; unknown
 //!   members are refused;
 //! - tags found on a device ([`Intake::inventory`]): every tag is projected

@@ -407,3 +407,56 @@ fn json_members_an_ent_form_ignores_are_listed() {
         "{unused:?}"
     );
 }
+
+#[test]
+fn measurements_of_tags_found_are_kept_and_others_listed() {
+    let mut c = contents();
+    c.devices = devices(
+        r#"{"devices": [{"id": "d1"}, {"id": "d2"}],
+            "measurements": [{"software": "acme-tool-2.1", "resource": "transaction", "value": 900},
+                             {"software": "nowhere-1", "resource": "capacity", "value": 2}]}"#,
+    );
+    let (estate, unused) = build(&c);
+    assert_eq!(estate.measurements.len(), 1);
+    assert_eq!(estate.measurements[0].resource, "transaction");
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert_eq!(unused[0].item.as_deref(), Some("tag:nowhere-1"));
+}
+
+/// From the files to the position: an Ent whose user-defined metric grants 64 GB of memory
+/// and one node per copy, on devices with their memory: d1 (256 GB) needs 4 copies, d2
+/// (32 GB) 1.
+#[test]
+fn an_ent_granting_several_resources_counts_from_the_files() {
+    let mut c = contents();
+    c.devices =
+        devices(r#"{"devices": [{"id": "d1", "memory_gb": 256}, {"id": "d2", "memory_gb": 32}]}"#);
+    let ent = br#"<Ent xmlns="http://standards.iso.org/iso/19770/-3/2016/schema.xsd" name="Tool" entId="E-tool"
+     entType="primary" entitlementType="license">
+  <EntMeta product="Tool"/>
+  <Entity name="Acme" regid="acme.example" role="entCreator licensor"/>
+  <Entity name="Buyer" regid="buyer.example" role="licensee"/>
+  <Right name="use"><Metric type="memoryNodeCopy"><Quantification quantity="4"/>
+    <Meta resource="memory_gb" perUnit="64"/><Meta resource="nodes"/></Metric></Right>
+</Ent>"#;
+    c.entitlements = vec![file("ents/tool.ent", ent.to_vec())];
+    let (estate, unused) = build(&c);
+    assert!(unused.is_empty(), "{unused:?}");
+    let policy = itam_reconcile::Policy::new(chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
+    let p = itam_reconcile::reconcile(&estate, &policy).unwrap();
+    let units: Vec<(String, u64, u64)> = p
+        .consumers()
+        .map(|c| (c.name.to_owned(), c.units, c.covered))
+        .collect();
+    assert_eq!(
+        units,
+        [
+            ("device:d1".to_owned(), 4, 4),
+            ("device:d2".to_owned(), 1, 0)
+        ]
+    );
+    assert_eq!(
+        p.products[0].terms_text(),
+        "definition=memory_gb/64+nodes/1@device"
+    );
+}
