@@ -9,7 +9,7 @@
 //!
 //! 1. **Consumption.** Each product is counted in a metric (in Optimal mode possibly one
 //!    per host or cluster; see below). The metric turns the product's installations (or
-//!    usage peaks) into *consumers* — a device, a physical host, a cluster, a core-factor
+//!    usage peaks, measurements) into *consumers* — a device, a physical host, a cluster, a core-factor
 //!    group, a user, an organisation unit or the whole estate — each needing a whole
 //!    number of *units*. Where fractions occur (core factors, tiers) the rounding point
 //!    is explicit.
@@ -75,9 +75,59 @@
 //! | `sql_server_enterprise_core` | host | installed on the host: the host's max(cores, 4 × sockets); VMs only: min(host, Σ VM max(vcores, 4)) — the cheaper layer, never both | VMs 4 + 2 + 6 on 16 cores → 14 |
 //! | `red_hat_socket_pair` | host | physical install: max(1, ceil(sockets / 2)); plus ceil(VMs / 2) | 4 sockets → 2; 3 VMs → 2 |
 //! | `tiered` | device | each tier's factor applied to the units of `tier_basis` (cores; processors; the product's installations on the device) inside the tier, summed, rounded up once | tiers 8×1, 8×0.5, rest×0.25 on 20 cores → 13 |
+//! | `memory` | device | the device's `memory_gb` (a VM's allocated memory), rounded up; a device without it is rejected `fact_missing` (1 unit short) | 47.5 GB → 48 |
+//! | `node` | device | 1 (an operating-system instance, physical or virtual) | |
+//! | `capacity` | device, else org unit (the estate) | Σ of the product's measurements of resource `capacity` on the device (without a device: in the org unit), rounded up | 12.5 TB → 13 |
+//! | `transaction` | device, else org unit (the estate) | Σ of its measurements of resource `transaction`, as `capacity` | 1,200,000 + 250,000 in emea → 1,450,000 |
+//! | `enterprise` | the estate | 1 (an enterprise-wide licence; the consumer's org unit is the deepest every use lies within) | |
+//! | any other name with a definition | per its definition | see *Resources and user-defined metrics* | 64 GB + 1 node per copy, 256 GB → 4 |
 //!
-//! Names outside the catalogue are kept ([`Metric::Other`](itam_core::estate::Metric::Other)),
-//! counted per device, and every pair is rejected `unknown_metric`.
+//! Names outside the catalogue are kept ([`Metric::Other`](itam_core::estate::Metric::Other));
+//! one without a definition is counted per device, and every pair is rejected
+//! `unknown_metric`.
+//!
+//! ## Resources and user-defined metrics
+//!
+//! A right may grant several resources at once: one copy of an in-memory database grants
+//! 64 GB of memory *and* one node. A user-defined metric says so: a name outside the
+//! catalogue with a [`MetricDefinition`](crate::MetricDefinition) — the entitlement's
+//! `definition` term, else the policy's `params.definitions` entry of the name:
+//!
+//! ```json
+//! {"resources": [{"resource": "memory_gb", "per_unit": 64}, {"resource": "nodes"}],
+//!  "scope": "device"}
+//! ```
+//!
+//! Each grant names a [`Resource`](crate::Resource) and how much of it one unit grants
+//! (`per_unit`, above 0, default 1): `installations`, `nodes`, `cores` (virtual cores of a
+//! VM), `processors`, `memory_gb`, `users` (distinct users of the installations),
+//! `attribute:NAME` (the device's `attributes` entry) or `measured:NAME` (the product's
+//! measurements of that resource, [`Measurement`](itam_core::estate::Measurement)). A consumer
+//! needs, over the grants, the most of ⌈need ÷ per unit⌉, and at least 1 (the copy count of
+//! OpTISAM's memory + node repartition). With `scope: device` (the default) every device
+//! running the product — or measured for it — is a consumer, and measurements without a
+//! device count for their org unit; with `scope: estate` the needs are pooled first (users
+//! counted once) and the estate is one consumer: 256, 96 and 32 GB on three nodes need
+//! 4 + 2 + 1 = 7 copies per device but max(⌈384 ÷ 64⌉, 3) = 6 pooled. Pooling never needs
+//! more (a property test). A consumer whose record lacks a fact a grant counts (no
+//! `memory_gb`, no such attribute) is outside the rule: it needs 1 unit and every pair is
+//! rejected `fact_missing`, so no missing fact is counted as 0 in silence. `memory`,
+//! `capacity` and `transaction` are the one-grant definitions `memory_gb`,
+//! `measured:capacity`, `measured:transaction` per device (another property test).
+//!
+//! The definition is a contract term read by names outside the catalogue: entitlements whose
+//! definitions differ count in different rules (a line shows
+//! `definition=memory_gb/64+nodes/1@device`; a candidate with another definition is
+//! rejected `terms_differ`, and Optimal chooses the cheaper shape per choice unit: 5 copies
+//! of 64 GB at 100 against one of 256 GB at 300 plus one of 64 GB for 400). A definition
+//! that cannot count (no resource, one twice, `per_unit` not above 0) is refused
+//! ([`ReconcileError::InvalidTerms`](crate::ReconcileError::InvalidTerms): at
+//! `/entitlements/N/terms` or `/params/definitions/NAME`). These metrics pool or count
+//! org units, so their products are not split by [`partition()`](crate::partition()) (`memory`
+//! and `node` are per device and may be). Worked examples:
+//! `tests/data/scenarios/resource_metrics/` and `tests/data/scenarios/multi_resource/`. The
+//! Ent projection reads a user-defined metric's grants from `Metric/Meta` (`resource`,
+//! `perUnit`, `resourceScope`; `itam_ent::project`).
 //!
 //! ## Aggregation scope and rounding point
 //!
@@ -116,6 +166,7 @@
 //! | `windows_server_standard`, `windows_server_datacenter` | `windows_stacking`, `license_mobility` |
 //! | `sql_server_enterprise_core`, `oracle_se2` | `license_mobility` (see *Clusters and mobility*) |
 //! | `ibm_pvu_subcapacity` | `peak_period_days` |
+//! | a name outside the catalogue | `definition` (see *Resources and user-defined metrics*) |
 //!
 //! The metric with those terms, each filled from the policy where the entitlement leaves it
 //! out, is the entitlement's *counting rule*. Entitlements with equal rules count the same
@@ -214,8 +265,10 @@
 //! # Eligibility: the pair checks, in order
 //!
 //! For each consumer and each candidate entitlement, the first failing check gives the reason:
-//! `unknown_metric`, `metric_differs`, `terms_differ` (the line's metric under other contract
-//! terms), `expired` (end before as-of), `not_yet_valid` (start
+//! `unknown_metric` (a name outside the catalogue without a definition), `metric_differs`,
+//! `terms_differ` (the line's metric under other contract terms), `metric_not_applicable`
+//! and `fact_missing` (the consumer is outside the metric's rule), `expired` (end before
+//! as-of), `not_yet_valid` (start
 //! after as-of), then the version set (the scope's spans that apply to the software's tag
 //! id: [`VersionSet::place`](itam_core::estate::VersionSet::place)):
 //! `other_software_identity` (every span names another tag id), `version_below_range`
@@ -388,6 +441,14 @@
 //! position). A bounds miss between stages is [`ReconcileError::Internal`](crate::ReconcileError::Internal)
 //! naming the stage, never a silent 0.
 //!
+//! The consumption stage asks each metric's rule for its demands: one `MetricRule` per
+//! metric, one module per vendor family in `metrics/` (`common`, `microsoft`, `oracle`,
+//! `ibm`, `red_hat`, `resources`), each listing the parameters it reads; the rule also says
+//! which consumers its demands stand for (devices, hosts, users, or an estate-wide pool,
+//! which [`partition()`](crate::partition()) never splits) and whether it counts at the period's
+//! peak. A metric that no code should have to add — a vendor's own unit, a bundle of
+//! resources — is data: a user-defined metric (*Resources and user-defined metrics*).
+//!
 //! Allocation is the public [`Allocator`](crate::Allocator) trait: `allocate` reads a
 //! [`Problem`](crate::Problem) — consumers (units, group, line, choice unit, name),
 //! groups (eligible entitlements in the priority order, exempt, pinned), entitlements
@@ -433,7 +494,7 @@
 //! | `consumed` | `optimal` | used: chosen by the optimiser |
 //! | `consumed` | `true_up_overflow` | used beyond its quantity (true-up) |
 //! | `exempt` | `exempt_environment` | its rights exempt the consumer's environment |
-//! | `rejected` | `unknown_metric`, `metric_differs`, `terms_differ`, `metric_not_applicable` | metric checks |
+//! | `rejected` | `unknown_metric`, `metric_differs`, `terms_differ`, `metric_not_applicable`, `fact_missing` | metric checks |
 //! | `rejected` | `expired`, `not_yet_valid` | validity dates against as-of |
 //! | `rejected` | `other_software_identity`, `version_below_range`, `version_above_range`, `version_between_ranges` | scope checks (tag id, version set and rights) |
 //! | `rejected` | `version_beyond_downgrade_depth` | older than the set, beyond the downgrade right's depth (with a `detail`) |
@@ -512,9 +573,11 @@
 //! 1. **Product family**: the connected components of products linked by shared candidate
 //!    entitlements (a publisher-wide agreement links all the publisher's products).
 //! 2. **Organisation scope**, inside a component whose candidate entitlements are *all*
-//!    scoped to an organisation and count one metric under the same terms (not Oracle Processor or NUP, whose
-//!    aggregation may span the estate, nor IBM sub-capacity when the estate has capacity
-//!    samples, whose peak day is one for the whole product): an entitlement scoped to `emea/fr` only admits
+//!    scoped to an organisation and count one metric under the same terms, not one whose
+//!    consumers pool the estate (Oracle Processor or NUP, whose aggregation may span it;
+//!    `capacity`, `transaction`, `enterprise` and user-defined metrics, which count org
+//!    units or the estate), nor IBM sub-capacity when the estate has capacity samples
+//!    (its peak day is one for the whole product): an entitlement scoped to `emea/fr` only admits
 //!    consumers within `emea`, so the component's installations split by top-level unit.
 //!    Units are linked where one consumer may span them — a host and its VMs and a
 //!    cluster's hosts for host metrics, a user and its devices for named users — so no
@@ -523,7 +586,7 @@
 //!    reject its consumers `wrong_organisation`, exactly as in the single run.
 //!
 //! The pieces are packed into *n* estates (each with the whole device and user
-//! inventory and every capacity sample), and [`Position::merge`](crate::Position::merge) reassembles the positions,
+//! inventory and every capacity sample; a measurement goes with its product's part), and [`Position::merge`](crate::Position::merge) reassembles the positions,
 //! adding the counts of a product line or entitlement that several parts hold;
 //! `tests/generate_partition.rs` shows the merged text equals the single run in both modes,
 //! on generated estates with and without organisation-scoped entitlements.
