@@ -172,38 +172,29 @@ pub(crate) fn add(
         .software
         .extend(software.into_values().map(|(_, s)| s));
     let found: BTreeSet<&str> = estate.software.iter().map(|s| s.tag_id.as_str()).collect();
-    let mut peaks = Vec::new();
-    for peak in &facts.usage_peaks {
-        if found.contains(peak.software.as_str()) {
-            peaks.push(peak.clone());
-        } else {
+    // A fact naming a tag of the inventory is kept; any other is listed, `what` it was.
+    let mut keep = |tag: &itam_core::TagId, what: String| {
+        let kept = found.contains(tag.as_str());
+        if !kept {
             unused.push(Unused {
                 input: DEVICES_FILE.into(),
-                item: Some(format!("tag:{}", peak.software)),
+                item: Some(format!("tag:{tag}")),
                 why: Why::DeviceFacts(format!(
-                    "a usage peak of tag {:?}, which no primary tag of the inventory has; left out",
-                    peak.software.as_str()
+                    "{what} of tag {:?}, which no primary tag of the inventory has; left out",
+                    tag.as_str()
                 )),
             });
         }
-    }
-    let mut measurements = Vec::new();
-    for x in &facts.measurements {
-        if found.contains(x.software.as_str()) {
-            measurements.push(x.clone());
-        } else {
-            unused.push(Unused {
-                input: DEVICES_FILE.into(),
-                item: Some(format!("tag:{}", x.software)),
-                why: Why::DeviceFacts(format!(
-                    "a measurement of {:?} of tag {:?}, which no primary tag of the inventory \
-                     has; left out",
-                    x.resource,
-                    x.software.as_str()
-                )),
-            });
-        }
-    }
+        kept
+    };
+    let peaks: Vec<_> = (facts.usage_peaks.iter())
+        .filter(|x| keep(&x.software, "a usage peak".into()))
+        .cloned()
+        .collect();
+    let measurements: Vec<_> = (facts.measurements.iter())
+        .filter(|x| keep(&x.software, format!("a measurement of {:?}", x.resource)))
+        .cloned()
+        .collect();
     estate.usage_peaks.extend(peaks);
     estate.measurements.extend(measurements);
 }

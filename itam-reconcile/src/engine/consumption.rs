@@ -231,14 +231,11 @@ impl<'a> Plan<'a> {
                     peaks.push((line, peak));
                 }
                 let mut class_group: BTreeMap<Class, u32> = BTreeMap::new();
-                // Fast path for classes without pins: a direct table over (variant, org, env,
-                // not applicable); the map above serves the rest.
+                // Fast path for classes without pins inside the metric's rule: a direct table
+                // over (variant, org, env); the map above serves the rest.
                 let (no, ne) = (m.orgs.len() + 1, m.envs.len() + 1);
                 let nv = m.variants.get(p).map_or(0, Vec::len).max(1);
-                let fast_len = nv
-                    .saturating_mul(no)
-                    .saturating_mul(ne)
-                    .saturating_mul(Outside::COUNT);
+                let fast_len = nv.saturating_mul(no).saturating_mul(ne);
                 let mut fast: Vec<u32> = if fast_len <= 1 << 16 {
                     vec![NONE; fast_len]
                 } else {
@@ -250,10 +247,8 @@ impl<'a> Plan<'a> {
                         && pinned_devs.binary_search(&d.pin_device).is_ok())
                         || (d.pin_user != NONE && pinned_users.binary_search(&d.pin_user).is_ok());
                     let (org, env) = (rep(&org_rep, d.org), rep(&env_rep, d.env));
-                    let slot = (!any_pins && !fast.is_empty()).then(|| {
-                        ((d.variant as usize * no + small(org)) * ne + small(env)) * Outside::COUNT
-                            + d.outside.index()
-                    });
+                    let slot = (!any_pins && d.outside == Outside::No && !fast.is_empty())
+                        .then(|| (d.variant as usize * no + small(org)) * ne + small(env));
                     if let Some(g) = slot
                         .and_then(|i| fast.get(i))
                         .copied()

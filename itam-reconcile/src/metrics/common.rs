@@ -24,6 +24,10 @@ impl MetricRule for Installation {
         Reach::Device
     }
 
+    fn params(&self) -> &'static [&'static str] {
+        &["installs_per_licence", "install_rounding"]
+    }
+
     fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], _: &mut Tables) -> Vec<Demand> {
         let p = cx.params;
         us.iter()
@@ -129,20 +133,9 @@ impl MetricRule for ConcurrentUser {
         }
         per_org
             .into_iter()
-            .map(|(org, (variant, peaks))| Demand {
-                kind: if org == NONE {
-                    ConsumerKind::Estate
-                } else {
-                    ConsumerKind::Org
-                },
-                name: org,
-                variant,
-                org,
-                env: NONE,
-                units: peaks.values().fold(0u64, |a, &b| a.saturating_add(b)),
-                pin_device: NONE,
-                pin_user: NONE,
-                outside: Outside::No,
+            .map(|(org, (variant, peaks))| {
+                let units = peaks.values().fold(0u64, |a, &b| a.saturating_add(b));
+                Cx::org_demand(org, variant, units, Outside::No)
             })
             .collect()
     }
@@ -154,6 +147,15 @@ pub(super) struct Core;
 impl MetricRule for Core {
     fn reach(&self) -> Reach {
         Reach::Device
+    }
+
+    fn params(&self) -> &'static [&'static str] {
+        &[
+            "core_min_per_processor",
+            "core_min_per_server",
+            "core_min_per_vm",
+            "core_pack",
+        ]
     }
 
     fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], _: &mut Tables) -> Vec<Demand> {
@@ -197,6 +199,10 @@ pub(super) struct Tiered;
 impl MetricRule for Tiered {
     fn reach(&self) -> Reach {
         Reach::Device
+    }
+
+    fn params(&self) -> &'static [&'static str] {
+        &["tiers", "tier_basis"]
     }
 
     fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], _: &mut Tables) -> Vec<Demand> {

@@ -24,6 +24,10 @@ impl MetricRule for IbmPvu {
         Reach::Host
     }
 
+    fn params(&self) -> &'static [&'static str] {
+        &["pvu_per_core", "default_pvu_per_core"]
+    }
+
     fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], _: &mut Tables) -> Vec<Demand> {
         cx.hosts(us, false, false)
             .into_iter()
@@ -40,6 +44,10 @@ pub(super) struct IbmPvuSubcapacity;
 impl MetricRule for IbmPvuSubcapacity {
     fn reach(&self) -> Reach {
         Reach::Host
+    }
+
+    fn params(&self) -> &'static [&'static str] {
+        &["pvu_per_core", "default_pvu_per_core", "peak_period_days"]
     }
 
     fn over_period(&self) -> bool {

@@ -22,6 +22,10 @@ impl MetricRule for WindowsServer {
         Reach::Host
     }
 
+    fn params(&self) -> &'static [&'static str] {
+        &["windows_stacking", "license_mobility"]
+    }
+
     fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], _: &mut Tables) -> Vec<Demand> {
         let cluster_wide = cx.params.windows_stacking == Stacking::Cluster;
         cx.hosts(us, cluster_wide, true)
@@ -72,6 +76,10 @@ pub(super) struct SqlServerEnterpriseCore;
 impl MetricRule for SqlServerEnterpriseCore {
     fn reach(&self) -> Reach {
         Reach::Host
+    }
+
+    fn params(&self) -> &'static [&'static str] {
+        &["license_mobility"]
     }
 
     fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], _: &mut Tables) -> Vec<Demand> {

@@ -111,14 +111,6 @@ pub(crate) enum Outside {
 }
 
 impl Outside {
-    /// How many values there are (the width of a table indexed by [`Outside::index`]).
-    pub const COUNT: usize = 3;
-
-    /// The value's position, below [`Outside::COUNT`].
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
     /// The rejection reason, if the consumer is outside the rule.
     pub fn reason(self) -> Option<Reason> {
         match self {
@@ -165,6 +157,15 @@ pub(crate) enum Reach {
 pub(crate) trait MetricRule: Sync {
     /// Which consumers the demands stand for.
     fn reach(&self) -> Reach;
+
+    /// The [`MetricParams`] fields the rule reads (JSON names): the family's parameters,
+    /// declared beside its arithmetic. Every contract term the metric reads is among them, and
+    /// every parameter belongs to some rule (unit tests).
+    // A declaration the tests hold the code to; the engine reads the parameters themselves.
+    #[cfg_attr(not(test), allow(dead_code))]
+    fn params(&self) -> &'static [&'static str] {
+        &[]
+    }
 
     /// The demands of the product's uses `us` in the as-of state.
     fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], tables: &mut Tables) -> Vec<Demand>;
@@ -399,6 +400,26 @@ impl Cx<'_, '_> {
         }
     }
 
+    /// The consumer of organisation unit `org` (the estate when none) for uses measured
+    /// there without a device (concurrent-use peaks, measurements).
+    fn org_demand(org: u32, variant: u32, units: u64, outside: Outside) -> Demand {
+        Demand {
+            kind: if org == NONE {
+                ConsumerKind::Estate
+            } else {
+                ConsumerKind::Org
+            },
+            name: org,
+            variant,
+            org,
+            env: NONE,
+            units,
+            pin_device: NONE,
+            pin_user: NONE,
+            outside,
+        }
+    }
+
     fn host(&self, h: u32, c: &[Use], units: u64) -> Demand {
         self.aggregate(ConsumerKind::Host, h, c, units)
     }
@@ -456,4 +477,65 @@ impl Cx<'_, '_> {
 pub(crate) fn env_value(envs: &[Environment], env: u32) -> &Environment {
     static PRODUCTION: Environment = Environment::Production;
     envs.get(env as usize).unwrap_or(&PRODUCTION)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use itam_core::estate::Metric;
+    use itam_core::terms::Terms;
+
+    use super::rule;
+    use crate::policy::MetricParams;
+
+    fn every_metric() -> Vec<Metric> {
+        let mut all = Metric::KNOWN.to_vec();
+        all.push(Metric::Other("user_defined".into()));
+        all
+    }
+
+    /// The JSON names of the policy's metric parameters.
+    fn parameters() -> BTreeSet<String> {
+        let mut p = MetricParams::default();
+        p.definitions.insert(
+            "x".into(),
+            serde_json::from_str(r#"{"resources": [{"resource": "nodes"}]}"#).unwrap(),
+        );
+        match serde_json::to_value(p).unwrap() {
+            serde_json::Value::Object(m) => m.keys().cloned().collect(),
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn every_parameter_belongs_to_a_rule_and_every_rule_names_parameters_that_exist() {
+        let known = parameters();
+        let mut claimed = BTreeSet::new();
+        for m in every_metric() {
+            for p in rule(&m).params() {
+                assert!(known.contains(*p), "{m}: {p} is no parameter");
+                claimed.insert((*p).to_owned());
+            }
+        }
+        assert_eq!(claimed, known, "parameters no rule reads");
+    }
+
+    #[test]
+    fn a_metric_reads_every_term_it_takes_from_its_rules_parameters() {
+        for m in every_metric() {
+            let params = rule(&m).params();
+            for term in Terms::read_by(&m) {
+                let param = if *term == "definition" {
+                    "definitions"
+                } else {
+                    term
+                };
+                assert!(
+                    params.contains(&param),
+                    "{m}: term {term} is not a parameter of its rule"
+                );
+            }
+        }
+    }
 }

@@ -31,6 +31,27 @@ impl MetricRule for OracleProcessor {
         Reach::Pool
     }
 
+    fn params(&self) -> &'static [&'static str] {
+        const PROCESSOR: &[&str] = &[
+            "core_factors",
+            "default_core_factor",
+            "oracle_soft_partitioning",
+            "oracle_aggregation",
+            "oracle_rounding",
+            "license_mobility",
+        ];
+        const NUP: &[&str] = &[
+            "core_factors",
+            "default_core_factor",
+            "oracle_soft_partitioning",
+            "oracle_aggregation",
+            "oracle_rounding",
+            "license_mobility",
+            "oracle_nup_min_per_processor",
+        ];
+        if self.nup { NUP } else { PROCESSOR }
+    }
+
     fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], tables: &mut Tables) -> Vec<Demand> {
         let params = cx.params;
         let hosts = cx.hosts(us, params.oracle_soft_partitioning, true);
@@ -95,6 +116,14 @@ pub(super) struct OracleSe2;
 impl MetricRule for OracleSe2 {
     fn reach(&self) -> Reach {
         Reach::Host
+    }
+
+    fn params(&self) -> &'static [&'static str] {
+        &[
+            "oracle_soft_partitioning",
+            "oracle_se2_max_sockets",
+            "license_mobility",
+        ]
     }
 
     fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], _: &mut Tables) -> Vec<Demand> {

@@ -86,10 +86,14 @@ impl MetricRule for Defined {
         Reach::Pool
     }
 
-    fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], _: &mut Tables) -> Vec<Demand> {
+    fn params(&self) -> &'static [&'static str] {
+        &["definitions"]
+    }
+
+    fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], tables: &mut Tables) -> Vec<Demand> {
         match cx.definition {
             Some(d) => count(cx, us, &d.resources, d.scope),
-            None => us.iter().map(|u| cx.device(u, 1)).collect(),
+            None => super::common::PerDevice.demands(cx, us, tables),
         }
     }
 }
@@ -228,21 +232,7 @@ fn count(cx: &Cx<'_, '_>, us: &[Use], grants: &[Grant], scope: GrantScope) -> Ve
                 .collect();
             out.extend(by_org.iter().map(|(&org, (variant, sums))| {
                 let (units, outside) = units(grants, &org_need(sums));
-                Demand {
-                    kind: if org == NONE {
-                        ConsumerKind::Estate
-                    } else {
-                        ConsumerKind::Org
-                    },
-                    name: org,
-                    variant: *variant,
-                    org,
-                    env: NONE,
-                    units,
-                    pin_device: NONE,
-                    pin_user: NONE,
-                    outside,
-                }
+                Cx::org_demand(org, *variant, units, outside)
             }));
             out
         }
