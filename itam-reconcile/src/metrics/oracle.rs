@@ -32,14 +32,7 @@ impl MetricRule for OracleProcessor {
     }
 
     fn params(&self) -> &'static [&'static str] {
-        const PROCESSOR: &[&str] = &[
-            "core_factors",
-            "default_core_factor",
-            "oracle_soft_partitioning",
-            "oracle_aggregation",
-            "oracle_rounding",
-            "license_mobility",
-        ];
+        // Named User Plus reads Processor's parameters and its minimum per processor (last).
         const NUP: &[&str] = &[
             "core_factors",
             "default_core_factor",
@@ -49,7 +42,11 @@ impl MetricRule for OracleProcessor {
             "license_mobility",
             "oracle_nup_min_per_processor",
         ];
-        if self.nup { NUP } else { PROCESSOR }
+        if self.nup {
+            NUP
+        } else {
+            NUP.split_last().map_or(NUP, |(_, processor)| processor)
+        }
     }
 
     fn demands(&self, cx: &Cx<'_, '_>, us: &[Use], tables: &mut Tables) -> Vec<Demand> {
